@@ -1,0 +1,53 @@
+# 干部实绩考核评价系统 — developer commands. See README.md.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint format system-deps venv messages worker beat clean
+
+## run: embedded demo (SQLite, Celery eager) on http://127.0.0.1:$(PORT)
+run: system-deps venv messages
+	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## test: lint, then the whole suite on PostgreSQL 127.0.0.1:5432 and Redis 127.0.0.1:6379
+test: system-deps venv messages lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: venv
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+system-deps:
+	./.ci/system-deps.sh
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $@
+
+## messages: refresh the English catalogue from the code, then compile it
+messages: venv
+	DEBUG=1 $(PY) manage.py makemessages -l en --no-location --no-obsolete -v 0 \
+		--ignore=.venv --ignore=static --ignore=staticfiles --ignore=tests --ignore=var --ignore=test-artifacts
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v 0
+
+## worker / beat: background processes when CELERY_BROKER_URL points at Redis
+worker: venv
+	$(PY) -m celery -A config worker -l info
+
+beat: venv
+	$(PY) -m celery -A config beat -l info
+
+clean:
+	rm -rf $(VENV) var staticfiles

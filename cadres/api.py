@@ -1,0 +1,124 @@
+"""REST API of the cadres app: the same scopes and rules as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action, api_view
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from . import access, services
+from .filters import CadreFilter
+from .models import Cadre, RankLevel, Unit
+
+
+class ReadOrOrgStaffWrite(BasePermission):
+    def has_permission(self, request: Any, view: Any) -> bool:
+        if not request.user.is_authenticated:
+            return False
+        return request.method in SAFE_METHODS or access.is_org_staff(request.user)
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "category", "parent", "is_active", "sort_order"]
+
+
+class CadreSerializer(serializers.ModelSerializer):
+    rank = serializers.SlugRelatedField(slug_field="name", queryset=RankLevel.objects.all())
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = Cadre
+        fields = [
+            "id",
+            "code",
+            "name",
+            "gender",
+            "birth_date",
+            "ethnicity",
+            "native_place",
+            "party_join_date",
+            "education",
+            "work_start_date",
+            "unit",
+            "unit_name",
+            "rank",
+            "post_title",
+            "role",
+            "is_active",
+        ]
+        read_only_fields = ["is_active"]
+
+    def validate_name(self, value: str) -> str:
+        if "<" in value or ">" in value:
+            raise serializers.ValidationError("姓名不能包含 < 或 > 符号。")
+        return value.strip()
+
+
+class CadrePrivateSerializer(CadreSerializer):
+    class Meta(CadreSerializer.Meta):
+        fields = [*CadreSerializer.Meta.fields, "id_number", "phone", "address"]
+
+
+class UnitViewSet(viewsets.ModelViewSet):
+    """Units of the organization. Everyone signed in reads; org staff write."""
+
+    serializer_class = UnitSerializer
+    permission_classes = [ReadOrOrgStaffWrite]
+    queryset = Unit.objects.all()
+    filterset_fields = ["category", "parent", "is_active"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+
+class CadreViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Cadre records: org staff all, leaders their units, a cadre their own; org staff write."""
+
+    permission_classes = [ReadOrOrgStaffWrite]
+    filterset_class = CadreFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Cadre]:
+        return access.cadres_visible_to(self.request.user).order_by("code")
+
+    def get_serializer_class(self) -> type[CadreSerializer]:
+        return CadrePrivateSerializer if access.is_org_staff(self.request.user) else CadreSerializer
+
+    @extend_schema(request=None, responses=CadreSerializer)
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request: Request, pk: str | None = None) -> Response:
+        cadre = self.get_object()
+        services.cadre_deactivate(cadre=cadre)
+        return Response(self.get_serializer(cadre).data)
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    cadre = CadrePrivateSerializer(allow_null=True)
+
+
+@extend_schema(responses=MeSerializer)
+@api_view(["GET"])
+def me(request: Request) -> Response:
+    """The signed-in user, their roles and their own cadre record."""
+    cadre = access.cadre_of(request.user)
+    return Response(
+        {
+            "username": request.user.username,
+            "roles": sorted(access.roles_of(request.user)),
+            "cadre": CadrePrivateSerializer(cadre).data if cadre else None,
+        }
+    )

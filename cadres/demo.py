@@ -1,0 +1,262 @@
+"""Demo district (青山区): units, about 80 cadres over every rank and role, and demo logins.
+
+Deterministic and idempotent: running it again updates the same records by 编号 / unit name.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from .models import (
+    Cadre,
+    Gender,
+    OrgSettings,
+    RankLevel,
+    ResumeEntry,
+    StudyCredit,
+    Unit,
+    UnitCategory,
+    UnitRole,
+    User,
+)
+
+DEMO_PASSWORD = "Demo@2026"  # noqa: S105  (published demo login, printed by seed_demo)
+
+# name, category, parent, code prefix, [(post, role, rank)] for leaders, staff posts, staff count
+T, D, S = UnitCategory.TOWNSHIP, UnitCategory.DISTRICT_DEPARTMENT, UnitCategory.SUBORDINATE
+M, B, G = UnitRole.MAIN_LEADER, UnitRole.TEAM_MEMBER, UnitRole.STAFF
+ZK, FK, YB = "正科级", "副科级", "一般干部"
+
+UNITS = [
+    (
+        "中共青山区委组织部",
+        D,
+        None,
+        "ZZB",
+        [("部长", M, ZK), ("常务副部长", B, ZK), ("副部长", B, FK)],
+        ["考核办主任", "干部科科长", "考核办科员", "组织科科员", "干部监督科科员"],
+        6,
+    ),
+    (
+        "青山区发展和改革局",
+        D,
+        None,
+        "FGJ",
+        [("局长", M, ZK), ("副局长", B, FK), ("党组成员、副局长", B, FK)],
+        ["办公室主任", "规划科科长", "项目科科员", "价格科科员", "综合科科员"],
+        7,
+    ),
+    (
+        "青山区教育局",
+        D,
+        None,
+        "JYJ",
+        [("局长", M, ZK), ("副局长", B, FK), ("纪检组长", B, FK)],
+        ["基础教育科科长", "人事科科员", "计财科科员", "办公室科员"],
+        7,
+    ),
+    (
+        "青山区财政局",
+        D,
+        None,
+        "CZJ",
+        [("局长", M, ZK), ("副局长", B, FK), ("副局长", B, FK)],
+        ["预算科科长", "国库科科员", "综合科科员"],
+        6,
+    ),
+    (
+        "东湖街道",
+        T,
+        None,
+        "DHJ",
+        [("党工委书记", M, ZK), ("办事处主任", B, ZK), ("党工委副书记", B, FK), ("副主任", B, FK)],
+        ["党政办公室干事", "社区治理办科员", "经济服务办科员", "城管办干事", "社会事务办科员"],
+        8,
+    ),
+    (
+        "青石镇",
+        T,
+        None,
+        "QSZ",
+        [("党委书记", M, ZK), ("镇长", B, ZK), ("党委副书记", B, FK), ("副镇长", B, FK), ("纪委书记", B, FK)],
+        ["党政办公室干事", "农业服务中心干事", "经济发展办科员", "社会事务办科员", "综治中心科员"],
+        7,
+    ),
+    (
+        "柳溪镇",
+        T,
+        None,
+        "LXZ",
+        [("党委书记", M, ZK), ("镇长", B, ZK), ("副镇长", B, FK)],
+        ["党政办公室干事", "农业服务中心干事", "村镇建设办科员", "社会事务办科员"],
+        7,
+    ),
+    (
+        "青山区教师发展中心",
+        S,
+        "青山区教育局",
+        "JSZX",
+        [("主任", M, FK), ("副主任", B, YB)],
+        ["教研员", "培训部干事"],
+        4,
+    ),
+    ("青山区价格认定中心", S, "青山区发展和改革局", "JGZX", [("主任", M, FK)], ["认定员"], 2),
+    (
+        "青山区财政投资评审中心",
+        S,
+        "青山区财政局",
+        "PSZX",
+        [("主任", M, FK), ("副主任", B, YB)],
+        ["评审员", "综合干事"],
+        3,
+    ),
+]
+
+SURNAMES = (
+    "王李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任"
+    "沈姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严覃武戴莫孔"
+)
+GIVEN_MALE = "伟强磊军洋勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆帅旭宁龙林欢阳建文国志峰亮"
+GIVEN_FEMALE = "芳娜敏静丽艳娟霞秀玲燕红梅琳洁婷雪慧莉萍颖倩琴云蓉晶佳薇月欣悦瑶岚"
+ETHNICITIES = ["汉族"] * 9 + ["土家族", "苗族", "回族"]
+PLACES = ["湖南长沙", "湖南衡阳", "湖南湘潭", "湖北黄冈", "江西萍乡", "湖南株洲", "湖南邵阳", "湖南岳阳"]
+EDUCATIONS = ["大学本科", "大学本科", "研究生", "大学本科", "大专"]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    username: str
+    name: str
+    unit: str
+
+
+def _name(rng: random.Random, gender: str, used: set[str]) -> str:
+    given = GIVEN_MALE if gender == Gender.MALE else GIVEN_FEMALE
+    while True:
+        name = rng.choice(SURNAMES) + rng.choice(given) + (rng.choice(given) if rng.random() < 0.7 else "")
+        if name not in used:
+            used.add(name)
+            return name
+
+
+def _birth(rng: random.Random, role: str, gender: str, today: date) -> date:
+    # Leaders stay below the 改非 ages; `_seed_age_alert_examples` adds two who reach them.
+    low, high = {M: (41, 49), B: (34, 47), G: (24, 52)}[role]
+    if gender == Gender.FEMALE and role != G:
+        high -= 3
+    return date(today.year - rng.randint(low, high), rng.randint(1, 12), rng.randint(1, 28))
+
+
+@transaction.atomic
+def seed(today: date) -> list[DemoLogin]:
+    ranks = {r.name: r for r in RankLevel.objects.all()}
+    password_hash = make_password(DEMO_PASSWORD)
+    units: dict[str, Unit] = {}
+    used_names: set[str] = set()
+
+    for order, (unit_name, category, parent, prefix, leaders, staff_posts, staff_count) in enumerate(UNITS):
+        unit, _ = Unit.objects.update_or_create(
+            name=unit_name,
+            defaults={"category": category, "parent": units.get(parent), "sort_order": order * 10},
+        )
+        units[unit_name] = unit
+        people = list(leaders) + [
+            (staff_posts[i % len(staff_posts)], G, FK if i == 0 and staff_count > 4 else YB) for i in range(staff_count)
+        ]
+        for seq, (post, role, rank) in enumerate(people, start=1):
+            code = f"{prefix}{seq:03d}"
+            rng = random.Random(code)  # per person, so a re-run gives everyone the same data
+            gender = Gender.FEMALE if rng.random() < 0.38 else Gender.MALE
+            name = _name(rng, gender, used_names)
+            born = _birth(rng, role, gender, today)
+            cadre, created = Cadre.objects.update_or_create(
+                code=code,
+                defaults={
+                    "name": name,
+                    "gender": gender,
+                    "birth_date": born,
+                    "ethnicity": rng.choice(ETHNICITIES),
+                    "native_place": rng.choice(PLACES),
+                    "party_join_date": date(born.year + rng.randint(20, 26), rng.randint(1, 12), 1),
+                    "education": rng.choice(EDUCATIONS),
+                    "work_start_date": date(born.year + rng.randint(21, 24), 7, 1),
+                    "rank": ranks[rank],
+                    "post_title": post,
+                    "role": role,
+                    "unit": unit,
+                    "id_number": f"4304{born:%Y%m%d}{rng.randint(1000, 9999)}"[:18],
+                    "phone": f"139{rng.randint(10000000, 99999999)}",
+                    "address": f"青山区{rng.choice(['湘江路', '建设路', '人民路', '解放路'])}{rng.randint(1, 300)}号",
+                },
+            )
+            if created:
+                _seed_history(cadre, rng, today)
+            if cadre.user_id is None:
+                user, _ = User.objects.get_or_create(username=cadre.code, defaults={"password": password_hash})
+                cadre.user = user
+                cadre.save(update_fields=["user"])
+
+    _seed_age_alert_examples(today)
+    return _demo_logins(password_hash)
+
+
+def _seed_history(cadre: Cadre, rng: random.Random, today: date) -> None:
+    start = cadre.work_start_date
+    first_post = rng.choice(["乡镇党政办科员", "区直机关科员", "街道社区工作站干事", "乡镇农业服务中心干事"])
+    ResumeEntry.objects.create(
+        cadre=cadre, start_date=start, end_date=date(start.year + 5, 6, 30), description=first_post
+    )
+    if cadre.role != UnitRole.STAFF:
+        ResumeEntry.objects.create(
+            cadre=cadre,
+            start_date=date(start.year + 5, 7, 1),
+            end_date=date(today.year - 3, 12, 31),
+            description=f"{cadre.unit.name}{rng.choice(['办公室主任', '科长', '副主任'])}",
+        )
+    ResumeEntry.objects.create(
+        cadre=cadre, start_date=date(today.year - 2, 1, 1), description=f"{cadre.unit.name}{cadre.post_title}"
+    )
+    for year in (today.year - 2, today.year - 1, today.year):
+        StudyCredit.objects.create(cadre=cadre, year=year, credits=Decimal(rng.randint(48, 98)))
+
+
+def _seed_age_alert_examples(today: date) -> None:
+    """Two leaders who reach the 改非 age this year and next, so the alert page shows them."""
+    from .rules import leadership_tier
+
+    settings = OrgSettings.load()
+    for code, year, month, day in (("FGJ002", today.year, 12, 20), ("QSZ002", today.year + 1, 3, 15)):
+        cadre = Cadre.objects.select_related("rank").get(code=code)
+        threshold = settings.threshold_age(tier=leadership_tier(cadre), gender=cadre.gender)
+        Cadre.objects.filter(pk=cadre.pk).update(birth_date=date(year - threshold, month, day))
+
+
+def _demo_logins(password_hash: str) -> list[DemoLogin]:
+    User.objects.get_or_create(
+        username="admin", defaults={"password": password_hash, "is_superuser": True, "is_staff": True}
+    )
+    staff = Cadre.objects.select_related("user").get(code="ZZB004")  # 考核办主任
+    if not staff.user.is_org_staff:
+        staff.user.is_org_staff = True
+        staff.user.save(update_fields=["is_org_staff"])
+
+    def login(role: str, code: str) -> DemoLogin:
+        cadre = Cadre.objects.select_related("unit").get(code=code)
+        return DemoLogin(role, code, cadre.name, cadre.unit.name)
+
+    return [
+        DemoLogin("系统管理员", "admin", "系统管理员", "—"),
+        login("考核办", "ZZB004"),
+        login("单位领导（主要领导）", "QSZ001"),
+        login("单位领导（班子成员）", "QSZ003"),
+        login("上级单位领导（教育局局长）", "JYJ001"),
+        login("干部", "QSZ008"),
+        login("干部（小单位）", "JGZX002"),
+    ]

@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Cadre, OrgSettings, ResumeEntry, StudyCredit, Unit
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("编号或用户名"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+    error_messages = {
+        "invalid_login": _("编号（用户名）或密码不正确。请注意密码区分大小写。"),
+        "inactive": _("该账号已停用。"),
+    }
+
+
+class NewPasswordForm(PasswordChangeForm):
+    pass
+
+
+class CadreForm(forms.ModelForm):
+    class Meta:
+        model = Cadre
+        fields = [
+            "code",
+            "name",
+            "gender",
+            "birth_date",
+            "ethnicity",
+            "native_place",
+            "party_join_date",
+            "education",
+            "work_start_date",
+            "unit",
+            "rank",
+            "post_title",
+            "role",
+            "id_number",
+            "phone",
+            "address",
+            "photo",
+        ]
+        widgets = {
+            "birth_date": DATE_INPUT,
+            "party_join_date": DATE_INPUT,
+            "work_start_date": DATE_INPUT,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(is_active=True)
+        self.fields["photo"].help_text = _("JPG 或 PNG，不超过 2 MB。")
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if "<" in name or ">" in name:
+            raise ValidationError(_("姓名不能包含 < 或 > 符号。"))
+        return name
+
+    def clean_birth_date(self) -> Any:
+        born = self.cleaned_data["birth_date"]
+        if born and born > timezone.localdate():
+            raise ValidationError(_("出生日期不能晚于今天。"))
+        return born
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        if photo and hasattr(photo, "size") and photo.size > 2 * 1024 * 1024:
+            raise ValidationError(_("照片不能超过 2 MB。"))
+        if photo and hasattr(photo, "content_type") and photo.content_type not in ("image/jpeg", "image/png"):
+            raise ValidationError(_("照片只能是 JPG 或 PNG 格式。"))
+        return photo
+
+
+ResumeFormSet = forms.inlineformset_factory(
+    Cadre,
+    ResumeEntry,
+    fields=["start_date", "end_date", "description"],
+    widgets={"start_date": DATE_INPUT, "end_date": DATE_INPUT},
+    extra=1,
+    can_delete=True,
+)
+StudyCreditFormSet = forms.inlineformset_factory(
+    Cadre, StudyCredit, fields=["year", "credits", "note"], extra=1, can_delete=True
+)
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "category", "parent", "sort_order", "is_active"]
+
+    def clean_parent(self) -> Unit | None:
+        parent = self.cleaned_data.get("parent")
+        ancestor = parent
+        while ancestor is not None and self.instance.pk:
+            if ancestor.pk == self.instance.pk:
+                raise ValidationError(_("上级单位不能是本单位或其下级单位。"))
+            ancestor = ancestor.parent
+        return parent
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("花名册文件"),
+        help_text=_("Excel (.xlsx) 或 CSV (.csv)，第一行为表头。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise ValidationError(_("只支持 .xlsx 和 .csv 格式的花名册。"))
+        if upload.size > settings.ROSTER_UPLOAD_MAX_BYTES:
+            raise ValidationError(
+                _("文件过大（上限 %(mb)s MB）。") % {"mb": settings.ROSTER_UPLOAD_MAX_BYTES // (1024 * 1024)}
+            )
+        if upload.size == 0:
+            raise ValidationError(_("文件为空。"))
+        return upload
+
+
+class AccountsIssueForm(forms.Form):
+    OUTPUT_SCREEN = "screen"
+    OUTPUT_XLSX = "xlsx"
+
+    unit = forms.ModelChoiceField(
+        label=_("单位"),
+        queryset=Unit.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("全部单位"),
+    )
+    output = forms.ChoiceField(
+        label=_("初始密码"),
+        choices=[(OUTPUT_SCREEN, _("在页面上显示")), (OUTPUT_XLSX, _("下载 Excel 文件"))],
+        widget=forms.RadioSelect,
+        initial=OUTPUT_SCREEN,
+    )
+
+
+class OrgSettingsForm(forms.ModelForm):
+    class Meta:
+        model = OrgSettings
+        fields = ["principal_male_age", "principal_female_age", "deputy_male_age", "deputy_female_age"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in self.Meta.fields:
+            value = data.get(name)
+            if value is not None and not 40 <= value <= 65:
+                self.add_error(name, _("年龄界限应在 40 到 65 岁之间。"))
+        return data

@@ -1,0 +1,326 @@
+"""Organization data: units, cadres, accounts and the settings the organization runs on."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A login. Cadres log in with their 编号; org staff carry an explicit grant."""
+
+    is_org_staff = models.BooleanField(
+        _("考核办人员"),
+        default=False,
+        help_text=_("授予组织部（考核办）工作人员权限：管理单位、干部、考核周期与结果。"),
+    )
+    must_change_password = models.BooleanField(
+        _("须修改初始密码"),
+        default=False,
+        help_text=_("使用一次性初始密码的账号，首次登录后必须修改密码。"),
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("账号")
+        verbose_name_plural = _("账号")
+
+    def __str__(self) -> str:
+        cadre = getattr(self, "cadre", None)
+        return f"{cadre.name}（{self.username}）" if cadre else self.username
+
+
+class UnitCategory(models.TextChoices):
+    TOWNSHIP = "township", _("乡镇街道")
+    DISTRICT_DEPARTMENT = "district", _("区直单位")
+    SUBORDINATE = "subordinate", _("区直下属单位")
+
+
+class Unit(models.Model):
+    name = models.CharField(_("单位名称"), max_length=100, unique=True)
+    category = models.CharField(_("单位类别"), max_length=20, choices=UnitCategory.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": _("上级单位不能是本单位或其下级单位。")})
+            ancestor = ancestor.parent
+
+
+class LeadershipTier(models.TextChoices):
+    PRINCIPAL = "principal", _("正职")
+    DEPUTY = "deputy", _("副职")
+
+
+class RankLevel(models.Model):
+    """职级. Extendable by org staff; the three defaults come with the first migration."""
+
+    name = models.CharField(_("职级名称"), max_length=30, unique=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    leadership_tier = models.CharField(
+        _("领导职务层级"),
+        max_length=20,
+        choices=LeadershipTier.choices,
+        blank=True,
+        help_text=_("用于改非年龄提醒：担任领导职务时按正职或副职的年龄界限。"),
+    )
+
+    class Meta:
+        verbose_name = _("职级")
+        verbose_name_plural = _("职级")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitRole(models.TextChoices):
+    MAIN_LEADER = "main_leader", _("主要领导")
+    TEAM_MEMBER = "team_member", _("班子成员")
+    STAFF = "staff", _("一般干部")
+
+
+LEADERSHIP_ROLES = (UnitRole.MAIN_LEADER, UnitRole.TEAM_MEMBER)
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+cadre_code_validator = RegexValidator(
+    r"^[A-Za-z0-9_-]{1,32}$", _("编号只能由字母、数字、下划线和连字符组成，最长 32 位。")
+)
+
+
+class Cadre(models.Model):
+    code = models.CharField(_("编号"), max_length=32, unique=True, validators=[cadre_code_validator])
+    name = models.CharField(_("姓名"), max_length=50)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("出生日期"))
+    ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
+    native_place = models.CharField(_("籍贯"), max_length=50, blank=True)
+    party_join_date = models.DateField(_("入党时间"), null=True, blank=True)
+    education = models.CharField(_("学历"), max_length=50, blank=True)
+    work_start_date = models.DateField(_("参加工作时间"), null=True, blank=True)
+    rank = models.ForeignKey(RankLevel, verbose_name=_("职级"), on_delete=models.PROTECT, related_name="cadres")
+    post_title = models.CharField(_("职务"), max_length=100, blank=True)
+    role = models.CharField(_("班子角色"), max_length=20, choices=UnitRole.choices, default=UnitRole.STAFF)
+    unit = models.ForeignKey(Unit, verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="cadres")
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cadre",
+    )
+    is_active = models.BooleanField(_("在职"), default=True)
+    # Private data: shown to org staff and the cadre only, never on public pages.
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    address = models.CharField(_("家庭住址"), max_length=200, blank=True)
+    photo = models.ImageField(_("照片"), upload_to="photos/", blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("干部")
+        verbose_name_plural = _("干部")
+        ordering = ["unit__sort_order", "unit__name", "role", "code"]
+        indexes = [
+            # Unit pages and rater-group building filter by unit and role.
+            models.Index(fields=["unit", "role"], name="cadre_unit_role"),
+            # Rank-level rankings and the staff list filter by rank.
+            models.Index(fields=["rank", "is_active"], name="cadre_rank_active"),
+            models.Index(fields=["name"], name="cadre_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role in LEADERSHIP_ROLES
+
+    @property
+    def birth_year_month(self) -> str:
+        return f"{self.birth_date.year}年{self.birth_date.month}月"
+
+    def age_on(self, day: date) -> int:
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class ResumeEntry(models.Model):
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="resume_entries")
+    start_date = models.DateField(_("起始时间"))
+    end_date = models.DateField(_("截止时间"), null=True, blank=True)
+    description = models.CharField(_("单位及职务"), max_length=200)
+
+    class Meta:
+        verbose_name = _("简历条目")
+        verbose_name_plural = _("简历")
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="resume_end_after_start",
+                violation_error_message=_("截止时间不能早于起始时间。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class StudyCredit(models.Model):
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="study_credits")
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    credits = models.DecimalField(
+        _("学习教育积分"),
+        max_digits=6,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("学习教育积分")
+        verbose_name_plural = _("学习教育积分")
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="study_credit_once_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.credits}"
+
+
+class MembershipSnapshot(models.Model):
+    """Who was where on a date: unit, role and rank of every active cadre.
+
+    Evaluation periods take one when they open, so later moves never rewrite past results.
+    """
+
+    label = models.CharField(_("名称"), max_length=50, unique=True)
+    as_of = models.DateField(_("快照日期"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("任职快照")
+        verbose_name_plural = _("任职快照")
+        ordering = ["-as_of"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class SnapshotMember(models.Model):
+    snapshot = models.ForeignKey(MembershipSnapshot, on_delete=models.CASCADE, related_name="members")
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="snapshots")
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    unit_category = models.CharField(_("单位类别"), max_length=20, choices=UnitCategory.choices)
+    role = models.CharField(_("班子角色"), max_length=20, choices=UnitRole.choices)
+    rank = models.ForeignKey(RankLevel, verbose_name=_("职级"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("快照成员")
+        verbose_name_plural = _("快照成员")
+        constraints = [models.UniqueConstraint(fields=["snapshot", "cadre"], name="snapshot_member_once")]
+        indexes = [
+            # Rankings group snapshot members by unit and by rank level.
+            models.Index(fields=["snapshot", "unit"], name="snapshot_unit"),
+            models.Index(fields=["snapshot", "rank"], name="snapshot_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot}: {self.cadre_id}"
+
+
+class OrgSettings(models.Model):
+    """Organization-wide settings of the cadres app (a single row, edited by org staff)."""
+
+    principal_male_age = models.PositiveSmallIntegerField(_("正职男性改非年龄"), default=53)
+    principal_female_age = models.PositiveSmallIntegerField(_("正职女性改非年龄"), default=50)
+    deputy_male_age = models.PositiveSmallIntegerField(_("副职男性改非年龄"), default=52)
+    deputy_female_age = models.PositiveSmallIntegerField(_("副职女性改非年龄"), default=49)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("组织设置")
+        verbose_name_plural = _("组织设置")
+
+    def __str__(self) -> str:
+        return str(_("组织设置"))
+
+    @classmethod
+    def load(cls) -> OrgSettings:
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+    def threshold_age(self, *, tier: str, gender: str) -> int:
+        male = gender == Gender.MALE
+        if tier == LeadershipTier.PRINCIPAL:
+            return self.principal_male_age if male else self.principal_female_age
+        return self.deputy_male_age if male else self.deputy_female_age
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("导入中")
+    SUCCEEDED = "succeeded", _("已导入")
+    FAILED = "failed", _("未导入")
+
+
+class RosterImport(models.Model):
+    """One uploaded roster file and what became of it. Runs as a background job."""
+
+    file = models.FileField(_("文件"), upload_to="imports/", blank=True)
+    original_name = models.CharField(_("文件名"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        User, verbose_name=_("导入人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    created_count = models.PositiveIntegerField(_("新增"), default=0)
+    updated_count = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("未变化"), default=0)
+    units_created = models.PositiveIntegerField(_("新增单位"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("花名册导入")
+        verbose_name_plural = _("花名册导入")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)

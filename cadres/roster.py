@@ -1,0 +1,474 @@
+"""The roster (花名册) as a spreadsheet: columns, parsing and the django-import-export resource.
+
+Import rules (SPEC §2): Chinese headers, .xlsx or .csv, re-import updates by 编号, a file with
+any bad row imports nothing and every bad row is reported with its line number and reason.
+The workflow lives in `services.roster_import`; this module knows the file format.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import tablib
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+from import_export.instance_loaders import BaseInstanceLoader
+
+from .models import Cadre, Gender, RankLevel, Unit, UnitCategory, UnitRole
+
+# Column headers, in file order. The first ten are required (SPEC §2); the rest are optional.
+COL_CODE = "编号"
+COL_NAME = "姓名"
+COL_GENDER = "性别"
+COL_BIRTH = "出生日期"
+COL_UNIT = "单位"
+COL_CATEGORY = "单位类别"
+COL_PARENT = "上级单位"
+COL_RANK = "职级"
+COL_POST = "职务"
+COL_ROLE = "角色"
+REQUIRED_COLUMNS = (
+    COL_CODE,
+    COL_NAME,
+    COL_GENDER,
+    COL_BIRTH,
+    COL_UNIT,
+    COL_CATEGORY,
+    COL_PARENT,
+    COL_RANK,
+    COL_POST,
+    COL_ROLE,
+)
+OPTIONAL_COLUMNS = ("民族", "籍贯", "入党时间", "学历", "参加工作时间")
+ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+MARKUP = re.compile(r"[<>]")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True, order=True)
+class RosterIssue:
+    """One reason a roster cannot be imported; line 1 is the header row."""
+
+    line: int | None
+    column: str = ""
+    message: str = field(default="", compare=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "column": self.column, "message": self.message}
+
+    def __str__(self) -> str:
+        where = _("第 %(line)s 行") % {"line": self.line} if self.line else _("文件")
+        column = f"「{self.column}」" if self.column else ""
+        return f"{where}{column}：{self.message}"
+
+
+class RosterFileError(Exception):
+    def __init__(self, issues: list[RosterIssue]):
+        self.issues = sorted(issues, key=lambda i: (i.line or 0, i.column))
+        super().__init__("; ".join(str(i) for i in self.issues[:5]))
+
+
+@dataclass
+class RosterTable:
+    headers: list[str]
+    rows: list[list[Any]]
+    lines: list[int]  # the spreadsheet line of each row, blank rows left out
+
+    def records(self) -> list[tuple[int, dict[str, Any]]]:
+        return [
+            (line, dict(zip(self.headers, row, strict=True))) for line, row in zip(self.lines, self.rows, strict=True)
+        ]
+
+    def dataset(self, keep_lines: set[int]) -> tuple[tablib.Dataset, list[int]]:
+        data = tablib.Dataset(headers=self.headers)
+        kept = []
+        for line, row in zip(self.lines, self.rows, strict=True):
+            if line in keep_lines:
+                data.append(row)
+                kept.append(line)
+        return data, kept
+
+
+# --- Reading files ---------------------------------------------------------------------------
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _rows_from_csv(content: bytes) -> list[list[Any]]:
+    if b"\x00" in content[:4096]:
+        raise RosterFileError([RosterIssue(None, "", _("文件不是文本格式的 CSV，请上传 .xlsx 或 .csv 花名册。"))])
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise RosterFileError([RosterIssue(None, "", _("无法识别 CSV 文件的字符编码，请以 UTF-8 保存。"))])
+    return [list(row) for row in csv.reader(io.StringIO(text))]
+
+
+def _rows_from_xlsx(content: bytes) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        raise RosterFileError([RosterIssue(None, "", _("文件不是有效的 Excel (.xlsx) 表格，无法读取。"))]) from None
+    try:
+        rows, formulas = [], []
+        for line, cells in enumerate(workbook.worksheets[0].iter_rows(), start=1):
+            rows.append([cell.value for cell in cells])
+            formulas += [
+                RosterIssue(line, "", _("单元格 %(cell)s 是公式，请先复制并“粘贴为数值”。") % {"cell": cell.coordinate})
+                for cell in cells
+                if cell.data_type == "f"
+            ]
+    finally:
+        workbook.close()
+    if formulas:
+        raise RosterFileError(formulas)
+    return rows
+
+
+def read_roster_table(content: bytes, filename: str) -> RosterTable:
+    """Parse an uploaded roster into header + rows; raise RosterFileError for unusable files."""
+    name = filename.lower()
+    if not content.strip():
+        raise RosterFileError([RosterIssue(None, "", _("文件为空。"))])
+    if name.endswith(".xlsx"):
+        raw = _rows_from_xlsx(content)
+    elif name.endswith(".csv"):
+        raw = _rows_from_csv(content)
+    else:
+        raise RosterFileError([RosterIssue(None, "", _("只支持 .xlsx 和 .csv 格式的花名册。"))])
+
+    while raw and all(_blank(v) for v in raw[0]):
+        raw.pop(0)
+    if not raw:
+        raise RosterFileError([RosterIssue(None, "", _("文件为空。"))])
+    headers = [str(v).strip() if v is not None else "" for v in raw[0]]
+    while headers and not headers[-1]:
+        headers.pop()
+    _check_headers(headers)
+
+    width = len(headers)
+    rows, lines = [], []
+    for index, values in enumerate(raw[1:], start=2):
+        values = list(values[:width]) + [None] * (width - len(values))
+        if all(_blank(v) for v in values):
+            continue
+        if any(not _blank(v) for v in values[width:]):
+            raise RosterFileError([RosterIssue(index, "", _("本行数据超出表头列数。"))])
+        rows.append(values)
+        lines.append(index)
+    if not rows:
+        raise RosterFileError([RosterIssue(None, "", _("文件中没有数据行。"))])
+    return RosterTable(headers, rows, lines)
+
+
+def _check_headers(headers: list[str]) -> None:
+    issues = []
+    seen = set()
+    for header in headers:
+        if header in seen:
+            issues.append(RosterIssue(1, header, _("表头重复。")))
+        seen.add(header)
+        if header and header not in ALL_COLUMNS:
+            issues.append(
+                RosterIssue(1, header, _("无法识别的列名。可用的列：%(cols)s") % {"cols": "、".join(ALL_COLUMNS)})
+            )
+        if not header:
+            issues.append(RosterIssue(1, "", _("有一列缺少表头。")))
+    missing = [c for c in REQUIRED_COLUMNS if c not in seen]
+    if missing:
+        issues.append(RosterIssue(1, "", _("缺少必需的列：%(cols)s") % {"cols": "、".join(missing)}))
+    if issues:
+        raise RosterFileError(issues)
+
+
+# --- Cell parsing (widgets) ---------------------------------------------------------------
+
+
+def clean_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+
+
+def parse_date(value: Any, column: str) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = clean_text(value)
+    if not text:
+        return None
+    text = text.split(" ")[0]  # "1975-03-12 00:00:00" from spreadsheets saved as text
+    for pattern in DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return date(*(int(g) for g in match.groups()))
+            except ValueError:
+                break
+    raise ValueError(
+        _("「%(value)s」不是有效的%(column)s，应为 1980-05-17 这样的日期。") % {"value": text, "column": column}
+    )
+
+
+class TextWidget(widgets.Widget):
+    def __init__(self, column: str, *, required: bool, max_length: int, plain: bool = False):
+        super().__init__()
+        self.column, self.required, self.max_length, self.plain = column, required, max_length, plain
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
+        text = clean_text(value)
+        if self.required and not text:
+            raise ValueError(_("%(column)s不能为空。") % {"column": self.column})
+        if len(text) > self.max_length:
+            raise ValueError(
+                _("%(column)s最长 %(max)s 个字，现为 %(len)s 个字。")
+                % {"column": self.column, "max": self.max_length, "len": len(text)}
+            )
+        if self.plain and MARKUP.search(text):
+            raise ValueError(_("%(column)s不能包含 < 或 > 符号。") % {"column": self.column})
+        return text
+
+
+class CodeWidget(TextWidget):
+    def __init__(self) -> None:
+        super().__init__(COL_CODE, required=True, max_length=32, plain=True)
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
+        code = super().clean(value, row, **kwargs)
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", code):
+            raise ValueError(_("编号「%(code)s」只能由字母、数字、下划线和连字符组成。") % {"code": code})
+        return code
+
+
+class DateWidget(widgets.Widget):
+    def __init__(self, column: str, *, required: bool):
+        super().__init__()
+        self.column, self.required = column, required
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> date | None:
+        day = parse_date(value, self.column)
+        if day is None and self.required:
+            raise ValueError(_("%(column)s不能为空。") % {"column": self.column})
+        if day is not None and not (date(1900, 1, 1) <= day <= timezone.localdate()):
+            raise ValueError(_("%(column)s「%(value)s」不在合理范围内。") % {"column": self.column, "value": day})
+        return day
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value.isoformat() if value else ""
+
+
+class LabelChoiceWidget(widgets.Widget):
+    """A TextChoices field written with its Chinese label (男, 主要领导, 乡镇街道 ...)."""
+
+    def __init__(self, column: str, choices: type, *, default: str | None = None):
+        super().__init__()
+        self.column, self.choices, self.default = column, choices, default
+        self.by_label = {str(c.label): c.value for c in choices}
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
+        text = clean_text(value)
+        if not text and self.default is not None:
+            return self.default
+        if text in self.by_label:
+            return self.by_label[text]
+        raise ValueError(
+            _("%(column)s「%(value)s」无法识别，应为：%(allowed)s。")
+            % {"column": self.column, "value": text, "allowed": "、".join(self.by_label)}
+        )
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return str(self.choices(value).label) if value else ""
+
+
+class NamedObjectWidget(widgets.Widget):
+    """A foreign key written by name, resolved against a preloaded name → object map."""
+
+    def __init__(self, column: str, objects: dict[str, Any]):
+        super().__init__()
+        self.column, self.objects = column, objects
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        text = clean_text(value)
+        if not text:
+            raise ValueError(_("%(column)s不能为空。") % {"column": self.column})
+        if text not in self.objects:
+            raise ValueError(_("%(column)s「%(value)s」不存在。") % {"column": self.column, "value": text})
+        return self.objects[text]
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value.name if value else ""
+
+
+def neutralize_formula(value: Any) -> Any:
+    """Spreadsheet programs run cells that start with = + - @ (CSV injection): quote them."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+# --- The resource -----------------------------------------------------------------------------
+
+
+class CadreByCodeLoader(BaseInstanceLoader):
+    """Loads every cadre named in the file in a few queries (the library's loader does one IN)."""
+
+    def __init__(self, resource: RosterResource, dataset: tablib.Dataset | None = None):
+        super().__init__(resource, dataset)
+        codes = [clean_text(v) for v in (dataset[COL_CODE] if dataset is not None else [])]
+        self.cadres: dict[str, Cadre] = {}
+        for start in range(0, len(codes), 2000):
+            chunk = codes[start : start + 2000]
+            for cadre in Cadre.objects.filter(code__in=chunk):
+                self.cadres[cadre.code] = cadre
+
+    def get_instance(self, row: dict[str, Any]) -> Cadre | None:
+        return self.cadres.get(clean_text(row.get(COL_CODE)))
+
+
+AUDITED_FIELDS = (
+    "name",
+    "gender",
+    "birth_date",
+    "unit_id",
+    "rank_id",
+    "post_title",
+    "role",
+    "ethnicity",
+    "native_place",
+    "party_join_date",
+    "education",
+    "work_start_date",
+)
+
+
+def _field_values(cadre: Cadre) -> dict[str, Any]:
+    return {name: getattr(cadre, name) for name in AUDITED_FIELDS}
+
+
+class RosterResource(resources.ModelResource):
+    code = fields.Field(attribute="code", column_name=COL_CODE, widget=CodeWidget())
+    name = fields.Field(
+        attribute="name",
+        column_name=COL_NAME,
+        widget=TextWidget(COL_NAME, required=True, max_length=50, plain=True),
+    )
+    gender = fields.Field(attribute="gender", column_name=COL_GENDER, widget=LabelChoiceWidget(COL_GENDER, Gender))
+    birth_date = fields.Field(
+        attribute="birth_date", column_name=COL_BIRTH, widget=DateWidget(COL_BIRTH, required=True)
+    )
+    unit = fields.Field(attribute="unit", column_name=COL_UNIT)
+    unit_category = fields.Field(attribute="unit__category", column_name=COL_CATEGORY, readonly=True)
+    parent_unit = fields.Field(attribute="unit__parent", column_name=COL_PARENT, readonly=True)
+    rank = fields.Field(attribute="rank", column_name=COL_RANK)
+    post_title = fields.Field(
+        attribute="post_title",
+        column_name=COL_POST,
+        widget=TextWidget(COL_POST, required=False, max_length=100),
+    )
+    role = fields.Field(
+        attribute="role",
+        column_name=COL_ROLE,
+        widget=LabelChoiceWidget(COL_ROLE, UnitRole, default=UnitRole.STAFF),
+    )
+    ethnicity = fields.Field(
+        attribute="ethnicity", column_name="民族", widget=TextWidget("民族", required=False, max_length=20)
+    )
+    native_place = fields.Field(
+        attribute="native_place",
+        column_name="籍贯",
+        widget=TextWidget("籍贯", required=False, max_length=50),
+    )
+    party_join_date = fields.Field(
+        attribute="party_join_date", column_name="入党时间", widget=DateWidget("入党时间", required=False)
+    )
+    education = fields.Field(
+        attribute="education", column_name="学历", widget=TextWidget("学历", required=False, max_length=50)
+    )
+    work_start_date = fields.Field(
+        attribute="work_start_date",
+        column_name="参加工作时间",
+        widget=DateWidget("参加工作时间", required=False),
+    )
+
+    class Meta:
+        model = Cadre
+        fields = (
+            "code",
+            "name",
+            "gender",
+            "birth_date",
+            "unit",
+            "unit_category",
+            "parent_unit",
+            "rank",
+            "post_title",
+            "role",
+            "ethnicity",
+            "native_place",
+            "party_join_date",
+            "education",
+            "work_start_date",
+        )
+        import_id_fields = ("code",)
+        instance_loader_class = CadreByCodeLoader
+        use_bulk = True
+        batch_size = 1000
+        skip_diff = True
+        skip_unchanged = False  # decided in skip_row against the loaded values
+        clean_model_instances = False  # every cell is checked by its widget
+        use_transactions = False  # the caller's transaction makes the import all-or-nothing
+
+    def __init__(self, *, units: dict[str, Unit] | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        units = units if units is not None else {u.name: u for u in Unit.objects.all()}
+        ranks = {r.name: r for r in RankLevel.objects.all()}
+        self.fields["unit"].widget = NamedObjectWidget(COL_UNIT, units)
+        self.fields["rank"].widget = NamedObjectWidget(COL_RANK, ranks)
+        self.fields["unit_category"].widget = LabelChoiceWidget(COL_CATEGORY, UnitCategory)
+        self.fields["parent_unit"].widget = NamedObjectWidget(COL_PARENT, units)
+        self.saved: list[tuple[Cadre, dict[str, Any] | None]] = []
+
+    # Import: remember what each existing cadre looked like, skip rows that change nothing.
+    def after_init_instance(self, instance: Cadre, new: bool, row: Any, **kwargs: Any) -> None:
+        instance._roster_before = None if new else _field_values(instance)
+
+    def skip_row(self, instance: Cadre, original: Any, row: Any, import_validation_errors: Any = None) -> bool:
+        if import_validation_errors:
+            return False
+        before = instance._roster_before
+        return before is not None and before == _field_values(instance)
+
+    def before_save_instance(self, instance: Cadre, row: Any, **kwargs: Any) -> None:
+        instance.updated_at = timezone.now()
+        self.saved.append((instance, instance._roster_before))
+
+    def get_bulk_update_fields(self) -> list[str]:
+        return [name.removesuffix("_id") for name in AUDITED_FIELDS] + ["updated_at"]
+
+    # Export: one row per cadre with the unit's category and parent; formulas neutralized.
+    def export_field(self, field: fields.Field, instance: Cadre, **kwargs: Any) -> Any:
+        return neutralize_formula(super().export_field(field, instance, **kwargs))

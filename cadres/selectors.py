@@ -1,0 +1,77 @@
+"""Reads of the cadres app, scoped by the acting user where it matters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.db.models import Count, Q, QuerySet
+
+from .models import Cadre, RosterImport, Unit
+
+
+@dataclass
+class UnitNode:
+    unit: Unit
+    depth: int
+    cadre_count: int
+    children: list[UnitNode] = field(default_factory=list)
+
+
+def unit_tree() -> list[UnitNode]:
+    """Every unit with its active-cadre count, depth-first in tree order (two queries)."""
+    units = list(
+        Unit.objects.annotate(cadre_count=Count("cadres", filter=Q(cadres__is_active=True))).order_by(
+            "sort_order", "name"
+        )
+    )
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    ordered: list[UnitNode] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for unit in children.get(parent_id, []):
+            ordered.append(UnitNode(unit, depth, unit.cadre_count))
+            walk(unit.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def cadre_profile(cadre: Cadre) -> dict[str, Any]:
+    return {
+        "resume": list(cadre.resume_entries.all()),
+        "credits": list(cadre.study_credits.all()),
+    }
+
+
+def recent_imports(limit: int = 10) -> QuerySet[RosterImport]:
+    return RosterImport.objects.select_related("uploaded_by")[:limit]
+
+
+def audit_entries(*, model: str = "", actor: str = "", object_pk: str = "") -> QuerySet[LogEntry]:
+    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    if model:
+        entries = entries.filter(content_type__model=model)
+    if actor:
+        entries = entries.filter(Q(actor__username=actor) | Q(actor__cadre__name=actor))
+    if object_pk:
+        entries = entries.filter(object_pk=object_pk)
+    return entries
+
+
+def audited_models() -> list[tuple[str, str]]:
+    from auditlog.registry import auditlog
+
+    models = sorted(auditlog.get_models(), key=lambda m: str(m._meta.verbose_name))
+    return [(m._meta.model_name, str(m._meta.verbose_name)) for m in models]
+
+
+def cadre_counts() -> dict[str, int]:
+    return Cadre.objects.aggregate(
+        total=Count("pk", filter=Q(is_active=True)),
+        with_account=Count("pk", filter=Q(is_active=True, user__isnull=False)),
+        units=Count("unit", distinct=True),
+    )

@@ -1,0 +1,337 @@
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import access, rules, selectors, services
+from .access import org_staff_required
+from .filters import CadreFilter
+from .forms import (
+    AccountsIssueForm,
+    CadreForm,
+    LoginForm,
+    NewPasswordForm,
+    OrgSettingsForm,
+    ResumeFormSet,
+    RosterUploadForm,
+    StudyCreditFormSet,
+    UnitForm,
+)
+from .models import Cadre, OrgSettings, RosterImport, Unit
+from .roster import REQUIRED_COLUMNS
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, items: object, size: int = PAGE_SIZE) -> object:
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- Accounts -----------------------------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form: NewPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        services.password_changed(user=self.request.user)
+        messages.success(self.request, _("密码已修改。"))
+        return response
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    context = {"cadre": access.cadre_of(request.user)}
+    if access.is_org_staff(request.user):
+        year = timezone.localdate().year
+        context.update(
+            counts=selectors.cadre_counts(),
+            age_alert_count=len(rules.age_alerts(year=year)),
+            imports=selectors.recent_imports(5),
+        )
+    return render(request, "home.html", context)
+
+
+# --- Cadres -------------------------------------------------------------------------------
+
+
+@org_staff_required
+def cadre_list(request: HttpRequest) -> HttpResponse:
+    filters = CadreFilter(request.GET or None, queryset=access.cadres_visible_to(request.user))
+    cadres = filters.qs if filters.is_bound and filters.is_valid() else filters.queryset
+    return render(
+        request,
+        "cadres/cadre_list.html",
+        {"filter": filters, "page": _page(request, cadres), "query": _querystring_without_page(request)},
+    )
+
+
+@login_required
+def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = access.get_cadre_for_user(request.user, pk)
+    return render(
+        request,
+        "cadres/cadre_detail.html",
+        {
+            "cadre": cadre,
+            "show_private": access.may_see_private_data(request.user, cadre),
+            "is_staff_view": access.is_org_staff(request.user),
+            **selectors.cadre_profile(cadre),
+        },
+    )
+
+
+@access.cadre_required
+def my_profile(request: HttpRequest) -> HttpResponse:
+    return cadre_detail(request, access.cadre_of(request.user).pk)
+
+
+@login_required
+def cadre_photo(request: HttpRequest, pk: int) -> FileResponse:
+    cadre = access.get_cadre_for_user(request.user, pk)
+    if not cadre.photo:
+        raise Http404
+    return FileResponse(cadre.photo.open("rb"), content_type=mimetypes.guess_type(cadre.photo.name)[0])
+
+
+def _cadre_form_page(request: HttpRequest, cadre: Cadre | None) -> HttpResponse:
+    form = CadreForm(request.POST or None, request.FILES or None, instance=cadre)
+    resume = ResumeFormSet(request.POST or None, instance=cadre, prefix="resume")
+    credits = StudyCreditFormSet(request.POST or None, instance=cadre, prefix="credits")
+    if request.method == "POST" and form.is_valid() and resume.is_valid() and credits.is_valid():
+        with transaction.atomic():
+            saved = form.save()
+            resume.instance = credits.instance = saved
+            resume.save()
+            credits.save()
+        messages.success(request, _("已保存 %(name)s 的档案。") % {"name": saved.name})
+        return redirect("cadres:cadre_detail", pk=saved.pk)
+    return render(
+        request,
+        "cadres/cadre_form.html",
+        {"form": form, "resume": resume, "credits": credits, "cadre": cadre},
+    )
+
+
+@org_staff_required
+def cadre_create(request: HttpRequest) -> HttpResponse:
+    return _cadre_form_page(request, None)
+
+
+@org_staff_required
+def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _cadre_form_page(request, access.get_cadre_for_user(request.user, pk))
+
+
+@org_staff_required
+@require_POST
+def cadre_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = access.get_cadre_for_user(request.user, pk)
+    services.cadre_deactivate(cadre=cadre)
+    messages.success(request, _("%(name)s 已标记为离任，账号已停用，档案保留。") % {"name": cadre.name})
+    return redirect("cadres:cadre_detail", pk=cadre.pk)
+
+
+@org_staff_required
+@require_POST
+def cadre_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = access.get_cadre_for_user(request.user, pk)
+    credential = services.cadre_reactivate(cadre=cadre)
+    messages.success(request, _("%(name)s 已恢复在职。") % {"name": cadre.name})
+    if credential:
+        return render(request, "cadres/accounts_issued.html", {"credentials": [credential]})
+    return redirect("cadres:cadre_detail", pk=cadre.pk)
+
+
+@org_staff_required
+@require_POST
+def cadre_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = access.get_cadre_for_user(request.user, pk)
+    if not cadre.is_active:
+        messages.error(request, _("离任干部不能重置密码，请先恢复在职。"))
+        return redirect("cadres:cadre_detail", pk=cadre.pk)
+    credential = services.account_reset_password(cadre=cadre)
+    return render(request, "cadres/accounts_issued.html", {"credentials": [credential]})
+
+
+# --- Units --------------------------------------------------------------------------------
+
+
+@org_staff_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "cadres/unit_list.html", {"nodes": selectors.unit_tree()})
+
+
+def _unit_form_page(request: HttpRequest, unit: Unit | None) -> HttpResponse:
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("已保存单位 %(name)s。") % {"name": saved.name})
+        return redirect("cadres:unit_list")
+    return render(request, "cadres/unit_form.html", {"form": form, "unit": unit})
+
+
+@org_staff_required
+def unit_create(request: HttpRequest) -> HttpResponse:
+    return _unit_form_page(request, None)
+
+
+@org_staff_required
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _unit_form_page(request, get_object_or_404(Unit, pk=pk))
+
+
+# --- Roster import / export ------------------------------------------------------------------
+
+
+@org_staff_required
+def roster_import(request: HttpRequest) -> HttpResponse:
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = services.roster_import_start(upload=form.cleaned_data["file"], actor=request.user)
+        return redirect("cadres:roster_import_status", pk=job.pk)
+    return render(
+        request,
+        "cadres/roster_import.html",
+        {"form": form, "columns": REQUIRED_COLUMNS, "imports": selectors.recent_imports()},
+    )
+
+
+@org_staff_required
+def roster_import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = access.get_object_or_404_in(RosterImport.objects.all(), pk=pk)
+    template = "cadres/_roster_import_status.html" if request.htmx else "cadres/roster_import_status.html"
+    return render(request, template, {"job": job})
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _roster_download(cadres: object, file_format: str, filename: str) -> HttpResponse:
+    content = services.roster_export(cadres=cadres, file_format=file_format)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8" if file_format == "csv" else XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    return response
+
+
+@org_staff_required
+def roster_export(request: HttpRequest) -> HttpResponse:
+    file_format = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    filters = CadreFilter(request.GET or None, queryset=access.cadres_visible_to(request.user))
+    cadres = (filters.qs if filters.is_bound and filters.is_valid() else filters.queryset).select_related(
+        "unit__parent"
+    )
+    return _roster_download(cadres, file_format, f"roster-{timezone.localtime():%Y%m%d-%H%M}")
+
+
+@org_staff_required
+def roster_template(request: HttpRequest) -> HttpResponse:
+    return _roster_download(Cadre.objects.none(), "xlsx", "roster-template")
+
+
+@org_staff_required
+def accounts_issue(request: HttpRequest) -> HttpResponse:
+    form = AccountsIssueForm(request.POST or None)
+    pending = Cadre.objects.filter(is_active=True, user__isnull=True).select_related("unit")
+    if request.method == "POST" and form.is_valid():
+        unit = form.cleaned_data["unit"]
+        targets = pending.filter(unit=unit) if unit else pending
+        credentials = services.accounts_issue(cadres=targets)
+        if not credentials:
+            messages.info(request, _("所选范围内的在职干部都已有账号。"))
+            return redirect("cadres:accounts_issue")
+        if form.cleaned_data["output"] == AccountsIssueForm.OUTPUT_XLSX:
+            return _credentials_xlsx(credentials)
+        return render(request, "cadres/accounts_issued.html", {"credentials": credentials})
+    return render(request, "cadres/accounts_issue.html", {"form": form, "pending_count": pending.count()})
+
+
+def _credentials_xlsx(credentials: list[services.InitialCredential]) -> HttpResponse:
+    import tablib
+
+    data = tablib.Dataset(headers=[_("编号"), _("姓名"), _("单位"), _("登录名"), _("初始密码")])
+    for c in credentials:
+        data.append([c.code, c.name, c.unit, c.code, c.password])
+    response = HttpResponse(data.export("xlsx"), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="initial-passwords.xlsx"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Age alerts, audit, settings --------------------------------------------------------------
+
+
+@org_staff_required
+def age_alerts(request: HttpRequest) -> HttpResponse:
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year", this_year))
+    except ValueError:
+        year = this_year
+    year = min(max(year, this_year - 5), this_year + 5)
+    settings = OrgSettings.load()
+    return render(
+        request,
+        "cadres/age_alerts.html",
+        {
+            "alerts": rules.age_alerts(year=year, settings=settings),
+            "year": year,
+            "next_year": year + 1,
+            "today": timezone.localdate(),
+            "settings": settings,
+        },
+    )
+
+
+@org_staff_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    entries = selectors.audit_entries(
+        model=request.GET.get("model", ""),
+        actor=request.GET.get("actor", "").strip(),
+        object_pk=request.GET.get("object", "").strip(),
+    )
+    return render(
+        request,
+        "cadres/audit_log.html",
+        {
+            "page": _page(request, entries),
+            "query": _querystring_without_page(request),
+            "model": request.GET.get("model", ""),
+            "models": selectors.audited_models(),
+            "actor": request.GET.get("actor", ""),
+        },
+    )
+
+
+@org_staff_required
+def org_settings(request: HttpRequest) -> HttpResponse:
+    form = OrgSettingsForm(request.POST or None, instance=OrgSettings.load())
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("设置已保存。"))
+        return redirect("cadres:org_settings")
+    return render(request, "cadres/org_settings.html", {"form": form})

@@ -1,0 +1,31 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from cadres.access import cadre_of, roles_of, user_display_name
+
+from .navigation import MENU
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_sections": [], "roles": frozenset()}
+    roles = roles_of(user)
+    sections = []
+    for section in MENU:
+        links = []
+        for item in section.items:
+            if item.roles & roles:
+                url = reverse(item.url_name)
+                active = request.path == url or bool(item.prefix and request.path.startswith(item.prefix))
+                links.append({"label": item.label, "url": url, "active": active})
+        if links:
+            sections.append({"label": section.label, "links": links})
+    return {
+        "nav_sections": sections,
+        "roles": frozenset(r.value for r in roles),
+        "current_cadre": cadre_of(user),
+        "display_name": user_display_name(user),
+    }

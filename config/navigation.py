@@ -1,0 +1,55 @@
+"""The main menu, by role: one list that the base layout renders for every page."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from cadres.access import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[Role]
+    # Other URL names that count as "inside" this item (for highlighting).
+    prefix: str = ""
+
+
+def item(label: str | Promise, url_name: str, *roles: Role, prefix: str = "") -> NavItem:
+    return NavItem(label, url_name, frozenset(roles), prefix)
+
+
+@dataclass(frozen=True)
+class NavSection:
+    label: str | Promise
+    items: tuple[NavItem, ...]
+
+
+STAFF = Role.ORG_STAFF
+CADRE = Role.CADRE
+
+MENU: tuple[NavSection, ...] = (
+    NavSection(
+        _("我的"),
+        (item(_("我的档案"), "cadres:my_profile", CADRE),),
+    ),
+    NavSection(
+        _("干部管理"),
+        (
+            item(_("干部名册"), "cadres:cadre_list", STAFF, prefix="/cadres/"),
+            item(_("单位"), "cadres:unit_list", STAFF, prefix="/units/"),
+            item(_("花名册导入"), "cadres:roster_import", STAFF, prefix="/roster/"),
+            item(_("账号发放"), "cadres:accounts_issue", STAFF),
+            item(_("改非提醒"), "cadres:age_alerts", STAFF),
+        ),
+    ),
+    NavSection(
+        _("系统"),
+        (
+            item(_("审计日志"), "cadres:audit_log", STAFF),
+            item(_("组织设置"), "cadres:org_settings", STAFF),
+        ),
+    ),
+)

@@ -1,0 +1,109 @@
+"""Login, lockout, forced password change, logout, deactivation."""
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.urls import reverse
+from django.utils import timezone
+
+from cadres import services
+from cadres.models import Cadre
+
+from .factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username, password, ip="10.0.0.1"):
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_cadre_logs_in_with_code_and_lands_on_home(client, personas):
+    response = login(client, personas.cadre.code, PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    home = client.get(reverse("home")).content.decode()
+    assert "您好，张干部" in home
+
+
+def test_wrong_password_message_is_chinese_and_keeps_the_username(client, personas):
+    response = login(client, personas.cadre.code, "wrong-password")
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "编号（用户名）或密码不正确" in text
+    assert f'value="{personas.cadre.code}"' in text
+
+
+def test_lockout_is_per_username_and_ip_and_cools_off(client, personas):
+    for _ in range(5):
+        login(client, personas.cadre.code, "wrong")
+    locked = login(client, personas.cadre.code, PASSWORD)
+    assert locked.status_code == 429
+    assert "登录已暂时锁定" in locked.content.decode()
+    assert "请 15 分钟后再试" in locked.content.decode()
+
+    # A colleague behind the same office address is not locked out ...
+    assert login(client, personas.colleague.code, PASSWORD).status_code == 302
+    client.logout()
+    # ... nor is the same person from another address.
+    assert login(client, personas.cadre.code, PASSWORD, ip="10.0.0.2").status_code == 302
+    client.logout()
+
+    # After the cool-off period the lock lifts by itself.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert login(client, personas.cadre.code, PASSWORD).status_code == 302
+
+
+def test_initial_password_must_be_changed_before_anything_else(client, personas):
+    credential = services.account_reset_password(cadre=personas.cadre)
+    assert login(client, personas.cadre.code, credential.password).status_code == 302
+
+    blocked = client.get(reverse("cadres:my_profile"))
+    assert blocked.status_code == 302 and blocked["Location"] == reverse("password_change")
+    assert client.get("/api/me/").status_code == 403
+
+    form = client.get(reverse("password_change")).content.decode()
+    assert "一次性初始密码" in form
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": credential.password, "new_password1": "Qingshan-2026!", "new_password2": "Qingshan-2026!"},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("cadres:my_profile")).status_code == 200
+    personas.cadre.user.refresh_from_db()
+    assert not personas.cadre.user.must_change_password
+    # The weaker initial hash is replaced by the default one on first login.
+    assert personas.cadre.user.password.startswith(("pbkdf2_sha256$", "md5$"))
+
+
+def test_password_change_errors_are_chinese_and_nothing_changes(client, personas):
+    client.force_login(personas.cadre.user)
+    response = client.post(
+        reverse("password_change"), {"old_password": PASSWORD, "new_password1": "123", "new_password2": "456"}
+    )
+    assert response.status_code == 200
+    assert "输入的两个密码不一致" in response.content.decode()
+    personas.cadre.user.refresh_from_db()
+    assert personas.cadre.user.check_password(PASSWORD)
+
+
+def test_logout_needs_post_and_ends_the_session(client, personas):
+    client.force_login(personas.cadre.user)
+    assert client.get(reverse("logout")).status_code == 405
+    client.post(reverse("logout"))
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_deactivated_cadre_is_signed_out_everywhere_and_keeps_the_record(client, personas):
+    client.force_login(personas.cadre.user)
+    assert client.get(reverse("cadres:my_profile")).status_code == 200
+
+    staff = client.__class__()
+    staff.force_login(personas.org_staff.user)
+    staff.post(reverse("cadres:cadre_deactivate", kwargs={"pk": personas.cadre.pk}))
+
+    assert client.get(reverse("cadres:my_profile"))["Location"].startswith(reverse("login"))
+    assert login(client, personas.cadre.code, PASSWORD).status_code == 200
+    cadre = Cadre.objects.get(pk=personas.cadre.pk)
+    assert not cadre.is_active and cadre.name == "张干部"
+    assert staff.get(reverse("cadres:cadre_detail", kwargs={"pk": cadre.pk})).status_code == 200

@@ -1,0 +1,256 @@
+"""Roster import and export: all-or-nothing, every bad row reported, re-import by 编号."""
+
+import csv
+import io
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cadres.models import Cadre, ImportStatus, RosterImport, Unit, UnitCategory, UnitRole
+from cadres.roster import RosterFileError
+from cadres.services import roster_import
+
+from .roster_files import HEADERS, csv_bytes, many_rows, row, valid_rows, xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def import_file(content: bytes, name: str = "roster.xlsx"):
+    return roster_import(content=content, filename=name, actor=None)
+
+
+def issues_of(content: bytes, name: str = "roster.xlsx"):
+    with pytest.raises(RosterFileError) as caught:
+        import_file(content, name)
+    return caught.value.issues
+
+
+def test_import_creates_units_tree_and_cadres():
+    summary = import_file(xlsx(valid_rows()))
+    assert (summary.total_rows, summary.created, summary.updated, summary.units_created) == (5, 5, 0, 3)
+    centre = Unit.objects.get(name="区价格认定中心")
+    assert centre.category == UnitCategory.SUBORDINATE
+    assert centre.parent.name == "区发改局"
+    deputy = Cadre.objects.get(code="FG002")
+    assert (deputy.name, deputy.gender, str(deputy.birth_date)) == ("孙副局长", "F", "1980-01-02")
+    assert (deputy.rank.name, deputy.role, deputy.post_title) == ("副科级", UnitRole.TEAM_MEMBER, "副局长")
+
+
+def test_reimport_updates_by_code_and_leaves_unchanged_rows_alone():
+    import_file(xlsx(valid_rows()))
+    rows = valid_rows()
+    rows[2] = row("FG003", "李科员", post="规划科科长", unit="青石镇", category="乡镇街道")
+    summary = import_file(xlsx(rows))
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 4)
+    moved = Cadre.objects.get(code="FG003")
+    assert (moved.post_title, moved.unit.name) == ("规划科科长", "青石镇")
+    assert Cadre.objects.count() == 5
+
+
+def test_csv_in_utf8_and_in_gbk_from_excel_both_import():
+    import_file(csv_bytes(valid_rows()[:2]), "roster.csv")
+    import_file(csv_bytes(valid_rows()[2:], encoding="gb18030"), "roster.csv")
+    assert Cadre.objects.count() == 5
+
+
+def test_dates_in_common_spreadsheet_forms_are_understood():
+    rows = [row("D1", birth="1985/6/5"), row("D2", birth="1985.06.05"), row("D3", birth="19850605")]
+    import_file(xlsx(rows))
+    assert {str(c.birth_date) for c in Cadre.objects.all()} == {"1985-06-05"}
+
+
+def test_missing_column_is_named():
+    headers = [h for h in HEADERS if h != "角色"]
+    issues = issues_of(xlsx([r[:-1] for r in valid_rows()], headers=headers))
+    assert [(i.line, i.message) for i in issues] == [(1, "缺少必需的列：角色")]
+
+
+def test_unknown_header_is_reported_with_the_allowed_columns():
+    headers = [*HEADERS[:1], "名字", *HEADERS[2:]]
+    messages = [i.message for i in issues_of(xlsx(valid_rows(), headers=headers))]
+    assert any("无法识别的列名" in m for m in messages)
+    assert "缺少必需的列：姓名" in messages
+
+
+def test_every_bad_row_is_reported_with_line_and_reason_and_nothing_is_written():
+    rows = [
+        *valid_rows(),
+        row("BAD1", birth="1985-02-30"),
+        row("BAD2", category="街道办"),
+        row("FG001", "重复的人"),
+        row("BAD3", gender="未知"),
+        row("BAD4", rank="处级"),
+        row("", "无编号"),
+    ]
+    issues = issues_of(xlsx(rows))
+    found = {(i.line, i.column) for i in issues}
+    assert found == {(7, "出生日期"), (8, "单位类别"), (9, "编号"), (10, "性别"), (11, "职级"), (12, "编号")}
+    by_line = {i.line: i.message for i in issues}
+    assert "1985-02-30" in by_line[7]
+    assert "街道办" in by_line[8] and "乡镇街道" in by_line[8]
+    assert "与第 2 行重复" in by_line[9]
+    assert "处级" in by_line[11]
+    assert Cadre.objects.count() == 0
+    assert Unit.objects.count() == 0
+
+
+def test_a_bad_reimport_changes_nothing_already_there():
+    import_file(xlsx(valid_rows()))
+    rows = valid_rows()
+    rows[0] = row("FG001", "钱局长", post="新职务", rank="正科级", role="主要领导")
+    rows.append(row("X1", birth="不是日期"))
+    issues_of(xlsx(rows))
+    assert Cadre.objects.get(code="FG001").post_title == "局长"
+
+
+def test_unit_with_two_categories_in_one_file_is_refused():
+    rows = [row("U1", unit="新单位", category="区直单位"), row("U2", unit="新单位", category="乡镇街道")]
+    issues = issues_of(xlsx(rows))
+    assert [(i.line, i.column) for i in issues] == [(3, "单位")]
+    assert "与第 2 行不一致" in issues[0].message
+
+
+def test_unknown_parent_unit_is_refused():
+    issues = issues_of(xlsx([row("P1", unit="某中心", category="区直下属单位", parent="不存在的局")]))
+    assert [(i.line, i.column) for i in issues] == [(2, "上级单位")]
+    assert "不存在的局" in issues[0].message
+
+
+def test_empty_file_header_only_and_non_spreadsheet_are_refused_clearly():
+    assert [i.message for i in issues_of(b"")] == ["文件为空。"]
+    assert [i.message for i in issues_of(xlsx([]))] == ["文件中没有数据行。"]
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+    assert "不是有效的 Excel" in issues_of(png, "roster.xlsx")[0].message
+    assert "不是文本格式的 CSV" in issues_of(png, "roster.csv")[0].message
+    assert "只支持 .xlsx 和 .csv" in issues_of(b"abc", "roster.pdf")[0].message
+
+
+def test_formula_cells_in_a_workbook_are_refused_not_imported_empty():
+    issues = issues_of(xlsx([row("F1", "王五", post="=1+1")]))
+    assert [(i.line, i.message) for i in issues] == [(2, "单元格 I2 是公式，请先复制并“粘贴为数值”。")]
+
+
+def test_markup_in_names_is_refused_and_in_post_titles_is_kept_as_text(client, personas):
+    issues = issues_of(xlsx([row("H1", "<script>alert(1)</script>")]))
+    assert [(i.line, i.column) for i in issues] == [(2, "姓名")]
+
+    import_file(xlsx([row("H2", "王五", post="<b>科员</b><script>alert(1)</script>")]))
+    assert Cadre.objects.get(code="H2").post_title == "<b>科员</b><script>alert(1)</script>"
+    client.force_login(personas.org_staff.user)
+    page = client.get(reverse("cadres:cadre_list"), {"q": "H2"}).content.decode()
+    assert "&lt;b&gt;科员&lt;/b&gt;&lt;script&gt;" in page
+    assert "<script>alert(1)" not in page
+
+
+def test_ten_thousand_rows_import_completely():
+    summary = import_file(xlsx(many_rows(10_000)))
+    assert summary.created == 10_000
+    assert Cadre.objects.count() == 10_000
+    assert Unit.objects.count() == 50
+    assert LogEntry.objects.filter(content_type__model="cadre").count() == 10_000
+
+
+def test_import_writes_audit_entries_with_the_changes(personas):
+    roster_import(content=xlsx(valid_rows()), filename="a.xlsx", actor=personas.org_staff.user)
+    rows = valid_rows()
+    rows[2] = row("FG003", "李科员", post="规划科科长")
+    roster_import(content=xlsx(rows), filename="b.xlsx", actor=personas.org_staff.user)
+    cadre = Cadre.objects.get(code="FG003")
+    entries = LogEntry.objects.filter(object_pk=str(cadre.pk), content_type__model="cadre").order_by("timestamp")
+    assert [e.action for e in entries] == [LogEntry.Action.CREATE, LogEntry.Action.UPDATE]
+    assert entries[1].changes == {"post_title": ["规划科科员", "规划科科长"]}
+    assert entries[1].actor == personas.org_staff.user
+
+
+# --- Through the browser's path: upload, background job, status page ---------------------------
+
+
+def upload(client, content: bytes, name: str, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("cadres:roster_import"), {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 302
+    return client.get(response["Location"])
+
+
+def test_upload_page_imports_and_reports_success(client, personas, django_capture_on_commit_callbacks):
+    client.force_login(personas.org_staff.user)
+    page = upload(client, xlsx(valid_rows()), "花名册.xlsx", django_capture_on_commit_callbacks)
+    text = page.content.decode()
+    assert "导入成功" in text and "新增 5 人" in text
+    job = RosterImport.objects.get()
+    assert job.status == ImportStatus.SUCCEEDED
+    assert not job.file  # the uploaded personal data is not kept on disk
+
+
+def test_upload_page_lists_every_error_with_line_numbers(client, personas, django_capture_on_commit_callbacks):
+    client.force_login(personas.org_staff.user)
+    rows = [*valid_rows(), row("E1", birth="1985-13-01"), row("E2", role="局长")]
+    text = upload(client, xlsx(rows), "bad.xlsx", django_capture_on_commit_callbacks).content.decode()
+    assert "未导入" in text and "发现 2 处错误" in text
+    assert "<td>7</td><td>出生日期</td>" in text
+    assert "<td>8</td><td>角色</td>" in text
+    assert Cadre.objects.filter(code__startswith="FG").count() == 0
+
+
+def test_upload_form_refuses_other_file_types_and_keeps_the_page(client, personas):
+    client.force_login(personas.org_staff.user)
+    response = client.post(reverse("cadres:roster_import"), {"file": SimpleUploadedFile("x.docx", b"abc")})
+    assert response.status_code == 200
+    assert "只支持 .xlsx 和 .csv 格式的花名册" in response.content.decode()
+    assert RosterImport.objects.count() == 0
+
+
+# --- Command line -------------------------------------------------------------------------------
+
+
+def test_import_roster_command_imports_and_reports_bad_rows(tmp_path, capsys):
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(xlsx(valid_rows()))
+    call_command("import_roster", str(good))
+    assert "导入成功：共 5 行，新增 5" in capsys.readouterr().out
+
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_bytes([row("C1", birth="1999-99-99"), row("C2", category="无")]))
+    with pytest.raises(CommandError, match="发现 2 处错误"):
+        call_command("import_roster", str(bad))
+    err = capsys.readouterr().err
+    assert "第 2 行「出生日期」" in err and "第 3 行「单位类别」" in err
+
+
+# --- Export ------------------------------------------------------------------------------------
+
+
+def test_export_neutralizes_formula_cells_in_csv_and_xlsx(client, personas):
+    rows = [row("F1", "王五", post='=HYPERLINK("http://x")'), row("F2", "赵六", post="@SUM(A1)")]
+    import_file(csv_bytes(rows), "roster.csv")
+    client.force_login(personas.org_staff.user)
+    response = client.get(reverse("cadres:roster_export"), {"format": "csv", "q": "F"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    posts = {r["编号"]: r["职务"] for r in rows}
+    assert posts == {"F1": '\'=HYPERLINK("http://x")', "F2": "'@SUM(A1)"}
+
+    response = client.get(reverse("cadres:roster_export"), {"q": "F"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [c.value for c in sheet["I"][1:]]
+    assert sorted(values) == ['\'=HYPERLINK("http://x")', "'@SUM(A1)"]
+
+
+def test_export_then_reimport_round_trips_without_changes(client, personas):
+    import_file(xlsx(valid_rows()))
+    client.force_login(personas.org_staff.user)
+    exported = client.get(reverse("cadres:roster_export"), {"unit": Unit.objects.get(name="区发改局").pk})
+    sheet = load_workbook(io.BytesIO(exported.content)).active
+    assert [c.value for c in sheet[1]][:10] == HEADERS
+    summary = import_file(exported.content)
+    assert (summary.total_rows, summary.created, summary.updated, summary.unchanged) == (3, 0, 0, 3)
+
+
+def test_blank_template_has_the_headers_only(client, personas):
+    client.force_login(personas.org_staff.user)
+    sheet = load_workbook(io.BytesIO(client.get(reverse("cadres:roster_template")).content)).active
+    assert [c.value for c in sheet[1]][:10] == HEADERS
+    assert sheet.max_row == 1
