@@ -1,1 +1,336 @@
-"""Models of this app arrive with its issue."""
+"""晒实绩: the working-day calendar, daily logs, summaries, leave, achievements and exported PDFs."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cadres.models import Cadre, Unit, UnitCategory
+
+# --- Calendar and rules ------------------------------------------------------------------------
+
+
+class WorkdayOverride(models.Model):
+    """A day the statutory calendar gets wrong or does not know yet (years after 2026).
+
+    Overrides win over the chinesecalendar package; for years the package does not cover the
+    calendar falls back to Monday–Friday plus these rows.
+    """
+
+    day = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是工作日"), help_text=_("勾选表示上班（如调休上班日），不勾选表示放假。"))
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("工作日调整")
+        verbose_name_plural = _("工作日调整")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {'上班' if self.is_workday else '放假'}"
+
+
+class RecordRules(models.Model):
+    """The numbers of 晒实绩 for a year, optionally for one unit category.
+
+    Lookup order: (year, category) row, then (year, no category) row, then these field defaults.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    unit_category = models.CharField(
+        _("单位类别"), max_length=20, choices=UnitCategory.choices, blank=True, help_text=_("留空表示适用于所有类别。")
+    )
+    daily_log_min_chars = models.PositiveSmallIntegerField(_("工作日志最少字数"), default=15)
+    daily_log_target_chars = models.PositiveSmallIntegerField(_("工作日志建议字数"), default=50)
+    quarterly_summary_min_chars = models.PositiveSmallIntegerField(_("季度小结最少字数"), default=100)
+    annual_summary_min_chars = models.PositiveSmallIntegerField(_("年度总结最少字数"), default=200)
+    backfill_workdays = models.PositiveSmallIntegerField(
+        _("补记期限（工作日）"), default=5, validators=[MinValueValidator(0), MaxValueValidator(30)]
+    )
+    missing_log_deduction = models.DecimalField(
+        _("每缺一篇日志扣分"), max_digits=4, decimal_places=2, default=Decimal("0.10")
+    )
+    missing_quarterly_summary_deduction = models.DecimalField(
+        _("缺季度小结扣分"), max_digits=4, decimal_places=2, default=Decimal("1.00")
+    )
+    missing_annual_summary_deduction = models.DecimalField(
+        _("缺年度总结扣分（民主测评）"), max_digits=4, decimal_places=2, default=Decimal("1.00")
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("实绩记录规则")
+        verbose_name_plural = _("实绩记录规则")
+        ordering = ["-year", "unit_category"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "unit_category"], name="record_rules_once_per_year_category")
+        ]
+
+    def __str__(self) -> str:
+        category = UnitCategory(self.unit_category).label if self.unit_category else _("所有类别")
+        return f"{self.year} {category}"
+
+
+# --- Daily records ---------------------------------------------------------------------------
+
+
+class DailyLog(models.Model):
+    author = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="daily_logs")
+    # The unit the author belonged to when writing: a cadre who moves keeps their logs there.
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("日期"))
+    text = models.TextField(_("工作内容"), max_length=2000)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("工作日志")
+        verbose_name_plural = _("工作日志")
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["author", "day"], name="daily_log_once_per_day")]
+        indexes = [
+            # The unit feed reads a unit's logs over a date range.
+            models.Index(fields=["unit", "day"], name="daily_log_unit_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author.name} {self.day}"
+
+
+class LeaveKind(models.TextChoices):
+    LEAVE = "leave", _("请假")
+    SECONDED = "seconded", _("借调")
+    TRAINING = "training", _("脱产培训")
+    OTHER = "other", _("其他")
+
+
+class LeavePeriod(models.Model):
+    """Days a unit leader marked as leave or secondment: never counted as missing logs."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="leave_periods")
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    kind = models.CharField(_("类型"), max_length=20, choices=LeaveKind.choices, default=LeaveKind.LEAVE)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("标记人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("标记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("请假/借调")
+        verbose_name_plural = _("请假/借调")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")),
+                name="leave_end_after_start",
+                violation_error_message=_("结束日期不能早于开始日期。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name} {self.start}–{self.end}"
+
+
+class SummaryKind(models.TextChoices):
+    QUARTERLY = "quarterly", _("季度小结")
+    ANNUAL = "annual", _("年度总结")
+
+
+class Summary(models.Model):
+    author = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="summaries")
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类型"), max_length=20, choices=SummaryKind.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    quarter = models.PositiveSmallIntegerField(
+        _("季度"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    text = models.TextField(_("内容"), max_length=10000)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("小结/总结")
+        verbose_name_plural = _("小结/总结")
+        ordering = ["-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "kind", "year", "quarter"],
+                name="summary_once_per_period",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=SummaryKind.QUARTERLY, quarter__isnull=False)
+                | Q(kind=SummaryKind.ANNUAL, quarter__isnull=True),
+                name="summary_quarter_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        period = f"{self.year}Q{self.quarter}" if self.quarter else str(self.year)
+        return f"{self.author.name} {self.get_kind_display()} {period}"
+
+
+# --- Achievements (实绩) -------------------------------------------------------------------------
+
+
+class AchievementCategory(models.Model):
+    name = models.CharField(_("类别名称"), max_length=50, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("实绩类别")
+        verbose_name_plural = _("实绩类别")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VerificationStatus(models.TextChoices):
+    PENDING = "pending", _("待核实")
+    VERIFIED = "verified", _("已核实")
+    DOUBTFUL = "doubtful", _("存疑")
+
+
+class Achievement(models.Model):
+    title = models.CharField(_("实绩名称"), max_length=200)
+    date = models.DateField(_("取得日期"))
+    category = models.ForeignKey(
+        AchievementCategory, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="achievements"
+    )
+    description = models.TextField(_("具体内容"), max_length=5000)
+    created_by = models.ForeignKey(
+        Cadre, verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="achievements_created"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    verification_status = models.CharField(
+        _("核实状态"), max_length=20, choices=VerificationStatus.choices, default=VerificationStatus.PENDING
+    )
+    verification_note = models.CharField(_("核实意见"), max_length=500, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核实人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("实绩")
+        verbose_name_plural = _("实绩")
+        ordering = ["-date", "-pk"]
+        indexes = [
+            # Staff verify by status; archives read by date.
+            models.Index(fields=["verification_status", "date"], name="achievement_status_date"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AchievementFigure(models.Model):
+    """A quantitative result: 招商引资 1.2 亿元, 新增就业 350 人."""
+
+    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="figures")
+    label = models.CharField(_("指标"), max_length=50)
+    value = models.DecimalField(_("数值"), max_digits=14, decimal_places=2)
+    unit = models.CharField(_("计量单位"), max_length=20)
+
+    class Meta:
+        verbose_name = _("量化指标")
+        verbose_name_plural = _("量化指标")
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.value}{self.unit}"
+
+
+class ParticipantRole(models.TextChoices):
+    LEAD = "lead", _("主要负责人")
+    SUPERVISOR = "supervisor", _("分管领导")
+    EXECUTOR = "executor", _("具体承办")
+    ASSISTANT = "assistant", _("协助完成")
+
+
+class AchievementParticipant(models.Model):
+    """Who did what in a joint result, and their share, so no result is claimed in full twice."""
+
+    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="participants")
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(_("角色"), max_length=20, choices=ParticipantRole.choices)
+    share = models.DecimalField(
+        _("贡献占比（%）"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        verbose_name = _("参与人")
+        verbose_name_plural = _("参与人")
+        constraints = [
+            models.UniqueConstraint(fields=["achievement", "cadre"], name="participant_once_per_achievement"),
+            models.CheckConstraint(condition=Q(share__gt=0) & Q(share__lte=100), name="participant_share_within_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name} {self.get_role_display()} {self.share}%"
+
+
+class AchievementAttachment(models.Model):
+    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="attachments")
+    # Private storage under MEDIA_ROOT, served only through an access-checked download view.
+    file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    content_type = models.CharField(_("类型"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+# --- Exported PDFs (verifiable dossiers) ------------------------------------------------------
+
+
+class ExportedDocument(models.Model):
+    """Every PDF the product exports: its SHA-256 and a short code the public can verify."""
+
+    code = models.CharField(_("验证码"), max_length=16, unique=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    kind = models.CharField(_("类型"), max_length=30)
+    title = models.CharField(_("标题"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导出人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("导出时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("导出文件登记")
+        verbose_name_plural = _("导出文件登记")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"

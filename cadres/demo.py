@@ -191,6 +191,7 @@ def seed(today: date) -> list[DemoLogin]:
                     "post_title": post,
                     "role": role,
                     "unit": unit,
+                    "records_from": date(today.year - 1, 1, 1),
                     "id_number": f"4304{born:%Y%m%d}{rng.randint(1000, 9999)}"[:18],
                     "phone": f"139{rng.randint(10000000, 99999999)}",
                     "address": f"青山区{rng.choice(['湘江路', '建设路', '人民路', '解放路'])}{rng.randint(1, 300)}号",

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -140,6 +141,11 @@ class Cadre(models.Model):
         related_name="cadre",
     )
     is_active = models.BooleanField(_("在职"), default=True)
+    records_from = models.DateField(
+        _("纳入实绩记录日期"),
+        default=timezone.localdate,
+        help_text=_("从这一天起须按日记录工作日志；此前的日子不计为缺记。"),
+    )
     # Private data: shown to org staff and the cadre only, never on public pages.
     id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
@@ -324,3 +330,37 @@ class RosterImport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
+
+
+class Notification(models.Model):
+    """An in-app notice shown in the header (reminders, workflow events)."""
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    # Lets a scheduled job send "the same" reminder once, however often it runs.
+    dedupe_key = models.CharField(_("去重键"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_once_per_key",
+            )
+        ]
+        indexes = [
+            # The header counts a user's unread notices on every page.
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -11,10 +11,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import access, rules, selectors, services
+from . import access, notifications, rules, selectors, services
 from .access import org_staff_required
 from .filters import CadreFilter
 from .forms import (
@@ -176,6 +177,30 @@ def cadre_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("cadres:cadre_detail", pk=cadre.pk)
     credential = services.account_reset_password(cadre=cadre)
     return render(request, "cadres/accounts_issued.html", {"credentials": [credential]})
+
+
+# --- Notifications --------------------------------------------------------------------------
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = _page(request, notifications.notifications_for(request.user), size=30)
+    return render(request, "cadres/notifications.html", {"page": page})
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = access.get_object_or_404_in(notifications.notifications_for(request.user), pk=pk)
+    notifications.mark_read(user=request.user, notification_id=notice.pk)
+    target = notice.url if url_has_allowed_host_and_scheme(notice.url, allowed_hosts=None) else ""
+    return redirect(target or "cadres:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    notifications.mark_read(user=request.user)
+    return redirect("cadres:notifications")
 
 
 # --- Units --------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from cadres.access import cadre_of, roles_of, user_display_name
+from cadres.notifications import unread_count
 
 from .navigation import MENU
 
@@ -24,6 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if links:
             sections.append({"label": section.label, "links": links})
     return {
+        "unread_notifications": unread_count(user),
         "nav_sections": sections,
         "roles": frozenset(r.value for r in roles),
         "current_cadre": cadre_of(user),

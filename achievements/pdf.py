@@ -1,0 +1,110 @@
+"""PDF rendering with WeasyPrint, shared by the dossier (档案) and the pre-appointment notice.
+
+WeasyPrint fetches every URL a document mentions. User text is escaped by the templates, and on
+top of that this fetcher only serves the app's own static files (and files the caller hands in
+explicitly): no network, no `file://` paths, whatever the HTML says.
+
+Every exported PDF is registered with its SHA-256 under a short verification code that the PDF
+prints, so anyone can later check that a file is an unaltered export.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .models import ExportedDocument
+
+# A base URL that resolves nowhere: relative and /static/ links become URLs on this origin,
+# which the fetcher below maps to files it is allowed to read.
+PDF_ORIGIN = "https://pdf.invalid"
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves /static/<path> from the app's static files and /files/<name> from `extra_files`."""
+
+    def __init__(self, extra_files: dict[str, tuple[bytes, str]] | None = None):
+        super().__init__(allowed_protocols={"https"}, allow_redirects=False)
+        self.extra_files = extra_files or {}
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if url.startswith(f"{PDF_ORIGIN}/static/"):
+            path = url.removeprefix(f"{PDF_ORIGIN}/static/").split("?")[0].split("#")[0]
+            found = finders.find(path) if ".." not in path else None
+            if found:
+                with open(found, "rb") as handle:
+                    return URLFetcherResponse(url, handle.read(), {"Content-Type": _content_type(path)})
+        if url.startswith(f"{PDF_ORIGIN}/files/"):
+            name = url.removeprefix(f"{PDF_ORIGIN}/files/")
+            if name in self.extra_files:
+                body, content_type = self.extra_files[name]
+                return URLFetcherResponse(url, body, {"Content-Type": content_type})
+        self.refused.append(url)
+        raise ValueError(f"PDF resources are limited to the app's static files; refused {url[:200]}")
+
+
+def _content_type(path: str) -> str:
+    import mimetypes
+
+    return mimetypes.guess_type(path)[0] or "application/octet-stream"
+
+
+def render_pdf(html: str, *, extra_files: dict[str, tuple[bytes, str]] | None = None) -> bytes:
+    fetcher = StaticOnlyFetcher(extra_files)
+    return HTML(string=html, base_url=f"{PDF_ORIGIN}/", url_fetcher=fetcher).write_pdf()
+
+
+def new_verification_code() -> str:
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    return f"{code[:5]}-{code[5:]}"
+
+
+@dataclass(frozen=True)
+class VerifiedPdf:
+    content: bytes
+    code: str
+    sha256: str
+
+
+def render_verified_pdf(
+    *,
+    template: str,
+    context: dict[str, Any],
+    kind: str,
+    title: str,
+    user: Any = None,
+    extra_files: dict[str, tuple[bytes, str]] | None = None,
+) -> VerifiedPdf:
+    """Render a template to PDF with a fresh verification code in its context, and register it.
+
+    The template prints `verification_code`; the SHA-256 of the finished file is stored under it.
+    """
+    code = new_verification_code()
+    html = render_to_string(template, {**context, "verification_code": code})
+    content = render_pdf(html, extra_files=extra_files)
+    digest = hashlib.sha256(content).hexdigest()
+    ExportedDocument.objects.create(
+        code=code,
+        sha256=digest,
+        kind=kind,
+        title=title[:200],
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    return VerifiedPdf(content, code, digest)
+
+
+def verify_export(*, code: str, content: bytes) -> tuple[ExportedDocument | None, bool]:
+    """The registered export behind a code, and whether `content` is exactly that file."""
+    document = ExportedDocument.objects.filter(code=code.strip().upper()).first()
+    if document is None:
+        return None, False
+    return document, hashlib.sha256(content).hexdigest() == document.sha256

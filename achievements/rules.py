@@ -1,0 +1,153 @@
+"""The calendar and numbers 晒实绩 runs on: working days, backfill deadlines, record rules.
+
+Working days follow the Chinese statutory calendar with its adjusted workdays (调休) through the
+`chinesecalendar` package, which knows 2004–2026. Org staff's WorkdayOverride rows win over it;
+for a year the package does not know, the calendar falls back to Monday–Friday plus overrides
+(and `uncovered_years` tells staff to enter that year's holidays). Nothing here ever raises for
+a missing year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+from django.utils import timezone
+
+from .models import RecordRules, WorkdayOverride
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+_PACKAGE_YEARS = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
+
+
+def package_covers(year: int) -> bool:
+    return year in _PACKAGE_YEARS
+
+
+class WorkCalendar:
+    """Working days over a span of years, with the override table loaded once (one query)."""
+
+    def __init__(self, overrides: dict[date, bool] | None = None):
+        self.overrides = overrides if overrides is not None else {}
+
+    @classmethod
+    def load(cls, start: date | None = None, end: date | None = None) -> WorkCalendar:
+        rows = WorkdayOverride.objects.all()
+        if start is not None and end is not None:
+            # Deadlines can reach a few weeks past `end` (long holidays plus the backfill window).
+            rows = rows.filter(day__gte=start, day__lte=end + timedelta(days=60))
+        return cls(dict(rows.values_list("day", "is_workday")))
+
+    def is_workday(self, day: date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        if package_covers(day.year):
+            return chinese_calendar.is_workday(day)
+        return day.weekday() < 5
+
+    def workdays(self, start: date, end: date) -> list[date]:
+        """Working days from start to end, both included."""
+        days = []
+        day = start
+        while day <= end:
+            if self.is_workday(day):
+                days.append(day)
+            day += timedelta(days=1)
+        return days
+
+    def add_workdays(self, day: date, count: int) -> date:
+        """The `count`-th working day after `day` (day itself not counted); count 0 gives `day`."""
+        current = day
+        remaining = count
+        while remaining > 0:
+            current += timedelta(days=1)
+            if self.is_workday(current):
+                remaining -= 1
+        return current
+
+    def deadline_after(self, day: date, workdays: int) -> datetime:
+        """End of the `workdays`-th working day after `day`, Asia/Shanghai (an exclusive bound)."""
+        last_day = self.add_workdays(day, workdays)
+        return datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=SHANGHAI)
+
+
+def uncovered_years(years: list[int] | range) -> list[int]:
+    """Years the statutory calendar package does not know and staff have entered no override for."""
+    missing = [y for y in years if not package_covers(y)]
+    if not missing:
+        return []
+    entered = set(
+        WorkdayOverride.objects.filter(day__year__in=missing).dates("day", "year").values_list("day__year", flat=True)
+    )
+    return [y for y in missing if y not in entered]
+
+
+# --- Record rules -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rules:
+    daily_log_min_chars: int
+    daily_log_target_chars: int
+    quarterly_summary_min_chars: int
+    annual_summary_min_chars: int
+    backfill_workdays: int
+    missing_log_deduction: Decimal
+    missing_quarterly_summary_deduction: Decimal
+    missing_annual_summary_deduction: Decimal
+
+
+_RULE_FIELDS = [f.name for f in fields(Rules)]
+
+
+def _as_rules(row: RecordRules) -> Rules:
+    return Rules(**{name: getattr(row, name) for name in _RULE_FIELDS})
+
+
+def rules_for(year: int, unit_category: str = "") -> Rules:
+    """The record rules of a year and unit category (see RecordRules for the lookup order)."""
+    return rules_table(year).get(unit_category) or rules_table(year)[""]
+
+
+def rules_table(year: int) -> dict[str, Rules]:
+    """All rule sets of a year by unit category ("" = the default), in one query."""
+    rows = {r.unit_category: _as_rules(r) for r in RecordRules.objects.filter(year=year)}
+    rows.setdefault("", _as_rules(RecordRules(year=year)))
+    return rows
+
+
+# --- Deadlines -------------------------------------------------------------------------------
+
+
+def backfill_deadline(day: date, *, calendar: WorkCalendar | None = None, rules: Rules | None = None) -> datetime:
+    """A log for `day` may be written until the end of the 5th working day after it."""
+    calendar = calendar or WorkCalendar.load(day, day)
+    rules = rules or rules_for(day.year)
+    return calendar.deadline_after(day, rules.backfill_workdays)
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    start = date(year, 3 * quarter - 2, 1)
+    end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return start, end - timedelta(days=1)
+
+
+def year_bounds(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def summary_deadline(
+    year: int, quarter: int | None = None, *, calendar: WorkCalendar | None = None, rules: Rules | None = None
+) -> datetime:
+    """A summary is due by the end of its period plus the same backfill window as logs."""
+    _, end = quarter_bounds(year, quarter) if quarter else year_bounds(year)
+    calendar = calendar or WorkCalendar.load(end, end)
+    rules = rules or rules_for(year)
+    return calendar.deadline_after(end, rules.backfill_workdays)
+
+
+def now_in_shanghai() -> datetime:
+    return timezone.now().astimezone(SHANGHAI)

@@ -1,0 +1,37 @@
+"""In-app notifications: any app sends them, the header shows the unread count."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import Notification, User
+
+
+def notify(*, recipients: Iterable[User | int], title: str, body: str = "", url: str = "", dedupe_key: str = "") -> int:
+    """Send one notice to each recipient; with a dedupe_key, a recipient gets it only once."""
+    notices = [
+        Notification(
+            recipient_id=r if isinstance(r, int) else r.pk, title=title, body=body, url=url, dedupe_key=dedupe_key
+        )
+        for r in recipients
+    ]
+    created = Notification.objects.bulk_create(notices, ignore_conflicts=bool(dedupe_key), batch_size=1000)
+    return len(created)
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_for(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user)
+
+
+def mark_read(*, user: User, notification_id: int | None = None) -> None:
+    notices = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        notices = notices.filter(pk=notification_id)
+    notices.update(read_at=timezone.now())

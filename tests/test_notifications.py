@@ -1,0 +1,42 @@
+"""In-app notifications: sent once per key, counted in the header, read by their recipient only."""
+
+import pytest
+from django.urls import reverse
+
+from cadres.models import Notification
+from cadres.notifications import notify
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dedupe_key_sends_a_reminder_once(personas):
+    users = [personas.cadre.user, personas.colleague.user]
+    notify(recipients=users, title="今日日志未填写", dedupe_key="log-2026-11-20")
+    notify(recipients=users, title="今日日志未填写", dedupe_key="log-2026-11-20")
+    assert Notification.objects.filter(dedupe_key="log-2026-11-20").count() == 2
+
+
+def test_header_shows_unread_count_and_opening_marks_read(client, personas):
+    notify(recipients=[personas.cadre.user], title="请补记 11月18日 的日志", url="/me/")
+    notify(recipients=[personas.cadre.user], title="第二条")
+    client.force_login(personas.cadre.user)
+    home = client.get(reverse("home")).content.decode()
+    assert 'id="notification-count">2<' in home
+    notice = Notification.objects.get(title="请补记 11月18日 的日志")
+    response = client.get(reverse("cadres:notification_open", args=[notice.pk]))
+    assert response["Location"] == "/me/"
+    assert 'id="notification-count">1<' in client.get(reverse("home")).content.decode()
+    client.post(reverse("cadres:notifications_read_all"))
+    assert "notification-count" not in client.get(reverse("home")).content.decode()
+
+
+def test_a_notice_never_redirects_off_site_and_is_private(client, personas):
+    notify(recipients=[personas.cadre.user], title="x", url="https://evil.example/phish")
+    notice = Notification.objects.get()
+    client.force_login(personas.colleague.user)
+    assert client.get(reverse("cadres:notification_open", args=[notice.pk])).status_code == 404
+    client.force_login(personas.cadre.user)
+    assert client.get(reverse("cadres:notification_open", args=[notice.pk]))["Location"] == reverse(
+        "cadres:notifications"
+    )
+    assert "x" in client.get(reverse("cadres:notifications")).content.decode()
