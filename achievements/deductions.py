@@ -37,7 +37,7 @@ class DeductionReport:
     logged_days: int = 0
     missing_day_count: int = 0
     missing_days: list[date] = field(default_factory=list)  # only filled with_days=True
-    open_days: list[date] = field(default_factory=list)  # only filled with_days=True
+    open_days: list[date] = field(default_factory=list)  # unlogged, window open; with_days=True
     leave_days: list[date] = field(default_factory=list)  # only filled with_days=True
     missing_quarterly_summaries: list[int] = field(default_factory=list)
     missing_annual_summary: bool = False
@@ -162,7 +162,12 @@ def deduction_reports(
         )
         if with_days:
             report.missing_days = [d for d in required if d not in logs]
-            report.open_days = [d for d in workdays if d not in closed_set and d >= records_from and d not in leave_set]
+            # Open = still inside the window and not logged yet: what the cadre can still backfill.
+            report.open_days = [
+                d
+                for d in workdays
+                if d not in closed_set and d >= records_from and d not in leave_set and d not in logs
+            ]
             report.leave_days = sorted(d for d in leave_set if calendar.is_workday(d))
         report.missing_quarterly_summaries = [
             q

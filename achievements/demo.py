@@ -28,6 +28,7 @@ from .models import (
     LeaveKind,
     LeavePeriod,
     ParticipantRole,
+    RecordRules,
     SelfAssessment,
     Summary,
     SummaryKind,
@@ -117,6 +118,8 @@ def seed(today: date) -> None:
     calendar = rules.WorkCalendar.load(live, today)
     workdays = calendar.workdays(live, today)
 
+    # This year's rules as the SPEC states them, so the settings page shows a real row.
+    RecordRules.objects.get_or_create(year=today.year, unit_category="")
     _seed_leave(by_code, today)
     _seed_logs(cadres, workdays, today, now)
     _seed_summaries(cadres, today, now)
@@ -177,9 +180,9 @@ def _seed_logs(cadres: list[Cadre], workdays: list[date], today: date, now: date
                     updated_at=min(at, now),
                 )
             )
-    DailyLog.objects.bulk_create(logs, ignore_conflicts=True, batch_size=1000)
-    # auto_now_add stamped "now": give every demo log the time it was written.
+    # bulk_create stamps "now" into created_at (auto_now_add): keep the intended times to restore.
     stamps = {(log.author_id, log.day): log.created_at for log in logs}
+    DailyLog.objects.bulk_create(logs, ignore_conflicts=True, batch_size=1000)
     existing = list(DailyLog.objects.filter(author__in=cadres, day__in=workdays))
     for log in existing:
         stamp = stamps.get((log.author_id, log.day))

@@ -109,8 +109,19 @@ class FeedFilterForm(forms.Form):
 # --- Leave -----------------------------------------------------------------------------------------
 
 
+def resolve_cadre(value: str, cadres: Any) -> Cadre | None:
+    """A cadre picked as "姓名（编号）" (from the suggestions) or typed as a bare 编号."""
+    value = value.strip()
+    code = value.rsplit("（", 1)[-1].rstrip("）").strip() if "（" in value else value
+    return cadres.filter(code__iexact=code).first()
+
+
 class LeaveForm(forms.Form):
-    cadre = forms.ModelChoiceField(label=_("干部"), queryset=Cadre.objects.none())
+    cadre = forms.CharField(
+        label=_("干部（姓名或编号）"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"list": "leave-cadre-options", "autocomplete": "off", "data-participant": ""}),
+    )
     start = forms.DateField(label=_("开始日期"), widget=DATE_INPUT)
     end = forms.DateField(label=_("结束日期"), widget=DATE_INPUT)
     kind = forms.ChoiceField(label=_("类型"), choices=LeaveKind.choices, initial=LeaveKind.LEAVE)
@@ -118,8 +129,16 @@ class LeaveForm(forms.Form):
 
     def __init__(self, *args: Any, cadres: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["cadre"].queryset = cadres
-        self.fields["cadre"].label_from_instance = lambda c: f"{c.name}（{c.code}）· {c.unit.name}"
+        self.cadres = cadres
+
+    def clean_cadre(self) -> Cadre:
+        cadre = resolve_cadre(self.cleaned_data["cadre"], self.cadres)
+        if cadre is None:
+            raise ValidationError(
+                _("「%(value)s」不是您可以登记请假的干部（本人的请假由上级领导或考核办登记）。")
+                % {"value": self.cleaned_data["cadre"]}
+            )
+        return cadre
 
     def clean(self) -> dict:
         data = super().clean()
@@ -175,11 +194,10 @@ class ParticipantForm(forms.Form):
     )
 
     def clean_cadre_code(self) -> Cadre:
-        value = self.cleaned_data["cadre_code"].strip()
-        # The picker fills "姓名（编号）"; a bare code is fine too.
-        code = value.rsplit("（", 1)[-1].rstrip("）").strip() if "（" in value else value
-        cadre = Cadre.objects.filter(code__iexact=code, is_active=True).first()
+        value = self.cleaned_data["cadre_code"]
+        cadre = resolve_cadre(value, Cadre.objects.filter(is_active=True))
         if cadre is None:
+            code = value.strip().rsplit("（", 1)[-1].rstrip("）").strip()
             raise ValidationError(_("找不到编号为「%(code)s」的在职干部。") % {"code": code})
         return cadre
 

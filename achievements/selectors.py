@@ -228,10 +228,12 @@ class SummaryPeriod:
     summary: Summary | None
     writable: bool
     not_yet: bool
+    # Periods that ended before the cadre's records start need no summary (as in the deductions).
+    required: bool = True
 
     @property
     def missing(self) -> bool:
-        return self.summary is None and not self.writable and not self.not_yet
+        return self.required and self.summary is None and not self.writable and not self.not_yet
 
 
 def summary_periods(*, cadre: Cadre, year: int, now: datetime | None = None) -> list[SummaryPeriod]:
@@ -245,6 +247,7 @@ def summary_periods(*, cadre: Cadre, year: int, now: datetime | None = None) -> 
     periods = []
     for kind, quarter in [(SummaryKind.QUARTERLY, q) for q in (1, 2, 3, 4)] + [(SummaryKind.ANNUAL, None)]:
         opens = rules.summary_opens(year, quarter)
+        ends = rules.quarter_bounds(year, quarter)[1] if quarter else date(year, 12, 31)
         deadline = rules.summary_deadline(year, quarter, calendar=calendar, rules=limits)
         periods.append(
             SummaryPeriod(
@@ -257,6 +260,7 @@ def summary_periods(*, cadre: Cadre, year: int, now: datetime | None = None) -> 
                 summary=existing.get((kind, quarter)),
                 writable=opens <= today and now < deadline and cadre.is_active,
                 not_yet=today < opens,
+                required=ends >= cadre.records_from,
             )
         )
     return periods
@@ -317,13 +321,13 @@ def verification_queue(
     return qs.order_by("verification_status", "created_at") if status == VerificationStatus.PENDING else qs
 
 
-def participant_suggestions(q: str, limit: int = 15) -> list[dict[str, Any]]:
-    """Name/code lookup for the participant picker: only what is needed to pick a colleague."""
+def participant_suggestions(q: str, limit: int = 15, scope: QuerySet[Cadre] | None = None) -> list[dict[str, Any]]:
+    """Name/code lookup for the pickers: only what is needed to pick a colleague."""
     q = q.strip()
     if not q:
         return []
     found = (
-        Cadre.objects.filter(is_active=True)
+        (scope if scope is not None else Cadre.objects.filter(is_active=True))
         .filter(Q(name__icontains=q) | Q(code__istartswith=q))
         .select_related("unit")
         .order_by("name")[:limit]
@@ -366,7 +370,9 @@ def year_record(*, cadre: Cadre, year: int, now: datetime | None = None) -> Year
     now = now or timezone.now()
     start, end = rules.year_bounds(year)
     assessment = (
+        # A draft is the author's private notes until submitted: it is not part of the archive.
         SelfAssessment.objects.filter(author=cadre, year=year)
+        .exclude(state=AssessmentState.DRAFT)
         .select_related("reviewed_by", "unit")
         .prefetch_related("events__actor", "objections")
         .first()

@@ -3,6 +3,7 @@ self-assessment in each state; idempotent."""
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from achievements.deductions import deduction_report
 from achievements.models import (
@@ -38,6 +39,9 @@ def test_demo_is_believable_and_idempotent(capsys):
 
     cadres = Cadre.objects.filter(is_active=True).count()
     assert first["DailyLog"] > cadres * 50  # about three months of working days
+    # Written on the day, mostly; about one in eight backfilled a day later.
+    on_time = DailyLog.objects.filter(created_at__date=F("day")).count()
+    assert first["DailyLog"] * 0.7 < on_time < first["DailyLog"]
     oldest = DailyLog.objects.order_by("day").first().day
     assert 85 <= (today() - oldest).days <= 95
     assert set(SelfAssessment.objects.values_list("state", flat=True)) == set(AssessmentState.values)

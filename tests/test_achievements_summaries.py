@@ -101,7 +101,7 @@ def test_unit_leader_marks_leave_for_the_cadres_of_units_they_lead(client, perso
     response = client.post(
         reverse("achievements:leave_list"),
         {
-            "cadre": personas.cadre.pk,
+            "cadre": personas.cadre.code,
             "start": start.isoformat(),
             "end": today().isoformat(),
             "kind": "leave",
@@ -114,20 +114,30 @@ def test_unit_leader_marks_leave_for_the_cadres_of_units_they_lead(client, perso
     assert LogEntry.objects.get_for_object(period).get().actor == personas.leader.user
     overlap = client.post(
         reverse("achievements:leave_list"),
-        {"cadre": personas.cadre.pk, "start": today().isoformat(), "end": today().isoformat(), "kind": "leave"},
+        {"cadre": personas.cadre.code, "start": today().isoformat(), "end": today().isoformat(), "kind": "leave"},
     )
     assert "重叠" in overlap.content.decode() and LeavePeriod.objects.count() == 1
     # Not for themselves, not for another unit's cadre.
     for target in (personas.leader, personas.stranger):
         refused = client.post(
             reverse("achievements:leave_list"),
-            {"cadre": target.pk, "start": today().isoformat(), "end": today().isoformat(), "kind": "leave"},
+            {"cadre": target.code, "start": today().isoformat(), "end": today().isoformat(), "kind": "leave"},
         )
         assert refused.status_code == 200 and LeavePeriod.objects.count() == 1
+        assert "不是您可以登记请假的干部" in refused.content.decode()
+    lookup = client.get(reverse("achievements:participant_lookup"), {"q": "干部", "scope": "leave"}).json()["results"]
+    assert [c["name"] for c in lookup] == ["张干部"]  # not 孙镇干部 of another unit
+    prefilled = client.get(reverse("achievements:leave_list"), {"cadre": personas.cadre.pk}).content.decode()
+    assert f'value="张干部（{personas.cadre.code}）"' in prefilled
     client.force_login(personas.superior_leader.user)
     client.post(
         reverse("achievements:leave_list"),
-        {"cadre": personas.leader.pk, "start": today().isoformat(), "end": today().isoformat(), "kind": "training"},
+        {
+            "cadre": f"{personas.leader.name}（{personas.leader.code}）",
+            "start": today().isoformat(),
+            "end": today().isoformat(),
+            "kind": "training",
+        },
     )
     assert LeavePeriod.objects.filter(cadre=personas.leader).exists()
     client.force_login(personas.cadre.user)
@@ -159,7 +169,7 @@ def test_deduction_page_lists_missing_days_and_points(client, personas):
     assert report.missing_day_count > 0
     assert f'id="missing-count">{report.missing_day_count}<' in page
     first_missing = report.missing_days[0]
-    assert f"{first_missing.month:02d}月{first_missing.day}日" in page
+    assert f"{first_missing.month}月{first_missing.day}日" in page
     assert f"{report.quarterly_deduction:.2f}" in page
     assert "第1季度小结缺交" in page
     client.force_login(personas.leader.user)
@@ -192,3 +202,11 @@ def test_leave_days_are_not_missing_in_the_calendar_or_the_report():
     report = deduction_report(cadre=cadre, year=2026, quarter=1, as_of=at(date(2026, 5, 1)))
     calendar = WorkCalendar.load(date(2026, 3, 1), date(2026, 3, 31))
     assert report.missing_day_count == len(calendar.workdays(date(2026, 3, 16), date(2026, 3, 31)))
+
+
+def test_open_days_are_the_unlogged_days_still_inside_the_window():
+    cadre = CadreFactory(records_from=date(2026, 3, 1))
+    services.daily_log_save(author=cadre, day=date(2026, 3, 10), text=CHINESE_LOG, now=at(date(2026, 3, 10), 18))
+    report = deduction_report(cadre=cadre, year=2026, quarter=1, as_of=at(date(2026, 3, 11)))
+    assert date(2026, 3, 10) not in report.open_days
+    assert date(2026, 3, 9) in report.open_days and date(2026, 3, 11) in report.open_days

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django import template
+from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cadres.access import cadre_of, is_leader, is_org_staff
@@ -22,6 +24,16 @@ register = template.Library()
 def deadline(value: datetime | None) -> str:
     """ "2026年11月27日 24:00" for a window that ends at the midnight after that day."""
     return format_deadline(value) if value else ""
+
+
+@register.filter
+def month_day(value: date | None) -> str:
+    """11月3日 in Chinese (no leading zero, unlike the locale's m月j日), Nov 3 in English."""
+    if value is None:
+        return ""
+    if (get_language() or "zh").startswith("zh"):
+        return f"{value.month}月{value.day}日"
+    return formats.date_format(value, "MONTH_DAY_FORMAT")
 
 
 _TAGS = {

@@ -224,8 +224,8 @@ def leave_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     cadres = access.leave_cadres_for(request.user)
     initial = {}
-    if (target := parse_int(request.GET.get("cadre"))) is not None:
-        initial["cadre"] = target
+    if (target := cadres.filter(pk=parse_int(request.GET.get("cadre"), 0)).first()) is not None:
+        initial["cadre"] = f"{target.name}（{target.code}）"
     form = LeaveForm(request.POST or None, cadres=cadres, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -253,7 +253,16 @@ def leave_list(request: HttpRequest) -> HttpResponse:
             )
             return redirect("achievements:leave_list")
     periods = access.leave_periods_for(request.user).select_related("cadre__unit", "marked_by").order_by("-start")
-    return render(request, "achievements/leave.html", {"form": form, "page": page_of(request, periods)})
+    return render(
+        request,
+        "achievements/leave.html",
+        # A leader's few cadres are suggested at once; larger scopes are looked up as one types.
+        {
+            "form": form,
+            "page": page_of(request, periods),
+            "suggestions": cadres.order_by("unit__sort_order", "code")[:200],
+        },
+    )
 
 
 @login_required

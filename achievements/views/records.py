@@ -183,7 +183,8 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def participant_lookup(request: HttpRequest) -> JsonResponse:
     if cadre_of(request.user) is None:
         return JsonResponse({"results": []}, status=403)
-    return JsonResponse({"results": selectors.participant_suggestions(request.GET.get("q", "")[:50])})
+    scope = access.leave_cadres_for(request.user) if request.GET.get("scope") == "leave" else None
+    return JsonResponse({"results": selectors.participant_suggestions(request.GET.get("q", "")[:50], scope=scope)})
 
 
 # --- Verification (org staff) -------------------------------------------------------------------------

@@ -32,7 +32,9 @@
     var url = input.closest("form") && input.closest("form").getAttribute("data-lookup-url");
     var q = input.value.trim();
     if (!list || !url || q.length < 1 || q.indexOf("（") !== -1) return;
-    fetch(url + "?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    var target = new URL(url, window.location.origin);
+    target.searchParams.set("q", q);
+    fetch(target.toString(), { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : { results: [] }; })
       .then(function (data) {
         list.replaceChildren();
