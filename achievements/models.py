@@ -463,6 +463,7 @@ class ExportStatus(models.TextChoices):
     RUNNING = "running", _("生成中")
     SUCCEEDED = "succeeded", _("已完成")
     FAILED = "failed", _("失败")
+    EXPIRED = "expired", _("已过期")
 
 
 class DossierExport(models.Model):
@@ -494,7 +495,7 @@ class DossierExport(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (ExportStatus.SUCCEEDED, ExportStatus.FAILED)
+        return self.status in (ExportStatus.SUCCEEDED, ExportStatus.FAILED, ExportStatus.EXPIRED)
 
     @property
     def percent(self) -> int:

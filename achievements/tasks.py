@@ -19,3 +19,8 @@ def send_log_reminders() -> dict:
 @shared_task
 def file_due_self_assessments() -> int:
     return services.assessments_file_due()
+
+
+@shared_task
+def purge_old_exports() -> int:
+    return services.exports_purge()

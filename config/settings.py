@@ -227,6 +227,8 @@ ROSTER_UPLOAD_MAX_BYTES = env.int("ROSTER_UPLOAD_MAX_BYTES", default=20 * 1024 *
 # Evidence attachments of achievement records: per file, and files per record.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=10)
+# Days a unit's dossier zip is kept before the nightly job deletes it (it holds personal records).
+DOSSIER_EXPORT_KEEP_DAYS = env.int("DOSSIER_EXPORT_KEEP_DAYS", default=7)
 
 # --- Security ---------------------------------------------------------------------------
 

@@ -224,3 +224,18 @@ def test_hidden_record_answers_like_a_missing_one(client, personas, records):
     hidden = client.get(reverse("achievements:record_detail", args=[records["achievement"].pk]))
     missing = client.get(reverse("achievements:record_detail", args=[999999]))
     assert hidden.status_code == missing.status_code == 404
+
+
+def test_api_schema_documents_the_endpoints(client, personas):
+    client.force_login(personas.cadre.user)
+    paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    for path in (
+        "/api/daily-logs/",
+        "/api/daily-logs/{id}/",
+        "/api/summaries/",
+        "/api/achievements/",
+        "/api/achievements/{id}/verify/",
+        "/api/achievements/{id}/attachments/",
+    ):
+        assert path in paths, path
+    assert "put" not in paths["/api/daily-logs/{id}/"] and "delete" not in paths["/api/daily-logs/{id}/"]

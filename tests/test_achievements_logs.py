@@ -247,3 +247,11 @@ def test_admin_applies_the_window_too(client, personas):
     )
     assert fresh.status_code == 302
     assert DailyLog.objects.get(author=personas.colleague).unit == personas.unit
+
+
+def test_odd_dates_in_the_address_never_break_the_page(client, personas):
+    client.force_login(personas.cadre.user)
+    for query in ({"day": "0001-01-01"}, {"day": "9999-12-31"}, {"month": "2026-13"}, {"month": "1-1"}, {"day": "x"}):
+        assert client.get(reverse("achievements:my_logs"), query).status_code == 200, query
+    assert client.get(reverse("achievements:summary_annual", args=[9999])).status_code == 404
+    assert client.get(reverse("achievements:summary_quarter", args=[2026, 5])).status_code == 404

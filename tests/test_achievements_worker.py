@@ -2,11 +2,17 @@
 
 import csv
 import io
+import os
 import zipfile
+from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
+from achievements import services
 from achievements.models import DailyLog, DossierExport, ExportedDocument, ExportStatus
 from achievements.pdf import verify_export
 
@@ -60,3 +66,27 @@ def test_status_page_polls_while_the_job_runs(client, personas, transactional_db
     client.force_login(personas.org_staff.user)
     page = client.get(reverse("achievements:export_status", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page and "已完成 1 / 4 人" in page and 'value="1"' in page
+
+
+def test_old_zips_are_deleted_by_the_nightly_job(client, personas, transactional_db, settings):
+    services.ensure_schedules()  # transactional tests flush what the migration created
+    assert (
+        PeriodicTask.objects.get(name="achievements.purge-old-exports").task == "achievements.tasks.purge_old_exports"
+    )
+    now = timezone.now()
+    old = DossierExport.objects.create(unit=personas.unit, year_from=2026, year_to=2026, status="succeeded")
+    old.file.save("old.zip", ContentFile(b"PK\x03\x04"), save=False)
+    old.finished_at = now - timedelta(days=settings.DOSSIER_EXPORT_KEEP_DAYS + 1)
+    old.save()
+    fresh = DossierExport.objects.create(unit=personas.unit, year_from=2026, year_to=2026, status="succeeded")
+    fresh.file.save("fresh.zip", ContentFile(b"PK\x03\x04"), save=False)
+    fresh.finished_at = now
+    fresh.save()
+    path = old.file.path
+    assert services.exports_purge(now=now) == 1
+    old.refresh_from_db()
+    assert old.status == ExportStatus.EXPIRED and not old.file
+    assert not os.path.exists(path) and DossierExport.objects.get(pk=fresh.pk).file
+    client.force_login(personas.org_staff.user)
+    assert client.get(reverse("achievements:export_download", args=[old.pk])).status_code == 404
+    assert "已超过保留期限" in client.get(reverse("achievements:export_status", args=[old.pk])).content.decode()

@@ -12,7 +12,7 @@ from .assessments import (
     objection_file,
 )
 from .calendar import workday_override_delete, workday_overrides_set
-from .dossiers import dossier_render, export_run, export_start
+from .dossiers import dossier_render, export_run, export_start, exports_purge
 from .logs import (
     daily_log_check,
     daily_log_save,
@@ -54,6 +54,7 @@ __all__ = [
     "ensure_schedules",
     "export_run",
     "export_start",
+    "exports_purge",
     "leave_delete",
     "leave_mark",
     "objection_file",

@@ -9,7 +9,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files import File
@@ -142,6 +142,21 @@ def export_run(*, export_id: int, progress: Callable[[int, int], None] | None = 
     job.finished_at = timezone.now()
     job.save()
     return job
+
+
+def exports_purge(*, now: datetime | None = None, keep_days: int | None = None) -> int:
+    """Delete zips older than the retention period: they hold personal records of a whole unit."""
+    now = now or timezone.now()
+    keep_days = keep_days if keep_days is not None else settings.DOSSIER_EXPORT_KEEP_DAYS
+    purged = 0
+    old = DossierExport.objects.filter(status=ExportStatus.SUCCEEDED, finished_at__lt=now - timedelta(days=keep_days))
+    for job in old:
+        job.file.delete(save=False)
+        job.status = ExportStatus.EXPIRED
+        job.size = 0
+        job.save(update_fields=["file", "status", "size"])
+        purged += 1
+    return purged
 
 
 def export_download_name(job: DossierExport) -> str:

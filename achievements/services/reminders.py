@@ -26,6 +26,7 @@ from ..models import DailyLog, LeavePeriod, ReminderSettings
 
 REMINDER_TASK = "achievements.daily-log-reminders"
 FILING_TASK = "achievements.file-self-assessments"
+PURGE_TASK = "achievements.purge-old-exports"
 LOG_PAGE = "/achievements/logs/"
 # How far back a day can still be open: the longest holiday block plus any sane window.
 LOOKBACK_DAYS = 60
@@ -169,6 +170,13 @@ def ensure_schedules() -> None:
             task="achievements.tasks.file_due_self_assessments",
             crontab=_crontab(minute="5", hour="*"),
             description="把公示期满的实绩自评表归档。",
+        )
+    if not PeriodicTask.objects.filter(name=PURGE_TASK).exists():
+        PeriodicTask.objects.create(
+            name=PURGE_TASK,
+            task="achievements.tasks.purge_old_exports",
+            crontab=_crontab(minute="20", hour="3"),
+            description="删除超过保留期限的档案批量导出文件。",
         )
 
 

@@ -10,12 +10,16 @@ from django.http import HttpRequest
 
 from .. import rules
 
+# Dates outside these years are typos or probes; the calendar code is not asked about them.
+YEARS = range(2000, 2101)
+
 
 def parse_day(value: str | None) -> date | None:
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return day if day is not None and day.year in YEARS else None
 
 
 def parse_int(value: Any, default: int | None = None, *, low: int | None = None, high: int | None = None) -> int | None:

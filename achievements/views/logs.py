@@ -21,7 +21,7 @@ from ..deductions import deduction_report
 from ..errors import RecordError, format_day
 from ..forms import DailyLogForm, FeedFilterForm, LeaveForm, SummaryForm, apply_error
 from ..models import SummaryKind
-from ._common import page_of, parse_day, parse_int, this_year
+from ._common import YEARS, page_of, parse_day, parse_int, this_year
 
 # --- The cadre's own log page ---------------------------------------------------------------------
 
@@ -56,6 +56,8 @@ def my_logs(request: HttpRequest) -> HttpResponse:
     month_param = request.GET.get("month", "")
     try:
         year, month = (int(part) for part in month_param.split("-")) if month_param else (day.year, day.month)
+        if year not in YEARS:
+            raise ValueError(year)
         month_view = selectors.log_month(cadre=cadre, year=year, month=month)
     except ValueError:
         month_view = selectors.log_month(cadre=cadre, year=day.year, month=day.month)
@@ -140,7 +142,7 @@ def summaries(request: HttpRequest) -> HttpResponse:
 @cadre_required
 def summary_edit(request: HttpRequest, year: int, quarter: int | None = None) -> HttpResponse:
     cadre = cadre_of(request.user)
-    if quarter is not None and quarter not in (1, 2, 3, 4):
+    if (quarter is not None and quarter not in (1, 2, 3, 4)) or year not in YEARS:
         raise Http404
     kind = SummaryKind.QUARTERLY if quarter else SummaryKind.ANNUAL
     period = next(
