@@ -239,3 +239,16 @@ def test_api_schema_documents_the_endpoints(client, personas):
     ):
         assert path in paths, path
     assert "put" not in paths["/api/daily-logs/{id}/"] and "delete" not in paths["/api/daily-logs/{id}/"]
+
+
+def test_user_text_is_escaped_on_the_pages(client, personas):
+    DailyLog.objects.create(
+        author=personas.colleague,
+        unit=personas.unit,
+        day=today(),
+        text='<script>alert("x")</script><img src=x onerror=alert(1)>今天整理了教研资料。',
+    )
+    client.force_login(personas.cadre.user)
+    page = client.get(reverse("achievements:feed")).content.decode()
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page

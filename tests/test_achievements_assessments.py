@@ -85,6 +85,7 @@ def test_the_whole_workflow_through_the_pages(client, personas):
     client.force_login(personas.leader.user)
     leader_view = client.get(reverse("achievements:assessment_detail", args=[assessment.pk])).content.decode()
     assert "课题结题时间与实际不符。" in leader_view and "李同事" in leader_view
+    assert reverse("achievements:cadre_archive", args=[personas.cadre.pk, today().year]) in leader_view
 
     # The posting ends: the scheduled job files it; later objections are refused.
     assert services.assessments_file_due(now=assessment.posting_ends_at - timedelta(minutes=1)) == 0

@@ -210,3 +210,17 @@ def test_open_days_are_the_unlogged_days_still_inside_the_window():
     report = deduction_report(cadre=cadre, year=2026, quarter=1, as_of=at(date(2026, 3, 11)))
     assert date(2026, 3, 10) not in report.open_days
     assert date(2026, 3, 9) in report.open_days and date(2026, 3, 11) in report.open_days
+
+
+def test_admin_refuses_a_summary_after_its_due_date(client, personas):
+    year = today().year - 1
+    summary = Summary.objects.create(
+        author=personas.cadre, unit=personas.unit, kind=SummaryKind.QUARTERLY, year=year, quarter=1, text=QUARTERLY
+    )
+    client.force_login(personas.admin)
+    response = client.post(
+        reverse("admin:achievements_summary_change", args=[summary.pk]),
+        {"author": personas.cadre.pk, "kind": "quarterly", "year": year, "quarter": 1, "text": QUARTERLY + "改"},
+    )
+    assert response.status_code == 200 and "的填写期限已于" in response.content.decode()
+    assert Summary.objects.get(pk=summary.pk).text == QUARTERLY

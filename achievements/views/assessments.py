@@ -109,6 +109,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if (own or see_names)
             else [o for o in objections if o.author_id == getattr(cadre, "pk", None)],
             "see_names": see_names,
+            "can_view_archive": access.cadres_visible_to(request.user).filter(pk=assessment.author_id).exists(),
             "return_form": ReturnForm(),
             "objection_form": ObjectionForm(),
         },
