@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from cadres.models import Cadre
 
@@ -37,7 +37,7 @@ class DeductionReport:
     logged_days: int = 0
     missing_day_count: int = 0
     missing_days: list[date] = field(default_factory=list)  # only filled with_days=True
-    open_days: list[date] = field(default_factory=list)  # only filled with_days=True
+    open_days: list[date] = field(default_factory=list)  # unlogged, window open; with_days=True
     leave_days: list[date] = field(default_factory=list)  # only filled with_days=True
     missing_quarterly_summaries: list[int] = field(default_factory=list)
     missing_annual_summary: bool = False
@@ -97,13 +97,12 @@ def deduction_reports(
     calendar = WorkCalendar.load(start, end)
     rules = rules_table(year)
     default_rules = rules[""]
-    backfill = default_rules.backfill_workdays
 
     # Working days of the period so far: those whose backfill window has closed can be missing.
+    # The window is a per-category setting, so each distinct window gets its own split.
     workdays = calendar.workdays(start, min(end, as_of.date()))
-    closed = [d for d in workdays if calendar.deadline_after(d, backfill) <= as_of]
-    closed_set = set(closed)
-    open_days = [d for d in workdays if d not in closed_set]
+    windows = sorted({r.backfill_workdays for r in rules.values()})
+    closed_by_window = {w: [d for d in workdays if calendar.deadline_after(d, w) <= as_of] for w in windows}
 
     people = list(cadres.values_list("pk", "records_from", "unit__category"))
     in_scope = cadres.values("pk")
@@ -114,13 +113,13 @@ def deduction_reports(
     ).values_list("cadre_id", "start", "end"):
         leaves[cadre_id].append((first, last))
 
-    # Logs on closed working days on or after each cadre's start, counted in SQL.
-    logged = dict(
-        DailyLog.objects.filter(author__in=in_scope, day__in=closed, day__gte=F("author__records_from"))
+    # Logs on closed working days on or after each cadre's start, counted in SQL (one count per window).
+    counts = (
+        DailyLog.objects.filter(author__in=in_scope, day__range=(start, end), day__gte=F("author__records_from"))
         .values("author_id")
-        .annotate(n=Count("pk"))
-        .values_list("author_id", "n")
+        .annotate(**{f"n{w}": Count("pk", filter=Q(day__in=closed_by_window[w])) for w in windows})
     )
+    logged = {row["author_id"]: row for row in counts}
     # The days themselves, only where needed: for the listing, or to discount logs on leave days.
     log_days: dict[int, set[date]] = defaultdict(set)
     wanted = [pk for pk, _, _ in people] if with_days else list(leaves)
@@ -136,17 +135,20 @@ def deduction_reports(
     ):
         summaries[author_id].add((kind, quarter_no))
 
-    due_quarters = _due_summaries(calendar, year, quarter, as_of, backfill)
-    annual_due = quarter is None and calendar.deadline_after(end, backfill) <= as_of
+    due_quarters = {w: _due_summaries(calendar, year, quarter, as_of, w) for w in windows}
+    annual_due = {w: quarter is None and calendar.deadline_after(end, w) <= as_of for w in windows}
 
     reports = {}
     for cadre_id, records_from, unit_category in people:
         rule = rules.get((categories or {}).get(cadre_id, unit_category), default_rules)
+        window = rule.backfill_workdays
+        closed = closed_by_window[window]
+        closed_set = set(closed)
         leave_set = _leave_days(leaves.get(cadre_id, []), start, end)
         required = [d for d in closed[bisect.bisect_left(closed, records_from) :] if d not in leave_set]
         logs = log_days.get(cadre_id, set())
         on_leave = sum(1 for d in logs if d in leave_set and d in closed_set and d >= records_from)
-        kept = logged.get(cadre_id, 0) - on_leave
+        kept = logged.get(cadre_id, {}).get(f"n{window}", 0) - on_leave
         report = DeductionReport(
             cadre_id=cadre_id,
             year=year,
@@ -160,15 +162,20 @@ def deduction_reports(
         )
         if with_days:
             report.missing_days = [d for d in required if d not in logs]
-            report.open_days = [d for d in open_days if d >= records_from and d not in leave_set]
+            # Open = still inside the window and not logged yet: what the cadre can still backfill.
+            report.open_days = [
+                d
+                for d in workdays
+                if d not in closed_set and d >= records_from and d not in leave_set and d not in logs
+            ]
             report.leave_days = sorted(d for d in leave_set if calendar.is_workday(d))
         report.missing_quarterly_summaries = [
             q
-            for q, q_end in due_quarters
+            for q, q_end in due_quarters[window]
             if q_end >= records_from and (SummaryKind.QUARTERLY, q) not in summaries[cadre_id]
         ]
         report.missing_annual_summary = (
-            annual_due and end >= records_from and (SummaryKind.ANNUAL, None) not in summaries[cadre_id]
+            annual_due[window] and end >= records_from and (SummaryKind.ANNUAL, None) not in summaries[cadre_id]
         )
         reports[cadre_id] = report
     return reports

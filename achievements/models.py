@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from decimal import Decimal
 
 from django.conf import settings
@@ -48,7 +49,9 @@ class RecordRules(models.Model):
     daily_log_min_chars = models.PositiveSmallIntegerField(_("工作日志最少字数"), default=15)
     daily_log_target_chars = models.PositiveSmallIntegerField(_("工作日志建议字数"), default=50)
     quarterly_summary_min_chars = models.PositiveSmallIntegerField(_("季度小结最少字数"), default=100)
+    quarterly_summary_target_chars = models.PositiveSmallIntegerField(_("季度小结建议字数"), default=200)
     annual_summary_min_chars = models.PositiveSmallIntegerField(_("年度总结最少字数"), default=200)
+    annual_summary_target_chars = models.PositiveSmallIntegerField(_("年度总结建议字数"), default=500)
     backfill_workdays = models.PositiveSmallIntegerField(
         _("补记期限（工作日）"), default=5, validators=[MinValueValidator(0), MaxValueValidator(30)]
     )
@@ -60,6 +63,10 @@ class RecordRules(models.Model):
     )
     missing_annual_summary_deduction = models.DecimalField(
         _("缺年度总结扣分（民主测评）"), max_digits=4, decimal_places=2, default=Decimal("1.00")
+    )
+    self_assessment_min_chars = models.PositiveSmallIntegerField(_("实绩自评表最少字数"), default=100)
+    self_assessment_posting_days = models.PositiveSmallIntegerField(
+        _("自评表单位内公示天数"), default=3, validators=[MinValueValidator(1), MaxValueValidator(30)]
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -160,10 +167,17 @@ class Summary(models.Model):
         verbose_name_plural = _("小结/总结")
         ordering = ["-year", "-quarter"]
         constraints = [
+            # Two partial constraints rather than one with nulls_distinct=False, which SQLite (the
+            # embedded demo) silently drops: one quarterly summary per quarter, one annual per year.
             models.UniqueConstraint(
                 fields=["author", "kind", "year", "quarter"],
-                name="summary_once_per_period",
-                nulls_distinct=False,
+                condition=Q(quarter__isnull=False),
+                name="summary_once_per_quarter",
+            ),
+            models.UniqueConstraint(
+                fields=["author", "kind", "year"],
+                condition=Q(quarter__isnull=True),
+                name="summary_once_per_year",
             ),
             models.CheckConstraint(
                 condition=Q(kind=SummaryKind.QUARTERLY, quarter__isnull=False)
@@ -334,3 +348,180 @@ class ExportedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+
+# --- Self-assessment (实绩自评表) ------------------------------------------------------------------
+
+
+class AssessmentState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("已退回")
+    POSTED = "posted", _("公示中")
+    FILED = "filed", _("已归档")
+
+
+class SelfAssessment(models.Model):
+    """The annual 实绩自评表: written by the cadre, approved by the unit's main leader, posted
+    inside the unit for a few days (colleagues may object), then filed in the archive."""
+
+    author = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="self_assessments")
+    # The unit the form is reviewed and posted in: the author's unit when last submitted.
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    performance = models.TextField(_("主要工作实绩"), max_length=5000)
+    shortcomings = models.TextField(_("存在的不足"), max_length=2000, blank=True)
+    plans = models.TextField(_("今后努力方向"), max_length=2000, blank=True)
+    state = models.CharField(_("状态"), max_length=20, choices=AssessmentState.choices, default=AssessmentState.DRAFT)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    return_reason = models.CharField(_("退回理由"), max_length=500, blank=True)
+    posted_at = models.DateTimeField(_("公示开始"), null=True, blank=True)
+    posting_ends_at = models.DateTimeField(_("公示结束"), null=True, blank=True)
+    filed_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("实绩自评表")
+        verbose_name_plural = _("实绩自评表")
+        ordering = ["-year", "author__name"]
+        constraints = [models.UniqueConstraint(fields=["author", "year"], name="self_assessment_once_per_year")]
+        indexes = [
+            # Leaders list what waits for them and colleagues what is posted, by unit and state.
+            models.Index(fields=["unit", "state"], name="self_assessment_unit_state"),
+            # The filing job looks for postings that have ended.
+            models.Index(fields=["state", "posting_ends_at"], name="self_assessment_posting_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author.name} {self.year}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (AssessmentState.DRAFT, AssessmentState.RETURNED)
+
+
+class AssessmentAction(models.TextChoices):
+    SUBMITTED = "submitted", _("提交审核")
+    APPROVED = "approved", _("审核通过并公示")
+    RETURNED = "returned", _("退回修改")
+    OBJECTION = "objection", _("收到异议")
+    FILED = "filed", _("公示期满归档")
+
+
+class SelfAssessmentEvent(models.Model):
+    """The visible history of one form: who moved it on, when, and why."""
+
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=20, choices=AssessmentAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("自评表流转记录")
+        verbose_name_plural = _("自评表流转记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.get_action_display()}"
+
+
+class SelfAssessmentObjection(models.Model):
+    """A colleague's objection during the posting. The author sees the text, never the name."""
+
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="objections")
+    author = models.ForeignKey(Cadre, verbose_name=_("提出人"), on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("异议内容"), max_length=1000)
+    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("自评表异议")
+        verbose_name_plural = _("自评表异议")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.text[:20]}"
+
+
+# --- Batch dossier export and reminders ------------------------------------------------------
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("生成中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")
+    EXPIRED = "expired", _("已过期")
+
+
+class DossierExport(models.Model):
+    """One zip of a whole unit's PDF dossiers, built by a background job that reports progress."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    year_from = models.PositiveSmallIntegerField(_("起始年度"))
+    year_to = models.PositiveSmallIntegerField(_("截止年度"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导出人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    total = models.PositiveIntegerField(_("总人数"), default=0)
+    done = models.PositiveIntegerField(_("已完成人数"), default=0)
+    # Private storage under MEDIA_ROOT; downloaded only through an access-checked view.
+    file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", blank=True)
+    size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
+    error = models.CharField(_("错误"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("档案批量导出")
+        verbose_name_plural = _("档案批量导出")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} {self.year_from}–{self.year_to}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.SUCCEEDED, ExportStatus.FAILED, ExportStatus.EXPIRED)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
+
+
+class ReminderSettings(models.Model):
+    """When the daily log reminder goes out (a single row; the beat schedule follows it)."""
+
+    enabled = models.BooleanField(_("启用每日提醒"), default=True)
+    send_at = models.TimeField(
+        _("提醒时间"), default=time(16, 30), help_text=_("每个工作日的这个时间（北京时间）提醒当天尚未写日志的干部。")
+    )
+    warn_window_closing = models.BooleanField(
+        _("提醒补记期限"), default=True, help_text=_("同时提醒补记期限将于下一个工作日结束的缺记日志。")
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("日志提醒设置")
+        verbose_name_plural = _("日志提醒设置")
+
+    def __str__(self) -> str:
+        return str(_("日志提醒设置"))
+
+    @classmethod
+    def load(cls) -> ReminderSettings:
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj

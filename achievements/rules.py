@@ -12,10 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 
 from .models import RecordRules, WorkdayOverride
 
@@ -30,8 +33,9 @@ def package_covers(year: int) -> bool:
 class WorkCalendar:
     """Working days over a span of years, with the override table loaded once (one query)."""
 
-    def __init__(self, overrides: dict[date, bool] | None = None):
+    def __init__(self, overrides: dict[date, bool] | None = None, notes: dict[date, str] | None = None):
         self.overrides = overrides if overrides is not None else {}
+        self.notes = notes or {}
 
     @classmethod
     def load(cls, start: date | None = None, end: date | None = None) -> WorkCalendar:
@@ -39,7 +43,8 @@ class WorkCalendar:
         if start is not None and end is not None:
             # Deadlines can reach a few weeks past `end` (long holidays plus the backfill window).
             rows = rows.filter(day__gte=start, day__lte=end + timedelta(days=60))
-        return cls(dict(rows.values_list("day", "is_workday")))
+        triples = list(rows.values_list("day", "is_workday", "note"))
+        return cls({d: w for d, w, _ in triples}, {d: n for d, _, n in triples if n})
 
     def is_workday(self, day: date) -> bool:
         if day in self.overrides:
@@ -47,6 +52,22 @@ class WorkCalendar:
         if package_covers(day.year):
             return chinese_calendar.is_workday(day)
         return day.weekday() < 5
+
+    def describe(self, day: date) -> tuple[bool, str]:
+        """Whether `day` is a working day, and why it differs from an ordinary week ("" if it doesn't).
+
+        The reason is the holiday's name, 调休上班 for an adjusted working weekend day, or the note
+        org staff gave an override.
+        """
+        workday = self.is_workday(day)
+        if day in self.overrides:
+            return workday, self.notes.get(day) or (gettext("调休上班") if workday else gettext("放假"))
+        if not package_covers(day.year):
+            return workday, ""
+        if workday:
+            return True, gettext("调休上班") if day.weekday() >= 5 else ""
+        _holiday, name = chinese_calendar.get_holiday_detail(day)
+        return False, _holiday_name(name) if name else ""
 
     def workdays(self, start: date, end: date) -> list[date]:
         """Working days from start to end, both included."""
@@ -74,6 +95,15 @@ class WorkCalendar:
         return datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=SHANGHAI)
 
 
+def _holiday_name(name: str) -> str:
+    """The package names holidays in English; show the Chinese name in a Chinese UI."""
+    try:
+        holiday = chinese_calendar.Holiday(name)
+    except ValueError:
+        return name
+    return holiday.chinese if (get_language() or "zh").startswith("zh") else holiday.value
+
+
 def uncovered_years(years: list[int] | range) -> list[int]:
     """Years the statutory calendar package does not know and staff have entered no override for."""
     missing = [y for y in years if not package_covers(y)]
@@ -98,6 +128,10 @@ class Rules:
     missing_log_deduction: Decimal
     missing_quarterly_summary_deduction: Decimal
     missing_annual_summary_deduction: Decimal
+    self_assessment_min_chars: int = 100
+    self_assessment_posting_days: int = 3
+    quarterly_summary_target_chars: int = 200
+    annual_summary_target_chars: int = 500
 
 
 _RULE_FIELDS = [f.name for f in fields(Rules)]
@@ -151,3 +185,86 @@ def summary_deadline(
 
 def now_in_shanghai() -> datetime:
     return timezone.now().astimezone(SHANGHAI)
+
+
+def today_in_shanghai(now: datetime | None = None) -> date:
+    return (now or timezone.now()).astimezone(SHANGHAI).date()
+
+
+def last_day_of_window(deadline: datetime) -> date:
+    """The calendar day a window ends on (deadlines are the exclusive midnight after it)."""
+    return (deadline.astimezone(SHANGHAI) - timedelta(microseconds=1)).date()
+
+
+def rules_for_unit(year: int, unit: Any) -> Rules:
+    """The rules that apply to someone in `unit` (its category's row, else the year's default)."""
+    return rules_for(year, getattr(unit, "category", "") or "")
+
+
+def log_deadline(day: date, *, unit: Any, calendar: WorkCalendar | None = None) -> datetime:
+    """When the log for `day` of a cadre in `unit` freezes (the window of the unit's category)."""
+    return backfill_deadline(day, calendar=calendar, rules=rules_for_unit(day.year, unit))
+
+
+def summary_opens(year: int, quarter: int | None = None) -> date:
+    """A summary can be written from the first day of its period."""
+    start, _ = quarter_bounds(year, quarter) if quarter else year_bounds(year)
+    return start
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    start = date(year, month, 1)
+    end = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    return start, end
+
+
+def quarter_of(day: date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+# --- Text -----------------------------------------------------------------------------------
+
+
+def normalize_text(text: str) -> str:
+    """Browsers submit CRLF; the live counter counts LF. Store what the writer saw."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def text_length(text: str) -> int:
+    """Characters as the live counter shows them: code points of the trimmed text."""
+    return len(normalize_text(text))
+
+
+# --- Evidence attachments -----------------------------------------------------------------------
+
+# Extension -> (content type, accepted leading bytes). The bytes are checked, not only the name,
+# so a renamed executable or HTML page is refused.
+ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", (b"PK\x03\x04",)),
+    "doc": ("application/msword", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
+    "xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
+    "ofd": ("application/ofd", (b"PK\x03\x04",)),
+}
+
+
+def attachment_max_bytes() -> int:
+    return int(getattr(settings, "EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def attachment_max_count() -> int:
+    return int(getattr(settings, "EVIDENCE_MAX_FILES", 10))
+
+
+def attachment_content_type(name: str, head: bytes) -> str | None:
+    """The content type of an allowed evidence file, or None when the name or bytes are not allowed."""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    allowed = ATTACHMENT_TYPES.get(extension)
+    if allowed is None or not any(head.startswith(magic) for magic in allowed[1]):
+        return None
+    return allowed[0]

@@ -1,5 +1,53 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import archive, assessments, logs, records, staff
 
 app_name = "achievements"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Daily logs, the unit feed, summaries, deductions, leave
+    path("logs/", logs.my_logs, name="my_logs"),
+    path("feed/", logs.unit_feed, name="feed"),
+    path("summaries/", logs.summaries, name="summaries"),
+    path("summaries/<int:year>/q<int:quarter>/", logs.summary_edit, name="summary_quarter"),
+    path("summaries/<int:year>/annual/", logs.summary_edit, name="summary_annual"),
+    path("deductions/", logs.my_deductions, name="my_deductions"),
+    path("cadres/<int:pk>/deductions/", logs.cadre_deductions, name="cadre_deductions"),
+    path("leave/", logs.leave_list, name="leave_list"),
+    path("leave/<int:pk>/delete/", logs.leave_delete, name="leave_delete"),
+    # Achievement records
+    path("records/", records.my_records, name="my_records"),
+    path("records/new/", records.record_new, name="record_new"),
+    path("records/<int:pk>/", records.record_detail, name="record_detail"),
+    path("records/<int:pk>/edit/", records.record_edit, name="record_edit"),
+    path("records/<int:pk>/delete/", records.record_delete, name="record_delete"),
+    path("records/<int:pk>/attachments/", records.attachment_upload, name="attachment_upload"),
+    path("records/<int:pk>/verify/", records.record_verify, name="record_verify"),
+    path("attachments/<int:pk>/", records.attachment_download, name="attachment_download"),
+    path("attachments/<int:pk>/delete/", records.attachment_delete, name="attachment_delete"),
+    path("participants/lookup/", records.participant_lookup, name="participant_lookup"),
+    path("verification/", records.verification_list, name="verification"),
+    # Self-assessment
+    path("assessments/", assessments.assessment_list, name="assessments"),
+    path("assessments/new/", assessments.assessment_new, name="assessment_new"),
+    path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment_detail"),
+    path("assessments/<int:pk>/edit/", assessments.assessment_edit, name="assessment_edit"),
+    path("assessments/<int:pk>/submit/", assessments.assessment_submit, name="assessment_submit"),
+    path("assessments/<int:pk>/review/", assessments.assessment_review, name="assessment_review"),
+    path("assessments/<int:pk>/objections/", assessments.objection_create, name="objection_create"),
+    # Archive, dossiers, exports, public verification
+    path("archive/", archive.my_archive, name="my_archive"),
+    path("cadres/<int:pk>/archive/<int:year>/", archive.cadre_archive, name="cadre_archive"),
+    path("cadres/<int:pk>/dossier.pdf", archive.dossier_pdf, name="dossier_pdf"),
+    path("exports/", archive.export_list, name="exports"),
+    path("exports/<int:pk>/", archive.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", archive.export_download, name="export_download"),
+    path("verify/", archive.verify_page, name="verify"),
+    # Org-staff settings
+    path("workdays/", staff.workdays, name="workdays"),
+    path("workdays/<int:pk>/delete/", staff.workday_delete, name="workday_delete"),
+    path("rules/", staff.rules_list, name="rules_list"),
+    path("rules/new/", staff.rules_new, name="rules_new"),
+    path("rules/<int:pk>/edit/", staff.rules_edit, name="rules_edit"),
+    path("reminders/", staff.reminders, name="reminders"),
+]

@@ -1,11 +1,15 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from achievements import api as achievements_api
 from cadres import api as cadres_api
 
 router = DefaultRouter()
 router.register("units", cadres_api.UnitViewSet, basename="unit")
 router.register("cadres", cadres_api.CadreViewSet, basename="cadre")
+router.register("daily-logs", achievements_api.DailyLogViewSet, basename="daily-log")
+router.register("summaries", achievements_api.SummaryViewSet, basename="summary")
+router.register("achievements", achievements_api.AchievementViewSet, basename="achievement")
 
 urlpatterns = [
     path("me/", cadres_api.me, name="api-me"),

@@ -29,11 +29,35 @@ class NavSection:
 
 STAFF = Role.ORG_STAFF
 CADRE = Role.CADRE
+LEADER = Role.LEADER
 
 MENU: tuple[NavSection, ...] = (
     NavSection(
         _("我的"),
         (item(_("我的档案"), "cadres:my_profile", CADRE),),
+    ),
+    NavSection(
+        _("晒实绩"),
+        (
+            item(_("工作日志"), "achievements:my_logs", CADRE),
+            item(_("单位日志"), "achievements:feed", CADRE),
+            item(_("小结与总结"), "achievements:summaries", CADRE, prefix="/achievements/summaries/"),
+            item(_("我的实绩"), "achievements:my_records", CADRE, prefix="/achievements/records/"),
+            item(_("实绩自评表"), "achievements:assessments", CADRE, STAFF, prefix="/achievements/assessments/"),
+            item(_("实绩档案"), "achievements:my_archive", CADRE),
+            item(_("缺记与扣分"), "achievements:my_deductions", CADRE),
+            item(_("请假/借调登记"), "achievements:leave_list", LEADER, STAFF),
+        ),
+    ),
+    NavSection(
+        _("实绩管理"),
+        (
+            item(_("实绩核实"), "achievements:verification", STAFF),
+            item(_("档案批量导出"), "achievements:exports", STAFF, prefix="/achievements/exports/"),
+            item(_("工作日历"), "achievements:workdays", STAFF),
+            item(_("实绩记录规则"), "achievements:rules_list", STAFF, prefix="/achievements/rules/"),
+            item(_("日志提醒"), "achievements:reminders", STAFF),
+        ),
     ),
     NavSection(
         _("干部管理"),

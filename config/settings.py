@@ -224,6 +224,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 ROSTER_UPLOAD_MAX_BYTES = env.int("ROSTER_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Evidence attachments of achievement records: per file, and files per record.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=10)
+# Days a unit's dossier zip is kept before the nightly job deletes it (it holds personal records).
+DOSSIER_EXPORT_KEEP_DAYS = env.int("DOSSIER_EXPORT_KEEP_DAYS", default=7)
 
 # --- Security ---------------------------------------------------------------------------
 
@@ -276,6 +281,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two models have a "role" field with different choices: name both enums explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitRoleEnum": "cadres.models.UnitRole",
+        "ParticipantRoleEnum": "achievements.models.ParticipantRole",
+    },
 }
 
 # --- Third-party apps ----------------------------------------------------------------------

@@ -1,0 +1,244 @@
+"""Who may read and do what in 晒实绩. Built on `cadres.access`; every view and endpoint asks here.
+
+- Daily logs, summaries and achievements are "shown" (晒) inside the unit: the author, everyone in
+  the unit the record was written in, and leaders (主要领导 / 班子成员) of that unit or a unit
+  above it. Nobody else, never the public. Org staff read them only through a cadre's archive
+  and dossier, which the organization department keeps (SPEC §3 "Archive").
+- A cadre's archive, deduction page and dossier: the cadre, leaders over the cadre's unit, org staff.
+- Leave: unit leaders for the cadres of the units they lead (never for themselves), and org staff.
+- Self-assessments: the unit's main leader reviews; a main leader's own form goes to the main
+  leader of the unit above, and where there is none, to org staff.
+Outside scope the answer is 404, as for something that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from cadres.access import cadre_of, cadres_visible_to, get_object_or_404_in, is_org_staff, led_unit_ids
+from cadres.models import Cadre, Unit, UnitRole
+
+from .models import (
+    Achievement,
+    AchievementAttachment,
+    AssessmentState,
+    DailyLog,
+    DossierExport,
+    LeavePeriod,
+    SelfAssessment,
+    Summary,
+)
+
+# --- Reading records shown inside a unit ---------------------------------------------------------
+
+
+def readable_unit_ids(user: Any) -> set[int]:
+    """Units whose logs a user reads on the feed: their own unit, plus the units they lead."""
+    cadre = cadre_of(user)
+    if cadre is None:
+        return set()
+    return {cadre.unit_id} | led_unit_ids(user)
+
+
+def feed_units(user: Any) -> QuerySet[Unit]:
+    return Unit.objects.filter(pk__in=readable_unit_ids(user)).order_by("sort_order", "name")
+
+
+def require_unit_read(user: Any, unit_id: int) -> None:
+    if unit_id not in readable_unit_ids(user):
+        raise Http404
+
+
+def logs_visible_to(user: Any) -> QuerySet[DailyLog]:
+    cadre = cadre_of(user)
+    if cadre is None:
+        return DailyLog.objects.none()
+    return DailyLog.objects.filter(Q(unit_id__in=readable_unit_ids(user)) | Q(author=cadre))
+
+
+def summaries_visible_to(user: Any) -> QuerySet[Summary]:
+    cadre = cadre_of(user)
+    if cadre is None:
+        return Summary.objects.none()
+    return Summary.objects.filter(Q(unit_id__in=readable_unit_ids(user)) | Q(author=cadre))
+
+
+def achievements_visible_to(user: Any) -> QuerySet[Achievement]:
+    """Org staff verify every record; others see their unit's, their led units' and their own."""
+    if is_org_staff(user):
+        return Achievement.objects.all()
+    cadre = cadre_of(user)
+    if cadre is None:
+        return Achievement.objects.none()
+    return Achievement.objects.filter(
+        Q(unit_id__in=readable_unit_ids(user)) | Q(created_by=cadre) | Q(participants__cadre=cadre)
+    ).distinct()
+
+
+def get_achievement_for_user(user: Any, pk: Any) -> Achievement:
+    return get_object_or_404_in(
+        achievements_visible_to(user).select_related("category", "created_by", "unit", "verified_by"), pk=pk
+    )
+
+
+def get_attachment_for_user(user: Any, pk: Any) -> AchievementAttachment:
+    attachment = get_object_or_404_in(AchievementAttachment.objects.select_related("achievement"), pk=pk)
+    if not achievements_visible_to(user).filter(pk=attachment.achievement_id).exists():
+        raise Http404
+    return attachment
+
+
+def may_edit_achievement(user: Any, achievement: Achievement) -> bool:
+    cadre = cadre_of(user)
+    return cadre is not None and achievement.created_by_id == cadre.pk
+
+
+def get_own_achievement(user: Any, pk: Any) -> Achievement:
+    """The author's own record for editing; anyone else gets 404 (or 403 if they can see it)."""
+    achievement = get_achievement_for_user(user, pk)
+    if not may_edit_achievement(user, achievement):
+        raise Http404
+    return achievement
+
+
+# --- A cadre's archive, deductions and dossier ------------------------------------------------------
+
+
+def get_archive_cadre(user: Any, pk: Any) -> Cadre:
+    return get_object_or_404_in(cadres_visible_to(user), pk=pk)
+
+
+def may_export_unit(user: Any) -> bool:
+    return is_org_staff(user)
+
+
+def get_export_for_user(user: Any, pk: Any) -> DossierExport:
+    if not may_export_unit(user):
+        raise Http404
+    return get_object_or_404_in(DossierExport.objects.select_related("unit", "requested_by"), pk=pk)
+
+
+# --- Leave ---------------------------------------------------------------------------------------
+
+
+def leave_cadres_for(user: Any) -> QuerySet[Cadre]:
+    """Cadres whose leave a user may mark: org staff everyone; leaders the cadres they lead, not themselves."""
+    qs = Cadre.objects.filter(is_active=True).select_related("unit")
+    if is_org_staff(user):
+        return qs
+    cadre = cadre_of(user)
+    if cadre is None or not cadre.is_leader:
+        return qs.none()
+    return qs.filter(unit_id__in=led_unit_ids(user)).exclude(pk=cadre.pk)
+
+
+def leave_periods_for(user: Any) -> QuerySet[LeavePeriod]:
+    return LeavePeriod.objects.filter(cadre__in=leave_cadres_for(user).values("pk"))
+
+
+def may_mark_leave(user: Any) -> bool:
+    return is_org_staff(user) or bool((cadre := cadre_of(user)) and cadre.is_leader)
+
+
+# --- Self-assessments ------------------------------------------------------------------------------
+
+
+def reviewers_of(assessment: SelfAssessment) -> QuerySet[Cadre]:
+    """The main leader(s) who approve this form (empty: org staff do)."""
+    main_leaders = Cadre.objects.filter(is_active=True, role=UnitRole.MAIN_LEADER)
+    if assessment.author.role != UnitRole.MAIN_LEADER:
+        return main_leaders.filter(unit_id=assessment.unit_id).exclude(pk=assessment.author_id)
+    parent_id = Unit.objects.filter(pk=assessment.unit_id).values_list("parent_id", flat=True).first()
+    if parent_id is None:
+        return main_leaders.none()
+    return main_leaders.filter(unit_id=parent_id)
+
+
+def may_review(user: Any, assessment: SelfAssessment) -> bool:
+    cadre = cadre_of(user)
+    if cadre is not None and cadre.pk == assessment.author_id:
+        return False
+    reviewers = reviewers_of(assessment)
+    if cadre is not None and reviewers.filter(pk=cadre.pk).exists():
+        return True
+    return is_org_staff(user) and not reviewers.exists()
+
+
+def assessments_to_review(user: Any) -> QuerySet[SelfAssessment]:
+    """Submitted forms waiting for this user's decision."""
+    waiting = SelfAssessment.objects.filter(state=AssessmentState.SUBMITTED).select_related("author", "unit")
+    cadre = cadre_of(user)
+    ids: set[int] = set()
+    if cadre is not None and cadre.role == UnitRole.MAIN_LEADER:
+        ids |= set(
+            waiting.filter(unit_id=cadre.unit_id)
+            .exclude(author__role=UnitRole.MAIN_LEADER)
+            .values_list("pk", flat=True)
+        )
+        ids |= set(
+            waiting.filter(unit__parent_id=cadre.unit_id, author__role=UnitRole.MAIN_LEADER).values_list(
+                "pk", flat=True
+            )
+        )
+    if is_org_staff(user):
+        ids |= set(_without_reviewer(waiting).values_list("pk", flat=True))
+    return waiting.filter(pk__in=ids)
+
+
+def _without_reviewer(forms: QuerySet[SelfAssessment]) -> QuerySet[SelfAssessment]:
+    """Forms no main leader can review (the same rule as `reviewers_of`, for many forms in one query)."""
+    main_leaders = Cadre.objects.filter(is_active=True, role=UnitRole.MAIN_LEADER)
+    return forms.annotate(
+        unit_has_leader=Exists(main_leaders.filter(unit_id=OuterRef("unit_id")).exclude(pk=OuterRef("author_id"))),
+        parent_has_leader=Exists(main_leaders.filter(unit_id=OuterRef("unit__parent_id"))),
+    ).filter(
+        Q(author__role=UnitRole.MAIN_LEADER, parent_has_leader=False)
+        | (~Q(author__role=UnitRole.MAIN_LEADER) & Q(unit_has_leader=False))
+    )
+
+
+def assessments_visible_to(user: Any) -> QuerySet[SelfAssessment]:
+    """Own forms; the unit's forms once posted; everything the user reviews or oversees."""
+    qs = SelfAssessment.objects.select_related("author", "unit", "reviewed_by")
+    if is_org_staff(user):
+        return qs
+    cadre = cadre_of(user)
+    if cadre is None:
+        return qs.none()
+    shown = Q(author=cadre) | Q(unit_id=cadre.unit_id, state__in=[AssessmentState.POSTED, AssessmentState.FILED])
+    if cadre.is_leader:
+        # Leaders see their units' forms from submission on (drafts stay private to the author).
+        shown |= Q(unit_id__in=led_unit_ids(user)) & ~Q(state=AssessmentState.DRAFT)
+    if cadre.role == UnitRole.MAIN_LEADER:
+        shown |= Q(unit__parent_id=cadre.unit_id, author__role=UnitRole.MAIN_LEADER) & ~Q(state=AssessmentState.DRAFT)
+    return qs.filter(shown)
+
+
+def get_assessment_for_user(user: Any, pk: Any) -> SelfAssessment:
+    return get_object_or_404_in(assessments_visible_to(user), pk=pk)
+
+
+def may_object(user: Any, assessment: SelfAssessment) -> bool:
+    """Colleagues in the unit where the form is posted (not its author)."""
+    cadre = cadre_of(user)
+    return (
+        cadre is not None
+        and cadre.pk != assessment.author_id
+        and cadre.unit_id == assessment.unit_id
+        and assessment.state == AssessmentState.POSTED
+    )
+
+
+def may_see_objectors(user: Any, assessment: SelfAssessment) -> bool:
+    """Objections are named to the reviewer and org staff; the author reads them without names."""
+    return is_org_staff(user) or may_review_any(user, assessment)
+
+
+def may_review_any(user: Any, assessment: SelfAssessment) -> bool:
+    cadre = cadre_of(user)
+    if cadre is not None and cadre.pk == assessment.author_id:
+        return False
+    return cadre is not None and reviewers_of(assessment).filter(pk=cadre.pk).exists()

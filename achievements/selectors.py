@@ -1,0 +1,413 @@
+"""Reads of 晒实绩: what each page, the API and the dossier need, in a few queries each."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from cadres.models import Cadre
+
+from . import access, rules
+from .deductions import DeductionReport, deduction_report
+from .models import (
+    Achievement,
+    AchievementParticipant,
+    AssessmentState,
+    DailyLog,
+    LeavePeriod,
+    SelfAssessment,
+    Summary,
+    SummaryKind,
+    VerificationStatus,
+)
+
+# --- The cadre's own month calendar ---------------------------------------------------------------
+
+
+class DayStatus:
+    LOGGED = "logged"  # a log exists
+    MISSING = "missing"  # working day, no log, window closed
+    OPEN = "open"  # working day, no log, still inside the window (incl. today)
+    LEAVE = "leave"  # on leave or seconded
+    REST = "rest"  # weekend or holiday
+    FUTURE = "future"
+    BEFORE = "before"  # before the cadre's records start
+
+
+@dataclass
+class DayCell:
+    day: date
+    in_month: bool
+    is_today: bool
+    is_workday: bool
+    label: str
+    status: str
+    deadline: datetime | None
+    writable: bool
+    log: DailyLog | None = None
+
+
+@dataclass
+class MonthView:
+    year: int
+    month: int
+    weeks: list[list[DayCell]]
+    previous: date
+    following: date | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def first(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def logs(self) -> list[DailyLog]:
+        return [c.log for week in self.weeks for c in week if c.in_month and c.log]
+
+
+def _leave_set(cadre: Cadre, start: date, end: date) -> set[date]:
+    days: set[date] = set()
+    for first, last in LeavePeriod.objects.filter(cadre=cadre, start__lte=end, end__gte=start).values_list(
+        "start", "end"
+    ):
+        day = max(first, start)
+        while day <= min(last, end):
+            days.add(day)
+            day += timedelta(days=1)
+    return days
+
+
+def log_month(*, cadre: Cadre, year: int, month: int, now: datetime | None = None) -> MonthView:
+    """Every day of a month grid (Monday first) with its status for the cadre: four queries."""
+    now = now or timezone.now()
+    today = rules.today_in_shanghai(now)
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    start, end = weeks[0][0], weeks[-1][-1]
+    calendar = rules.WorkCalendar.load(start, end)
+    windows = {y: rules.rules_for_unit(y, cadre.unit).backfill_workdays for y in {start.year, end.year}}
+    logs = {log.day: log for log in DailyLog.objects.filter(author=cadre, day__range=(start, end))}
+    leave = _leave_set(cadre, start, end)
+    counts = dict.fromkeys((DayStatus.LOGGED, DayStatus.MISSING, DayStatus.OPEN, DayStatus.LEAVE, DayStatus.REST), 0)
+    grid = []
+    for week in weeks:
+        row = []
+        for day in week:
+            is_workday, label = calendar.describe(day)
+            deadline = calendar.deadline_after(day, windows[day.year]) if day <= today else None
+            open_window = deadline is not None and now < deadline
+            log = logs.get(day)
+            if log is not None:
+                status = DayStatus.LOGGED
+            elif day > today:
+                status = DayStatus.FUTURE
+            elif day < cadre.records_from:
+                status = DayStatus.BEFORE
+            elif day in leave:
+                status = DayStatus.LEAVE
+            elif not is_workday:
+                status = DayStatus.REST
+            else:
+                status = DayStatus.OPEN if open_window else DayStatus.MISSING
+            in_month = day.month == month
+            if in_month and status in counts:
+                counts[status] += 1
+            row.append(
+                DayCell(
+                    day=day,
+                    in_month=in_month,
+                    is_today=day == today,
+                    is_workday=is_workday,
+                    label=label,
+                    status=status,
+                    deadline=deadline,
+                    writable=open_window and cadre.is_active,
+                    log=log,
+                )
+            )
+        grid.append(row)
+    first = date(year, month, 1)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return MonthView(
+        year=year,
+        month=month,
+        weeks=grid,
+        previous=previous,
+        following=following if following <= today else None,
+        counts=counts,
+    )
+
+
+@dataclass
+class Composer:
+    """The log form's state for one day: what is there, until when it can change."""
+
+    day: date
+    log: DailyLog | None
+    deadline: datetime
+    writable: bool
+    is_future: bool
+    min_chars: int
+    target_chars: int
+    is_workday: bool
+    label: str
+
+
+def log_composer(*, cadre: Cadre, day: date, now: datetime | None = None) -> Composer:
+    now = now or timezone.now()
+    calendar = rules.WorkCalendar.load(day, day)
+    limits = rules.rules_for_unit(day.year, cadre.unit)
+    deadline = calendar.deadline_after(day, limits.backfill_workdays)
+    is_future = day > rules.today_in_shanghai(now)
+    is_workday, label = calendar.describe(day)
+    return Composer(
+        day=day,
+        log=DailyLog.objects.filter(author=cadre, day=day).first(),
+        deadline=deadline,
+        writable=not is_future and now < deadline and cadre.is_active,
+        is_future=is_future,
+        min_chars=limits.daily_log_min_chars,
+        target_chars=limits.daily_log_target_chars,
+        is_workday=is_workday,
+        label=label,
+    )
+
+
+def open_days(*, cadre: Cadre, now: datetime | None = None) -> list[date]:
+    """Working days still open for backfill that have no log (today included), oldest first."""
+    now = now or timezone.now()
+    today = rules.today_in_shanghai(now)
+    start = max(today - timedelta(days=60), cadre.records_from)
+    if start > today:
+        return []
+    calendar = rules.WorkCalendar.load(start, today)
+    window = rules.rules_for_unit(today.year, cadre.unit).backfill_workdays
+    logged = set(DailyLog.objects.filter(author=cadre, day__range=(start, today)).values_list("day", flat=True))
+    leave = _leave_set(cadre, start, today)
+    return [
+        d
+        for d in calendar.workdays(start, today)
+        if d not in logged and d not in leave and now < calendar.deadline_after(d, window)
+    ]
+
+
+# --- The unit feed ---------------------------------------------------------------------------------
+
+
+def unit_feed(*, viewer: Any, unit_id: int, start: date, end: date, author_id: int | None = None) -> QuerySet[DailyLog]:
+    """A unit's logs over a date range, newest first (404 outside the viewer's scope)."""
+    access.require_unit_read(viewer, unit_id)
+    logs = DailyLog.objects.filter(unit_id=unit_id, day__range=(start, end))
+    if author_id:
+        logs = logs.filter(author_id=author_id)
+    return logs.select_related("author", "author__rank").order_by("-day", "author__role", "author__code")
+
+
+def feed_authors(*, unit_id: int) -> QuerySet[Cadre]:
+    """People with logs in the unit (incl. those who have since moved), for the person filter."""
+    wrote_here = DailyLog.objects.filter(unit_id=unit_id).values("author_id")
+    return Cadre.objects.filter(Q(unit_id=unit_id, is_active=True) | Q(pk__in=wrote_here)).order_by("role", "code")
+
+
+# --- Summaries -------------------------------------------------------------------------------------
+
+
+@dataclass
+class SummaryPeriod:
+    kind: str
+    year: int
+    quarter: int | None
+    label: str
+    opens: date
+    deadline: datetime
+    summary: Summary | None
+    writable: bool
+    not_yet: bool
+    # Periods that ended before the cadre's records start need no summary (as in the deductions).
+    required: bool = True
+
+    @property
+    def missing(self) -> bool:
+        return self.required and self.summary is None and not self.writable and not self.not_yet
+
+
+def summary_periods(*, cadre: Cadre, year: int, now: datetime | None = None) -> list[SummaryPeriod]:
+    from .services.logs import summary_label
+
+    now = now or timezone.now()
+    today = rules.today_in_shanghai(now)
+    limits = rules.rules_for_unit(year, cadre.unit)
+    calendar = rules.WorkCalendar.load(date(year, 1, 1), date(year, 12, 31))
+    existing = {(s.kind, s.quarter): s for s in Summary.objects.filter(author=cadre, year=year)}
+    periods = []
+    for kind, quarter in [(SummaryKind.QUARTERLY, q) for q in (1, 2, 3, 4)] + [(SummaryKind.ANNUAL, None)]:
+        opens = rules.summary_opens(year, quarter)
+        ends = rules.quarter_bounds(year, quarter)[1] if quarter else date(year, 12, 31)
+        deadline = rules.summary_deadline(year, quarter, calendar=calendar, rules=limits)
+        periods.append(
+            SummaryPeriod(
+                kind=kind,
+                year=year,
+                quarter=quarter,
+                label=summary_label(kind, year, quarter),
+                opens=opens,
+                deadline=deadline,
+                summary=existing.get((kind, quarter)),
+                writable=opens <= today and now < deadline and cadre.is_active,
+                not_yet=today < opens,
+                required=ends >= cadre.records_from,
+            )
+        )
+    return periods
+
+
+# --- Achievements ------------------------------------------------------------------------------------
+
+
+def _with_details(qs: QuerySet[Achievement]) -> QuerySet[Achievement]:
+    return qs.select_related("category", "created_by", "unit", "verified_by").prefetch_related(
+        "figures",
+        "attachments",
+        Prefetch("participants", queryset=AchievementParticipant.objects.select_related("cadre__unit")),
+    )
+
+
+def cadre_achievements(*, cadre: Cadre, start: date | None = None, end: date | None = None) -> list[Achievement]:
+    """Records the cadre filed or took part in, each with `my_role` / `my_share` where listed."""
+    qs = Achievement.objects.filter(Q(created_by=cadre) | Q(participants__cadre=cadre)).distinct()
+    if start:
+        qs = qs.filter(date__gte=start)
+    if end:
+        qs = qs.filter(date__lte=end)
+    items = list(_with_details(qs).order_by("-date", "-pk"))
+    for item in items:
+        mine = next((p for p in item.participants.all() if p.cadre_id == cadre.pk), None)
+        item.my_role = mine.get_role_display() if mine else ""
+        item.my_share = mine.share if mine else None
+    return items
+
+
+def achievement_detail(achievement: Achievement) -> Achievement:
+    return _with_details(Achievement.objects.filter(pk=achievement.pk)).get()
+
+
+def verification_queue(
+    *,
+    status: str = "",
+    unit_id: int | None = None,
+    category_id: int | None = None,
+    year: int | None = None,
+    q: str = "",
+) -> QuerySet[Achievement]:
+    qs = Achievement.objects.select_related("category", "created_by", "unit", "verified_by").prefetch_related(
+        "figures", "attachments", "participants"
+    )
+    if status:
+        qs = qs.filter(verification_status=status)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if category_id:
+        qs = qs.filter(category_id=category_id)
+    if year:
+        qs = qs.filter(date__year=year)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(created_by__name__icontains=q) | Q(created_by__code__iexact=q))
+    # Oldest waiting first: staff work through the queue in order.
+    return qs.order_by("verification_status", "created_at") if status == VerificationStatus.PENDING else qs
+
+
+def participant_suggestions(q: str, limit: int = 15, scope: QuerySet[Cadre] | None = None) -> list[dict[str, Any]]:
+    """Name/code lookup for the pickers: only what is needed to pick a colleague."""
+    q = q.strip()
+    if not q:
+        return []
+    found = (
+        (scope if scope is not None else Cadre.objects.filter(is_active=True))
+        .filter(Q(name__icontains=q) | Q(code__istartswith=q))
+        .select_related("unit")
+        .order_by("name")[:limit]
+    )
+    return [{"code": c.code, "name": c.name, "unit": c.unit.name} for c in found]
+
+
+# --- Archive and dossier ---------------------------------------------------------------------------
+
+
+@dataclass
+class YearRecord:
+    year: int
+    logs: list[DailyLog]
+    summaries: list[Summary]
+    achievements: list[Achievement]
+    assessment: SelfAssessment | None
+    leave: list[LeavePeriod]
+    deductions: list[DeductionReport]
+    annual_deduction: DeductionReport
+    results: list[Any]
+
+    @property
+    def quarterly_summaries(self) -> list[Summary]:
+        return [s for s in self.summaries if s.kind == SummaryKind.QUARTERLY]
+
+    @property
+    def annual_summary(self) -> Summary | None:
+        return next((s for s in self.summaries if s.kind == SummaryKind.ANNUAL), None)
+
+
+def _annual_results(cadre: Cadre, year: int) -> list[Any]:
+    """Published annual results of the evaluations app, when there are any."""
+    from evaluations.models import AnnualResult
+
+    return list(AnnualResult.objects.filter(cadre=cadre, year=year, is_published=True).select_related("unit", "rank"))
+
+
+def year_record(*, cadre: Cadre, year: int, now: datetime | None = None) -> YearRecord:
+    now = now or timezone.now()
+    start, end = rules.year_bounds(year)
+    assessment = (
+        # A draft is the author's private notes until submitted: it is not part of the archive.
+        SelfAssessment.objects.filter(author=cadre, year=year)
+        .exclude(state=AssessmentState.DRAFT)
+        .select_related("reviewed_by", "unit")
+        .prefetch_related("events__actor", "objections")
+        .first()
+    )
+    today = rules.today_in_shanghai(now)
+    quarters = [q for q in (1, 2, 3, 4) if rules.quarter_bounds(year, q)[0] <= today]
+    return YearRecord(
+        year=year,
+        logs=list(DailyLog.objects.filter(author=cadre, day__range=(start, end)).order_by("day")),
+        summaries=list(Summary.objects.filter(author=cadre, year=year).order_by("kind", "quarter")),
+        achievements=cadre_achievements(cadre=cadre, start=start, end=end),
+        assessment=assessment,
+        leave=list(LeavePeriod.objects.filter(cadre=cadre, start__lte=end, end__gte=start).order_by("start")),
+        deductions=[deduction_report(cadre=cadre, year=year, quarter=q, as_of=now) for q in quarters],
+        annual_deduction=deduction_report(cadre=cadre, year=year, as_of=now),
+        results=_annual_results(cadre, year),
+    )
+
+
+def archive_years(cadre: Cadre, today: date) -> list[int]:
+    """Years a cadre has any record in, newest first (always including this year)."""
+    years = {today.year}
+    years |= {d.year for d in DailyLog.objects.filter(author=cadre).dates("day", "year")}
+    years |= set(Summary.objects.filter(author=cadre).values_list("year", flat=True))
+    years |= {d.year for d in cadre_achievement_dates(cadre)}
+    years |= set(SelfAssessment.objects.filter(author=cadre).values_list("year", flat=True))
+    return sorted((y for y in years if y <= today.year), reverse=True)
+
+
+def cadre_achievement_dates(cadre: Cadre) -> QuerySet:
+    return Achievement.objects.filter(Q(created_by=cadre) | Q(participants__cadre=cadre)).dates("date", "year")
+
+
+# --- Self-assessments ------------------------------------------------------------------------------
+
+
+def posted_in_unit(*, unit_id: int) -> QuerySet[SelfAssessment]:
+    return SelfAssessment.objects.filter(unit_id=unit_id, state=AssessmentState.POSTED).select_related("author")

@@ -1,0 +1,164 @@
+"""PDF dossiers (实绩档案) for one cadre, and the zip of a whole unit built in the background."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cadres.models import Cadre, Unit, User
+
+from .. import rules
+from ..errors import RecordLocked
+from ..models import DossierExport, ExportStatus
+from ..pdf import VerifiedPdf, render_verified_pdf
+
+logger = logging.getLogger(__name__)
+
+# A dossier covers at most this many years: enough for 任前 reviews (three years) with room to spare.
+MAX_YEARS = 10
+DOSSIER_KIND = "dossier"
+
+
+def check_years(year_from: int, year_to: int, *, now: datetime | None = None) -> None:
+    this_year = rules.today_in_shanghai(now).year
+    if year_from > year_to:
+        raise RecordLocked(reason=_("起始年度不能晚于截止年度。"), field="year_from")
+    if year_to > this_year:
+        raise RecordLocked(reason=_("截止年度不能晚于今年。"), field="year_to")
+    if year_to - year_from + 1 > MAX_YEARS:
+        raise RecordLocked(reason=_("一次最多导出 %(years)s 个年度。") % {"years": MAX_YEARS}, field="year_from")
+
+
+def dossier_title(cadre: Cadre, year_from: int, year_to: int) -> str:
+    years = str(year_from) if year_from == year_to else f"{year_from}–{year_to}"
+    return _("%(name)s %(years)s 年度实绩档案") % {"name": cadre.name, "years": years}
+
+
+def dossier_render(
+    *, cadre: Cadre, year_from: int, year_to: int, user: User | None, now: datetime | None = None
+) -> VerifiedPdf:
+    """Render and register one cadre's dossier: cover, one section per year, page numbers."""
+    from ..selectors import year_record
+
+    now = now or timezone.now()
+    check_years(year_from, year_to, now=now)
+    cadre = Cadre.objects.select_related("unit", "rank").get(pk=cadre.pk)
+    years = [year_record(cadre=cadre, year=y, now=now) for y in range(year_to, year_from - 1, -1)]
+    title = dossier_title(cadre, year_from, year_to)
+    return render_verified_pdf(
+        template="achievements/pdf/dossier.html",
+        context={
+            "cadre": cadre,
+            "years": years,
+            "year_from": year_from,
+            "year_to": year_to,
+            "title": title,
+            "generated_at": now,
+            "verify_url": f"{settings.SITE_URL.rstrip('/')}/achievements/verify/",
+        },
+        kind=DOSSIER_KIND,
+        title=title,
+        user=user,
+    )
+
+
+def dossier_filename(cadre: Cadre, year_from: int, year_to: int) -> str:
+    years = str(year_from) if year_from == year_to else f"{year_from}-{year_to}"
+    # Names become file names inside the zip and in Content-Disposition: keep them plain.
+    safe = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", f"{cadre.code}-{cadre.name}")
+    return f"{safe}-{years}.pdf"
+
+
+# --- Whole-unit export -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def export_start(*, unit: Unit, year_from: int, year_to: int, user: User, now: datetime | None = None) -> DossierExport:
+    from ..tasks import build_unit_export
+
+    check_years(year_from, year_to, now=now)
+    job = DossierExport.objects.create(
+        unit=unit,
+        year_from=year_from,
+        year_to=year_to,
+        requested_by=user,
+        total=unit.cadres.filter(is_active=True).count(),
+    )
+    transaction.on_commit(lambda: build_unit_export.delay(job.pk))
+    return job
+
+
+def export_run(*, export_id: int, progress: Callable[[int, int], None] | None = None) -> DossierExport:
+    """Build the zip: one verified PDF per active cadre of the unit and a manifest of codes and hashes."""
+    job = DossierExport.objects.select_related("unit", "requested_by").get(pk=export_id)
+    if job.is_finished:
+        return job
+    cadres = list(Cadre.objects.filter(unit=job.unit, is_active=True).select_related("unit", "rank").order_by("code"))
+    DossierExport.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, total=len(cadres), done=0)
+    try:
+        with tempfile.TemporaryFile() as buffer:
+            manifest = io.StringIO()
+            writer = csv.writer(manifest)
+            writer.writerow([_("编号"), _("姓名"), _("文件"), _("验证码"), "SHA-256"])
+            with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                for done, cadre in enumerate(cadres, start=1):
+                    pdf = dossier_render(
+                        cadre=cadre, year_from=job.year_from, year_to=job.year_to, user=job.requested_by
+                    )
+                    name = dossier_filename(cadre, job.year_from, job.year_to)
+                    archive.writestr(name, pdf.content)
+                    writer.writerow([cadre.code, cadre.name, name, pdf.code, pdf.sha256])
+                    DossierExport.objects.filter(pk=job.pk).update(done=done)
+                    if progress:
+                        progress(done, len(cadres))
+                archive.writestr(_("清单.csv"), "\ufeff" + manifest.getvalue())
+            buffer.seek(0)
+            stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+            job.refresh_from_db()
+            job.file.save(f"unit-{job.unit_id}-{job.year_from}-{job.year_to}-{stamp}.zip", File(buffer), save=False)
+            job.size = job.file.size
+    except Exception as error:
+        logger.exception("dossier export %s failed", export_id)
+        job.refresh_from_db()
+        job.status = ExportStatus.FAILED
+        job.error = str(error)[:500]
+        job.finished_at = timezone.now()
+        job.save()
+        return job
+    job.status = ExportStatus.SUCCEEDED
+    job.done = len(cadres)
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+def exports_purge(*, now: datetime | None = None, keep_days: int | None = None) -> int:
+    """Delete zips older than the retention period: they hold personal records of a whole unit."""
+    now = now or timezone.now()
+    keep_days = keep_days if keep_days is not None else settings.DOSSIER_EXPORT_KEEP_DAYS
+    purged = 0
+    old = DossierExport.objects.filter(status=ExportStatus.SUCCEEDED, finished_at__lt=now - timedelta(days=keep_days))
+    for job in old:
+        job.file.delete(save=False)
+        job.status = ExportStatus.EXPIRED
+        job.size = 0
+        job.save(update_fields=["file", "status", "size"])
+        purged += 1
+    return purged
+
+
+def export_download_name(job: DossierExport) -> str:
+    years = str(job.year_from) if job.year_from == job.year_to else f"{job.year_from}-{job.year_to}"
+    return _("%(unit)s-%(years)s-实绩档案.zip") % {"unit": job.unit.name, "years": years}

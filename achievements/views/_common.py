@@ -1,0 +1,40 @@
+"""Small helpers the views of this app share."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+
+from .. import rules
+
+# Dates outside these years are typos or probes; the calendar code is not asked about them.
+YEARS = range(2000, 2101)
+
+
+def parse_day(value: str | None) -> date | None:
+    try:
+        day = date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+    return day if day is not None and day.year in YEARS else None
+
+
+def parse_int(value: Any, default: int | None = None, *, low: int | None = None, high: int | None = None) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    if (low is not None and number < low) or (high is not None and number > high):
+        return default
+    return number
+
+
+def this_year() -> int:
+    return rules.today_in_shanghai().year
+
+
+def page_of(request: HttpRequest, items: Any, size: int = 50) -> Any:
+    return Paginator(items, size).get_page(request.GET.get("page"))

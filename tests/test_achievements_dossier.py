@@ -1,0 +1,198 @@
+"""The archive page, the PDF dossier (fonts, cover, page numbers, escaping, no fetching) and the
+public page that verifies an exported file."""
+
+import http.server
+import re
+import threading
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from achievements.models import (
+    Achievement,
+    AchievementParticipant,
+    DailyLog,
+    ExportedDocument,
+    SelfAssessment,
+    Summary,
+    SummaryKind,
+)
+from evaluations.models import AnnualResult, Grade
+
+from .achievements_helpers import CHINESE_LOG, category, pdf_fonts, pdf_text, today
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def record(personas):
+    cadre = personas.cadre
+    year = today().year
+    DailyLog.objects.create(author=cadre, unit=cadre.unit, day=date(year, 1, 5), text=CHINESE_LOG)
+    Summary.objects.create(
+        author=cadre,
+        unit=cadre.unit,
+        kind=SummaryKind.QUARTERLY,
+        year=year,
+        quarter=1,
+        text="第一季度小结：" + "完成教研任务。" * 20,
+    )
+    achievement = Achievement.objects.create(
+        title="组织全区新任教师培训",
+        date=date(year, 3, 1),
+        category=category(),
+        description="设计课程十二门。",
+        created_by=personas.leader,
+        unit=personas.unit,
+    )
+    AchievementParticipant.objects.create(achievement=achievement, cadre=cadre, role="executor", share=40)
+    SelfAssessment.objects.create(
+        author=cadre, unit=cadre.unit, year=year, performance="自评表正文：" * 30, state="filed"
+    )
+    AnnualResult.objects.create(
+        cadre=cadre,
+        year=year - 1,
+        unit=cadre.unit,
+        unit_category=cadre.unit.category,
+        role=cadre.role,
+        rank=cadre.rank,
+        annual_score="93.50",
+        rank_in_unit=1,
+        unit_size=5,
+        grade=Grade.EXCELLENT,
+        is_published=True,
+    )
+    return cadre
+
+
+def test_archive_page_shows_everything_of_the_year(client, personas, record):
+    client.force_login(personas.leader.user)
+    page = client.get(reverse("achievements:cadre_archive", args=[record.pk, today().year])).content.decode()
+    for text in (CHINESE_LOG, "第一季度小结", "组织全区新任教师培训", "具体承办", "40%", "实绩自评表"):
+        assert text in page
+    last_year = client.get(reverse("achievements:cadre_archive", args=[record.pk, today().year - 1])).content.decode()
+    assert "93.50" in last_year and "优秀" in last_year and "1 / 5" in last_year
+
+
+def download(client, cadre, year_from, year_to):
+    return client.get(
+        reverse("achievements:dossier_pdf", args=[cadre.pk]), {"year_from": year_from, "year_to": year_to}
+    )
+
+
+def test_dossier_pdf_has_cover_sections_page_numbers_and_embedded_cjk_font(client, personas, record, tmp_path):
+    client.force_login(personas.cadre.user)
+    response = download(client, record, today().year - 1, today().year)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    code = response["X-Verification-Code"]
+    text = pdf_text(response.content, tmp_path)
+    for expected in (
+        "干部实绩档案",
+        "张干部",
+        "区教师发展中心",
+        code,
+        "基本情况",
+        f"{today().year} 年度",
+        "缺记与扣分",
+        CHINESE_LOG,
+    ):
+        assert expected in text, expected
+    assert "第一季度小结" in text and "组织全区新任教师培训" in text and "93.50" in text
+    pages = int(re.findall(r"页码 1 / (\d+)", text)[0])
+    assert pages >= 3 and f"页码 {pages} / {pages}" in text
+    fonts = pdf_fonts(response.content, tmp_path)
+    assert ("CJK" in fonts or "WenQuanYi" in fonts) and all(" yes " in line for line in fonts.splitlines()[2:])
+    document = ExportedDocument.objects.get(code=code)
+    assert document.created_by == personas.cadre.user and document.kind == "dossier"
+
+
+def test_user_text_is_escaped_and_nothing_outside_static_files_is_fetched(client, personas, record, tmp_path):
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    hostile = (
+        f'<img src="http://127.0.0.1:{port}/beacon.png"><img src="file:///etc/passwd">'
+        f'<link rel="stylesheet" href="http://127.0.0.1:{port}/x.css"><b>加粗</b>'
+    )
+    DailyLog.objects.create(author=record, unit=record.unit, day=date(today().year, 1, 6), text=hostile + CHINESE_LOG)
+    client.force_login(personas.cadre.user)
+    try:
+        response = download(client, record, today().year, today().year)
+    finally:
+        server.shutdown()
+    assert hits == []
+    text = pdf_text(response.content, tmp_path)
+    assert "root:" not in text
+    assert "<b>加粗</b>" in text and f"http://127.0.0.1:{port}/beacon.png" in text  # shown as text, not markup
+
+
+def test_dossier_access_and_year_range_checks(client, personas, record):
+    for persona, status in (
+        ("leader", 200),
+        ("superior_leader", 200),
+        ("org_staff", 200),
+        ("colleague", 404),
+        ("stranger", 404),
+    ):
+        client.force_login(personas.user(persona))
+        assert download(client, record, today().year, today().year).status_code == status, persona
+    client.force_login(personas.cadre.user)
+    backwards = download(client, record, today().year, today().year - 1)
+    assert backwards.status_code == 302
+    assert "起始年度不能晚于截止年度" in client.get(backwards["Location"]).content.decode()
+    future = download(client, record, today().year, today().year + 1)
+    assert "截止年度不能晚于今年" in client.get(future["Location"]).content.decode()
+
+
+def verify(client, code, content, name="档案.pdf"):
+    return client.post(reverse("achievements:verify"), {"code": code, "file": SimpleUploadedFile(name, content)})
+
+
+def test_public_page_tells_an_unaltered_export_from_an_altered_one(client, personas, record):
+    client.force_login(personas.cadre.user)
+    response = download(client, record, today().year, today().year)
+    code, content = response["X-Verification-Code"], response.content
+    client.logout()
+    page = client.get(reverse("achievements:verify"), {"code": code}).content.decode()
+    assert f'value="{code}"' in page
+    valid = verify(client, code.lower(), content).content.decode()
+    assert 'data-result="valid"' in valid and "张干部" in valid and response["X-Content-SHA256"] in valid
+    altered = verify(client, code, content.replace(b"%%EOF", b"%%EOF\n% edited")).content.decode()
+    assert 'data-result="altered"' in altered and "张干部" not in altered
+    unknown = verify(client, "AAAAA-BBBBB", content).content.decode()
+    assert 'data-result="unknown"' in unknown
+
+
+def test_public_verification_is_rate_limited(client):
+    # 20 checks a minute per address. The limiter counts in fixed windows, so a window may turn
+    # over during the loop: then the refusal comes later, but never before the 21st check.
+    statuses = []
+    while 429 not in statuses and len(statuses) < 45:
+        response = verify(client, "AAAAA-BBBBB", b"%PDF-1.4")
+        statuses.append(response.status_code)
+    assert statuses[-1] == 429 and "核验次数过多" in response.content.decode()
+    assert 21 <= len(statuses) <= 41 and set(statuses[:-1]) == {200}
+
+
+def test_archive_lists_the_years_with_records(client, personas, record):
+    DailyLog.objects.create(author=record, unit=record.unit, day=date(today().year - 2, 6, 1), text=CHINESE_LOG)
+    client.force_login(personas.cadre.user)
+    response = client.get(reverse("achievements:my_archive"), follow=True)
+    page = response.content.decode()
+    assert f">{today().year - 2}<" in page and f">{today().year}<" in page
+    old = today() - timedelta(days=400)
+    assert client.get(reverse("achievements:cadre_archive", args=[record.pk, old.year + 10])).status_code == 302

@@ -1,0 +1,226 @@
+"""Quarterly and annual summaries, leave marked by unit leaders, and the cadre's deduction page."""
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+from auditlog.models import LogEntry
+from django.urls import reverse
+
+from achievements import services
+from achievements.deductions import deduction_report
+from achievements.errors import LeaveOverlaps, SummaryClosed, SummaryNotOpen, TextTooShort
+from achievements.models import DailyLog, LeavePeriod, RecordRules, Summary, SummaryKind
+from achievements.rules import SHANGHAI, WorkCalendar
+from cadres.models import UnitCategory
+
+from .achievements_helpers import CHINESE_LOG, today
+from .factories import CadreFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+QUARTERLY = "本季度围绕乡村振兴重点任务，完成了高标准农田建设验收、秋粮收购和医保征缴等工作。" * 3
+ANNUAL = QUARTERLY * 3
+
+
+def at(day: date, hour: int = 9) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=SHANGHAI)
+
+
+def test_summary_lengths_follow_the_settings():
+    cadre = CadreFactory()
+    with pytest.raises(TextTooShort) as short:
+        services.summary_save(
+            author=cadre, kind=SummaryKind.QUARTERLY, year=2026, quarter=3, text="太短", now=at(date(2026, 9, 30))
+        )
+    assert short.value.minimum == 100
+    with pytest.raises(TextTooShort) as annual:
+        services.summary_save(
+            author=cadre, kind=SummaryKind.ANNUAL, year=2026, text=QUARTERLY, now=at(date(2026, 12, 31))
+        )
+    assert annual.value.minimum == 200
+    services.summary_save(author=cadre, kind=SummaryKind.ANNUAL, year=2026, text=ANNUAL, now=at(date(2026, 12, 31)))
+    RecordRules.objects.create(year=2026, quarterly_summary_min_chars=10)
+    services.summary_save(
+        author=cadre,
+        kind=SummaryKind.QUARTERLY,
+        year=2026,
+        quarter=3,
+        text="本季度完成三项重点任务。",
+        now=at(date(2026, 9, 30)),
+    )
+
+
+def test_summary_is_due_after_the_period_plus_the_window():
+    cadre = CadreFactory()
+    # Q3 2026 ends Wed 30 Sep; the window runs over National Day to the end of 13 Oct.
+    services.summary_save(
+        author=cadre, kind=SummaryKind.QUARTERLY, year=2026, quarter=3, text=QUARTERLY, now=at(date(2026, 10, 13), 23)
+    )
+    with pytest.raises(SummaryClosed) as closed:
+        services.summary_save(
+            author=cadre,
+            kind=SummaryKind.QUARTERLY,
+            year=2026,
+            quarter=3,
+            text=QUARTERLY + "。",
+            now=at(date(2026, 10, 14), 0),
+        )
+    assert closed.value.message == "2026年第3季度小结的填写期限已于 2026年10月13日 24:00 截止，系统不再接收填写或修改。"
+    with pytest.raises(SummaryNotOpen):
+        services.summary_save(
+            author=cadre, kind=SummaryKind.QUARTERLY, year=2026, quarter=4, text=QUARTERLY, now=at(date(2026, 9, 30))
+        )
+    assert Summary.objects.get().text == QUARTERLY
+
+
+def test_summary_pages_and_api(client, personas):
+    client.force_login(personas.cadre.user)
+    year, quarter = today().year, (today().month - 1) // 3 + 1
+    listing = client.get(reverse("achievements:summaries")).content.decode()
+    assert f"{year}年第{quarter}季度小结" in listing and f"{year}年度总结" in listing
+    url = reverse("achievements:summary_quarter", args=[year, quarter])
+    assert 'data-counter-min="100"' in client.get(url).content.decode()
+    short = client.post(url, {"text": "太短"})
+    assert short.status_code == 200 and "至少需要 100 个字" in short.content.decode()
+    assert client.post(url, {"text": QUARTERLY}).status_code == 302
+    assert Summary.objects.get(author=personas.cadre).quarter == quarter
+    api = client.post(
+        "/api/summaries/",
+        {"kind": "quarterly", "year": year - 1, "quarter": 1, "text": QUARTERLY},
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and "截止" in api.json()["text"][0]
+
+
+# --- Leave ---------------------------------------------------------------------------------------
+
+
+def test_unit_leader_marks_leave_for_the_cadres_of_units_they_lead(client, personas):
+    client.force_login(personas.leader.user)
+    start = today() - timedelta(days=3)
+    response = client.post(
+        reverse("achievements:leave_list"),
+        {
+            "cadre": personas.cadre.code,
+            "start": start.isoformat(),
+            "end": today().isoformat(),
+            "kind": "leave",
+            "note": "病假",
+        },
+    )
+    assert response.status_code == 302
+    period = LeavePeriod.objects.get()
+    assert (period.cadre, period.marked_by) == (personas.cadre, personas.leader.user)
+    assert LogEntry.objects.get_for_object(period).get().actor == personas.leader.user
+    overlap = client.post(
+        reverse("achievements:leave_list"),
+        {"cadre": personas.cadre.code, "start": today().isoformat(), "end": today().isoformat(), "kind": "leave"},
+    )
+    assert "重叠" in overlap.content.decode() and LeavePeriod.objects.count() == 1
+    # Not for themselves, not for another unit's cadre.
+    for target in (personas.leader, personas.stranger):
+        refused = client.post(
+            reverse("achievements:leave_list"),
+            {"cadre": target.code, "start": today().isoformat(), "end": today().isoformat(), "kind": "leave"},
+        )
+        assert refused.status_code == 200 and LeavePeriod.objects.count() == 1
+        assert "不是您可以登记请假的干部" in refused.content.decode()
+    lookup = client.get(reverse("achievements:participant_lookup"), {"q": "干部", "scope": "leave"}).json()["results"]
+    assert [c["name"] for c in lookup] == ["张干部"]  # not 孙镇干部 of another unit
+    prefilled = client.get(reverse("achievements:leave_list"), {"cadre": personas.cadre.pk}).content.decode()
+    assert f'value="张干部（{personas.cadre.code}）"' in prefilled
+    client.force_login(personas.superior_leader.user)
+    client.post(
+        reverse("achievements:leave_list"),
+        {
+            "cadre": f"{personas.leader.name}（{personas.leader.code}）",
+            "start": today().isoformat(),
+            "end": today().isoformat(),
+            "kind": "training",
+        },
+    )
+    assert LeavePeriod.objects.filter(cadre=personas.leader).exists()
+    client.force_login(personas.cadre.user)
+    assert client.get(reverse("achievements:leave_list")).status_code == 403
+
+
+def test_overlapping_leave_is_refused_by_the_service(personas):
+    services.leave_mark(
+        cadre=personas.cadre, start=date(2026, 3, 2), end=date(2026, 3, 6), marked_by=personas.leader.user
+    )
+    with pytest.raises(LeaveOverlaps):
+        services.leave_mark(
+            cadre=personas.cadre, start=date(2026, 3, 6), end=date(2026, 3, 9), marked_by=personas.leader.user
+        )
+
+
+# --- Deductions ------------------------------------------------------------------------------------
+
+
+def test_deduction_page_lists_missing_days_and_points(client, personas):
+    cadre = personas.cadre
+    cadre.records_from = date(today().year, 1, 1)
+    cadre.save()
+    year = today().year
+    DailyLog.objects.create(author=cadre, unit=cadre.unit, day=date(year, 1, 5), text=CHINESE_LOG)
+    client.force_login(cadre.user)
+    page = client.get(reverse("achievements:my_deductions"), {"year": year, "quarter": 1}).content.decode()
+    report = deduction_report(cadre=cadre, year=year, quarter=1)
+    assert report.missing_day_count > 0
+    assert f'id="missing-count">{report.missing_day_count}<' in page
+    first_missing = report.missing_days[0]
+    assert f"{first_missing.month}月{first_missing.day}日" in page
+    assert f"{report.quarterly_deduction:.2f}" in page
+    assert "第1季度小结缺交" in page
+    client.force_login(personas.leader.user)
+    assert (
+        client.get(reverse("achievements:cadre_deductions", args=[cadre.pk]), {"year": year, "quarter": 1}).status_code
+        == 200
+    )
+    client.force_login(personas.stranger.user)
+    assert client.get(reverse("achievements:cadre_deductions", args=[cadre.pk])).status_code == 404
+
+
+def test_deductions_use_the_window_of_the_cadres_unit_category():
+    township = CadreFactory(unit=UnitFactory(category=UnitCategory.TOWNSHIP), records_from=date(2025, 1, 1))
+    district = CadreFactory(unit=UnitFactory(category=UnitCategory.DISTRICT_DEPARTMENT), records_from=date(2025, 1, 1))
+    RecordRules.objects.create(year=2026, unit_category=UnitCategory.TOWNSHIP, backfill_workdays=1)
+    # Thu 5 Mar, morning: Tue 3 Mar closed for the township (1-day window) and still open for the district.
+    as_of = at(date(2026, 3, 5))
+    township_report = deduction_report(cadre=township, year=2026, quarter=1, as_of=as_of)
+    district_report = deduction_report(cadre=district, year=2026, quarter=1, as_of=as_of)
+    assert date(2026, 3, 3) in township_report.missing_days and date(2026, 3, 4) in township_report.open_days
+    assert date(2026, 3, 3) in district_report.open_days and date(2026, 2, 25) in district_report.missing_days
+    # 27 Feb, 28 Feb (调休 Saturday), 2 and 3 Mar are closed for one and open for the other.
+    assert township_report.missing_day_count == district_report.missing_day_count + 4
+    assert township_report.log_deduction - district_report.log_deduction == Decimal("0.40")
+
+
+def test_leave_days_are_not_missing_in_the_calendar_or_the_report():
+    cadre = CadreFactory(records_from=date(2026, 3, 1))
+    services.leave_mark(cadre=cadre, start=date(2026, 3, 2), end=date(2026, 3, 13), marked_by=None)
+    report = deduction_report(cadre=cadre, year=2026, quarter=1, as_of=at(date(2026, 5, 1)))
+    calendar = WorkCalendar.load(date(2026, 3, 1), date(2026, 3, 31))
+    assert report.missing_day_count == len(calendar.workdays(date(2026, 3, 16), date(2026, 3, 31)))
+
+
+def test_open_days_are_the_unlogged_days_still_inside_the_window():
+    cadre = CadreFactory(records_from=date(2026, 3, 1))
+    services.daily_log_save(author=cadre, day=date(2026, 3, 10), text=CHINESE_LOG, now=at(date(2026, 3, 10), 18))
+    report = deduction_report(cadre=cadre, year=2026, quarter=1, as_of=at(date(2026, 3, 11)))
+    assert date(2026, 3, 10) not in report.open_days
+    assert date(2026, 3, 9) in report.open_days and date(2026, 3, 11) in report.open_days
+
+
+def test_admin_refuses_a_summary_after_its_due_date(client, personas):
+    year = today().year - 1
+    summary = Summary.objects.create(
+        author=personas.cadre, unit=personas.unit, kind=SummaryKind.QUARTERLY, year=year, quarter=1, text=QUARTERLY
+    )
+    client.force_login(personas.admin)
+    response = client.post(
+        reverse("admin:achievements_summary_change", args=[summary.pk]),
+        {"author": personas.cadre.pk, "kind": "quarterly", "year": year, "quarter": 1, "text": QUARTERLY + "改"},
+    )
+    assert response.status_code == 200 and "的填写期限已于" in response.content.decode()
+    assert Summary.objects.get(pk=summary.pk).text == QUARTERLY
