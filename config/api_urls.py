@@ -2,10 +2,15 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from cadres import api as cadres_api
+from evaluations import api as evaluations_api
 
 router = DefaultRouter()
 router.register("units", cadres_api.UnitViewSet, basename="unit")
 router.register("cadres", cadres_api.CadreViewSet, basename="cadre")
+router.register("evaluations/periods", evaluations_api.PeriodViewSet, basename="evaluation-period")
+router.register("evaluations/my-sheets", evaluations_api.MySheetViewSet, basename="evaluation-my-sheet")
+router.register("evaluations/my-results", evaluations_api.MyResultViewSet, basename="evaluation-my-result")
+router.register("evaluations/annual-results", evaluations_api.AnnualResultViewSet, basename="evaluation-annual-result")
 
 urlpatterns = [
     path("me/", cadres_api.me, name="api-me"),
