@@ -210,6 +210,8 @@ def completion_raters(period: Period, *, unit_id: int | None = None, status: str
 class ResultRow:
     result: QuarterlyResult
     groups: list[rules.GroupView]
+    # Fewer raters in all than the display threshold: the score itself says much about them.
+    insufficient: bool = False
 
     def group(self, name: str) -> rules.GroupView:
         return next(g for g in self.groups if g.group == name)
@@ -239,7 +241,14 @@ def result_rows(period: Period, results: Iterable[QuarterlyResult]) -> list[Resu
     results = list(results)
     table = rules.settings_table(period.year)
     stats = _group_stats(period, (r.cadre_id for r in results))
-    return [ResultRow(r, rules.group_views(stats.get(r.cadre_id, {}), table[r.unit_category])) for r in results]
+    return [
+        ResultRow(
+            r,
+            rules.group_views(stats.get(r.cadre_id, {}), table[r.unit_category]),
+            insufficient=0 < r.rater_count < table[r.unit_category].display_threshold,
+        )
+        for r in results
+    ]
 
 
 RESULT_SORTS = {
@@ -291,6 +300,10 @@ class QuarterlyExplanation:
     log_deduction: Decimal
     summary_deduction: Decimal
     trend: list[QuarterlyResult] = field(default_factory=list)
+
+    @property
+    def insufficient(self) -> bool:
+        return 0 < self.result.rater_count < self.settings.display_threshold
 
     @property
     def nonempty(self) -> list[rules.GroupView]:

@@ -41,7 +41,7 @@ from ..models import (
     UnitAnnualScore,
 )
 from ..tables import read_table, text
-from .scoring import Progress, cents, config_cte, execute, table
+from .scoring import Progress, cents, config_cte, execute, refresh_statistics, table
 
 ANNUAL_STEPS = (
     gettext_noop("汇总民主测评"),
@@ -82,6 +82,7 @@ def compute_annual(*, period: Period, progress: Progress, now: datetime) -> int:
     step(1)
     DemocraticSummary.objects.filter(period=period).delete()
     ProblemCount.objects.filter(period=period).delete()
+    refresh_statistics(DemocraticScore, ProblemTick, Sheet)
     execute(
         f"""
         INSERT INTO {table(DemocraticSummary)} (period_id, cadre_id, rater_count, virtue_sum, ability_sum,
@@ -136,9 +137,10 @@ def compute_annual(*, period: Period, progress: Progress, now: datetime) -> int:
         as_of=now,
         categories={m[0]: m[2] for m in members},
     )
-    _upsert_rows(period, members, {cid: r.annual_deduction for cid, r in reports.items()}, now)
+    _upsert_rows(period, {cid: r.annual_deduction for cid, r in reports.items()}, now)
 
     step(4)
+    refresh_statistics(AnnualResult, DemocraticSummary, QuarterlyResult)
     _democratic_scores(period)
     _unit_and_quarterly(period)
     _annual_scores(period)
@@ -149,45 +151,47 @@ def compute_annual(*, period: Period, progress: Progress, now: datetime) -> int:
     return len(members)
 
 
-def _upsert_rows(period: Period, members: list[tuple], deductions: dict[int, Decimal], now: datetime) -> None:
-    """One AnnualResult per snapshot member; grades already decided are kept."""
-    existing = {r.cadre_id: r for r in AnnualResult.objects.filter(year=period.year)}
-    wanted = {m[0] for m in members}
-    AnnualResult.objects.filter(year=period.year, grade="").exclude(cadre_id__in=wanted).delete()
-    create, update = [], []
-    for cadre_id, unit_id, category, role, rank_id in members:
-        values = dict(
-            unit_id=unit_id,
-            unit_category=category,
-            role=role,
-            rank_id=rank_id,
-            period=period,
-            democratic_deduction=deductions.get(cadre_id, Decimal("0")),
-            computed_at=now,
-            **COMPUTED_FIELDS,
-        )
-        row = existing.get(cadre_id)
-        if row is None:
-            create.append(AnnualResult(cadre_id=cadre_id, year=period.year, **values))
-        else:
-            for name, value in values.items():
-                setattr(row, name, value)
-            update.append(row)
-    AnnualResult.objects.bulk_create(create, batch_size=2000)
-    AnnualResult.objects.bulk_update(
-        update,
-        [
-            *COMPUTED_FIELDS,
-            "unit_id",
-            "unit_category",
-            "role",
-            "rank_id",
-            "period",
-            "democratic_deduction",
-            "computed_at",
-        ],
-        batch_size=1000,
+def _upsert_rows(period: Period, deductions: dict[int, Decimal], now: datetime) -> None:
+    """One AnnualResult per snapshot member, set-based; grades already decided are kept."""
+    ar, sm = table(AnnualResult), table(SnapshotMember)
+    in_snapshot = SnapshotMember.objects.filter(snapshot_id=period.snapshot_id).values("cadre_id")
+    AnnualResult.objects.filter(year=period.year, grade="").exclude(cadre_id__in=in_snapshot).delete()
+    reset = ", ".join(f"{name} = %s" for name in COMPUTED_FIELDS)
+    execute(
+        f"""
+        UPDATE {ar}
+        SET unit_id = m.unit_id, unit_category = m.unit_category, role = m.role, rank_id = m.rank_id,
+            period_id = %s, computed_at = %s, democratic_deduction = 0, {reset}
+        FROM {sm} m
+        WHERE m.snapshot_id = %s AND m.cadre_id = {ar}.cadre_id AND {ar}.year = %s
+        """,  # noqa: S608
+        [period.pk, now, *COMPUTED_FIELDS.values(), period.snapshot_id, period.year],
     )
+    columns = ", ".join(COMPUTED_FIELDS)
+    placeholders = ", ".join(["%s"] * len(COMPUTED_FIELDS))
+    execute(
+        f"""
+        INSERT INTO {ar} (cadre_id, year, unit_id, unit_category, role, rank_id, period_id, computed_at,
+                          democratic_deduction, grade, is_published, {columns})
+        SELECT m.cadre_id, %s, m.unit_id, m.unit_category, m.role, m.rank_id, %s, %s, 0, '', FALSE, {placeholders}
+        FROM {sm} m
+        WHERE m.snapshot_id = %s AND NOT EXISTS (SELECT 1 FROM {ar} a WHERE a.cadre_id = m.cadre_id AND a.year = %s)
+        """,  # noqa: S608
+        [period.year, period.pk, now, *COMPUTED_FIELDS.values(), period.snapshot_id, period.year],
+    )
+    charged = [(cadre_id, amount) for cadre_id, amount in deductions.items() if amount]
+    for start in range(0, len(charged), 1000):
+        batch = charged[start : start + 1000]
+        values = ", ".join(["(%s, %s)"] * len(batch))
+        execute(
+            f"""
+            WITH v(cadre_id, amount) AS (VALUES {values})
+            UPDATE {ar} SET democratic_deduction = v.amount
+            FROM v
+            WHERE {ar}.cadre_id = v.cadre_id AND {ar}.year = %s
+            """,  # noqa: S608
+            [value for pair in batch for value in pair] + [period.year],
+        )
 
 
 def _democratic_scores(period: Period) -> None:

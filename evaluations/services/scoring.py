@@ -178,6 +178,17 @@ def config_cte(name: str, columns: Mapping[str, Callable[[EvaluationSettings], o
     return f"{name}({header}) AS (VALUES {values})", params
 
 
+def refresh_statistics(*models_: type) -> None:
+    """ANALYZE the tables a step reads. A period's scores arrive in bulk between two runs; on
+    tables whose statistics predate them PostgreSQL picked plans a hundred times slower
+    (51 s instead of 0.4 s for 5,000 cadres). ANALYZE samples, so it costs milliseconds."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models_:
+            cursor.execute(f"ANALYZE {table(model)}")
+
+
 def execute(sql: str, params: list) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -235,8 +246,10 @@ def compute_quarter(*, period: Period, progress: Progress, now: datetime) -> int
     )
 
     step(3)
+    refresh_statistics(Score, Sheet, SnapshotMember, QuarterlyResult)
     _group_results(period)
     step(4)
+    refresh_statistics(GroupResult)
     _scores(period)
     step(5)
     _rankings(period)

@@ -115,7 +115,6 @@ def grade_set(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "evaluations/annual_detail.html",
         {"explanation": selectors.explain_annual(result), "staff_view": True, "grade_form": form},
-        status=400,
     )
 
 

@@ -37,7 +37,6 @@ def sheet_fill(request: HttpRequest, pk: int) -> HttpResponse:
     rater = cadre_of(request.user)
     problems = []
     data = None
-    status = 200
     if request.method == "POST":
         lines = list(assignment.lines.select_related("ratee"))
         data = sheet_input_from_post(request.POST, lines, annual=assignment.period.is_annual)
@@ -55,7 +54,6 @@ def sheet_fill(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("evaluations:my_sheets")
         except SheetRuleBroken as error:
             problems = error.problems
-            status = 400
         except EvaluationError as error:
             messages.error(request, error.message)
             return redirect("evaluations:my_sheets")
@@ -72,5 +70,4 @@ def sheet_fill(request: HttpRequest, pk: int) -> HttpResponse:
             "team_problems": TEAM_PROBLEMS,
             "editable": assignment.period.state == PeriodState.OPEN and not page.submitted,
         },
-        status=status,
     )
