@@ -92,6 +92,12 @@ class EvaluationSettings(models.Model):
         validators=[MinValueValidator(3)],
         help_text=_("评价组人数达到此数时才去掉一个最高分和一个最低分。"),
     )
+    reminder_days_before = models.PositiveSmallIntegerField(
+        _("截止前几天自动提醒"),
+        default=3,
+        validators=[MaxValueValidator(30)],
+        help_text=_("测评截止日期前这些天内，每天早上提醒尚未提交的评价人；0 表示不自动提醒。"),
+    )
     small_unit_size = models.PositiveSmallIntegerField(
         _("小单位人数界限"), default=8, help_text=_("干部人数少于此数的单位须由考核办设置评价范围（含外单位评价人）。")
     )

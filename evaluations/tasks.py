@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from .services import scoring
+from .services import periods, scoring
 
 
 # acks_late + reject_on_worker_lost: a worker killed mid-run gives the message back to the
@@ -18,3 +18,9 @@ from .services import scoring
 )
 def compute_period_task(self, run_id: int) -> str:
     return scoring.computation_execute(run_id=run_id, progress=scoring.CacheProgress(run_id)).status
+
+
+@shared_task
+def remind_pending_raters() -> int:
+    """Daily (django-celery-beat, created by migration 0003): raters with sheets due soon."""
+    return periods.deadline_reminders()

@@ -46,6 +46,7 @@ def settings_post(**overrides) -> dict:
         "s-display_threshold": "3",
         "s-drop_extremes_min_raters": "7",
         "s-small_unit_size": "8",
+        "s-reminder_days_before": "3",
         "s-quality_flat_min_scores": "3",
         "s-quality_outlier_points": "10",
         "s-main_leader_democratic_weight": "10",
@@ -269,3 +270,49 @@ def test_roles_of_the_snapshot_decide_even_after_a_promotion(personas):
 
     close_and_compute(period)
     assert QuarterlyResult.objects.get(period=period, cadre=team["S1"]).role == UnitRole.STAFF
+
+
+def test_an_unreachable_broker_is_reported_on_the_run(
+    client, personas, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from evaluations.tasks import compute_period_task
+
+    make_team("断网镇", staff=2)
+    period = open_period()
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to redis")
+
+    monkeypatch.setattr(compute_period_task, "delay", unreachable)
+    client.force_login(personas.org_staff.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("evaluations:period_action", args=[period.pk, "close"]))
+    run = ComputationRun.objects.get(period=period)
+    assert run.status == RunStatus.FAILED and "无法连接后台任务队列" in run.error
+    period.refresh_from_db()
+    assert period.state == PeriodState.CLOSED
+    page = client.get(reverse("evaluations:period_detail", args=[period.pk])).content.decode()
+    assert "无法连接后台任务队列" in page and "计算结果" in page
+
+
+def test_the_daily_job_reminds_pending_raters_as_the_deadline_nears(personas):
+    from datetime import date, timedelta
+
+    from django_celery_beat.models import PeriodicTask
+
+    from evaluations.tasks import remind_pending_raters
+
+    assert PeriodicTask.objects.get(task="evaluations.tasks.remind_pending_raters").enabled
+    team = make_team("提醒镇", staff=2, accounts=True)
+    period = open_period()
+    Period.objects.filter(pk=period.pk).update(deadline=date.today() + timedelta(days=10))
+    assert remind_pending_raters() == 0  # not yet: three days before by default
+    Period.objects.filter(pk=period.pk).update(deadline=date.today() + timedelta(days=2))
+    assert remind_pending_raters() > 0
+    assert Notification.objects.filter(recipient=team["S1"].user, title__contains="请完成").count() == 1
+    assert remind_pending_raters() == 0  # once a day
+    EvaluationSettings.objects.create(year=2026, reminder_days_before=0)
+    Notification.objects.all().delete()
+    assert remind_pending_raters() == 0

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre, SnapshotMember, Unit, User
+from cadres.models import Cadre, Notification, SnapshotMember, Unit, User
 from cadres.notifications import notify
 from cadres.services import membership_snapshot_take
 
@@ -309,13 +309,31 @@ def period_remind(*, period: Period, unit: Unit | None = None, today: date | Non
     pending = SheetAssignment.objects.filter(period=period, submission__isnull=True, rater__user__is_active=True)
     if unit is not None:
         pending = pending.filter(unit=unit)
-    users = pending.values_list("rater__user_id", flat=True).distinct()
     today = today or timezone.localdate()
+    key = f"evaluations:remind:{period.pk}:{today.isoformat()}"
+    # Once a day per rater: those reminded today already are left out (and not counted).
+    users = set(pending.values_list("rater__user_id", flat=True)) - set(
+        Notification.objects.filter(dedupe_key=key).values_list("recipient_id", flat=True)
+    )
+    if not users:
+        return 0
     deadline = _("截止日期：%(date)s。") % {"date": period.deadline.isoformat()} if period.deadline else ""
-    return notify(
-        recipients=list(users),
+    notify(
+        recipients=sorted(users),
         title=_("请完成 %(period)s 的测评表") % {"period": period.title},
         body=_("您还有未提交的测评表。") + deadline,
         url=reverse("evaluations:my_sheets"),
-        dedupe_key=f"evaluations:remind:{period.pk}:{today.isoformat()}",
+        dedupe_key=key,
     )
+    return len(users)
+
+
+def deadline_reminders(*, today: date | None = None) -> int:
+    """The daily job: remind pending raters of open periods whose deadline is near (setting per year)."""
+    today = today or timezone.localdate()
+    sent = 0
+    for period in Period.objects.filter(state=PeriodState.OPEN, deadline__gte=today):
+        days = rules.settings_for(period.year).reminder_days_before
+        if days and period.deadline <= today + timedelta(days=days):
+            sent += period_remind(period=period, today=today)
+    return sent

@@ -26,6 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from achievements.deductions import deduction_reports
 from cadres.models import Cadre, SnapshotMember, Unit, UnitCategory, User
@@ -100,8 +101,23 @@ def computation_request(*, period: Period, actor: User | None = None, queue: boo
         raise WrongState(period, _("计算结果"))
     run = ComputationRun.objects.create(period=period, requested_by=actor)
     if queue:
-        transaction.on_commit(lambda: compute_period_task.delay(run.pk))
+        transaction.on_commit(lambda: _enqueue(compute_period_task, run.pk))
     return run
+
+
+def _enqueue(task, run_id: int) -> None:
+    """Queue the job; with the broker unreachable, say so on the run (staff can start it again)."""
+    try:
+        task.delay(run_id)
+    except KombuOperationalError:
+        logger.exception("could not queue computation run %s", run_id)
+        ComputationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            error=_(
+                "无法连接后台任务队列，原有结果保持不变。请稍后点击“计算结果”重试，或在服务器上运行 compute_period。"
+            ),
+        )
 
 
 def computation_execute(

@@ -46,6 +46,7 @@ QUARTER_FIELDS = (
     "drop_extremes",
     "drop_extremes_min_raters",
     "small_unit_size",
+    "reminder_days_before",
     "quality_flat_min_scores",
     "quality_outlier_points",
 )

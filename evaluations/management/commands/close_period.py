@@ -6,7 +6,7 @@ from ._period import period_arg
 
 
 class Command(BaseCommand):
-    help = "Close an open period: no more sheets, unsubmitted drafts deleted, computation queued."
+    help = "截止测评：不再接受测评表，删除未提交的草稿，并把结果计算排入后台任务。"
 
     def add_arguments(self, parser):
         parser.add_argument("period", help="2026Q1 or 2026Y")

@@ -9,7 +9,7 @@ from ._period import period_arg
 
 
 class Command(BaseCommand):
-    help = "Compute a closed period now, in this process (the same code the background job runs), printing progress."
+    help = "在本进程中立即计算已截止的周期（与后台任务相同的代码），并逐步显示进度。"
 
     def add_arguments(self, parser):
         parser.add_argument("period", help="2026Q1 or 2026Y")

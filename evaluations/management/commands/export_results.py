@@ -7,7 +7,7 @@ from ._period import period_arg
 
 
 class Command(BaseCommand):
-    help = "Export a computed quarter's results (编号, 姓名, 单位, 职级, 领导均分, …) as CSV or Excel."
+    help = "导出已计算季度的结果（编号、姓名、单位、职级、领导均分……），CSV 或 Excel。"
 
     def add_arguments(self, parser):
         parser.add_argument("period", help="2026Q1")

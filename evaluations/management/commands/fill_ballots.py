@@ -25,7 +25,7 @@ from ._period import period_arg
 
 
 class Command(BaseCommand):
-    help = "Fill an open period's sheets with random valid scores (for benchmarks; never on real data)."
+    help = "为测评中的周期批量提交随机的合规测评表（仅用于性能测试，切勿用于真实数据）。"
 
     def add_arguments(self, parser):
         parser.add_argument("period", help="2026Q1 or 2026Y")

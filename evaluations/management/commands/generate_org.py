@@ -24,7 +24,7 @@ SHAPES = [  # category, share of the cadres, typical unit size
 
 
 class Command(BaseCommand):
-    help = "Create a synthetic organization of N cadres (units named 规模…, codes G…) to benchmark evaluations."
+    help = "生成 N 名干部的模拟组织（单位名 规模…，编号 G…），用于测量考核计算的性能。"
 
     def add_arguments(self, parser):
         parser.add_argument("--cadres", type=int, default=5000)

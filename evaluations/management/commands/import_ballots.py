@@ -10,7 +10,7 @@ from ._period import period_arg
 
 
 class Command(BaseCommand):
-    help = "Import anonymous paper ballots (表号, 评价组, 被评价人编号, 分数) from .xlsx or .csv, all or nothing."
+    help = "导入匿名纸质测评表（表号、评价组、被评价人编号、分数），.xlsx 或 .csv，有任何错误则全部不导入。"
 
     def add_arguments(self, parser):
         parser.add_argument("file")

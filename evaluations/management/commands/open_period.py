@@ -6,7 +6,7 @@ from ._period import period_arg
 
 
 class Command(BaseCommand):
-    help = "Open an evaluation period (creating it if needed): snapshot membership and build every rater's sheets."
+    help = "开始测评（周期不存在时先创建）：记录任职快照，按评价组规则生成每名评价人的测评表。"
 
     def add_arguments(self, parser):
         parser.add_argument("period", help="2026Q1 for a quarter, 2026Y for the annual democratic evaluation")
