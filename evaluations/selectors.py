@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from achievements.deductions import DeductionReport, deduction_report
 from cadres.models import Cadre, UnitRole
@@ -536,9 +537,9 @@ class Flag:
 
 
 FLAG_KINDS = {
-    "promotion": _("可列为提拔人选"),
-    "commendation": _("可推荐评先评优"),
-    "last_place": _("单位末位"),
+    "promotion": gettext_lazy("可列为提拔人选"),
+    "commendation": gettext_lazy("可推荐评先评优"),
+    "last_place": gettext_lazy("单位末位"),
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -232,7 +232,3 @@ def store_sheet(
     if ticks:
         ProblemTick.objects.bulk_create(ticks)
     return sheet
-
-
-def pending_assignments(rater: Cadre) -> Iterable[SheetAssignment]:
-    return SheetAssignment.objects.filter(rater=rater, period__state=PeriodState.OPEN, submission__isnull=True)

@@ -175,7 +175,11 @@ def use_of_results(request: HttpRequest) -> HttpResponse:
         unit_id = int(unit_id) if unit_id else None
     except ValueError:
         unit_id = None
-    flags = selectors.use_of_results(year, unit_id=unit_id, kind=kind)
+    all_flags = selectors.use_of_results(year, unit_id=unit_id)
+    flags = [f for f in all_flags if f.kind == kind] if kind else all_flags
+    tally = dict.fromkeys(selectors.FLAG_KINDS, 0)
+    for flag in all_flags:
+        tally[flag.kind] += 1
     published = AnnualResult.objects.filter(year=year, is_published=True).exists()
     return render(
         request,
@@ -183,7 +187,9 @@ def use_of_results(request: HttpRequest) -> HttpResponse:
         {
             "year": year,
             "years": years,
-            "flags": flags,
+            "page": page_of(request, flags),
+            "query": query_without_page(request),
+            "tally": [(value, label, tally[value]) for value, label in selectors.FLAG_KINDS.items()],
             "kind": kind,
             "kinds": selectors.FLAG_KINDS,
             "unit_id": unit_id,
