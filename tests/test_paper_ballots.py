@@ -174,3 +174,50 @@ def test_import_ballots_command(tmp_path: Path, personas, paper_setup):
         call_command("import_ballots", str(bad), "--period", "2026Q1", stderr=errors)
     assert "第 2 行「分数」" in errors.getvalue()
     assert Sheet.objects.count() == 2
+
+
+ANNUAL_HEADER = ["表号", "评价组", "被评价人编号", "德", "能", "勤", "绩", "廉", "反测评"]
+
+
+def test_annual_democratic_paper_sheets_with_problem_items(client, personas, paper_setup):
+    from evaluations.models import DemocraticScore, PeriodKind, ProblemItem, ProblemTick
+
+    team, _quarter = paper_setup
+    period = open_period(2026, None, kind=PeriodKind.ANNUAL)
+    good = [
+        ("A1", "同级", team["S2"].code, 88, 87, 90, 86, 91, "能力水平较差、服务意识不强"),
+        ("A1", "其他", team["M1"].code, 92, 90, 93, 91, 95, ""),
+        ("A1", "", "", "", "", "", "", "", "工作思路不清"),  # the leadership team's items
+    ]
+    client.force_login(personas.org_staff.user)
+    url = reverse("evaluations:paper_entry", args=[period.pk])
+    page = client.get(url).content.decode()
+    assert "表号、评价组、被评价人编号、德、能、勤、绩、廉" in page and 'name="keyin"' not in page
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(ANNUAL_HEADER)
+    writer.writerows(good)
+    response = client.post(
+        url, {"upload": "1", "file-file": SimpleUploadedFile("a.csv", buffer.getvalue().encode())}, follow=True
+    )
+    assert "已导入纸质测评表 1 张、分数 10 个" in response.content.decode()
+    assert DemocraticScore.objects.get(ratee=team["S2"]).integrity == 91
+    assert set(ProblemTick.objects.filter(ratee=team["S2"]).values_list("item", flat=True)) == {
+        ProblemItem.ABILITY,
+        ProblemItem.SERVICE,
+    }
+    assert ProblemTick.objects.get(ratee__isnull=True).item == ProblemItem.DIRECTION
+
+    bad = [
+        ("A2", "同级", team["S2"].code, 88, 87, 90, 86, 101, ""),  # line 2: 廉 out of range
+        ("A2", "同级", team["S3"].code, 88, 87, 90, 86, 90, "爱迟到"),  # line 3: unknown item
+        ("A2", "", "", "", "", "", "", "", "思想意识不好"),  # line 4: a person's item on the team row
+    ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(ANNUAL_HEADER)
+    writer.writerows(bad)
+    response = client.post(url, {"upload": "1", "file-file": SimpleUploadedFile("b.csv", buffer.getvalue().encode())})
+    issues = [(i.line, i.column) for i in response.context["issues"]]
+    assert issues == [(2, "廉"), (3, "反测评"), (4, "反测评")]
+    assert DemocraticScore.objects.count() == 2

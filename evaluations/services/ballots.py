@@ -95,7 +95,7 @@ def validate_sheet(
             for line in lines
         ]
         # The forced band is a rule of the quarterly 360° sheets; democratic scores only keep the range.
-        scores, found = rules.check_sheet(entries, _without_band(settings), complete=complete, label=label)
+        scores, found = rules.check_sheet(entries, without_band(settings), complete=complete, label=label)
         problems += found
         for ratee_id, score in scores.items():
             dimensions.setdefault(ratee_id, {})[dimension] = score
@@ -113,7 +113,8 @@ def validate_sheet(
     )
 
 
-def _without_band(settings: Any) -> Any:
+def without_band(settings: Any) -> Any:
+    """The same settings with no forced band (democratic scores keep only the range)."""
     from copy import copy
 
     relaxed = copy(settings)

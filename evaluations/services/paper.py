@@ -1,13 +1,16 @@
 """纸质测评录入: anonymous paper sheets keyed in or imported by org staff, under the ballot rules.
 
-A file has one row per score: 表号, 评价组 (领导/同级/其他), 被评价人编号, 分数. Rows with the same
-表号 form one sheet; every ratee on it must belong to one unit of the period's snapshot. Each
-sheet is checked like an online sheet (whole numbers, range, forced band), and one bad row
-means nothing is imported.
+A quarterly file has one row per score: 表号, 评价组 (领导/同级/其他), 被评价人编号, 分数. An annual
+(democratic) file has one row per ratee: 表号, 评价组, 被评价人编号, 德, 能, 勤, 绩, 廉 and optionally
+反测评 (items separated by 、); a row without 被评价人编号 carries the leadership-team items of the
+sheet. Rows with the same 表号 form one sheet; every ratee on it must belong to one unit of the
+period's snapshot. Each sheet is checked like an online sheet (whole numbers, range, and the
+forced band on quarterly sheets), and one bad row means nothing is imported.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -19,13 +22,27 @@ from cadres.models import SnapshotMember, Unit, User
 
 from .. import rules
 from ..errors import ImportFailed, ImportIssue, WrongState
-from ..models import Period, PeriodState, RaterGroup, Sheet, SheetSource
+from ..models import (
+    DIMENSIONS,
+    PERSON_PROBLEMS,
+    TEAM_PROBLEMS,
+    Period,
+    PeriodState,
+    ProblemItem,
+    RaterGroup,
+    Sheet,
+    SheetSource,
+)
 from ..tables import read_table, text
-from .ballots import SheetInput, ValidSheet, store_sheet
+from .ballots import SheetInput, ValidSheet, store_sheet, without_band
 from .periods import lock_period
 
-COL_NUMBER, COL_GROUP, COL_RATEE, COL_SCORE = "表号", "评价组", "被评价人编号", "分数"
+COL_NUMBER, COL_GROUP, COL_RATEE, COL_SCORE, COL_PROBLEMS = "表号", "评价组", "被评价人编号", "分数", "反测评"
 PAPER_COLUMNS = (COL_NUMBER, COL_GROUP, COL_RATEE, COL_SCORE)
+DIMENSION_COLUMNS = {str(d.label): d.value for d in DIMENSIONS}  # 德 能 勤 绩 廉
+ANNUAL_PAPER_COLUMNS = (COL_NUMBER, COL_GROUP, COL_RATEE, *DIMENSION_COLUMNS)
+PROBLEM_NAMES = {str(item.label): item.value for item in ProblemItem}
+ITEM_SPLIT = re.compile(r"[、,，;；\s]+")
 GROUP_NAMES = {
     "领导": RaterGroup.LEADER,
     "领导主评": RaterGroup.LEADER,
@@ -42,8 +59,10 @@ class PaperRow:
     line: int | None
     number: str
     group: str  # as written: 领导 / 同级 / 其他
-    ratee_code: str
-    score: Any
+    ratee_code: str  # empty on an annual sheet's leadership-team row
+    score: Any = None  # quarterly
+    dimensions: dict[str, Any] | None = None  # annual: {"virtue": …, …}
+    problems: str = ""  # annual: 反测评 item names as written
 
 
 @dataclass(frozen=True)
@@ -54,7 +73,19 @@ class PaperImportSummary:
     recompute: bool
 
 
-def paper_rows_from_file(content: bytes, filename: str) -> list[PaperRow]:
+def paper_rows_from_file(content: bytes, filename: str, *, annual: bool = False) -> list[PaperRow]:
+    if annual:
+        return [
+            PaperRow(
+                line,
+                text(row.get(COL_NUMBER)),
+                text(row.get(COL_GROUP)),
+                text(row.get(COL_RATEE)),
+                dimensions={value: row.get(column) for column, value in DIMENSION_COLUMNS.items()},
+                problems=text(row.get(COL_PROBLEMS)),
+            )
+            for line, row in read_table(content, filename, ANNUAL_PAPER_COLUMNS)
+        ]
     return [
         PaperRow(
             line, text(row.get(COL_NUMBER)), text(row.get(COL_GROUP)), text(row.get(COL_RATEE)), row.get(COL_SCORE)
@@ -64,8 +95,6 @@ def paper_rows_from_file(content: bytes, filename: str) -> list[PaperRow]:
 
 
 def _editable(period: Period) -> None:
-    if period.is_annual:
-        raise WrongState(period, _("录入季度纸质测评表"))
     if period.state not in (PeriodState.OPEN, PeriodState.CLOSED, PeriodState.COMPUTED):
         raise WrongState(period, _("录入纸质测评表"))
 
@@ -84,9 +113,13 @@ def paper_sheets_import(
     }
     issues: list[ImportIssue] = []
     sheets: dict[str, list[tuple[PaperRow, int, str]]] = defaultdict(list)
+    team_rows: dict[str, list[PaperRow]] = defaultdict(list)
     for row in rows:
         if not row.number:
             issues.append(ImportIssue(row.line, COL_NUMBER, _("缺少表号。")))
+            continue
+        if period.is_annual and not row.ratee_code:
+            team_rows[row.number].append(row)  # the sheet's leadership-team items
             continue
         group = GROUP_NAMES.get(row.group)
         if group is None:
@@ -118,6 +151,10 @@ def paper_sheets_import(
     unit_of = {cadre_id: unit_id for cadre_id, unit_id, _name in members.values()}
     name_of = {cadre_id: name for cadre_id, _unit, name in members.values()}
     planned: list[tuple[str, Unit, dict[int, str], ValidSheet]] = []
+    for number in team_rows.keys() - sheets.keys():
+        issues.append(
+            ImportIssue(team_rows[number][0].line, COL_RATEE, _("表号 %(number)s 没有被评价人。") % {"number": number})
+        )
     for number, entries in sheets.items():
         first_line = entries[0][0].line
         sheet_units = {unit_of[cadre_id] for _row, cadre_id, _g in entries}
@@ -158,18 +195,16 @@ def paper_sheets_import(
                 )
             )
             continue
-        line_of = {cadre_id: row.line for row, cadre_id, _g in entries}
-        entry_list = [rules.Entry(cadre_id, name_of[cadre_id], row.score) for row, cadre_id, _g in entries]
         settings = rules.settings_for(period.year, sheet_unit.category)
-        scores, problems = rules.check_sheet(
-            entry_list, settings, complete=True, label=_("表号 %(number)s") % {"number": number}
-        )
-        for problem in problems:
-            column = COL_SCORE if problem.rule in ("integer", "range", "band", "missing") else ""
-            issues.append(ImportIssue(line_of.get(problem.ratee_id, first_line), column, problem.message))
-        if not problems:
+        label = _("表号 %(number)s") % {"number": number}
+        if period.is_annual:
+            valid, found = _annual_sheet(entries, team_rows.get(number, []), settings, label, name_of)
+        else:
+            valid, found = _quarterly_sheet(entries, settings, label, name_of)
+        issues += [ImportIssue(line or first_line, column, message) for line, column, message in found]
+        if not found:
             groups = {cadre_id: group for _row, cadre_id, group in entries}
-            planned.append((number, sheet_unit, groups, ValidSheet(scores=scores)))
+            planned.append((number, sheet_unit, groups, valid))
     if issues:
         raise ImportFailed(sorted(issues, key=lambda i: (i.line or 0, i.column)))
 
@@ -196,9 +231,61 @@ def paper_sheets_import(
             computation_request(period=period, actor=actor)
     return PaperImportSummary(
         sheets=len(planned),
-        scores=sum(len(v.scores) for *_rest, v in planned),
+        scores=sum(len(v.scores) + len(v.dimensions) * len(DIMENSIONS) for *_rest, v in planned),
         units=sorted({u.name for _n, u, _g, _v in planned}),
         recompute=recompute,
+    )
+
+
+Found = list[tuple[int | None, str, str]]  # (line, column, message)
+
+
+def _quarterly_sheet(entries: list, settings: Any, label: str, name_of: dict[int, str]) -> tuple[ValidSheet, Found]:
+    line_of = {cadre_id: row.line for row, cadre_id, _g in entries}
+    entry_list = [rules.Entry(cadre_id, name_of[cadre_id], row.score) for row, cadre_id, _g in entries]
+    scores, problems = rules.check_sheet(entry_list, settings, complete=True, label=label)
+    return ValidSheet(scores=scores), [(line_of.get(p.ratee_id), COL_SCORE, p.message) for p in problems]
+
+
+def _items(text_value: str, allowed: tuple, line: int | None, found: Found) -> list[str]:
+    items = []
+    for name in filter(None, ITEM_SPLIT.split(text_value)):
+        value = PROBLEM_NAMES.get(name, name)
+        if value in allowed:
+            items.append(value)
+        else:
+            choices = "、".join(str(item.label) for item in allowed)
+            found.append(
+                (
+                    line,
+                    COL_PROBLEMS,
+                    _("反测评项目“%(name)s”无法识别，可填：%(choices)s。") % {"name": name, "choices": choices},
+                )
+            )
+    return items
+
+
+def _annual_sheet(
+    entries: list, team: list[PaperRow], settings: Any, label: str, name_of: dict[int, str]
+) -> tuple[ValidSheet, Found]:
+    """德能勤绩廉 within the range for every ratee (no forced band), and known 反测评 items."""
+    found: Found = []
+    line_of = {cadre_id: row.line for row, cadre_id, _g in entries}
+    dimensions: dict[int, dict[str, int]] = {}
+    for column, dimension in DIMENSION_COLUMNS.items():
+        entry_list = [
+            rules.Entry(cadre_id, f"{name_of[cadre_id]}（{column}）", (row.dimensions or {}).get(dimension))
+            for row, cadre_id, _g in entries
+        ]
+        scores, problems = rules.check_sheet(entry_list, without_band(settings), complete=True, label=label)
+        found += [(line_of.get(p.ratee_id), column, p.message) for p in problems]
+        for cadre_id, score in scores.items():
+            dimensions.setdefault(cadre_id, {})[dimension] = score
+    person = {cadre_id: _items(row.problems, PERSON_PROBLEMS, row.line, found) for row, cadre_id, _g in entries}
+    team_items = [item for row in team for item in _items(row.problems, TEAM_PROBLEMS, row.line, found)]
+    return (
+        ValidSheet(dimensions=dimensions, problems={k: v for k, v in person.items() if v}, team_problems=team_items),
+        found,
     )
 
 
@@ -212,7 +299,9 @@ def paper_sheet_enter(
     groups: dict[int, str] | None = None,
     actor: User | None = None,
 ) -> PaperImportSummary:
-    """One paper sheet keyed in on the page: blank scores mean the ratee is not on that sheet."""
+    """One quarterly paper sheet keyed in on the page: blank scores mean the ratee is not on that sheet."""
+    if period.is_annual:
+        raise WrongState(period, _("逐张录入纸质测评表（年度民主测评请用文件导入）"))
     codes = dict(
         SnapshotMember.objects.filter(snapshot_id=period.snapshot_id, unit=unit).values_list("cadre_id", "cadre__code")
     )

@@ -328,7 +328,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
     upload = PaperUploadForm(request.POST or None, request.FILES or None, prefix="file")
     issues: list = []
     typed: dict[int, str] = {}
-    if request.method == "POST" and unit and "keyin" in request.POST:
+    if request.method == "POST" and unit and "keyin" in request.POST and not period.is_annual:
         typed = {m.cadre_id: request.POST.get(f"score-{m.cadre_id}", "") for m in members}
         groups = {
             m.cadre_id: request.POST.get(f"group-{m.cadre_id}")
@@ -361,7 +361,8 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(f"{request.path}?unit={unit.pk}")
     elif request.method == "POST" and "upload" in request.POST and upload.is_valid():
         try:
-            rows = paper.paper_rows_from_file(upload.cleaned_data["file"].read(), upload.cleaned_data["file"].name)
+            file = upload.cleaned_data["file"]
+            rows = paper.paper_rows_from_file(file.read(), file.name, annual=period.is_annual)
             summary = paper.paper_sheets_import(
                 period=period, rows=rows, unit=upload.cleaned_data["unit"], actor=request.user
             )
@@ -395,7 +396,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
             "head": head,
             "upload": upload,
             "issues": issues,
-            "columns": paper.PAPER_COLUMNS,
+            "columns": paper.ANNUAL_PAPER_COLUMNS if period.is_annual else paper.PAPER_COLUMNS,
             "groups": RaterGroup.choices,
             "paper_counts": paper_counts,
             "unit_paper_count": paper_counts.get(unit.pk, 0) if unit else 0,

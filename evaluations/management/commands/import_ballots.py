@@ -10,7 +10,10 @@ from ._period import period_arg
 
 
 class Command(BaseCommand):
-    help = "导入匿名纸质测评表（表号、评价组、被评价人编号、分数），.xlsx 或 .csv，有任何错误则全部不导入。"
+    help = (
+        "导入匿名纸质测评表，.xlsx 或 .csv，有任何错误则全部不导入。季度：表号、评价组、被评价人编号、分数；"
+        "年度：表号、评价组、被评价人编号、德、能、勤、绩、廉（可加反测评）。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -28,7 +31,7 @@ class Command(BaseCommand):
             if unit is None:
                 raise CommandError(f"单位“{options['unit']}”不存在。")
         try:
-            rows = paper.paper_rows_from_file(path.read_bytes(), path.name)
+            rows = paper.paper_rows_from_file(path.read_bytes(), path.name, annual=period.is_annual)
             summary = paper.paper_sheets_import(period=period, rows=rows, unit=unit)
         except ImportFailed as error:
             for issue in error.issues:
