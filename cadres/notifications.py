@@ -11,15 +11,23 @@ from .models import Notification, User
 
 
 def notify(*, recipients: Iterable[User | int], title: str, body: str = "", url: str = "", dedupe_key: str = "") -> int:
-    """Send one notice to each recipient; with a dedupe_key, a recipient gets it only once."""
-    notices = [
-        Notification(
-            recipient_id=r if isinstance(r, int) else r.pk, title=title, body=body, url=url, dedupe_key=dedupe_key
+    """Send one notice to each recipient; with a dedupe_key, a recipient gets it only once.
+
+    Returns how many notices were actually created.
+    """
+    ids = {r if isinstance(r, int) else r.pk for r in recipients}
+    if dedupe_key:
+        ids -= set(
+            Notification.objects.filter(recipient_id__in=ids, dedupe_key=dedupe_key).values_list(
+                "recipient_id", flat=True
+            )
         )
-        for r in recipients
+    notices = [
+        Notification(recipient_id=pk, title=title, body=body, url=url, dedupe_key=dedupe_key) for pk in sorted(ids)
     ]
-    created = Notification.objects.bulk_create(notices, ignore_conflicts=bool(dedupe_key), batch_size=1000)
-    return len(created)
+    # ignore_conflicts still guards against a concurrent run sending the same key.
+    Notification.objects.bulk_create(notices, ignore_conflicts=bool(dedupe_key), batch_size=1000)
+    return len(notices)
 
 
 def unread_count(user: User) -> int:

@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from achievements import api as achievements_api
 from cadres import api as cadres_api
+from evaluations import api as evaluations_api
 
 router = DefaultRouter()
 router.register("units", cadres_api.UnitViewSet, basename="unit")
@@ -10,6 +11,10 @@ router.register("cadres", cadres_api.CadreViewSet, basename="cadre")
 router.register("daily-logs", achievements_api.DailyLogViewSet, basename="daily-log")
 router.register("summaries", achievements_api.SummaryViewSet, basename="summary")
 router.register("achievements", achievements_api.AchievementViewSet, basename="achievement")
+router.register("evaluations/periods", evaluations_api.PeriodViewSet, basename="evaluation-period")
+router.register("evaluations/my-sheets", evaluations_api.MySheetViewSet, basename="evaluation-my-sheet")
+router.register("evaluations/my-results", evaluations_api.MyResultViewSet, basename="evaluation-my-result")
+router.register("evaluations/annual-results", evaluations_api.AnnualResultViewSet, basename="evaluation-annual-result")
 
 urlpatterns = [
     path("me/", cadres_api.me, name="api-me"),

@@ -70,6 +70,19 @@ MENU: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        _("考实绩"),
+        (
+            item(_("我的测评表"), "evaluations:my_sheets", CADRE, prefix="/evaluations/sheets/"),
+            item(_("我的考核结果"), "evaluations:my_results", CADRE, prefix="/evaluations/my/"),
+            item(_("考核周期"), "evaluations:period_list", STAFF, prefix="/evaluations/periods/"),
+            item(_("评价范围"), "evaluations:scope_list", STAFF, prefix="/evaluations/scopes/"),
+            item(_("单位年度考核得分"), "evaluations:unit_scores", STAFF),
+            item(_("结果运用"), "evaluations:use_of_results", STAFF),
+            item(_("跟进事项"), "evaluations:follow_up_list", STAFF, prefix="/evaluations/follow-ups/"),
+            item(_("考核设置"), "evaluations:settings", STAFF),
+        ),
+    ),
+    NavSection(
         _("系统"),
         (
             item(_("审计日志"), "cadres:audit_log", STAFF),

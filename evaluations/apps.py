@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
     verbose_name = _("考实绩")
+
+    def ready(self) -> None:
+        from . import audit  # noqa: F401  (registers models with the audit trail)

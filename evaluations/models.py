@@ -1,16 +1,764 @@
-"""考实绩 / 用实绩: periods, ballots, scores, rankings and annual results.
+"""考实绩 / 用实绩: settings, periods, ballots, scores, rankings, annual results and their use.
 
-Only the annual result exists so far: it is the contract other apps (the pre-appointment notice)
-read. The rest of the evaluation models arrive with the evaluations issue.
+Anonymity (SPEC §4) is a property of the data model, not of the pages:
+
+- A rater's *assignment* (SheetAssignment, its lines and its draft) knows the rater. The draft is
+  deleted when the sheet is submitted; what remains is SheetSubmission, the bare fact "rater X
+  submitted the sheet for unit U", which holds no scores and no time.
+- The submitted scores live in Sheet / Score (and DemocraticScore / ProblemTick): random UUID
+  keys, no rater, no timestamp, no sequence number, and no relation to the assignment. Nothing
+  in the product can join them back to a rater.
 """
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+from uuid import uuid4
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cadres.models import Cadre, RankLevel, Unit, UnitCategory, UnitRole
+from cadres.models import Cadre, MembershipSnapshot, RankLevel, Unit, UnitCategory, UnitRole
+
+CENT = Decimal("0.01")
+
+
+def new_id():
+    """Random primary keys for anonymous rows: their order says nothing about submission order."""
+    return uuid4()
+
+
+def half_up(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def plain(value: Decimal | int) -> str:
+    """A number without trailing zeros: 4, 3.5, 0.1."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# --- Settings -------------------------------------------------------------------------------
+
+
+class EvaluationSettings(models.Model):
+    """The numbers of 考实绩 / 用实绩 for a year, optionally for one unit category.
+
+    Lookup order (as for RecordRules): (year, category) row, then (year, no category) row, then
+    these field defaults. Missing-record deduction rates live in achievements.RecordRules.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    unit_category = models.CharField(
+        _("单位类别"), max_length=20, choices=UnitCategory.choices, blank=True, help_text=_("留空表示适用于所有类别。")
+    )
+    leader_weight = models.DecimalField(
+        _("领导主评权重"), max_digits=5, decimal_places=2, default=Decimal("4"), validators=[MinValueValidator(0)]
+    )
+    peer_weight = models.DecimalField(
+        _("同级互评权重"), max_digits=5, decimal_places=2, default=Decimal("3"), validators=[MinValueValidator(0)]
+    )
+    other_weight = models.DecimalField(
+        _("其他参评权重"), max_digits=5, decimal_places=2, default=Decimal("3"), validators=[MinValueValidator(0)]
+    )
+    score_min = models.PositiveSmallIntegerField(_("最低分"), default=50, validators=[MaxValueValidator(1000)])
+    score_max = models.PositiveSmallIntegerField(_("最高分"), default=100, validators=[MaxValueValidator(1000)])
+    band_threshold = models.PositiveSmallIntegerField(
+        _("高分档分数线"), default=90, help_text=_("达到此分数（含）即计入高分档。")
+    )
+    band_share_percent = models.PositiveSmallIntegerField(
+        _("高分档比例（%）"),
+        default=30,
+        validators=[MaxValueValidator(100)],
+        help_text=_("每张测评表高分档人数不超过 表内人数 × 比例（向下取整）。"),
+    )
+    band_minimum = models.PositiveSmallIntegerField(
+        _("高分档最少可打人数"), default=1, help_text=_("表内人数较少、按比例取整为 0 时，至少允许的人数。")
+    )
+    display_threshold = models.PositiveSmallIntegerField(
+        _("匿名显示门槛（人）"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("某一评价组的评价人少于此人数时，该组均分不向任何人显示（仍计入得分）。"),
+    )
+    drop_extremes = models.BooleanField(_("去掉最高分和最低分"), default=False)
+    drop_extremes_min_raters = models.PositiveSmallIntegerField(
+        _("去极值最少人数"),
+        default=7,
+        validators=[MinValueValidator(3)],
+        help_text=_("评价组人数达到此数时才去掉一个最高分和一个最低分。"),
+    )
+    reminder_days_before = models.PositiveSmallIntegerField(
+        _("截止前几天自动提醒"),
+        default=3,
+        validators=[MaxValueValidator(30)],
+        help_text=_("测评截止日期前这些天内，每天早上提醒尚未提交的评价人；0 表示不自动提醒。"),
+    )
+    small_unit_size = models.PositiveSmallIntegerField(
+        _("小单位人数界限"), default=8, help_text=_("干部人数少于此数的单位须由考核办设置评价范围（含外单位评价人）。")
+    )
+    quality_flat_min_scores = models.PositiveSmallIntegerField(
+        _("雷同打分提示最少人数"), default=3, help_text=_("测评表内人数达到此数且全部同分时提示。")
+    )
+    quality_outlier_points = models.DecimalField(
+        _("偏离共识提示分差"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("10.0"),
+        help_text=_("测评表各分数与其他评价人同组均分的平均偏差达到此分差时提示。"),
+    )
+    main_leader_democratic_weight = models.DecimalField(
+        _("主要领导：民主测评权重（%）"), max_digits=5, decimal_places=2, default=Decimal("10")
+    )
+    main_leader_unit_weight = models.DecimalField(
+        _("主要领导：单位年度考核权重（%）"), max_digits=5, decimal_places=2, default=Decimal("30")
+    )
+    main_leader_quarterly_weight = models.DecimalField(
+        _("主要领导：平时实绩考核权重（%）"), max_digits=5, decimal_places=2, default=Decimal("60")
+    )
+    others_democratic_weight = models.DecimalField(
+        _("其他干部：民主测评权重（%）"), max_digits=5, decimal_places=2, default=Decimal("10")
+    )
+    others_unit_weight = models.DecimalField(
+        _("其他干部：单位年度考核权重（%）"), max_digits=5, decimal_places=2, default=Decimal("20")
+    )
+    others_quarterly_weight = models.DecimalField(
+        _("其他干部：平时实绩考核权重（%）"), max_digits=5, decimal_places=2, default=Decimal("70")
+    )
+    excellent_quota_percent = models.PositiveSmallIntegerField(
+        _("优秀比例（%）"), default=20, validators=[MaxValueValidator(100)]
+    )
+    excellent_quota_min_unit_size = models.PositiveSmallIntegerField(
+        _("至少一名优秀的单位人数"), default=5, help_text=_("按比例取整为 0 时，单位参评人数达到此数仍可有 1 名优秀。")
+    )
+    promotion_top_percent = models.PositiveSmallIntegerField(
+        _("提拔人选：同职级排名前（%）"), default=50, validators=[MaxValueValidator(100)]
+    )
+    excellent_lookback_years = models.PositiveSmallIntegerField(
+        _("提拔人选：近几年内有优秀"), default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    commendation_top_percent = models.PositiveSmallIntegerField(
+        _("评先评优：同职级排名前（%）"), default=50, validators=[MaxValueValidator(100)]
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("考核设置")
+        verbose_name_plural = _("考核设置")
+        ordering = ["-year", "unit_category"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "unit_category"], name="evaluation_settings_once_per_year_category")
+        ]
+
+    def __str__(self) -> str:
+        category = UnitCategory(self.unit_category).label if self.unit_category else _("所有类别")
+        return f"{self.year} {category}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.score_min is not None and self.score_max is not None and self.score_min >= self.score_max:
+            errors["score_max"] = _("最高分必须大于最低分。")
+        elif self.band_threshold is not None and not (self.score_min < self.band_threshold <= self.score_max):
+            errors["band_threshold"] = _("高分档分数线必须在最低分与最高分之间。")
+        weights = (self.leader_weight, self.peer_weight, self.other_weight)
+        if all(w is not None for w in weights) and sum(weights) <= 0:
+            errors["leader_weight"] = _("三个评价组的权重不能都为 0。")
+        for prefix, label in (("main_leader", _("主要领导")), ("others", _("其他干部"))):
+            parts = [getattr(self, f"{prefix}_{part}_weight") for part in ("democratic", "unit", "quarterly")]
+            if all(p is not None for p in parts) and sum(parts) != 100:
+                errors[f"{prefix}_quarterly_weight"] = _("%(who)s的年度得分权重之和须为 100%%，现为 %(total)s%%。") % {
+                    "who": label,
+                    "total": plain(sum(parts)),
+                }
+        if errors:
+            raise ValidationError(errors)
+
+
+class EvaluatorScope(models.Model):
+    """Who besides the unit's own members rates a unit (SPEC §4).
+
+    Superior evaluators form the LEADER group of the unit's 主要领导; external evaluators (e.g. the
+    14 township counterparts of a 3-person unit) rate every member of the unit in the OTHER group.
+    Units with fewer cadres than the small-unit size must have external evaluators.
+    """
+
+    unit = models.OneToOneField(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="evaluator_scope")
+    superior_evaluators = models.ManyToManyField(
+        Cadre,
+        verbose_name=_("上级评价人"),
+        blank=True,
+        related_name="+",
+        help_text=_("对本单位主要领导进行“领导主评”的人，通常为上级单位或区领导。"),
+    )
+    external_evaluators = models.ManyToManyField(
+        Cadre,
+        verbose_name=_("外单位评价人"),
+        blank=True,
+        related_name="+",
+        help_text=_("参与评价本单位全体干部的外单位人员，计入“其他参评”。"),
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("评价范围")
+        verbose_name_plural = _("评价范围")
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+
+# --- Periods --------------------------------------------------------------------------------
+
+
+class PeriodKind(models.TextChoices):
+    QUARTERLY = "quarterly", _("季度考核")
+    ANNUAL = "annual", _("年度考核（民主测评）")
+
+
+class PeriodState(models.TextChoices):
+    DRAFT = "draft", _("未开始")
+    OPEN = "open", _("测评中")
+    CLOSED = "closed", _("已截止")
+    COMPUTED = "computed", _("已计算")
+    PUBLISHED = "published", _("已公布")
+
+
+class Period(models.Model):
+    """A quarter's 360° evaluation, or a year's democratic evaluation and annual results."""
+
+    kind = models.CharField(_("类型"), max_length=20, choices=PeriodKind.choices, default=PeriodKind.QUARTERLY)
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    quarter = models.PositiveSmallIntegerField(
+        _("季度"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    state = models.CharField(_("状态"), max_length=20, choices=PeriodState.choices, default=PeriodState.DRAFT)
+    deadline = models.DateField(
+        _("测评截止日期"), null=True, blank=True, help_text=_("用于提醒评价人，到期不自动截止。")
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    # Unit, role and rank of every cadre when the period opened: sheets and rankings use it.
+    snapshot = models.ForeignKey(
+        MembershipSnapshot,
+        verbose_name=_("任职快照"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    opened_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+    published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("考核周期")
+        verbose_name_plural = _("考核周期")
+        ordering = ["-year", "-quarter", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "quarter"], condition=Q(quarter__isnull=False), name="period_once_per_quarter"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "year"], condition=Q(quarter__isnull=True), name="period_once_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=PeriodKind.QUARTERLY, quarter__isnull=False)
+                | Q(kind=PeriodKind.ANNUAL, quarter__isnull=True),
+                name="period_quarter_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_annual(self) -> bool:
+        return self.kind == PeriodKind.ANNUAL
+
+    @property
+    def title(self) -> str:
+        if self.is_annual:
+            return str(_("%(year)s年度考核") % {"year": self.year})
+        return str(_("%(year)s年第%(quarter)s季度") % {"year": self.year, "quarter": self.quarter})
+
+    @property
+    def code(self) -> str:
+        """The command-line name: 2026Q1 for a quarter, 2026Y for a year."""
+        return f"{self.year}Y" if self.is_annual else f"{self.year}Q{self.quarter}"
+
+    @property
+    def has_results(self) -> bool:
+        return self.state in (PeriodState.COMPUTED, PeriodState.PUBLISHED)
+
+
+# --- Sheets: the rater's side ------------------------------------------------------------------
+
+
+class RaterGroup(models.TextChoices):
+    LEADER = "leader", _("领导主评")
+    PEER = "peer", _("同级互评")
+    OTHER = "other", _("其他参评")
+
+
+RATER_GROUPS = (RaterGroup.LEADER, RaterGroup.PEER, RaterGroup.OTHER)
+
+
+class SheetAssignment(models.Model):
+    """One rater's sheet for one unit in a period: built when the period opens."""
+
+    period = models.ForeignKey(Period, verbose_name=_("考核周期"), on_delete=models.CASCADE, related_name="assignments")
+    rater = models.ForeignKey(Cadre, verbose_name=_("评价人"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, verbose_name=_("被评价单位"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("测评表分配")
+        verbose_name_plural = _("测评表分配")
+        ordering = ["period", "unit", "rater"]
+        constraints = [models.UniqueConstraint(fields=["period", "rater", "unit"], name="assignment_once_per_unit")]
+        indexes = [
+            # Completion pages count a period's sheets by unit.
+            models.Index(fields=["period", "unit"], name="assignment_period_unit"),
+            # A rater's list of sheets.
+            models.Index(fields=["rater", "period"], name="assignment_rater_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.rater.name} → {self.unit.name}"
+
+
+class SheetLine(models.Model):
+    """A ratee on an assigned sheet, with the rater's group relative to that ratee."""
+
+    assignment = models.ForeignKey(SheetAssignment, on_delete=models.CASCADE, related_name="lines")
+    ratee = models.ForeignKey(Cadre, verbose_name=_("被评价人"), on_delete=models.PROTECT, related_name="+")
+    rater_group = models.CharField(_("评价组"), max_length=10, choices=RaterGroup.choices)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("测评表人员")
+        verbose_name_plural = _("测评表人员")
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["assignment", "ratee"], name="sheet_line_once_per_ratee")]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}: {self.ratee_id}"
+
+
+class SheetDraft(models.Model):
+    """Scores a rater saved but has not submitted. Deleted on submit and when the period closes."""
+
+    assignment = models.OneToOneField(SheetAssignment, on_delete=models.CASCADE, related_name="draft")
+    data = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("测评表草稿")
+        verbose_name_plural = _("测评表草稿")
+
+    def __str__(self) -> str:
+        return str(self.assignment_id)
+
+
+class SheetSubmission(models.Model):
+    """The only trace of a submission: rater X submitted the sheet for unit U.
+
+    The one-to-one key is what makes "submit once" hold under double clicks and concurrent
+    requests. No time is kept and nothing points at the anonymous sheet.
+    """
+
+    assignment = models.OneToOneField(
+        SheetAssignment, verbose_name=_("测评表"), on_delete=models.CASCADE, related_name="submission"
+    )
+
+    class Meta:
+        verbose_name = _("测评表提交记录")
+        verbose_name_plural = _("测评表提交记录")
+
+    def __str__(self) -> str:
+        a = self.assignment
+        return str(
+            _("%(rater)s 已提交 %(unit)s 的测评表（%(period)s）")
+            % {
+                "rater": a.rater.name,
+                "unit": a.unit.name,
+                "period": a.period.title,
+            }
+        )
+
+
+# --- Sheets: the anonymous side ----------------------------------------------------------------
+
+
+class SheetSource(models.TextChoices):
+    ONLINE = "online", _("网上测评")
+    PAPER = "paper", _("纸质测评")
+
+
+class Sheet(models.Model):
+    """A submitted sheet: random id, the unit it rates, online or paper. No rater, no time."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="sheets")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("来源"), max_length=10, choices=SheetSource.choices)
+    # The number printed on a paper ballot, so the same paper is never keyed in twice.
+    paper_number = models.CharField(_("表号"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("测评表")
+        verbose_name_plural = _("测评表")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "unit", "paper_number"],
+                condition=~Q(paper_number=""),
+                name="paper_sheet_once",
+            )
+        ]
+        indexes = [models.Index(fields=["period", "unit"], name="sheet_period_unit")]
+
+    def __str__(self) -> str:
+        return self.short_id
+
+    @property
+    def short_id(self) -> str:
+        return self.id.hex[:8]
+
+
+class Score(models.Model):
+    """One score on a submitted quarterly sheet."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="scores")
+    ratee = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
+    rater_group = models.CharField(max_length=10, choices=RaterGroup.choices)
+    score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("评分")
+        verbose_name_plural = _("评分")
+        constraints = [models.UniqueConstraint(fields=["sheet", "ratee"], name="score_once_per_sheet")]
+        # Group averages aggregate a period's scores by ratee and group.
+        indexes = [models.Index(fields=["ratee", "rater_group"], name="score_ratee_group")]
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
+class Dimension(models.TextChoices):
+    VIRTUE = "virtue", _("德")
+    ABILITY = "ability", _("能")
+    DILIGENCE = "diligence", _("勤")
+    PERFORMANCE = "performance", _("绩")
+    INTEGRITY = "integrity", _("廉")
+
+
+DIMENSIONS = tuple(Dimension)
+
+
+class DemocraticScore(models.Model):
+    """One ratee's 德能勤绩廉 scores on a submitted annual democratic sheet."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="democratic_scores")
+    ratee = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
+    rater_group = models.CharField(max_length=10, choices=RaterGroup.choices)
+    virtue = models.PositiveSmallIntegerField(_("德"))
+    ability = models.PositiveSmallIntegerField(_("能"))
+    diligence = models.PositiveSmallIntegerField(_("勤"))
+    performance = models.PositiveSmallIntegerField(_("绩"))
+    integrity = models.PositiveSmallIntegerField(_("廉"))
+
+    class Meta:
+        verbose_name = _("民主测评评分")
+        verbose_name_plural = _("民主测评评分")
+        constraints = [models.UniqueConstraint(fields=["sheet", "ratee"], name="democratic_score_once_per_sheet")]
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
+class ProblemItem(models.TextChoices):
+    """反测评 items (SPEC §5): five about a person, four about a unit's leadership team."""
+
+    IDEOLOGY = "ideology", _("思想意识不好")
+    ABILITY = "ability", _("能力水平较差")
+    TEAMWORK = "teamwork", _("团结协作不好")
+    SERVICE = "service", _("服务意识不强")
+    SELF_DISCIPLINE = "discipline", _("自身要求不严")
+    MANAGEMENT = "management", _("内部管理混乱")
+    DIRECTION = "direction", _("工作思路不清")
+    CENTRALISM = "centralism", _("民主集中制执行不好")
+    RESULTS = "results", _("工作业绩不突出")
+
+
+PERSON_PROBLEMS = (
+    ProblemItem.IDEOLOGY,
+    ProblemItem.ABILITY,
+    ProblemItem.TEAMWORK,
+    ProblemItem.SERVICE,
+    ProblemItem.SELF_DISCIPLINE,
+)
+TEAM_PROBLEMS = (ProblemItem.MANAGEMENT, ProblemItem.DIRECTION, ProblemItem.CENTRALISM, ProblemItem.RESULTS)
+
+
+class ProblemTick(models.Model):
+    """A 反测评 item ticked on a democratic sheet: about a ratee, or (ratee empty) the unit's team."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="problem_ticks")
+    ratee = models.ForeignKey(Cadre, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    item = models.CharField(max_length=20, choices=ProblemItem.choices)
+
+    class Meta:
+        verbose_name = _("反测评勾选")
+        verbose_name_plural = _("反测评勾选")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sheet", "ratee", "item"], condition=Q(ratee__isnull=False), name="problem_tick_once"
+            ),
+            models.UniqueConstraint(
+                fields=["sheet", "item"], condition=Q(ratee__isnull=True), name="team_problem_tick_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
+# --- Computation and quarterly results -------------------------------------------------------
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("计算中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ComputationRun(models.Model):
+    """One request to compute a period; the background job reports on it."""
+
+    period = models.ForeignKey(Period, verbose_name=_("考核周期"), on_delete=models.CASCADE, related_name="runs")
+    status = models.CharField(_("状态"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
+    worker = models.CharField(_("执行进程"), max_length=200, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    result_count = models.PositiveIntegerField(_("结果条数"), default=0)
+
+    class Meta:
+        verbose_name = _("计算任务")
+        verbose_name_plural = _("计算任务")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.period} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class GroupResult(models.Model):
+    """A ratee's scores from one rater group in a period (aggregates only)."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="group_results")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
+    rater_group = models.CharField(_("评价组"), max_length=10, choices=RaterGroup.choices)
+    rater_count = models.PositiveIntegerField(_("评价人数"))
+    score_sum = models.PositiveIntegerField()
+    score_min = models.PositiveSmallIntegerField()
+    score_max = models.PositiveSmallIntegerField()
+    # After dropping the highest and lowest score when the setting asks for it.
+    used_count = models.PositiveIntegerField()
+    used_sum = models.PositiveIntegerField()
+    dropped_extremes = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("评价组结果")
+        verbose_name_plural = _("评价组结果")
+        constraints = [models.UniqueConstraint(fields=["period", "cadre", "rater_group"], name="group_result_once")]
+
+    def __str__(self) -> str:
+        return f"{self.period_id}/{self.cadre_id}/{self.rater_group}"
+
+    @property
+    def average(self) -> Decimal | None:
+        if not self.used_count:
+            return None
+        return half_up(Decimal(self.used_sum) / Decimal(self.used_count))
+
+
+class QuarterlyResult(models.Model):
+    """A cadre's quarterly score and ranks. Unit, role and rank are the period's snapshot."""
+
+    period = models.ForeignKey(Period, verbose_name=_("考核周期"), on_delete=models.CASCADE, related_name="results")
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="quarterly_results")
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    unit_category = models.CharField(_("单位类别"), max_length=20, choices=UnitCategory.choices)
+    role = models.CharField(_("班子角色"), max_length=20, choices=UnitRole.choices)
+    rank = models.ForeignKey(RankLevel, verbose_name=_("职级"), on_delete=models.PROTECT, related_name="+")
+    rater_count = models.PositiveIntegerField(_("评价人数"), default=0)
+    weighted_score = models.DecimalField(_("测评得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    missing_log_days = models.PositiveIntegerField(_("缺记日志天数"), default=0)
+    missing_summary = models.BooleanField(_("缺季度小结"), default=False)
+    log_deduction_rate = models.DecimalField(_("每缺一篇日志扣分"), max_digits=4, decimal_places=2, default=0)
+    summary_deduction_rate = models.DecimalField(_("缺季度小结扣分"), max_digits=4, decimal_places=2, default=0)
+    deduction = models.DecimalField(_("扣分"), max_digits=6, decimal_places=2, default=0)
+    score = models.DecimalField(_("季度得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    rank_in_unit = models.PositiveIntegerField(_("单位排名"), null=True, blank=True)
+    unit_size = models.PositiveIntegerField(_("单位参评人数"), null=True, blank=True)
+    rank_in_rank_level = models.PositiveIntegerField(_("职级排名"), null=True, blank=True)
+    rank_level_size = models.PositiveIntegerField(_("同职级参评人数"), null=True, blank=True)
+    rank_in_category = models.PositiveIntegerField(_("单位类别内排名"), null=True, blank=True)
+    category_size = models.PositiveIntegerField(_("同类别参评人数"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("季度结果")
+        verbose_name_plural = _("季度结果")
+        ordering = ["period", "unit", "rank_in_unit"]
+        constraints = [models.UniqueConstraint(fields=["period", "cadre"], name="quarterly_result_once")]
+        indexes = [
+            # Result tables filter a period's rows by unit and by rank level, and sort by score.
+            models.Index(fields=["period", "unit"], name="quarterly_result_unit"),
+            models.Index(fields=["period", "rank"], name="quarterly_result_rank"),
+            models.Index(fields=["period", "score"], name="quarterly_result_score"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name} {self.period}"
+
+
+class SheetFlag(models.Model):
+    """A submitted sheet worth a second look: all one score, or far from the group consensus."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="sheet_flags")
+    sheet = models.OneToOneField(Sheet, on_delete=models.CASCADE, related_name="flag")
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    score_count = models.PositiveIntegerField(_("评分个数"))
+    mean_score = models.DecimalField(_("平均分"), max_digits=6, decimal_places=2)
+    deviation = models.DecimalField(_("平均偏差"), max_digits=6, decimal_places=2, null=True, blank=True)
+    is_flat = models.BooleanField(_("全部同分"), default=False)
+    is_outlier = models.BooleanField(_("偏离共识"), default=False)
+
+    class Meta:
+        verbose_name = _("测评表质量提示")
+        verbose_name_plural = _("测评表质量提示")
+        ordering = ["unit", "sheet"]
+
+    def __str__(self) -> str:
+        return self.sheet.short_id
+
+
+# --- Annual results (用实绩) -------------------------------------------------------------------
+
+
+class DemocraticSummary(models.Model):
+    """A ratee's 德能勤绩廉 totals from an annual democratic evaluation (aggregates only)."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="democratic_summaries")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
+    rater_count = models.PositiveIntegerField()
+    virtue_sum = models.PositiveIntegerField()
+    ability_sum = models.PositiveIntegerField()
+    diligence_sum = models.PositiveIntegerField()
+    performance_sum = models.PositiveIntegerField()
+    integrity_sum = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("民主测评汇总")
+        verbose_name_plural = _("民主测评汇总")
+        constraints = [models.UniqueConstraint(fields=["period", "cadre"], name="democratic_summary_once")]
+
+    def __str__(self) -> str:
+        return f"{self.period_id}/{self.cadre_id}"
+
+    def dimension_average(self, dimension: str) -> Decimal | None:
+        if not self.rater_count:
+            return None
+        return half_up(Decimal(getattr(self, f"{dimension}_sum")) / Decimal(self.rater_count))
+
+
+class ProblemCount(models.Model):
+    """How many sheets ticked a 反测评 item for a ratee, or for a unit's leadership team."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="problem_counts")
+    cadre = models.ForeignKey(Cadre, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    item = models.CharField(_("反测评项目"), max_length=20, choices=ProblemItem.choices)
+    count = models.PositiveIntegerField(_("票数"))
+    # The number of sheets the count is out of: it decides whether the count may be shown.
+    sheet_count = models.PositiveIntegerField(_("测评表数"))
+
+    class Meta:
+        verbose_name = _("反测评统计")
+        verbose_name_plural = _("反测评统计")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cadre__isnull=True) ^ Q(unit__isnull=True), name="problem_count_cadre_or_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.count}"
+
+
+class UnitAnnualScore(models.Model):
+    """U: the unit's own annual assessment score, entered or imported by org staff."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="annual_scores")
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    score = models.DecimalField(
+        _("单位年度考核得分"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("录入时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("单位年度考核得分")
+        verbose_name_plural = _("单位年度考核得分")
+        ordering = ["-year", "unit"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="unit_annual_score_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}: {self.score}"
 
 
 class Grade(models.TextChoices):
@@ -54,6 +802,26 @@ class AnnualResult(models.Model):
     grade_confirmed_at = models.DateTimeField(_("确定时间"), null=True, blank=True)
     is_published = models.BooleanField(_("已公布"), default=False)
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+    # How the numbers above came about, for the explanation page.
+    period = models.ForeignKey(
+        Period,
+        verbose_name=_("年度考核"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="annual_results",
+    )
+    democratic_raw = models.DecimalField(_("民主测评均分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    democratic_rater_count = models.PositiveIntegerField(_("民主测评人数"), default=0)
+    democratic_deduction = models.DecimalField(_("缺年度总结扣分"), max_digits=6, decimal_places=2, default=0)
+    quarter_count = models.PositiveSmallIntegerField(_("计入季度数"), default=0)
+    democratic_weight = models.DecimalField(_("民主测评权重"), max_digits=5, decimal_places=2, null=True, blank=True)
+    unit_weight = models.DecimalField(_("单位考核权重"), max_digits=5, decimal_places=2, null=True, blank=True)
+    quarterly_weight = models.DecimalField(_("平时考核权重"), max_digits=5, decimal_places=2, null=True, blank=True)
+    excellent_quota = models.PositiveIntegerField(_("单位优秀名额"), null=True, blank=True)
+    quota_tie = models.BooleanField(
+        _("名额边界并列"), default=False, help_text=_("与名额边界上的人同分，须由考核办确定。")
+    )
 
     class Meta:
         verbose_name = _("年度结果")
@@ -68,3 +836,71 @@ class AnnualResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre.name} {self.year}"
+
+
+class GradeChange(models.Model):
+    """Calibration trail: a grade set differently from before, by whom, when and why."""
+
+    result = models.ForeignKey(
+        AnnualResult, verbose_name=_("年度结果"), on_delete=models.CASCADE, related_name="grade_changes"
+    )
+    before = models.CharField(_("调整前"), max_length=20, choices=Grade.choices, blank=True)
+    after = models.CharField(_("调整后"), max_length=20, choices=Grade.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("调整人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("调整时间"), auto_now_add=True)
+    reason = models.TextField(_("调整理由"), max_length=1000)
+
+    class Meta:
+        verbose_name = _("等次调整记录")
+        verbose_name_plural = _("等次调整记录")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.result}: {self.before} → {self.after}"
+
+
+class FollowUpKind(models.TextChoices):
+    REMINDER_TALK = "reminder_talk", _("提醒谈话")
+    ADMONITION_TALK = "admonition_talk", _("诫勉谈话")
+    ORGANIZATIONAL = "organizational", _("组织处理")
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", _("待办")
+    CLOSED = "closed", _("已办结")
+
+
+class FollowUp(models.Model):
+    """A task for org staff raised by an annual result: last place in the unit (SPEC §5)."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="follow_ups")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("事项"), max_length=30, choices=FollowUpKind.choices)
+    annual_result = models.ForeignKey(
+        AnnualResult, verbose_name=_("年度结果"), on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    consecutive_years = models.PositiveSmallIntegerField(_("连续末位年数"))
+    status = models.CharField(_("状态"), max_length=20, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办结人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    note = models.TextField(_("办理情况"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("结果运用跟进事项")
+        verbose_name_plural = _("结果运用跟进事项")
+        ordering = ["status", "-year", "cadre"]
+        # One follow-up per cadre and year, however often the year's results are published.
+        constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="follow_up_once_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name} {self.year} {self.get_kind_display()}"

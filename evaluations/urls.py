@@ -1,5 +1,37 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import annual, ballots, mine, periods, results
 
 app_name = "evaluations"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Raters and cadres
+    path("sheets/", ballots.my_sheets, name="my_sheets"),
+    path("sheets/<int:pk>/", ballots.sheet_fill, name="sheet_fill"),
+    path("my/", mine.my_results, name="my_results"),
+    path("my/<int:period_pk>/", mine.my_result_detail, name="my_result_detail"),
+    path("annual/<int:pk>/", annual.annual_detail, name="annual_detail"),
+    path("rules/", annual.rules_page, name="rules"),
+    # Org staff
+    path("settings/", periods.settings_edit, name="settings"),
+    path("scopes/", periods.scope_list, name="scope_list"),
+    path("scopes/<int:unit_pk>/", periods.scope_edit, name="scope_edit"),
+    path("periods/", periods.period_list, name="period_list"),
+    path("periods/<int:pk>/", periods.period_detail, name="period_detail"),
+    path("periods/<int:pk>/progress/", periods.period_progress, name="period_progress"),
+    path("periods/<int:pk>/remind/", periods.period_remind, name="period_remind"),
+    path("periods/<int:pk>/completion/", periods.completion, name="completion"),
+    path("periods/<int:pk>/paper/", periods.paper_entry, name="paper_entry"),
+    path("periods/<int:pk>/results/", results.results, name="results"),
+    path("periods/<int:pk>/results/export/", results.results_export, name="results_export"),
+    path("periods/<int:pk>/results/<int:cadre_pk>/", results.result_detail, name="result_detail"),
+    path("periods/<int:pk>/quality/", results.quality, name="quality"),
+    path("periods/<int:pk>/annual/", annual.annual_results, name="annual_results"),
+    path("periods/<int:pk>/grades/confirm/", annual.grades_confirm, name="grades_confirm"),
+    path("periods/<int:pk>/<slug:action>/", periods.period_action, name="period_action"),
+    path("annual/<int:pk>/grade/", annual.grade_set, name="grade_set"),
+    path("unit-scores/", annual.unit_scores, name="unit_scores"),
+    path("use/", annual.use_of_results, name="use_of_results"),
+    path("follow-ups/", annual.follow_up_list, name="follow_up_list"),
+    path("follow-ups/<int:pk>/", annual.follow_up_detail, name="follow_up_detail"),
+]

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 def test_dedupe_key_sends_a_reminder_once(personas):
     users = [personas.cadre.user, personas.colleague.user]
-    notify(recipients=users, title="今日日志未填写", dedupe_key="log-2026-11-20")
-    notify(recipients=users, title="今日日志未填写", dedupe_key="log-2026-11-20")
+    assert notify(recipients=users, title="今日日志未填写", dedupe_key="log-2026-11-20") == 2
+    assert notify(recipients=users, title="今日日志未填写", dedupe_key="log-2026-11-20") == 0
     assert Notification.objects.filter(dedupe_key="log-2026-11-20").count() == 2
 
 

@@ -1,0 +1,53 @@
+"""Who may see what in 考实绩 / 用实绩, built on cadres.access.
+
+- Org staff (and admins) manage periods and see results, rankings and completion — never which
+  rater gave which score: no page, API or export has that to show.
+- A rater sees and fills only their own sheets.
+- A cadre sees their own results once the period is published, with their explanation.
+Outside scope answers 404, like something that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from cadres.access import cadre_of, get_object_or_404_in, is_org_staff
+
+from .models import AnnualResult, Period, PeriodState, QuarterlyResult, SheetAssignment
+
+
+def get_period(pk: Any) -> Period:
+    return get_object_or_404_in(Period.objects.select_related("snapshot"), pk=pk)
+
+
+def get_assignment_for_rater(user: Any, pk: Any) -> SheetAssignment:
+    """A sheet the user was assigned as a rater; anybody else's sheet is 404, staff included."""
+    cadre = cadre_of(user)
+    if cadre is None:
+        raise Http404
+    return get_object_or_404_in(SheetAssignment.objects.select_related("period", "unit", "rater"), pk=pk, rater=cadre)
+
+
+def get_own_quarterly_result(user: Any, period_pk: Any) -> QuarterlyResult:
+    cadre = cadre_of(user)
+    if cadre is None:
+        raise Http404
+    return get_object_or_404_in(
+        QuarterlyResult.objects.select_related("period", "unit", "rank", "cadre"),
+        period_id=period_pk,
+        cadre=cadre,
+        period__state=PeriodState.PUBLISHED,
+    )
+
+
+def get_annual_result_for_user(user: Any, pk: Any) -> AnnualResult:
+    """Org staff any annual result; a cadre their own once it is published."""
+    queryset = AnnualResult.objects.select_related("cadre", "unit", "rank", "period", "grade_confirmed_by")
+    if is_org_staff(user):
+        return get_object_or_404_in(queryset, pk=pk)
+    cadre = cadre_of(user)
+    if cadre is None:
+        raise Http404
+    return get_object_or_404_in(queryset, pk=pk, cadre=cadre, is_published=True)

@@ -1,0 +1,630 @@
+"""Reads of the evaluations app: what each page, the API and the exports need, in few queries.
+
+Every group average leaves this module through rules.group_views, which hides groups below the
+display threshold (and the one group that would give a hidden one away).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from achievements.deductions import DeductionReport, deduction_report
+from cadres.models import Cadre, UnitRole
+
+from . import rules
+from .models import (
+    DIMENSIONS,
+    PERSON_PROBLEMS,
+    TEAM_PROBLEMS,
+    AnnualResult,
+    ComputationRun,
+    DemocraticSummary,
+    EvaluationSettings,
+    FollowUp,
+    FollowUpKind,
+    Grade,
+    GroupResult,
+    Period,
+    PeriodKind,
+    PeriodState,
+    ProblemCount,
+    QuarterlyResult,
+    RaterGroup,
+    Score,
+    Sheet,
+    SheetAssignment,
+    SheetDraft,
+    SheetFlag,
+    SheetSource,
+    SheetSubmission,
+    half_up,
+)
+from .services.annual import last_place_streaks
+from .services.ballots import SheetInput
+
+# --- A rater's sheets -----------------------------------------------------------------------
+
+
+def my_sheets(cadre: Cadre) -> QuerySet[SheetAssignment]:
+    """The rater's sheets of open periods first, then the latest closed ones."""
+    return (
+        SheetAssignment.objects.filter(rater=cadre)
+        .exclude(period__state=PeriodState.DRAFT)
+        .select_related("period", "unit")
+        .annotate(
+            ratee_count=Count("lines"),
+            is_submitted=Exists(SheetSubmission.objects.filter(assignment=OuterRef("pk"))),
+            has_draft=Exists(SheetDraft.objects.filter(assignment=OuterRef("pk"))),
+        )
+        .order_by("-period__year", F("period__quarter").desc(nulls_first=True), "unit__sort_order", "unit__name")
+    )
+
+
+def pending_sheet_count(cadre: Cadre) -> int:
+    return SheetAssignment.objects.filter(rater=cadre, period__state=PeriodState.OPEN, submission__isnull=True).count()
+
+
+@dataclass
+class SheetPage:
+    assignment: SheetAssignment
+    lines: list
+    data: SheetInput
+    settings: EvaluationSettings
+    band_limit: int
+    submitted: bool
+    saved_at: Any = None
+
+
+def sheet_page(assignment: SheetAssignment, data: SheetInput | None = None) -> SheetPage:
+    lines = list(assignment.lines.select_related("ratee__rank", "ratee__unit"))
+    draft = SheetDraft.objects.filter(assignment=assignment).first()
+    if data is None:
+        data = SheetInput.from_draft(draft.data) if draft else SheetInput()
+    settings = rules.settings_for(assignment.period.year, assignment.unit.category)
+    return SheetPage(
+        assignment=assignment,
+        lines=lines,
+        data=data,
+        settings=settings,
+        band_limit=rules.band_limit(len(lines), settings),
+        submitted=SheetSubmission.objects.filter(assignment=assignment).exists(),
+        saved_at=draft.saved_at if draft else None,
+    )
+
+
+# --- Periods and completion ------------------------------------------------------------------
+
+
+def periods() -> QuerySet[Period]:
+    return Period.objects.annotate(
+        sheet_total=Count("assignments", distinct=True),
+        sheet_done=Count("assignments", filter=Q(assignments__submission__isnull=False), distinct=True),
+    ).order_by("-year", F("quarter").desc(nulls_first=True), "kind")
+
+
+@dataclass
+class PeriodOverview:
+    sheets: int
+    submitted: int
+    raters: int
+    raters_done: int
+    paper_sheets: int
+    units: int
+    latest_run: ComputationRun | None
+    progress: dict | None
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.submitted / self.sheets) if self.sheets else 0
+
+
+def period_overview(period: Period) -> PeriodOverview:
+    from .services.scoring import run_progress
+
+    assignments = SheetAssignment.objects.filter(period=period)
+    totals = assignments.aggregate(
+        sheets=Count("pk"),
+        submitted=Count("pk", filter=Q(submission__isnull=False)),
+        raters=Count("rater", distinct=True),
+        units=Count("unit", distinct=True),
+    )
+    raters_pending = (
+        assignments.filter(submission__isnull=True).values("rater").distinct().count() if totals["sheets"] else 0
+    )
+    run = period.runs.select_related("requested_by").first()
+    return PeriodOverview(
+        sheets=totals["sheets"],
+        submitted=totals["submitted"],
+        raters=totals["raters"],
+        raters_done=totals["raters"] - raters_pending,
+        paper_sheets=Sheet.objects.filter(period=period, source=SheetSource.PAPER).count(),
+        units=totals["units"],
+        latest_run=run,
+        progress=run_progress(run) if run else None,
+    )
+
+
+@dataclass
+class UnitCompletion:
+    unit_id: int
+    unit_name: str
+    sheets: int
+    submitted: int
+    paper_sheets: int
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.submitted / self.sheets) if self.sheets else 0
+
+
+def completion_by_unit(period: Period) -> list[UnitCompletion]:
+    """Submitted sheets per rated unit — who has submitted, never what."""
+    paper = dict(
+        Sheet.objects.filter(period=period, source=SheetSource.PAPER)
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values_list("unit", "n")
+    )
+    rows = (
+        SheetAssignment.objects.filter(period=period)
+        .values("unit", "unit__name", "unit__sort_order")
+        .annotate(sheets=Count("pk"), submitted=Count("pk", filter=Q(submission__isnull=False)))
+        .order_by("unit__sort_order", "unit__name")
+    )
+    return [
+        UnitCompletion(r["unit"], r["unit__name"], r["sheets"], r["submitted"], paper.get(r["unit"], 0)) for r in rows
+    ]
+
+
+def completion_raters(period: Period, *, unit_id: int | None = None, status: str = "") -> QuerySet[SheetAssignment]:
+    rows = (
+        SheetAssignment.objects.filter(period=period)
+        .select_related("rater__unit", "rater__user", "unit")
+        .annotate(
+            is_submitted=Exists(SheetSubmission.objects.filter(assignment=OuterRef("pk"))),
+            ratee_count=Count("lines"),
+        )
+        .order_by("unit__sort_order", "unit__name", "rater__unit__name", "rater__code")
+    )
+    if unit_id:
+        rows = rows.filter(unit_id=unit_id)
+    if status == "done":
+        rows = rows.filter(is_submitted=True)
+    elif status == "pending":
+        rows = rows.filter(is_submitted=False)
+    return rows
+
+
+# --- Quarterly results -----------------------------------------------------------------------
+
+
+@dataclass
+class ResultRow:
+    result: QuarterlyResult
+    groups: list[rules.GroupView]
+    # Fewer raters in all than the display threshold: the score itself says much about them.
+    insufficient: bool = False
+
+    def group(self, name: str) -> rules.GroupView:
+        return next(g for g in self.groups if g.group == name)
+
+    @property
+    def leader(self) -> rules.GroupView:
+        return self.group("leader")
+
+    @property
+    def peer(self) -> rules.GroupView:
+        return self.group("peer")
+
+    @property
+    def other(self) -> rules.GroupView:
+        return self.group("other")
+
+
+def _group_stats(period: Period, cadre_ids: Iterable[int]) -> dict[int, dict[str, tuple]]:
+    stats: dict[int, dict[str, tuple]] = defaultdict(dict)
+    for row in GroupResult.objects.filter(period=period, cadre_id__in=list(cadre_ids)):
+        stats[row.cadre_id][row.rater_group] = (row.rater_count, row.used_count, row.average, row.dropped_extremes)
+    return stats
+
+
+def result_rows(period: Period, results: Iterable[QuarterlyResult]) -> list[ResultRow]:
+    """Results with the group averages that may be shown (two queries for any number of rows)."""
+    results = list(results)
+    table = rules.settings_table(period.year)
+    stats = _group_stats(period, (r.cadre_id for r in results))
+    return [
+        ResultRow(
+            r,
+            rules.group_views(stats.get(r.cadre_id, {}), table[r.unit_category]),
+            insufficient=0 < r.rater_count < table[r.unit_category].display_threshold,
+        )
+        for r in results
+    ]
+
+
+RESULT_SORTS = {
+    "score": [F("score").desc(nulls_last=True), "cadre__code"],
+    "unit": ["unit__sort_order", "unit__name", F("rank_in_unit").asc(nulls_last=True), "cadre__code"],
+    "rank": ["rank__sort_order", F("rank_in_rank_level").asc(nulls_last=True), "cadre__code"],
+    "code": ["cadre__code"],
+}
+
+
+def results_queryset(period: Period, filters: Mapping[str, Any] | None = None) -> QuerySet[QuarterlyResult]:
+    filters = filters or {}
+    rows = QuarterlyResult.objects.filter(period=period).select_related("cadre", "unit", "rank")
+    if filters.get("unit"):
+        rows = rows.filter(unit=filters["unit"])
+    if filters.get("category"):
+        rows = rows.filter(unit_category=filters["category"])
+    if filters.get("rank"):
+        rows = rows.filter(rank=filters["rank"])
+    if filters.get("role"):
+        rows = rows.filter(role=filters["role"])
+    if filters.get("q"):
+        rows = rows.filter(Q(cadre__name__contains=filters["q"]) | Q(cadre__code__iexact=filters["q"]))
+    return rows.order_by(*RESULT_SORTS.get(filters.get("sort") or "score", RESULT_SORTS["score"]))
+
+
+def score_distribution(results: QuerySet[QuarterlyResult], settings: EvaluationSettings) -> dict:
+    """Counts of scores per 2-point bin from the lowest possible score to the maximum."""
+    scores = [s for s in results.values_list("score", flat=True) if s is not None]
+    low = math.floor(min([settings.score_min - 10, *scores])) if scores else settings.score_min
+    low -= low % 2
+    high = settings.score_max
+    bins = list(range(low, high + 1, 2))
+    counts = [0] * len(bins)
+    for score in scores:
+        index = min(max(int((score - low) // 2), 0), len(bins) - 1)
+        counts[index] += 1
+    labels = [f"{b}–{min(b + 2, high)}" if b < high else str(high) for b in bins]
+    return {"labels": labels, "counts": counts, "total": len(scores)}
+
+
+@dataclass
+class QuarterlyExplanation:
+    result: QuarterlyResult
+    settings: EvaluationSettings
+    groups: list[rules.GroupView]
+    weight_total: Decimal
+    deductions: DeductionReport | None
+    log_deduction: Decimal
+    summary_deduction: Decimal
+    trend: list[QuarterlyResult] = field(default_factory=list)
+
+    @property
+    def insufficient(self) -> bool:
+        return 0 < self.result.rater_count < self.settings.display_threshold
+
+    @property
+    def nonempty(self) -> list[rules.GroupView]:
+        return [g for g in self.groups if g.used_count]
+
+    @property
+    def hidden_groups(self) -> list[rules.GroupView]:
+        return [g for g in self.groups if g.used_count and not g.shown]
+
+
+def explain_quarterly(result: QuarterlyResult, *, with_days: bool = True) -> QuarterlyExplanation:
+    period = result.period
+    settings = rules.settings_for(period.year, result.unit_category)
+    groups = rules.group_views(_group_stats(period, [result.cadre_id]).get(result.cadre_id, {}), settings)
+    weight_total = sum((g.weight for g in groups if g.used_count), Decimal(0))
+    report = None
+    if with_days and period.computed_at:
+        report = deduction_report(
+            cadre=result.cadre, year=period.year, quarter=period.quarter, as_of=period.computed_at
+        )
+    return QuarterlyExplanation(
+        result=result,
+        settings=settings,
+        groups=groups,
+        weight_total=weight_total,
+        deductions=report,
+        log_deduction=result.missing_log_days * result.log_deduction_rate,
+        summary_deduction=result.summary_deduction_rate if result.missing_summary else Decimal("0"),
+    )
+
+
+def my_quarterly_results(cadre: Cadre) -> list[QuarterlyResult]:
+    return list(
+        QuarterlyResult.objects.filter(cadre=cadre, period__state=PeriodState.PUBLISHED)
+        .select_related("period", "unit", "rank")
+        .order_by("period__year", "period__quarter")
+    )
+
+
+def my_annual_results(cadre: Cadre) -> list[AnnualResult]:
+    return list(
+        AnnualResult.objects.filter(cadre=cadre, is_published=True).select_related("unit", "rank").order_by("year")
+    )
+
+
+# --- Rater quality (SPEC §7) -----------------------------------------------------------------
+
+
+@dataclass
+class GroupSpread:
+    unit_name: str
+    group_label: str
+    sheets: int
+    scores: int
+    mean: Decimal | None
+    spread: Decimal | None
+    low: int | None
+    high: int | None
+    shown: bool
+
+
+def quality(period: Period) -> tuple[QuerySet[SheetFlag], list[GroupSpread]]:
+    """Flagged sheets (by random sheet id only) and each unit's per-group spread of scores."""
+    flags = (
+        SheetFlag.objects.filter(period=period).select_related("unit", "sheet").order_by("unit__sort_order", "sheet")
+    )
+    table = rules.settings_table(period.year)
+    rows = (
+        Score.objects.filter(sheet__period=period)
+        .values("sheet__unit", "sheet__unit__name", "sheet__unit__category", "sheet__unit__sort_order", "rater_group")
+        .annotate(
+            sheets=Count("sheet", distinct=True),
+            n=Count("pk"),
+            total=Sum("score"),
+            squares=Sum(F("score") * F("score")),
+            low=Min("score"),
+            high=Max("score"),
+        )
+        .order_by("sheet__unit__sort_order", "sheet__unit__name", "rater_group")
+    )
+    spreads = []
+    for row in rows:
+        shown = rules.may_show_count(row["sheets"], table[row["sheet__unit__category"]])
+        n, total, squares = row["n"], row["total"], row["squares"]
+        mean = Decimal(total) / n
+        variance = max(Decimal(squares) / n - mean * mean, Decimal(0))
+        spreads.append(
+            GroupSpread(
+                unit_name=row["sheet__unit__name"],
+                group_label=str(RaterGroup(row["rater_group"]).label),
+                sheets=row["sheets"],
+                scores=n,
+                mean=half_up(mean) if shown else None,
+                spread=half_up(variance.sqrt()) if shown else None,
+                low=row["low"] if shown else None,
+                high=row["high"] if shown else None,
+                shown=shown,
+            )
+        )
+    return flags, spreads
+
+
+# --- Annual results and their use ----------------------------------------------------------------
+
+
+def annual_queryset(period: Period, filters: Mapping[str, Any] | None = None) -> QuerySet[AnnualResult]:
+    filters = filters or {}
+    rows = AnnualResult.objects.filter(period=period).select_related("cadre", "unit", "rank", "grade_confirmed_by")
+    if filters.get("unit"):
+        rows = rows.filter(unit=filters["unit"])
+    if filters.get("rank"):
+        rows = rows.filter(rank=filters["rank"])
+    if filters.get("role"):
+        rows = rows.filter(role=filters["role"])
+    if filters.get("q"):
+        rows = rows.filter(Q(cadre__name__contains=filters["q"]) | Q(cadre__code__iexact=filters["q"]))
+    if filters.get("grade") == "undecided":
+        rows = rows.filter(grade="")
+    elif filters.get("grade"):
+        rows = rows.filter(grade=filters["grade"])
+    return rows.order_by("unit__sort_order", "unit__name", F("rank_in_unit").asc(nulls_last=True), "cadre__code")
+
+
+def annual_counts(period: Period) -> dict[str, int]:
+    return AnnualResult.objects.filter(period=period).aggregate(
+        total=Count("pk"),
+        undecided=Count("pk", filter=Q(grade="", annual_score__isnull=False)),
+        proposed_excellent=Count("pk", filter=Q(proposed_grade=Grade.EXCELLENT)),
+        excellent=Count("pk", filter=Q(grade=Grade.EXCELLENT)),
+        ties=Count("pk", filter=Q(quota_tie=True, grade="")),
+    )
+
+
+@dataclass
+class ProblemView:
+    label: str
+    count: int | None  # None when below the threshold
+
+
+@dataclass
+class AnnualExplanation:
+    result: AnnualResult
+    settings: EvaluationSettings
+    democratic_shown: bool
+    dimensions: list[tuple[str, Decimal | None]]
+    problems: list[ProblemView]
+    team_problems: list[ProblemView]
+    team_sheets: int
+    quarters: list[QuarterlyResult]
+    changes: list
+
+    @property
+    def parts(self) -> list[tuple[str, Decimal, Decimal]]:
+        """The parts of A that exist, with their weights (a missing part's weight is shared out)."""
+        r = self.result
+        candidates = [
+            (_("民主测评"), r.democratic_score, r.democratic_weight),
+            (_("单位年度考核"), r.unit_score, r.unit_weight),
+            (_("季度平均"), r.quarterly_mean, r.quarterly_weight),
+        ]
+        return [(label, value, weight) for label, value, weight in candidates if value is not None and weight]
+
+    @property
+    def weight_total(self) -> Decimal:
+        return sum((weight for _label, _value, weight in self.parts), Decimal(0))
+
+
+def explain_annual(result: AnnualResult) -> AnnualExplanation:
+    settings = rules.settings_for(result.year, result.unit_category)
+    summary = (
+        DemocraticSummary.objects.filter(period=result.period, cadre=result.cadre).first() if result.period else None
+    )
+    shown = bool(summary) and rules.may_show_count(summary.rater_count, settings)
+    dimensions = [(str(d.label), summary.dimension_average(d) if shown else None) for d in DIMENSIONS]
+    counts = {
+        (c.cadre_id, c.unit_id, c.item): c
+        for c in ProblemCount.objects.filter(period=result.period).filter(Q(cadre=result.cadre) | Q(unit=result.unit))
+    }
+    problems = [
+        ProblemView(
+            str(item.label),
+            (counts[(result.cadre_id, None, item)].count if (result.cadre_id, None, item) in counts else 0)
+            if shown
+            else None,
+        )
+        for item in PERSON_PROBLEMS
+    ]
+    team_sheets = Sheet.objects.filter(period=result.period, unit=result.unit).count() if result.period else 0
+    team_shown = result.role != UnitRole.STAFF and rules.may_show_count(team_sheets, settings)
+    team_problems = [
+        ProblemView(
+            str(item.label),
+            (counts[(None, result.unit_id, item)].count if (None, result.unit_id, item) in counts else 0)
+            if team_shown
+            else None,
+        )
+        for item in TEAM_PROBLEMS
+    ]
+    quarters = list(
+        QuarterlyResult.objects.filter(
+            cadre=result.cadre,
+            period__kind=PeriodKind.QUARTERLY,
+            period__year=result.year,
+            period__state__in=[PeriodState.COMPUTED, PeriodState.PUBLISHED],
+        )
+        .select_related("period")
+        .order_by("period__quarter")
+    )
+    return AnnualExplanation(
+        result=result,
+        settings=settings,
+        democratic_shown=shown,
+        dimensions=dimensions,
+        problems=problems,
+        team_problems=team_problems if result.role != UnitRole.STAFF else [],
+        team_sheets=team_sheets,
+        quarters=quarters,
+        changes=list(result.grade_changes.select_related("changed_by")),
+    )
+
+
+@dataclass
+class Flag:
+    kind: str  # promotion, commendation, last_place
+    label: str
+    result: AnnualResult
+    rule_anchor: str
+    facts: str
+    follow_up: FollowUp | None = None
+
+
+FLAG_KINDS = {
+    "promotion": gettext_lazy("可列为提拔人选"),
+    "commendation": gettext_lazy("可推荐评先评优"),
+    "last_place": gettext_lazy("单位末位"),
+}
+
+
+def use_of_results(year: int, *, unit_id: int | None = None, kind: str = "") -> list[Flag]:
+    """SPEC §5 flags for a year's annual results, each with the rule and the numbers behind it."""
+    results = list(
+        AnnualResult.objects.filter(year=year, annual_score__isnull=False)
+        .select_related("cadre", "unit", "rank")
+        .order_by("unit__sort_order", "unit__name", "rank_in_unit", "cadre__code")
+    )
+    table = rules.settings_table(year)
+    lookback = max((s.excellent_lookback_years for s in table.values()), default=3)
+    excellent_years: dict[int, list[int]] = defaultdict(list)
+    for cadre_id, result_year in AnnualResult.objects.filter(
+        year__gt=year - lookback, year__lte=year, grade=Grade.EXCELLENT
+    ).values_list("cadre_id", "year"):
+        excellent_years[cadre_id].append(result_year)
+    streaks = last_place_streaks(year, published_only=False)
+    follow_ups = {f.cadre_id: f for f in FollowUp.objects.filter(year=year)}
+    flags: list[Flag] = []
+    for result in results:
+        if unit_id and result.unit_id != unit_id:
+            continue
+        settings = table[result.unit_category]
+        rank_text = _("%(year)s 年度得分 %(score)s，同职级（%(rank)s）第 %(position)s 名，共 %(size)s 人") % {
+            "year": year,
+            "score": result.annual_score,
+            "rank": result.rank.name,
+            "position": result.rank_in_rank_level,
+            "size": result.rank_level_size,
+        }
+        recent = sorted(
+            y for y in excellent_years[result.cadre_id] if year - settings.excellent_lookback_years < y <= year
+        )
+        top_promotion = rules.in_top_share(
+            result.rank_in_rank_level, result.rank_level_size, settings.promotion_top_percent
+        )
+        if top_promotion or recent:
+            facts = [rank_text] if top_promotion else []
+            if recent:
+                facts.append(
+                    _("近 %(n)s 年优秀：%(years)s 年")
+                    % {"n": settings.excellent_lookback_years, "years": "、".join(map(str, recent))}
+                )
+            flags.append(Flag("promotion", FLAG_KINDS["promotion"], result, "rule-promotion", "；".join(facts)))
+        if rules.in_top_share(result.rank_in_rank_level, result.rank_level_size, settings.commendation_top_percent):
+            flags.append(Flag("commendation", FLAG_KINDS["commendation"], result, "rule-commendation", rank_text))
+        streak = streaks.get(result.cadre_id)
+        if streak:
+            kind_label = FollowUpKind(rules.follow_up_kind(streak.consecutive)).label
+            facts = _(
+                "%(year)s 年度单位内第 %(position)s 名（共 %(size)s 人，末位），连续 %(n)s 年末位（%(years)s）"
+            ) % {
+                "year": year,
+                "position": result.rank_in_unit,
+                "size": result.unit_size,
+                "n": streak.consecutive,
+                "years": "、".join(map(str, sorted(streak.years))),
+            }
+            facts += " → " + str(kind_label)
+            flags.append(
+                Flag(
+                    "last_place",
+                    FLAG_KINDS["last_place"],
+                    result,
+                    "rule-last-place",
+                    facts,
+                    follow_ups.get(result.cadre_id),
+                )
+            )
+    if kind:
+        flags = [f for f in flags if f.kind == kind]
+    return flags
+
+
+def follow_ups(*, status: str = "", year: int | None = None) -> QuerySet[FollowUp]:
+    rows = FollowUp.objects.select_related("cadre", "annual_result__unit", "closed_by")
+    if status:
+        rows = rows.filter(status=status)
+    if year:
+        rows = rows.filter(year=year)
+    return rows.order_by("status", "-year", "cadre__code")
+
+
+def available_years() -> list[int]:
+    years = set(AnnualResult.objects.values_list("year", flat=True).distinct())
+    years |= set(Period.objects.values_list("year", flat=True).distinct())
+    return sorted(years, reverse=True)

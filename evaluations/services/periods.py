@@ -1,0 +1,334 @@
+"""The life of a period: draft → open → closed → computed → published (SPEC §4)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cadres.models import Cadre, SnapshotMember, Unit, User
+from cadres.notifications import notify
+from cadres.services import membership_snapshot_take
+
+from .. import rules
+from ..errors import PeriodExists, WrongState
+from ..models import (
+    DemocraticSummary,
+    EvaluatorScope,
+    GroupResult,
+    Period,
+    PeriodKind,
+    PeriodState,
+    ProblemCount,
+    QuarterlyResult,
+    SheetAssignment,
+    SheetDraft,
+    SheetFlag,
+    SheetLine,
+)
+
+
+def lock_period(period_id: int) -> Period:
+    """Take the period row FOR UPDATE: state changes and the computation exclude each other and
+    wait for submissions in flight (which hold it FOR SHARE)."""
+    return Period.objects.select_for_update().get(pk=period_id)
+
+
+@transaction.atomic
+def period_create(
+    *,
+    kind: str,
+    year: int,
+    quarter: int | None,
+    deadline: date | None = None,
+    note: str = "",
+    actor: User | None = None,
+) -> Period:
+    period = Period(
+        kind=kind,
+        year=year,
+        quarter=quarter if kind == PeriodKind.QUARTERLY else None,
+        deadline=deadline,
+        note=note,
+        created_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            period.save()
+    except IntegrityError:
+        raise PeriodExists(period.title) from None
+    return period
+
+
+def period_for_code(code: str, *, create: bool = False, actor: User | None = None) -> Period:
+    """The period a command-line code names (2026Q1, 2026Y); optionally create it as a draft."""
+    kind, year, quarter = rules.parse_period_code(code)
+    period = Period.objects.filter(kind=kind, year=year, quarter=quarter).first()
+    if period is None:
+        if not create:
+            raise Period.DoesNotExist(_("考核周期 %(code)s 不存在。") % {"code": code})
+        period = period_create(kind=kind, year=year, quarter=quarter, actor=actor)
+    return period
+
+
+# --- Opening --------------------------------------------------------------------------------
+
+
+@dataclass
+class OpeningCheck:
+    """What org staff should know before opening: nothing here blocks, every item is explained."""
+
+    small_units_without_externals: list[tuple[Unit, int]] = field(default_factory=list)
+    units_without_superiors: list[Unit] = field(default_factory=list)
+    raters_without_account: int = 0
+    active_cadres: int = 0
+    units: int = 0
+
+    @property
+    def warnings(self) -> list[str]:
+        notes = []
+        for unit, size in self.small_units_without_externals:
+            notes.append(
+                _("%(unit)s 只有 %(n)s 名干部，尚未设置外单位评价人，评价结果可能缺乏代表性。")
+                % {"unit": unit.name, "n": size}
+            )
+        for unit in self.units_without_superiors:
+            notes.append(
+                _("%(unit)s 的主要领导没有指定上级评价人，其“领导主评”组为空，权重将分摊到其他组。")
+                % {"unit": unit.name}
+            )
+        if self.raters_without_account:
+            notes.append(
+                _("有 %(n)s 名干部还没有登录账号，无法网上测评：请先发放账号，或为其所在单位录入纸质测评表。")
+                % {"n": self.raters_without_account}
+            )
+        return notes
+
+
+def opening_check(period: Period) -> OpeningCheck:
+    """Look at the organization as the period would snapshot it now."""
+    settings = rules.settings_table(period.year)
+    check = OpeningCheck()
+    members: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for unit_id, role, category in Cadre.objects.filter(is_active=True).values_list(
+        "unit_id", "role", "unit__category"
+    ):
+        members[unit_id].append((role, category))
+    scopes = {
+        s.unit_id: s for s in EvaluatorScope.objects.prefetch_related("superior_evaluators", "external_evaluators")
+    }
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=members)}
+    check.units = len(units)
+    check.active_cadres = sum(len(v) for v in members.values())
+    for unit_id, people in sorted(members.items(), key=lambda item: (units[item[0]].sort_order, units[item[0]].name)):
+        unit = units[unit_id]
+        scope = scopes.get(unit_id)
+        externals = [c for c in scope.external_evaluators.all() if c.is_active] if scope else []
+        superiors = [c for c in scope.superior_evaluators.all() if c.is_active] if scope else []
+        if len(people) < settings[unit.category].small_unit_size and not externals:
+            check.small_units_without_externals.append((unit, len(people)))
+        if any(role == "main_leader" for role, _category in people) and not superiors:
+            check.units_without_superiors.append(unit)
+    check.raters_without_account = Cadre.objects.filter(is_active=True, user__isnull=True).count()
+    return check
+
+
+@dataclass(frozen=True)
+class OpenSummary:
+    sheets: int
+    lines: int
+    raters: int
+    units: int
+
+
+@transaction.atomic
+def period_open(*, period: Period, actor: User | None = None, as_of: date | None = None) -> OpenSummary:
+    """Snapshot membership and build every rater's sheets from the rater-group rules."""
+    period = lock_period(period.pk)
+    if period.state != PeriodState.DRAFT:
+        raise WrongState(period, _("开始测评"))
+    today = as_of or timezone.localdate()
+    snapshot = membership_snapshot_take(label=f"{period.code}#{period.pk}", as_of=today)
+
+    by_unit: dict[int, list[rules.Member]] = defaultdict(list)
+    in_snapshot: set[int] = set()
+    for cadre_id, unit_id, role, code in SnapshotMember.objects.filter(snapshot=snapshot).values_list(
+        "cadre_id", "unit_id", "role", "cadre__code"
+    ):
+        by_unit[unit_id].append(rules.Member(cadre_id, role, code))
+        in_snapshot.add(cadre_id)
+    superiors: dict[int, list[int]] = defaultdict(list)
+    externals: dict[int, list[int]] = defaultdict(list)
+    through = EvaluatorScope.superior_evaluators.through
+    for unit_id, cadre_id in through.objects.values_list("evaluatorscope__unit_id", "cadre_id").order_by("cadre_id"):
+        if cadre_id in in_snapshot:  # only cadres in office when the period opens
+            superiors[unit_id].append(cadre_id)
+    through = EvaluatorScope.external_evaluators.through
+    for unit_id, cadre_id in through.objects.values_list("evaluatorscope__unit_id", "cadre_id").order_by("cadre_id"):
+        if cadre_id in in_snapshot:
+            externals[unit_id].append(cadre_id)
+
+    plans: list[tuple[SheetAssignment, list[tuple[int, str]]]] = []
+    for unit_id, members in by_unit.items():
+        for rater_id, lines in rules.unit_sheets(members, superiors[unit_id], externals[unit_id]).items():
+            plans.append((SheetAssignment(period=period, rater_id=rater_id, unit_id=unit_id), lines))
+    assignments = SheetAssignment.objects.bulk_create([a for a, _lines in plans], batch_size=2000)
+    SheetLine.objects.bulk_create(
+        (
+            SheetLine(assignment=assignment, ratee_id=ratee_id, rater_group=group, position=position)
+            for assignment, (_a, lines) in zip(assignments, plans, strict=True)
+            for position, (ratee_id, group) in enumerate(lines)
+        ),
+        batch_size=5000,
+    )
+    period.snapshot = snapshot
+    period.state = PeriodState.OPEN
+    period.opened_at = timezone.now()
+    period.save()
+
+    raters = {a.rater_id for a in assignments}
+    users = Cadre.objects.filter(pk__in=raters, user__isnull=False, user__is_active=True).values_list(
+        "user_id", flat=True
+    )
+    notify(
+        recipients=list(users),
+        title=_("%(period)s 测评已开始") % {"period": period.title},
+        body=_("请在截止日期前完成您的测评表。")
+        if not period.deadline
+        else _("请在 %(date)s 前完成您的测评表。") % {"date": period.deadline.isoformat()},
+        url=reverse("evaluations:my_sheets"),
+        dedupe_key=f"evaluations:open:{period.pk}",
+    )
+    return OpenSummary(
+        sheets=len(assignments), lines=sum(len(lines) for _a, lines in plans), raters=len(raters), units=len(by_unit)
+    )
+
+
+# --- Closing, reopening, publishing ---------------------------------------------------------
+
+
+def _drop_results(period: Period) -> None:
+    for model in (QuarterlyResult, GroupResult, SheetFlag, DemocraticSummary, ProblemCount):
+        model.objects.filter(period=period).delete()
+
+
+@transaction.atomic
+def period_close(*, period: Period, actor: User | None = None):
+    """Stop accepting sheets, delete unsubmitted drafts and start the computation."""
+    from .scoring import computation_request
+
+    period = lock_period(period.pk)
+    if period.state != PeriodState.OPEN:
+        raise WrongState(period, _("截止测评"))
+    period.state = PeriodState.CLOSED
+    period.closed_at = timezone.now()
+    period.save()
+    # An unsubmitted draft never counts; after the close nobody may finish it.
+    SheetDraft.objects.filter(assignment__period=period).delete()
+    return computation_request(period=period, actor=actor)
+
+
+@transaction.atomic
+def period_reopen(*, period: Period, actor: User | None = None) -> Period:
+    """Back to open (e.g. closed too early): computed results are dropped until the next close."""
+    period = lock_period(period.pk)
+    if period.state not in (PeriodState.CLOSED, PeriodState.COMPUTED):
+        raise WrongState(period, _("重新开放测评"))
+    _drop_results(period)
+    if period.is_annual:
+        from ..models import AnnualResult
+
+        AnnualResult.objects.filter(period=period, grade="").delete()
+    period.state = PeriodState.OPEN
+    period.closed_at = None
+    period.computed_at = None
+    period.save()
+    return period
+
+
+@transaction.atomic
+def period_publish(*, period: Period, actor: User | None = None) -> Period:
+    """Results become visible to the cadres they concern."""
+    period = lock_period(period.pk)
+    if period.state != PeriodState.COMPUTED:
+        raise WrongState(period, _("公布结果"))
+    if period.is_annual:
+        from .annual import annual_results_publish
+
+        annual_results_publish(period=period, actor=actor)
+    period.state = PeriodState.PUBLISHED
+    period.published_at = timezone.now()
+    period.save()
+    users = (
+        Cadre.objects.filter(snapshots__snapshot=period.snapshot, user__isnull=False)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    notify(
+        recipients=list(users),
+        title=_("%(period)s 考核结果已公布") % {"period": period.title},
+        url=reverse("evaluations:my_results"),
+        dedupe_key=f"evaluations:published:{period.pk}",
+    )
+    return period
+
+
+@transaction.atomic
+def period_unpublish(*, period: Period, actor: User | None = None) -> Period:
+    period = lock_period(period.pk)
+    if period.state != PeriodState.PUBLISHED:
+        raise WrongState(period, _("撤回公布"))
+    if period.is_annual:
+        from ..models import AnnualResult
+
+        AnnualResult.objects.filter(period=period).update(is_published=False)
+    period.state = PeriodState.COMPUTED
+    period.published_at = None
+    period.save()
+    return period
+
+
+@transaction.atomic
+def period_delete(*, period: Period) -> None:
+    period = lock_period(period.pk)
+    if period.state != PeriodState.DRAFT:
+        raise WrongState(period, _("删除"))
+    period.delete()
+
+
+def period_remind(*, period: Period, unit: Unit | None = None, today: date | None = None) -> int:
+    """Notify every rater with an unsubmitted sheet (once a day at most). Returns how many were sent."""
+    period = Period.objects.get(pk=period.pk)
+    if period.state != PeriodState.OPEN:
+        raise WrongState(period, _("发送提醒"))
+    pending = SheetAssignment.objects.filter(period=period, submission__isnull=True, rater__user__is_active=True)
+    if unit is not None:
+        pending = pending.filter(unit=unit)
+    today = today or timezone.localdate()
+    key = f"evaluations:remind:{period.pk}:{today.isoformat()}"
+    # Once a day per rater: the dedupe key leaves out (and does not count) those reminded today.
+    users = {pk for pk in pending.values_list("rater__user_id", flat=True) if pk}
+    deadline = _("截止日期：%(date)s。") % {"date": period.deadline.isoformat()} if period.deadline else ""
+    return notify(
+        recipients=sorted(users),
+        title=_("请完成 %(period)s 的测评表") % {"period": period.title},
+        body=_("您还有未提交的测评表。") + deadline,
+        url=reverse("evaluations:my_sheets"),
+        dedupe_key=key,
+    )
+
+
+def deadline_reminders(*, today: date | None = None) -> int:
+    """The daily job: remind pending raters of open periods whose deadline is near (setting per year)."""
+    today = today or timezone.localdate()
+    sent = 0
+    for period in Period.objects.filter(state=PeriodState.OPEN, deadline__gte=today):
+        days = rules.settings_for(period.year).reminder_days_before
+        if days and period.deadline <= today + timedelta(days=days):
+            sent += period_remind(period=period, today=today)
+    return sent

@@ -1,0 +1,26 @@
+"""Background jobs of the evaluations app: load by id, call a service."""
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from .services import periods, scoring
+
+
+# acks_late + reject_on_worker_lost: a worker killed mid-run gives the message back to the
+# broker, and the redelivered task computes again (the killed run's transaction rolled back).
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=5,
+    max_retries=3,
+)
+def compute_period_task(self, run_id: int) -> str:
+    return scoring.computation_execute(run_id=run_id, progress=scoring.CacheProgress(run_id)).status
+
+
+@shared_task
+def remind_pending_raters() -> int:
+    """Daily (django-celery-beat, created by migration 0003): raters with sheets due soon."""
+    return periods.deadline_reminders()

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+
+from ..tables import write_table
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 50
+
+
+def page_of(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Any:
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def download(headers: list[str], rows: list[list[Any]], file_format: str, filename: str) -> HttpResponse:
+    file_format = "csv" if file_format == "csv" else "xlsx"
+    content = write_table(headers, rows, file_format, title=filename)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8" if file_format == "csv" else XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    response["Cache-Control"] = "no-store"
+    return response

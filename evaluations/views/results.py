@@ -1,0 +1,101 @@
+"""Org staff: result tables, charts, explanations, exports and rater-quality flags."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from cadres.access import get_object_or_404_in, org_staff_required
+
+from .. import access, exports, rules, selectors
+from ..forms import ResultFilterForm
+from ..models import QuarterlyResult
+from .common import download, page_of, query_without_page
+
+
+def _filters(request: HttpRequest) -> tuple[ResultFilterForm, dict]:
+    form = ResultFilterForm(request.GET or None)
+    return form, (form.cleaned_data if form.is_valid() else {})
+
+
+def _require_results(request: HttpRequest, period) -> HttpResponse | None:
+    if period.is_annual:
+        return redirect("evaluations:annual_results", pk=period.pk)
+    if not period.has_results:
+        messages.info(request, _("%(period)s 尚未计算出结果。") % {"period": period.title})
+        return redirect("evaluations:period_detail", pk=period.pk)
+    return None
+
+
+@org_staff_required
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    period = access.get_period(pk)
+    if response := _require_results(request, period):
+        return response
+    form, filters = _filters(request)
+    queryset = selectors.results_queryset(period, filters)
+    page = page_of(request, queryset)
+    settings = rules.settings_for(period.year, filters.get("category") or "")
+    return render(
+        request,
+        "evaluations/results.html",
+        {
+            "period": period,
+            "filter": form,
+            "page": page,
+            "rows": selectors.result_rows(period, page.object_list),
+            "query": query_without_page(request),
+            "distribution": selectors.score_distribution(queryset, settings),
+            "completion": [{"unit": u.unit_name, "rate": u.rate} for u in selectors.completion_by_unit(period)],
+            "threshold": settings.display_threshold,
+        },
+    )
+
+
+@org_staff_required
+def results_export(request: HttpRequest, pk: int) -> HttpResponse:
+    period = access.get_period(pk)
+    if period.is_annual or not period.has_results:
+        raise Http404
+    _form, filters = _filters(request)
+    return download(
+        exports.result_headers(),
+        exports.result_export_rows(period, filters),
+        request.GET.get("format", "xlsx"),
+        f"results-{period.code}",
+    )
+
+
+@org_staff_required
+def result_detail(request: HttpRequest, pk: int, cadre_pk: int) -> HttpResponse:
+    period = access.get_period(pk)
+    if response := _require_results(request, period):
+        return response
+    result = get_object_or_404_in(
+        QuarterlyResult.objects.select_related("period", "cadre", "unit", "rank"), period=period, cadre_id=cadre_pk
+    )
+    return render(
+        request,
+        "evaluations/explanation.html",
+        {"explanation": selectors.explain_quarterly(result), "staff_view": True, "period": period},
+    )
+
+
+@org_staff_required
+def quality(request: HttpRequest, pk: int) -> HttpResponse:
+    period = access.get_period(pk)
+    if response := _require_results(request, period):
+        return response
+    flags, spreads = selectors.quality(period)
+    return render(
+        request,
+        "evaluations/quality.html",
+        {
+            "period": period,
+            "flags": flags,
+            "spreads": spreads,
+            "settings": rules.settings_for(period.year),
+        },
+    )

@@ -1,0 +1,201 @@
+"""A rater's sheet through HTTP and the API: draft, submit once, the rules named, anonymity kept."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from auditlog.models import LogEntry
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from evaluations.models import (
+    PeriodState,
+    Score,
+    Sheet,
+    SheetAssignment,
+    SheetDraft,
+    SheetSubmission,
+)
+from evaluations.services import ballots, periods
+from evaluations.services.ballots import SheetInput
+
+from .evaluation_helpers import assignment, make_team, open_period
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sheet_setup(db):
+    team = make_team("测评镇", team_members=2, staff=5, accounts=True)  # 8 people: 7 ratees per sheet, band 2
+    period = open_period()
+    rater = team["S1"]
+    return team, period, rater, assignment(period, rater, team.unit)
+
+
+def form(sheet: SheetAssignment, values: list, action: str = "submit") -> dict:
+    lines = list(sheet.lines.order_by("position"))
+    data = {f"score-{line.ratee_id}": value for line, value in zip(lines, values, strict=True)}
+    data[action] = "1"
+    return data
+
+
+def test_rater_sees_their_sheet_with_the_band_counter(client, sheet_setup):
+    team, _period, rater, sheet = sheet_setup
+    client.force_login(rater.user)
+    listing = client.get(reverse("evaluations:my_sheets")).content.decode()
+    assert "测评镇" in listing and "评价 7 人" in listing
+    page = client.get(reverse("evaluations:sheet_fill", args=[sheet.pk])).content.decode()
+    assert 'data-limit="2"' in page and 'data-threshold="90"' in page and "高分档还可打" in page
+    assert team["S2"].name in page and f'name="score-{team["S2"].pk}"' in page
+    assert f'name="score-{rater.pk}"' not in page  # never themself
+    assert "<script>" not in page and 'style="' not in page
+
+
+def test_a_submitted_sheet_keeps_no_trace_of_the_rater(client, sheet_setup):
+    _team, period, rater, sheet = sheet_setup
+    client.force_login(rater.user)
+    client.post(reverse("evaluations:sheet_fill", args=[sheet.pk]), form(sheet, [88, 91, "", "", "", "", ""], "draft"))
+    assert SheetDraft.objects.filter(assignment=sheet).exists()
+    response = client.post(
+        reverse("evaluations:sheet_fill", args=[sheet.pk]), form(sheet, [88, 91, 85, 80, 79, 90, 70])
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("evaluations:my_sheets")
+    assert SheetSubmission.objects.filter(assignment=sheet).exists()
+    assert not SheetDraft.objects.filter(assignment=sheet).exists()  # the draft is gone
+    stored = Sheet.objects.get(period=period)
+    assert sorted(Score.objects.filter(sheet=stored).values_list("score", flat=True)) == [70, 79, 80, 85, 88, 90, 91]
+    # The audit trail records the submission (who, which unit), never a score.
+    entry = LogEntry.objects.get(content_type__model="sheetsubmission")
+    assert entry.actor == rater.user and "测评镇" in entry.object_repr
+    assert not LogEntry.objects.filter(content_type__model__in=["sheet", "score", "sheetdraft"]).exists()
+    assert not any(str(v) in str(entry.changes) for v in (88, 91, 79))
+    page = client.get(reverse("evaluations:sheet_fill", args=[sheet.pk])).content.decode()
+    assert "已经提交" in page and 'name="score-' not in page
+
+
+def test_too_many_high_scores_are_refused_naming_the_rule_and_keeping_the_input(client, sheet_setup):
+    _team, _period, rater, sheet = sheet_setup
+    client.force_login(rater.user)
+    response = client.post(
+        reverse("evaluations:sheet_fill", args=[sheet.pk]), form(sheet, [95, 92, 90, 80, 79, 85, 70])
+    )
+    assert response.status_code == 200  # the page again, with the problems
+    text = response.content.decode()
+    assert "强制分档" in text and "最多 2 人" in text and "现有 3 人" in text
+    assert 'value="95"' in text and 'value="70"' in text  # what the rater typed stays
+    assert not Sheet.objects.exists() and not SheetSubmission.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("values", "rule"),
+    [
+        ([101, 80, 80, 80, 80, 80, 80], "评分范围"),
+        ([49, 80, 80, 80, 80, 80, 80], "评分范围"),
+        (["85.5", 80, 80, 80, 80, 80, 80], "评分须为整数"),
+        ([80, "", 80, 80, 80, 80, 80], "尚未评分"),
+    ],
+)
+def test_breaking_sheets_are_refused_with_the_rule(client, sheet_setup, values, rule):
+    _team, _period, rater, sheet = sheet_setup
+    client.force_login(rater.user)
+    response = client.post(reverse("evaluations:sheet_fill", args=[sheet.pk]), form(sheet, values))
+    assert response.status_code == 200 and rule in response.content.decode()
+    assert not Sheet.objects.exists()
+
+
+def test_a_draft_may_break_the_band_but_never_the_range(client, sheet_setup):
+    _team, _period, rater, sheet = sheet_setup
+    client.force_login(rater.user)
+    ok = client.post(
+        reverse("evaluations:sheet_fill", args=[sheet.pk]), form(sheet, [95, 92, 91, "", "", "", ""], "draft")
+    )
+    assert ok.status_code == 302 and SheetDraft.objects.get(assignment=sheet).data["scores"]
+    bad = client.post(
+        reverse("evaluations:sheet_fill", args=[sheet.pk]), form(sheet, [120, "", "", "", "", "", ""], "draft")
+    )
+    assert bad.status_code == 200 and "评分范围" in bad.content.decode()
+
+
+def test_a_second_submit_counts_once(client, sheet_setup):
+    _team, period, rater, sheet = sheet_setup
+    client.force_login(rater.user)
+    url = reverse("evaluations:sheet_fill", args=[sheet.pk])
+    client.post(url, form(sheet, [80] * 7))
+    again = client.post(url, form(sheet, [60] * 7), follow=True)
+    assert "已经提交" in again.content.decode()
+    assert Sheet.objects.filter(period=period).count() == 1
+    assert sorted(set(Score.objects.values_list("score", flat=True))) == [80]
+
+
+def test_nobody_else_can_open_or_fill_a_sheet(client, sheet_setup, personas):
+    team, _period, _rater, sheet = sheet_setup
+    url = reverse("evaluations:sheet_fill", args=[sheet.pk])
+    for user in (team["S2"].user, team["M1"].user, personas.org_staff.user, personas.admin):
+        client.force_login(user)
+        expected = 403 if user == personas.admin else 404
+        assert client.get(url).status_code == expected
+        assert client.post(url, form(sheet, [80] * 7)).status_code == expected
+    assert not Sheet.objects.exists()
+
+
+def test_after_the_close_nothing_more_is_accepted_and_drafts_are_gone(client, sheet_setup):
+    team, period, rater, sheet = sheet_setup
+    ballots.sheet_save_draft(assignment_id=sheet.pk, rater=rater, data=SheetInput(scores={team["S2"].pk: 80}))
+    periods.period_close(period=period)
+    assert not SheetDraft.objects.exists()
+    client.force_login(rater.user)
+    response = client.post(reverse("evaluations:sheet_fill", args=[sheet.pk]), form(sheet, [80] * 7), follow=True)
+    assert "已截止" in response.content.decode() and not Sheet.objects.exists()
+
+
+def test_api_submit_with_rules_and_conflict(client, sheet_setup):
+    _team, _period, rater, sheet = sheet_setup
+    client.force_login(rater.user)
+    listing = client.get("/api/evaluations/my-sheets/").json()
+    assert [s["id"] for s in listing["results"]] == [sheet.pk] and listing["results"][0]["ratee_count"] == 7
+    lines = client.get(f"/api/evaluations/my-sheets/{sheet.pk}/lines/").json()
+    scores = {str(line["ratee_id"]): 95 for line in lines}
+    refused = client.post(
+        f"/api/evaluations/my-sheets/{sheet.pk}/submit/", {"scores": scores}, content_type="application/json"
+    )
+    assert refused.status_code == 400 and refused.json()["rules"] == ["band"]
+    scores = {str(line["ratee_id"]): 80 for line in lines}
+    url = f"/api/evaluations/my-sheets/{sheet.pk}/submit/"
+    assert client.post(url, {"scores": scores}, content_type="application/json").status_code == 200
+    assert client.post(url, {"scores": scores}, content_type="application/json").status_code == 409
+    assert Sheet.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submissions_of_one_sheet_count_once():
+    from .factories import ensure_default_ranks
+
+    ensure_default_ranks()
+    team = make_team("并发测评镇", staff=4, accounts=True)
+    period = open_period()
+    sheet = assignment(period, team["S1"], team.unit)
+    body = form(sheet, [80, 81, 82, 83, 84])
+    url = reverse("evaluations:sheet_fill", args=[sheet.pk])
+    barrier = threading.Barrier(4)
+    statuses: list[int] = []
+
+    def post() -> None:
+        try:
+            browser = Client()
+            browser.force_login(team["S1"].user)
+            barrier.wait()
+            statuses.append(browser.post(url, body).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert statuses == [302] * 4  # every click lands on the sheet list; only one stored
+    assert SheetSubmission.objects.filter(assignment=sheet).count() == 1
+    assert Sheet.objects.filter(period=period).count() == 1 and Score.objects.count() == 5
+    assert period.__class__.objects.get(pk=period.pk).state == PeriodState.OPEN

@@ -1,0 +1,138 @@
+"""The computation on a real Celery worker over Redis: started by closing a period, and surviving a kill."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+
+from evaluations.models import ComputationRun, GroupResult, PeriodState, QuarterlyResult, RunStatus
+from evaluations.services import paper
+
+from .evaluation_helpers import make_team, open_period, submit_all
+from .factories import ensure_default_ranks
+
+pytestmark = [pytest.mark.worker]
+ROOT = Path(settings.BASE_DIR)
+
+
+def wait_for(predicate, timeout: float = 90.0, what: str = "the worker"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_closing_a_period_computes_it_on_the_worker(celery_worker, client, personas):
+    team = make_team("工作进程镇", staff=3)
+    period = open_period()
+    submit_all(period, lambda rater, ratee: 70 + ratee.pk % 20)
+    client.force_login(personas.org_staff.user)
+    client.post(reverse("evaluations:period_action", args=[period.pk, "close"]))
+    run = wait_for(lambda: ComputationRun.objects.filter(period=period, status=RunStatus.SUCCEEDED).first())
+    period.refresh_from_db()
+    assert period.state == PeriodState.COMPUTED and run.attempts == 1 and run.worker
+    assert QuarterlyResult.objects.filter(period=period, cadre=team["S1"], score__isnull=False).exists()
+    card = client.get(reverse("evaluations:period_progress", args=[period.pk]), HTTP_HX_REQUEST="true")
+    assert "计算完成" in card.content.decode()
+
+
+def worker_process() -> subprocess.Popen:
+    """A separate worker (prefork, one child) on this run's queue and test database."""
+    database = settings.DATABASES["default"]
+    host, port = database["HOST"] or "127.0.0.1", database["PORT"] or 5432
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST")},
+        "DEBUG": "1",
+        "DATABASE_URL": f"postgres://{database['USER']}@{host}:{port}/{connection.settings_dict['NAME']}",
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+        "REDIS_URL": settings.REDIS_URL,
+        "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+    }
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=1"]
+    command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"]
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+
+
+def waiting_on_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def results_of(period) -> list:
+    return sorted(QuarterlyResult.objects.filter(period=period).values_list("cadre_id", "score", "rank_in_unit"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_run_leaves_the_previous_results_and_the_retry_completes():
+    ensure_default_ranks()
+    team = make_team("中断镇", team_members=1, staff=4)
+    period = open_period()
+    submit_all(period, lambda rater, ratee: 70 + (rater.pk + ratee.pk) % 15)
+    worker = worker_process()
+    try:
+        from evaluations.services import periods
+
+        periods.period_close(period=period)  # queued after commit: the separate worker computes
+        wait_for(lambda: ComputationRun.objects.filter(period=period, status=RunStatus.SUCCEEDED).exists(), 120)
+        before = results_of(period)
+        assert len(before) == len(team.people)
+
+        # Another connection holds the group table, so the next run stops inside its transaction,
+        # having already deleted (uncommitted) the previous results.
+        locker = psycopg.connect(
+            dbname=connection.settings_dict["NAME"],
+            user=connection.settings_dict["USER"],
+            host=connection.settings_dict["HOST"] or "127.0.0.1",
+            port=connection.settings_dict["PORT"] or 5432,
+        )
+        try:
+            locker.execute(f"LOCK TABLE {GroupResult._meta.db_table} IN SHARE MODE")
+            # A paper sheet after the computation sends the period back to be computed again.
+            paper.paper_sheets_import(period=period, rows=[paper.PaperRow(2, "K1", "同级", team["S1"].code, 50)])
+            run = wait_for(lambda: ComputationRun.objects.filter(period=period, status=RunStatus.RUNNING).first(), 120)
+            wait_for(waiting_on_a_lock, 60, "the run to wait on the lock")
+            child = int(run.worker.rsplit(":", 1)[1])
+            os.kill(child, signal.SIGKILL)  # the process running the task dies mid-transaction
+            # acks_late + reject_on_worker_lost: the message goes back and a new child takes it.
+            retried = wait_for(
+                lambda: ComputationRun.objects.filter(pk=run.pk, attempts__gte=2).first(), 120, "the retry"
+            )
+            assert int(retried.worker.rsplit(":", 1)[1]) != child
+            assert results_of(period) == before  # the killed run changed nothing
+        finally:
+            locker.close()
+        # Lock released: the retry completes and swaps in the new results.
+        done = wait_for(lambda: ComputationRun.objects.filter(pk=run.pk, status=RunStatus.SUCCEEDED).first(), 120)
+        assert done.attempts == 2 and done.result_count == len(team.people)
+        after = results_of(period)
+        assert after != before
+        s1 = QuarterlyResult.objects.get(period=period, cadre=team["S1"])
+        assert s1.score < {c: s for c, s, _r in before}[team["S1"].pk]  # the paper 50 counts now
+        period.refresh_from_db()
+        assert period.state == PeriodState.COMPUTED
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(10)
