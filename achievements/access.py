@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cadres.access import cadre_of, cadres_visible_to, get_object_or_404_in, is_org_staff, led_unit_ids
-from cadres.models import Cadre, Unit, UnitRole
+from cadres.models import LEADERSHIP_ROLES, Cadre, Unit, UnitRole
 
 from .models import (
     Achievement,
@@ -96,6 +96,25 @@ def may_edit_achievement(user: Any, achievement: Achievement) -> bool:
     return cadre is not None and achievement.created_by_id == cadre.pk
 
 
+def _involving(user: Any) -> Q:
+    return Q(created_by__user_id=user.pk) | Q(participants__cadre__user_id=user.pk)
+
+
+def involved_in(user: Any, achievement: Achievement) -> bool:
+    """Whether `user` filed the record or is one of its participants."""
+    return Achievement.objects.filter(_involving(user), pk=achievement.pk).exists()
+
+
+def may_verify(user: Any, achievement: Achievement) -> bool:
+    """Org staff verify records, except those they filed or took part in: nobody checks their own work."""
+    return is_org_staff(user) and not involved_in(user, achievement)
+
+
+def involved_ids(user: Any, achievement_ids: list[int]) -> set[int]:
+    """Of these records, the ones `user` filed or took part in (one query, for the verification queue)."""
+    return set(Achievement.objects.filter(_involving(user), pk__in=achievement_ids).values_list("pk", flat=True))
+
+
 def get_own_achievement(user: Any, pk: Any) -> Achievement:
     """The author's own record for editing; anyone else gets 404 (or 403 if they can see it)."""
     achievement = get_achievement_for_user(user, pk)
@@ -125,14 +144,24 @@ def get_export_for_user(user: Any, pk: Any) -> DossierExport:
 
 
 def leave_cadres_for(user: Any) -> QuerySet[Cadre]:
-    """Cadres whose leave a user may mark: org staff everyone; leaders the cadres they lead, not themselves."""
+    """Cadres whose leave a user may mark: org staff everyone; leaders the cadres they lead, not themselves.
+
+    In the leader's own unit only those below them: a main leader marks the team members and cadres,
+    a team member the ordinary cadres. The chief's and the peers' leave is for the main leader, the
+    leader above or org staff.
+    """
     qs = Cadre.objects.filter(is_active=True).select_related("unit")
     if is_org_staff(user):
         return qs
     cadre = cadre_of(user)
     if cadre is None or not cadre.is_leader:
         return qs.none()
-    return qs.filter(unit_id__in=led_unit_ids(user)).exclude(pk=cadre.pk)
+    own_unit_above_me = [UnitRole.MAIN_LEADER] if cadre.role == UnitRole.MAIN_LEADER else list(LEADERSHIP_ROLES)
+    return (
+        qs.filter(unit_id__in=led_unit_ids(user))
+        .exclude(pk=cadre.pk)
+        .exclude(unit_id=cadre.unit_id, role__in=own_unit_above_me)
+    )
 
 
 def leave_periods_for(user: Any) -> QuerySet[LeavePeriod]:

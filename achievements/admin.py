@@ -3,6 +3,7 @@ checks as the pages and the API: backfill deadlines, minimum lengths, shares ≤
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from . import rules, services
 from .errors import BackfillClosed, LeaveOverlaps, RecordError, SummaryClosed
+from .forms import RecordRulesForm
 from .models import (
     Achievement,
     AchievementAttachment,
@@ -38,16 +40,18 @@ def _raise(error: RecordError, form: forms.Form) -> None:
     raise ValidationError({field: error.message} if field else error.message)
 
 
-def _frozen(log_or_summary: DailyLog | Summary) -> bool:
+def _deadline(log_or_summary: DailyLog | Summary) -> datetime:
     if isinstance(log_or_summary, DailyLog):
-        deadline = rules.log_deadline(log_or_summary.day, unit=log_or_summary.author.unit)
-    else:
-        deadline = rules.summary_deadline(
-            log_or_summary.year,
-            log_or_summary.quarter,
-            rules=rules.rules_for_unit(log_or_summary.year, log_or_summary.author.unit),
-        )
-    return timezone.now() >= deadline
+        return rules.log_deadline(log_or_summary.day, unit=log_or_summary.author.unit)
+    return rules.summary_deadline(
+        log_or_summary.year,
+        log_or_summary.quarter,
+        rules=rules.rules_for_unit(log_or_summary.year, log_or_summary.author.unit),
+    )
+
+
+def _frozen(log_or_summary: DailyLog | Summary) -> bool:
+    return timezone.now() >= _deadline(log_or_summary)
 
 
 class DailyLogAdminForm(forms.ModelForm):
@@ -59,8 +63,7 @@ class DailyLogAdminForm(forms.ModelForm):
         data = super().clean()
         if self.instance.pk and _frozen(self.instance):
             # Moving a frozen log to another day is a change to a frozen record too.
-            deadline = rules.log_deadline(self.instance.day, unit=self.instance.author.unit)
-            _raise(BackfillClosed(day=self.instance.day, deadline=deadline), self)
+            _raise(BackfillClosed(day=self.instance.day, deadline=_deadline(self.instance)), self)
         if data.get("author") and data.get("day") and data.get("text") is not None:
             try:
                 data["text"] = services.daily_log_check(author=data["author"], day=data["day"], text=data["text"])
@@ -108,12 +111,7 @@ class SummaryAdminForm(forms.ModelForm):
         data = super().clean()
         if self.instance.pk and _frozen(self.instance):
             label = services.summary_label(self.instance.kind, self.instance.year, self.instance.quarter)
-            deadline = rules.summary_deadline(
-                self.instance.year,
-                self.instance.quarter,
-                rules=rules.rules_for_unit(self.instance.year, self.instance.author.unit),
-            )
-            _raise(SummaryClosed(label=label, deadline=deadline), self)
+            _raise(SummaryClosed(label=label, deadline=_deadline(self.instance)), self)
         if data.get("author") and data.get("kind") and data.get("year") and data.get("text") is not None:
             try:
                 data["text"] = services.summary_check(
@@ -188,7 +186,9 @@ class AchievementAdmin(admin.ModelAdmin):
     list_filter = ["verification_status", "category", "unit__category"]
     search_fields = ["title", "created_by__name", "created_by__code"]
     autocomplete_fields = ["created_by", "unit"]
-    readonly_fields = ["verified_by", "verified_at"]
+    # Verification goes through the page or the API, which record who checked, refuse one's own
+    # records and tell the author; here it is only shown.
+    readonly_fields = ["verification_status", "verification_note", "verified_by", "verified_at"]
     inlines = [FigureInline, ParticipantInline, AttachmentInline]
     list_select_related = ["created_by", "unit", "category"]
 
@@ -207,6 +207,7 @@ class WorkdayOverrideAdmin(admin.ModelAdmin):
 
 @admin.register(RecordRules)
 class RecordRulesAdmin(admin.ModelAdmin):
+    form = RecordRulesForm
     list_display = ["year", "unit_category", "daily_log_min_chars", "backfill_workdays", "missing_log_deduction"]
     list_filter = ["year", "unit_category"]
 

@@ -4,13 +4,16 @@ field errors naming the deadline)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -44,7 +47,7 @@ def _invalid(error: RecordError) -> serializers.ValidationError:
 class CadreWritesOwn(BasePermission):
     """Reading needs a login; writing needs a cadre record (the author is always the caller)."""
 
-    message = "此操作需要与干部档案关联的账号。"
+    message = gettext_lazy("此操作需要与干部档案关联的账号。")
 
     def has_permission(self, request: Any, view: Any) -> bool:
         if not request.user.is_authenticated:
@@ -53,8 +56,8 @@ class CadreWritesOwn(BasePermission):
 
 
 class DateRangeFilter(django_filters.FilterSet):
-    start = django_filters.DateFilter(field_name="day", lookup_expr="gte", label="起始日期")
-    end = django_filters.DateFilter(field_name="day", lookup_expr="lte", label="截止日期")
+    start = django_filters.DateFilter(field_name="day", lookup_expr="gte", label=gettext_lazy("起始日期"))
+    end = django_filters.DateFilter(field_name="day", lookup_expr="lte", label=gettext_lazy("截止日期"))
 
 
 # --- Daily logs ------------------------------------------------------------------------------------
@@ -68,7 +71,7 @@ class DailyLogFilter(DateRangeFilter):
 
 class DailyLogSerializer(serializers.ModelSerializer):
     author_name = serializers.CharField(source="author.name", read_only=True)
-    deadline = serializers.SerializerMethodField(help_text="可填写和修改的截止时间（不含）")
+    deadline = serializers.SerializerMethodField(help_text=gettext_lazy("可填写和修改的截止时间（不含）"))
     editable = serializers.SerializerMethodField()
 
     class Meta:
@@ -87,62 +90,90 @@ class DailyLogSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["author", "unit", "created_at", "updated_at"]
 
+    def _deadline(self, log: DailyLog) -> datetime:
+        # One calendar and rules lookup for the whole page (the context is shared by every row).
+        if "deadlines" not in self.context:
+            self.context["deadlines"] = rules.LogDeadlines()
+        return self.context["deadlines"].deadline(log.day, unit=log.author.unit)
+
     def get_deadline(self, log: DailyLog) -> str:
-        return rules.log_deadline(log.day, unit=log.author.unit).isoformat()
+        return self._deadline(log).isoformat()
 
     def get_editable(self, log: DailyLog) -> bool:
         me = cadre_of(self.context["request"].user)
-        return bool(
-            me and me.pk == log.author_id and timezone.now() < rules.log_deadline(log.day, unit=log.author.unit)
-        )
+        return bool(me and me.pk == log.author_id and timezone.now() < self._deadline(log))
 
 
 class DailyLogUpdateSerializer(serializers.Serializer):
     text = serializers.CharField(trim_whitespace=False, max_length=2000)
 
 
-class DailyLogViewSet(
+class WrittenByOwnerViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
-    """Daily logs: the caller's own, their unit's, and the units they lead. Writing is for the
-    caller's own log, inside the backfill window; POST for a day that has a log updates it."""
+    """Records a cadre keeps one of per day or period (logs, summaries). POST writes the caller's
+    own: it creates the record, or updates the one that exists (200 instead of 201); PATCH changes
+    the text of one's own. Every write goes through the service, so its rules answer 400 here."""
 
-    serializer_class = DailyLogSerializer
     permission_classes = [CadreWritesOwn]
-    filterset_class = DailyLogFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
+    # The fields that name the day or period; the service takes them and `text`.
+    key_fields: tuple[str, ...] = ()
+    update_serializer_class: type[serializers.Serializer]
 
-    def get_queryset(self) -> QuerySet[DailyLog]:
-        return access.logs_visible_to(self.request.user).select_related("author__unit").order_by("-day", "author_id")
+    def save_record(self, **fields: Any) -> Any:
+        raise NotImplementedError
+
+    def not_own_message(self) -> str:
+        raise NotImplementedError
+
+    def _save(self, author: Cadre, fields: dict) -> Any:
+        try:
+            return self.save_record(author=author, **fields)
+        except RecordError as error:
+            raise _invalid(error) from error
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         author = cadre_of(request.user)
-        existed = DailyLog.objects.filter(author=author, day=serializer.validated_data["day"]).exists()
-        try:
-            log = services.daily_log_save(
-                author=author, day=serializer.validated_data["day"], text=serializer.validated_data["text"]
-            )
-        except RecordError as error:
-            raise _invalid(error) from error
+        fields = {name: serializer.validated_data.get(name) for name in (*self.key_fields, "text")}
+        model = self.get_serializer_class().Meta.model
+        existed = model.objects.filter(author=author, **{k: fields[k] for k in self.key_fields}).exists()
+        record = self._save(author, fields)
         return Response(
-            self.get_serializer(log).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+            self.get_serializer(record).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=DailyLogUpdateSerializer, responses=DailyLogSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        log = self.get_object()
+        record = self.get_object()
         author = cadre_of(request.user)
-        if log.author_id != author.pk:
-            raise PermissionDenied("只能修改本人的工作日志。")
-        serializer = DailyLogUpdateSerializer(data=request.data)
+        if record.author_id != author.pk:
+            raise PermissionDenied(self.not_own_message())
+        serializer = self.update_serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            log = services.daily_log_save(author=author, day=log.day, text=serializer.validated_data["text"])
-        except RecordError as error:
-            raise _invalid(error) from error
-        return Response(self.get_serializer(log).data)
+        fields = {name: getattr(record, name) for name in self.key_fields}
+        return Response(self.get_serializer(self._save(author, {**fields, **serializer.validated_data})).data)
+
+
+@extend_schema_view(partial_update=extend_schema(request=DailyLogUpdateSerializer, responses=DailyLogSerializer))
+class DailyLogViewSet(WrittenByOwnerViewSet):
+    """Daily logs: the caller's own, their unit's, and the units they lead. Writing is for the
+    caller's own log, inside the backfill window; POST for a day that has a log updates it."""
+
+    serializer_class = DailyLogSerializer
+    filterset_class = DailyLogFilter
+    key_fields = ("day",)
+    update_serializer_class = DailyLogUpdateSerializer
+
+    def get_queryset(self) -> QuerySet[DailyLog]:
+        return access.logs_visible_to(self.request.user).select_related("author__unit").order_by("-day", "author_id")
+
+    def save_record(self, **fields: Any) -> DailyLog:
+        return services.daily_log_save(**fields)
+
+    def not_own_message(self) -> str:
+        return _("只能修改本人的工作日志。")
 
 
 # --- Summaries -------------------------------------------------------------------------------------
@@ -160,7 +191,7 @@ class SummarySerializer(serializers.ModelSerializer):
 
     def validate(self, data: dict) -> dict:
         if data.get("kind") == SummaryKind.QUARTERLY and data.get("quarter") not in (1, 2, 3, 4):
-            raise serializers.ValidationError({"quarter": ["季度小结须填写季度（1–4）。"]})
+            raise serializers.ValidationError({"quarter": [_("季度小结须填写季度（1–4）。")]})
         if data.get("kind") == SummaryKind.ANNUAL:
             data["quarter"] = None
         return data
@@ -170,56 +201,23 @@ class SummaryUpdateSerializer(serializers.Serializer):
     text = serializers.CharField(trim_whitespace=False, max_length=10000)
 
 
-class SummaryViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
+@extend_schema_view(partial_update=extend_schema(request=SummaryUpdateSerializer, responses=SummarySerializer))
+class SummaryViewSet(WrittenByOwnerViewSet):
     """Quarterly and annual summaries, readable like logs; writable by the author until the due date."""
 
     serializer_class = SummarySerializer
-    permission_classes = [CadreWritesOwn]
     filterset_fields = ["unit", "author", "kind", "year", "quarter"]
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    key_fields = ("kind", "year", "quarter")
+    update_serializer_class = SummaryUpdateSerializer
 
     def get_queryset(self) -> QuerySet[Summary]:
         return access.summaries_visible_to(self.request.user).select_related("author").order_by("-year", "kind")
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        author = cadre_of(request.user)
-        existed = Summary.objects.filter(
-            author=author, kind=data["kind"], year=data["year"], quarter=data.get("quarter")
-        ).exists()
-        try:
-            summary = services.summary_save(
-                author=author, kind=data["kind"], year=data["year"], quarter=data.get("quarter"), text=data["text"]
-            )
-        except RecordError as error:
-            raise _invalid(error) from error
-        return Response(
-            self.get_serializer(summary).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED
-        )
+    def save_record(self, **fields: Any) -> Summary:
+        return services.summary_save(**fields)
 
-    @extend_schema(request=SummaryUpdateSerializer, responses=SummarySerializer)
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        summary = self.get_object()
-        author = cadre_of(request.user)
-        if summary.author_id != author.pk:
-            raise PermissionDenied("只能修改本人的小结和总结。")
-        serializer = SummaryUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            summary = services.summary_save(
-                author=author,
-                kind=summary.kind,
-                year=summary.year,
-                quarter=summary.quarter,
-                text=serializer.validated_data["text"],
-            )
-        except RecordError as error:
-            raise _invalid(error) from error
-        return Response(self.get_serializer(summary).data)
+    def not_own_message(self) -> str:
+        return _("只能修改本人的小结和总结。")
 
 
 # --- Achievements ----------------------------------------------------------------------------------
@@ -359,7 +357,7 @@ class AchievementViewSet(viewsets.ModelViewSet):
     def _own(self) -> Achievement:
         achievement = self.get_object()
         if not access.may_edit_achievement(self.request.user, achievement):
-            raise PermissionDenied("只有填报人可以修改这条实绩。")
+            raise PermissionDenied(_("只有填报人可以修改这条实绩。"))
         return achievement
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -68,7 +68,8 @@ def _period(year: int, quarter: int | None) -> tuple[date, date]:
     return quarter_bounds(year, quarter) if quarter else year_bounds(year)
 
 
-def _leave_days(periods: list[tuple[date, date]], start: date, end: date) -> set[date]:
+def leave_days(periods: list[tuple[date, date]], start: date, end: date) -> set[date]:
+    """The days from start to end that fall in any of the (first, last) leave periods."""
     days: set[date] = set()
     for first, last in periods:
         day = max(first, start)
@@ -144,7 +145,7 @@ def deduction_reports(
         window = rule.backfill_workdays
         closed = closed_by_window[window]
         closed_set = set(closed)
-        leave_set = _leave_days(leaves.get(cadre_id, []), start, end)
+        leave_set = leave_days(leaves.get(cadre_id, []), start, end)
         required = [d for d in closed[bisect.bisect_left(closed, records_from) :] if d not in leave_set]
         logs = log_days.get(cadre_id, set())
         on_leave = sum(1 for d in logs if d in leave_set and d in closed_set and d >= records_from)

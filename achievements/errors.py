@@ -10,7 +10,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .rules import last_day_of_window
+from .rules import RECORD_YEARS, last_day_of_window
 
 
 def format_day(day: date) -> str:
@@ -180,4 +180,20 @@ class LeaveOverlaps(RecordError):
         return _("与已登记的 %(start)s 至 %(end)s 的请假/借调重叠。") % {
             "start": format_day(self.start),
             "end": format_day(self.end),
+        }
+
+
+class YearOutOfRange(RecordError):
+    field = "year"
+
+    def __init__(self, *, year: int, field: str = "year"):
+        self.year, self.field = year, field
+        super().__init__()
+
+    @property
+    def message(self) -> str:
+        return _("年份须在 %(first)s 年至 %(last)s 年之间，%(year)s 年不在其中。") % {
+            "first": RECORD_YEARS[0],
+            "last": RECORD_YEARS[-1],
+            "year": self.year,
         }

@@ -178,7 +178,9 @@ class BaseFigureFormSet(forms.BaseFormSet):
         ]
 
 
-FigureFormSet = formset_factory(FigureForm, formset=BaseFigureFormSet, extra=0, can_delete=True, max_num=20)
+FigureFormSet = formset_factory(
+    FigureForm, formset=BaseFigureFormSet, extra=0, can_delete=True, max_num=services.records.MAX_FIGURES
+)
 
 
 class ParticipantForm(forms.Form):
@@ -228,7 +230,11 @@ class BaseParticipantFormSet(forms.BaseFormSet):
 
 
 ParticipantFormSet = formset_factory(
-    ParticipantForm, formset=BaseParticipantFormSet, extra=0, can_delete=True, max_num=30
+    ParticipantForm,
+    formset=BaseParticipantFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=services.records.MAX_PARTICIPANTS,
 )
 
 
@@ -383,12 +389,10 @@ class RecordRulesForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        if (
-            data.get("daily_log_min_chars") is not None
-            and data.get("daily_log_target_chars") is not None
-            and data["daily_log_target_chars"] < data["daily_log_min_chars"]
-        ):
-            self.add_error("daily_log_target_chars", _("建议字数不能少于最少字数。"))
+        for record in ("daily_log", "quarterly_summary", "annual_summary"):
+            minimum, target = data.get(f"{record}_min_chars"), data.get(f"{record}_target_chars")
+            if minimum is not None and target is not None and target < minimum:
+                self.add_error(f"{record}_target_chars", _("建议字数不能少于最少字数。"))
         return data
 
 

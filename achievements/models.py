@@ -36,6 +36,9 @@ class WorkdayOverride(models.Model):
         return f"{self.day} {'上班' if self.is_workday else '放假'}"
 
 
+NON_NEGATIVE = MinValueValidator(Decimal("0"))
+
+
 class RecordRules(models.Model):
     """The numbers of 晒实绩 for a year, optionally for one unit category.
 
@@ -46,25 +49,45 @@ class RecordRules(models.Model):
     unit_category = models.CharField(
         _("单位类别"), max_length=20, choices=UnitCategory.choices, blank=True, help_text=_("留空表示适用于所有类别。")
     )
-    daily_log_min_chars = models.PositiveSmallIntegerField(_("工作日志最少字数"), default=15)
-    daily_log_target_chars = models.PositiveSmallIntegerField(_("工作日志建议字数"), default=50)
-    quarterly_summary_min_chars = models.PositiveSmallIntegerField(_("季度小结最少字数"), default=100)
-    quarterly_summary_target_chars = models.PositiveSmallIntegerField(_("季度小结建议字数"), default=200)
-    annual_summary_min_chars = models.PositiveSmallIntegerField(_("年度总结最少字数"), default=200)
-    annual_summary_target_chars = models.PositiveSmallIntegerField(_("年度总结建议字数"), default=500)
+    # The upper bounds are the longest text each record can hold: a higher minimum could never be met.
+    daily_log_min_chars = models.PositiveSmallIntegerField(
+        _("工作日志最少字数"), default=15, validators=[MinValueValidator(1), MaxValueValidator(2000)]
+    )
+    daily_log_target_chars = models.PositiveSmallIntegerField(
+        _("工作日志建议字数"), default=50, validators=[MaxValueValidator(2000)]
+    )
+    quarterly_summary_min_chars = models.PositiveSmallIntegerField(
+        _("季度小结最少字数"), default=100, validators=[MinValueValidator(1), MaxValueValidator(10000)]
+    )
+    quarterly_summary_target_chars = models.PositiveSmallIntegerField(
+        _("季度小结建议字数"), default=200, validators=[MaxValueValidator(10000)]
+    )
+    annual_summary_min_chars = models.PositiveSmallIntegerField(
+        _("年度总结最少字数"), default=200, validators=[MinValueValidator(1), MaxValueValidator(10000)]
+    )
+    annual_summary_target_chars = models.PositiveSmallIntegerField(
+        _("年度总结建议字数"), default=500, validators=[MaxValueValidator(10000)]
+    )
     backfill_workdays = models.PositiveSmallIntegerField(
         _("补记期限（工作日）"), default=5, validators=[MinValueValidator(0), MaxValueValidator(30)]
     )
+    # Rates are points taken off: a negative one would reward a missing record.
     missing_log_deduction = models.DecimalField(
-        _("每缺一篇日志扣分"), max_digits=4, decimal_places=2, default=Decimal("0.10")
+        _("每缺一篇日志扣分"), max_digits=4, decimal_places=2, default=Decimal("0.10"), validators=[NON_NEGATIVE]
     )
     missing_quarterly_summary_deduction = models.DecimalField(
-        _("缺季度小结扣分"), max_digits=4, decimal_places=2, default=Decimal("1.00")
+        _("缺季度小结扣分"), max_digits=4, decimal_places=2, default=Decimal("1.00"), validators=[NON_NEGATIVE]
     )
     missing_annual_summary_deduction = models.DecimalField(
-        _("缺年度总结扣分（民主测评）"), max_digits=4, decimal_places=2, default=Decimal("1.00")
+        _("缺年度总结扣分（民主测评）"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[NON_NEGATIVE],
     )
-    self_assessment_min_chars = models.PositiveSmallIntegerField(_("实绩自评表最少字数"), default=100)
+    self_assessment_min_chars = models.PositiveSmallIntegerField(
+        _("实绩自评表最少字数"), default=100, validators=[MinValueValidator(1), MaxValueValidator(5000)]
+    )
     self_assessment_posting_days = models.PositiveSmallIntegerField(
         _("自评表单位内公示天数"), default=3, validators=[MinValueValidator(1), MaxValueValidator(30)]
     )
@@ -458,6 +481,11 @@ class SelfAssessmentObjection(models.Model):
 # --- Batch dossier export and reminders ------------------------------------------------------
 
 
+def year_span(year_from: int, year_to: int, dash: str = "–") -> str:
+    """ "2026" for one year, "2024–2026" for a range (a plain hyphen where it becomes a file name)."""
+    return str(year_from) if year_from == year_to else f"{year_from}{dash}{year_to}"
+
+
 class ExportStatus(models.TextChoices):
     PENDING = "pending", _("排队中")
     RUNNING = "running", _("生成中")
@@ -491,11 +519,15 @@ class DossierExport(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.unit.name} {self.year_from}–{self.year_to}"
+        return f"{self.unit.name} {self.years}"
 
     @property
     def is_finished(self) -> bool:
         return self.status in (ExportStatus.SUCCEEDED, ExportStatus.FAILED, ExportStatus.EXPIRED)
+
+    @property
+    def years(self) -> str:
+        return year_span(self.year_from, self.year_to)
 
     @property
     def percent(self) -> int:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from cadres.models import Cadre
 
 from . import access, rules
-from .deductions import DeductionReport, deduction_report
+from .deductions import DeductionReport, deduction_report, leave_days
 from .models import (
     Achievement,
     AchievementParticipant,
@@ -71,15 +71,8 @@ class MonthView:
 
 
 def _leave_set(cadre: Cadre, start: date, end: date) -> set[date]:
-    days: set[date] = set()
-    for first, last in LeavePeriod.objects.filter(cadre=cadre, start__lte=end, end__gte=start).values_list(
-        "start", "end"
-    ):
-        day = max(first, start)
-        while day <= min(last, end):
-            days.add(day)
-            day += timedelta(days=1)
-    return days
+    periods = LeavePeriod.objects.filter(cadre=cadre, start__lte=end, end__gte=start).values_list("start", "end")
+    return leave_days(list(periods), start, end)
 
 
 def log_month(*, cadre: Cadre, year: int, month: int, now: datetime | None = None) -> MonthView:
@@ -185,14 +178,14 @@ def open_days(*, cadre: Cadre, now: datetime | None = None) -> list[date]:
     start = max(today - timedelta(days=60), cadre.records_from)
     if start > today:
         return []
-    calendar = rules.WorkCalendar.load(start, today)
-    window = rules.rules_for_unit(today.year, cadre.unit).backfill_workdays
+    # Each day keeps the window of its own year's rules (early January still shows December's days).
+    deadlines = rules.LogDeadlines(rules.WorkCalendar.load(start, today))
     logged = set(DailyLog.objects.filter(author=cadre, day__range=(start, today)).values_list("day", flat=True))
     leave = _leave_set(cadre, start, today)
     return [
         d
-        for d in calendar.workdays(start, today)
-        if d not in logged and d not in leave and now < calendar.deadline_after(d, window)
+        for d in deadlines.calendar.workdays(start, today)
+        if d not in logged and d not in leave and now < deadlines.deadline(d, unit=cadre.unit)
     ]
 
 

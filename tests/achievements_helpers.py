@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import http.server
 import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -52,3 +56,25 @@ def pdf_fonts(content: bytes, tmp_path) -> str:
 
 TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 TINY_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@contextmanager
+def beacon_server() -> Iterator[tuple[int, list[str]]]:
+    """A local HTTP server that records every path requested: (port, paths). Nothing may reach it."""
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1], hits
+    finally:
+        server.shutdown()

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from achievements import services
 from achievements.models import (
     Achievement,
     AchievementAttachment,
@@ -187,6 +188,38 @@ def test_feed_shows_the_unit_to_colleagues_and_superior_leaders_only(client, per
     assert client.get(url, {"unit": personas.superior_unit.pk}).status_code == 404
     client.force_login(personas.stranger.user)
     assert CHINESE_LOG not in client.get(url).content.decode()
+
+
+def test_a_cadre_who_moves_leaves_their_logs_with_the_old_unit(client, personas, records):
+    """Logs are shown in the unit they were written in: old colleagues keep reading the mover's
+    earlier logs, the new colleagues read only what was written after the move."""
+    old_log = records["log"]
+    mover = personas.cadre
+    mover.unit = personas.stranger.unit
+    mover.save()
+    new_log = services.daily_log_save(author=mover, day=today(), text=CHINESE_LOG + "（新单位）")
+    assert new_log.pk == old_log.pk and new_log.unit == personas.unit  # the same day stays where it was written
+    later = DailyLog.objects.create(
+        author=mover, unit=mover.unit, day=today() - timedelta(days=1), text="到青石镇报到，熟悉镇里的重点工作。"
+    )
+    url = reverse("achievements:feed")
+    week = {"start": (today() - timedelta(days=6)).isoformat(), "end": today().isoformat()}
+
+    client.force_login(personas.colleague.user)
+    old_unit = client.get(url, {"unit": personas.unit.pk, **week}).content.decode()
+    assert CHINESE_LOG in old_unit and "到青石镇报到" not in old_unit
+    assert f'<option value="{mover.pk}"' in old_unit  # still a person to filter by there
+
+    client.force_login(personas.stranger.user)
+    new_unit = client.get(url, {"unit": personas.other_unit.pk, **week}).content.decode()
+    assert "到青石镇报到" in new_unit and CHINESE_LOG not in new_unit
+    assert later.pk in {log["id"] for log in client.get("/api/daily-logs/").json()["results"]}
+    assert old_log.pk not in {log["id"] for log in client.get("/api/daily-logs/").json()["results"]}
+
+    client.force_login(mover.user)
+    assert client.get(url, {"unit": personas.unit.pk}).status_code == 404
+    own = {log["id"] for log in client.get("/api/daily-logs/").json()["results"]}
+    assert {old_log.pk, later.pk} <= own  # their own logs, wherever written
 
 
 def test_feed_filters_by_person_and_date(client, personas, records):

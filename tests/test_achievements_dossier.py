@@ -1,9 +1,7 @@
 """The archive page, the PDF dossier (fonts, cover, page numbers, escaping, no fetching) and the
 public page that verifies an exported file."""
 
-import http.server
 import re
-import threading
 from datetime import date, timedelta
 
 import pytest
@@ -21,7 +19,7 @@ from achievements.models import (
 )
 from evaluations.models import AnnualResult, Grade
 
-from .achievements_helpers import CHINESE_LOG, category, pdf_fonts, pdf_text, today
+from .achievements_helpers import CHINESE_LOG, beacon_server, category, pdf_fonts, pdf_text, today
 
 pytestmark = pytest.mark.django_db
 
@@ -110,34 +108,33 @@ def test_dossier_pdf_has_cover_sections_page_numbers_and_embedded_cjk_font(clien
 
 
 def test_user_text_is_escaped_and_nothing_outside_static_files_is_fetched(client, personas, record, tmp_path):
-    hits = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    port = server.server_address[1]
-    hostile = (
-        f'<img src="http://127.0.0.1:{port}/beacon.png"><img src="file:///etc/passwd">'
-        f'<link rel="stylesheet" href="http://127.0.0.1:{port}/x.css"><b>加粗</b>'
-    )
-    DailyLog.objects.create(author=record, unit=record.unit, day=date(today().year, 1, 6), text=hostile + CHINESE_LOG)
     client.force_login(personas.cadre.user)
-    try:
+    with beacon_server() as (port, hits):
+        hostile = (
+            f'<img src="http://127.0.0.1:{port}/beacon.png"><img src="file:///etc/passwd">'
+            f'<link rel="stylesheet" href="http://127.0.0.1:{port}/x.css"><b>加粗</b>'
+        )
+        DailyLog.objects.create(
+            author=record, unit=record.unit, day=date(today().year, 1, 6), text=hostile + CHINESE_LOG
+        )
         response = download(client, record, today().year, today().year)
-    finally:
-        server.shutdown()
     assert hits == []
     text = pdf_text(response.content, tmp_path)
     assert "root:" not in text
     assert "<b>加粗</b>" in text and f"http://127.0.0.1:{port}/beacon.png" in text  # shown as text, not markup
+
+
+def test_dossier_carries_only_approved_self_assessments(client, personas, record, tmp_path):
+    """A form the main leader returned (or has not approved yet) is not the cadre's record: the
+    dossier names its state but not its text; once approved and posted or filed, the text is in."""
+    form = SelfAssessment.objects.get(author=record)
+    client.force_login(personas.cadre.user)
+    for state, shown in (("returned", False), ("submitted", False), ("posted", True), ("filed", True)):
+        form.state = state
+        form.save()
+        text = pdf_text(download(client, record, today().year, today().year).content, tmp_path)
+        assert ("自评表正文" in text) is shown, state
+        assert form.get_state_display() in text, state
 
 
 def test_dossier_access_and_year_range_checks(client, personas, record):

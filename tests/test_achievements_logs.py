@@ -3,9 +3,11 @@
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from achievements import selectors, services
+from achievements import rules, selectors, services
 from achievements.errors import BackfillClosed, FutureDay, TextTooShort
 from achievements.models import DailyLog, LeavePeriod, RecordRules, WorkdayOverride
 from achievements.rules import SHANGHAI
@@ -128,6 +130,25 @@ def test_month_calendar_marks_logged_missing_open_leave_and_holidays():
     assert month.counts["leave"] == 2 and month.counts["logged"] == 2
 
 
+def test_month_calendar_across_the_spring_festival_holiday():
+    # As of Wed 25 Feb 2026, 10:00: the holiday (15–23 Feb) does not use up anyone's window.
+    cadre = CadreFactory(records_from=date(2026, 1, 1))
+    month = selectors.log_month(cadre=cadre, year=2026, month=2, now=at(date(2026, 2, 25), 10))
+    cells = {c.day: c for week in month.weeks for c in week}
+    assert cells[date(2026, 2, 10)].status == "missing"  # 11, 12, 13, 14, 24 Feb: closed
+    assert cells[date(2026, 2, 11)].status == "open"  # closes with 25 Feb
+    assert cells[date(2026, 2, 13)].status == "open"
+    assert cells[date(2026, 2, 13)].deadline == datetime(2026, 2, 28, tzinfo=SHANGHAI)
+    assert (cells[date(2026, 2, 14)].is_workday, cells[date(2026, 2, 14)].label) == (True, "调休上班")
+    for day in range(15, 24):
+        cell = cells[date(2026, 2, day)]
+        assert (cell.status, cell.label) == ("rest", "春节"), day
+    assert cells[date(2026, 2, 28)].is_workday and cells[date(2026, 2, 28)].status == "future"
+    assert month.counts["missing"] == len(
+        [d for d, c in cells.items() if c.in_month and c.is_workday and d <= date(2026, 2, 10)]
+    )
+
+
 # --- Through the page ------------------------------------------------------------------------------
 
 
@@ -219,6 +240,24 @@ def test_api_refuses_to_edit_a_frozen_log(client, personas):
     )
     assert response.status_code == 400 and "截止" in response.json()["day"][0]
     assert DailyLog.objects.get(pk=log.pk).text == CHINESE_LOG
+
+
+def test_api_log_list_costs_the_same_queries_for_a_long_page(client, personas):
+    """Each row's deadline and editable flag come from one calendar and one rules lookup."""
+    client.force_login(personas.cadre.user)
+    days = [today() - timedelta(days=n) for n in range(10)]
+    DailyLog.objects.create(author=personas.cadre, unit=personas.unit, day=days[0], text=CHINESE_LOG)
+    with CaptureQueriesContext(connection) as one_log:
+        assert client.get("/api/daily-logs/").json()["count"] == 1
+    for author in [personas.colleague, *(CadreFactory(unit=personas.unit) for _ in range(3))]:
+        DailyLog.objects.bulk_create(DailyLog(author=author, unit=personas.unit, day=d, text=CHINESE_LOG) for d in days)
+    with CaptureQueriesContext(connection) as many_logs:
+        listed = client.get("/api/daily-logs/").json()
+    assert listed["count"] == 41
+    assert len(many_logs) == len(one_log)
+    mine = next(row for row in listed["results"] if row["author"] == personas.cadre.pk)
+    assert mine["editable"] is True
+    assert mine["deadline"] == rules.log_deadline(days[0], unit=personas.unit).isoformat()
 
 
 def test_admin_applies_the_window_too(client, personas):

@@ -22,6 +22,7 @@ from achievements.models import (
 from cadres.models import Notification
 
 from .achievements_helpers import TINY_PDF, TINY_PNG, category, today
+from .factories import CadreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +142,27 @@ def test_service_and_api_refuse_excess_shares_and_duplicates(client, personas):
     assert AchievementParticipant.objects.count() == 2
 
 
+def test_too_many_figures_or_participants_are_refused_on_the_page_and_the_api(client, personas):
+    client.force_login(personas.cadre.user)
+    many_figures = [("指标", "1", "项")] * 21
+    page = client.post(reverse("achievements:record_new"), form_data(personas, [], figures=many_figures))
+    assert page.status_code == 200 and "量化指标最多 20 项。" in page.content.decode()
+    assert not Achievement.objects.exists()
+    api = client.post(
+        "/api/achievements/",
+        {
+            "title": "完成",
+            "date": today().isoformat(),
+            "category": category().pk,
+            "description": "组织培训三期。",
+            "figures": [{"label": "指标", "value": "1", "unit": "项"}] * 21,
+        },
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and api.json()["figures"] == ["量化指标最多 20 项。"]
+    assert not Achievement.objects.exists()
+
+
 def test_admin_refuses_excess_shares(client, personas):
     achievement = make(personas)
     client.force_login(personas.admin)
@@ -173,6 +195,12 @@ def test_admin_refuses_excess_shares(client, personas):
     data["participants-1-share"] = "40"
     assert client.post(url, data).status_code == 302
     assert AchievementParticipant.objects.count() == 2
+    # Verification happens on the page or the API, which record who checked it and tell the author:
+    # the admin cannot set it behind their back.
+    data.update({"participants-TOTAL_FORMS": "0", "verification_status": "verified", "verification_note": "属实"})
+    assert client.post(url, data).status_code == 302
+    achievement.refresh_from_db()
+    assert (achievement.verification_status, achievement.verification_note) == ("pending", "")
 
 
 # --- Evidence ---------------------------------------------------------------------------------------
@@ -276,6 +304,46 @@ def test_org_staff_verify_with_a_note_audited_and_the_author_is_told(client, per
     assert api.status_code == 403
 
 
+def test_org_staff_never_verify_a_record_they_filed_or_took_part_in(client, personas):
+    staff = personas.org_staff
+    own = services.achievement_save(
+        author=staff,
+        title="完成年度考核方案",
+        date=today(),
+        category=category(),
+        description="起草全区干部年度考核方案并组织论证。",
+        figures=[],
+        participants=[],
+    )
+    joint = make(personas, participants=[(staff, ParticipantRole.ASSISTANT, "20")])
+    client.force_login(staff.user)
+    for achievement in (own, joint):
+        detail = client.get(reverse("achievements:record_detail", args=[achievement.pk])).content.decode()
+        assert 'id="verify-form"' not in detail and "请由考核办其他同志核实" in detail
+        page = client.post(
+            reverse("achievements:record_verify", args=[achievement.pk]),
+            {"verification_status": "verified", "verification_note": "属实。"},
+            follow=True,
+        )
+        assert "请由考核办其他同志核实" in page.content.decode()
+        api = client.post(
+            f"/api/achievements/{achievement.pk}/verify/",
+            {"verification_status": "verified"},
+            content_type="application/json",
+        )
+        assert api.status_code == 400 and "请由考核办其他同志核实" in api.json()["non_field_errors"][0]
+        assert Achievement.objects.get(pk=achievement.pk).verification_status == VerificationStatus.PENDING
+    queue = client.get(reverse("achievements:verification")).content.decode()
+    assert queue.count("请由考核办其他同志核实") == 2
+    assert f'action="{reverse("achievements:record_verify", args=[own.pk])}"' not in queue
+    # Another member of the office checks them.
+    colleague = CadreFactory(unit=staff.unit, with_account=True)
+    colleague.user.is_org_staff = True
+    colleague.user.save()
+    services.achievement_verify(achievement=own, status="verified", note="属实。", user=colleague.user)
+    assert Achievement.objects.get(pk=own.pk).verification_status == VerificationStatus.VERIFIED
+
+
 def test_an_edit_after_verification_sends_the_record_back_to_pending(client, personas):
     achievement = make(personas)
     services.achievement_verify(achievement=achievement, status="verified", note="一致", user=personas.org_staff.user)
@@ -311,3 +379,8 @@ def test_participant_lookup_returns_names_units_and_codes_only(client, personas)
     assert found == [{"code": personas.stranger.code, "name": "孙镇干部", "unit": "青石镇"}]
     client.force_login(personas.admin)
     assert client.get(reverse("achievements:participant_lookup"), {"q": "孙"}).status_code == 403
+    # The leave form's picker serves whoever may mark leave, with or without a cadre record.
+    leave = client.get(reverse("achievements:participant_lookup"), {"q": "孙", "scope": "leave"})
+    assert leave.status_code == 200 and leave.json()["results"][0]["name"] == "孙镇干部"
+    client.force_login(personas.colleague.user)
+    assert client.get(reverse("achievements:participant_lookup"), {"q": "孙", "scope": "leave"}).status_code == 403

@@ -141,6 +141,14 @@ def test_uncovered_year_shows_a_warning_until_staff_enter_it(client, personas):
     assert "一次最多设置 31 天" in too_long.content.decode()
 
 
+def test_overrides_outside_the_supported_years_are_refused_not_a_server_error(client, personas):
+    client.force_login(personas.org_staff.user)
+    for start in ("9999-12-31", "1900-01-01"):
+        response = client.post(reverse("achievements:workdays"), {"start": start, "is_workday": "0"})
+        assert response.status_code == 200 and "2000" in response.context["form"].errors["start"][0]
+    assert not WorkdayOverride.objects.exists()
+
+
 def test_the_calendar_page_lists_the_statutory_holidays(client, personas):
     client.force_login(personas.org_staff.user)
     page = client.get(reverse("achievements:workdays"), {"year": 2026}).content.decode()
@@ -176,6 +184,67 @@ def test_record_rules_are_edited_per_year_and_category_and_audited(client, perso
     entry = LogEntry.objects.get_for_object(RecordRules.objects.get()).latest("timestamp")
     assert entry.actor == personas.org_staff.user and entry.changes["missing_log_deduction"] == ["0.20", "0.15"]
     assert "0.15" in client.get(reverse("achievements:rules_list")).content.decode()
+
+
+RULES_FORM = {
+    "year": 2026,
+    "unit_category": "",
+    "daily_log_min_chars": 15,
+    "daily_log_target_chars": 50,
+    "quarterly_summary_min_chars": 100,
+    "quarterly_summary_target_chars": 200,
+    "annual_summary_min_chars": 200,
+    "annual_summary_target_chars": 500,
+    "backfill_workdays": 5,
+    "missing_log_deduction": "0.10",
+    "missing_quarterly_summary_deduction": "1.00",
+    "missing_annual_summary_deduction": "1.00",
+    "self_assessment_min_chars": 100,
+    "self_assessment_posting_days": 3,
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        # A negative rate would turn a missing log into a bonus.
+        ({"missing_log_deduction": "-0.10"}, "missing_log_deduction", "0"),
+        ({"missing_quarterly_summary_deduction": "-1"}, "missing_quarterly_summary_deduction", "0"),
+        ({"missing_annual_summary_deduction": "-1"}, "missing_annual_summary_deduction", "0"),
+        # Minimums no log, summary or form could ever reach would make every record missing.
+        ({"daily_log_min_chars": 0}, "daily_log_min_chars", "1"),
+        ({"daily_log_min_chars": 2001, "daily_log_target_chars": 2001}, "daily_log_min_chars", "2000"),
+        (
+            {"quarterly_summary_min_chars": 10001, "quarterly_summary_target_chars": 10001},
+            "quarterly_summary_min_chars",
+            "10000",
+        ),
+        (
+            {"annual_summary_min_chars": 10001, "annual_summary_target_chars": 10001},
+            "annual_summary_min_chars",
+            "10000",
+        ),
+        ({"self_assessment_min_chars": 5001}, "self_assessment_min_chars", "5000"),
+        ({"quarterly_summary_target_chars": 50}, "quarterly_summary_target_chars", "建议字数不能少于最少字数"),
+        ({"annual_summary_target_chars": 150}, "annual_summary_target_chars", "建议字数不能少于最少字数"),
+    ],
+)
+def test_record_rules_refuse_impossible_numbers(client, personas, changes, field, message):
+    client.force_login(personas.org_staff.user)
+    response = client.post(reverse("achievements:rules_new"), {**RULES_FORM, **changes})
+    assert response.status_code == 200 and not RecordRules.objects.exists()
+    errors = response.context["form"].errors
+    assert message in errors[field][0]
+
+
+def test_admin_refuses_the_same_impossible_record_rules(client, personas):
+    client.force_login(personas.admin)
+    url = reverse("admin:achievements_recordrules_add")
+    negative = client.post(url, {**RULES_FORM, "missing_log_deduction": "-0.10"})
+    backwards = client.post(url, {**RULES_FORM, "annual_summary_target_chars": 150})
+    assert negative.status_code == backwards.status_code == 200
+    assert "建议字数不能少于最少字数" in backwards.content.decode()
+    assert not RecordRules.objects.exists()
 
 
 def test_settings_page_links_to_the_achievement_settings(client, personas):

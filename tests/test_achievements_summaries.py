@@ -7,12 +7,12 @@ import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
 
-from achievements import services
+from achievements import selectors, services
 from achievements.deductions import deduction_report
-from achievements.errors import LeaveOverlaps, SummaryClosed, SummaryNotOpen, TextTooShort
+from achievements.errors import LeaveOverlaps, SummaryClosed, SummaryNotOpen, TextTooShort, YearOutOfRange
 from achievements.models import DailyLog, LeavePeriod, RecordRules, Summary, SummaryKind
 from achievements.rules import SHANGHAI, WorkCalendar
-from cadres.models import UnitCategory
+from cadres.models import UnitCategory, UnitRole
 
 from .achievements_helpers import CHINESE_LOG, today
 from .factories import CadreFactory, UnitFactory
@@ -92,6 +92,23 @@ def test_summary_pages_and_api(client, personas):
     assert api.status_code == 400 and "截止" in api.json()["text"][0]
 
 
+@pytest.mark.parametrize(
+    "payload", [{"kind": "annual", "year": 32767}, {"kind": "quarterly", "year": 9999, "quarter": 4}]
+)
+def test_a_summary_for_a_year_the_calendar_cannot_hold_is_refused_not_a_server_error(client, personas, payload):
+    client.force_login(personas.cadre.user)
+    api = client.post("/api/summaries/", {**payload, "text": QUARTERLY}, content_type="application/json")
+    assert api.status_code == 400 and "year" in api.json()
+    client.force_login(personas.admin)
+    admin = client.post(
+        reverse("admin:achievements_summary_add"), {"author": personas.cadre.pk, **payload, "text": QUARTERLY}
+    )
+    assert admin.status_code == 200 and not Summary.objects.exists()
+    with pytest.raises(YearOutOfRange) as refused:
+        services.summary_save(author=personas.cadre, text=QUARTERLY, **payload)
+    assert refused.value.field == "year" and "2000" in refused.value.message
+
+
 # --- Leave ---------------------------------------------------------------------------------------
 
 
@@ -142,6 +159,35 @@ def test_unit_leader_marks_leave_for_the_cadres_of_units_they_lead(client, perso
     assert LeavePeriod.objects.filter(cadre=personas.leader).exists()
     client.force_login(personas.cadre.user)
     assert client.get(reverse("achievements:leave_list")).status_code == 403
+
+
+def test_a_team_member_marks_leave_for_ordinary_cadres_but_not_for_the_leadership_above_or_beside(client, personas):
+    # The main leader's and the other team members' leave is marked by the main leader, the
+    # leader of the unit above, or org staff: a deputy does not register the leave of their chief.
+    peer = CadreFactory(unit=personas.unit, role=UnitRole.TEAM_MEMBER, with_account=True)
+    below = UnitFactory(parent=personas.unit)
+    chief_below = CadreFactory(unit=below, role=UnitRole.MAIN_LEADER)
+    client.force_login(personas.team_member.user)
+    for target in (personas.leader, peer):
+        refused = client.post(reverse("achievements:leave_list"), leave_form(target))
+        assert "不是您可以登记请假的干部" in refused.content.decode()
+    lookup = client.get(reverse("achievements:participant_lookup"), {"q": personas.leader.name, "scope": "leave"})
+    assert lookup.json()["results"] == []
+    for target in (personas.cadre, chief_below):
+        assert client.post(reverse("achievements:leave_list"), leave_form(target)).status_code == 302
+    client.force_login(personas.leader.user)
+    assert client.post(reverse("achievements:leave_list"), leave_form(peer)).status_code == 302
+    assert set(LeavePeriod.objects.values_list("cadre", flat=True)) == {personas.cadre.pk, chief_below.pk, peer.pk}
+    # Leave already marked for the main leader is not the deputy's to delete either.
+    chief_leave = services.leave_mark(
+        cadre=personas.leader, start=today(), end=today(), marked_by=personas.superior_leader.user
+    )
+    client.force_login(personas.team_member.user)
+    assert client.post(reverse("achievements:leave_delete", args=[chief_leave.pk])).status_code == 404
+
+
+def leave_form(cadre):
+    return {"cadre": cadre.code, "start": today().isoformat(), "end": today().isoformat(), "kind": "leave"}
 
 
 def test_overlapping_leave_is_refused_by_the_service(personas):
@@ -210,6 +256,18 @@ def test_open_days_are_the_unlogged_days_still_inside_the_window():
     report = deduction_report(cadre=cadre, year=2026, quarter=1, as_of=at(date(2026, 3, 11)))
     assert date(2026, 3, 10) not in report.open_days
     assert date(2026, 3, 9) in report.open_days and date(2026, 3, 11) in report.open_days
+
+
+def test_open_days_at_new_year_keep_the_window_of_the_year_they_belong_to():
+    # 2025 keeps the default five working days, 2026 shortens it to two. On Wed 7 Jan 2026 the
+    # log of Wed 31 Dec 2025 is open until 8 Jan (4, 5, 6, 7, 8 Jan), as the service agrees.
+    cadre = CadreFactory(records_from=date(2025, 12, 1))
+    RecordRules.objects.create(year=2026, backfill_workdays=2)
+    now = at(date(2026, 1, 7), 10)
+    assert date(2025, 12, 31) in selectors.open_days(cadre=cadre, now=now)
+    services.daily_log_save(author=cadre, day=date(2025, 12, 31), text=CHINESE_LOG, now=now)
+    # A 2026 day follows the two-day window: Sun 4 Jan (调休上班) closed with Mon 5 and Tue 6.
+    assert date(2026, 1, 4) not in selectors.open_days(cadre=cadre, now=now)
 
 
 def test_admin_refuses_a_summary_after_its_due_date(client, personas):

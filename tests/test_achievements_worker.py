@@ -66,6 +66,7 @@ def test_status_page_polls_while_the_job_runs(client, personas, transactional_db
     client.force_login(personas.org_staff.user)
     page = client.get(reverse("achievements:export_status", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page and "已完成 1 / 4 人" in page and 'value="1"' in page
+    assert "区教师发展中心 2026</h1>" in page and "2026–2026" not in page  # one year is named once
 
 
 def test_old_zips_are_deleted_by_the_nightly_job(client, personas, transactional_db, settings):

@@ -1,20 +1,14 @@
 """The shared PDF renderer: Chinese fonts embedded, no fetching outside the app's static files."""
 
-import http.server
 import subprocess
-import threading
 
 import pytest
 
 from achievements.pdf import render_pdf, render_verified_pdf, verify_export
 
+from .achievements_helpers import beacon_server, pdf_text
+
 pytestmark = pytest.mark.django_db
-
-
-def pdf_text(content: bytes, tmp_path) -> str:
-    path = tmp_path / "out.pdf"
-    path.write_bytes(content)
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def test_chinese_text_renders_with_an_embedded_cjk_font(tmp_path):
@@ -28,29 +22,13 @@ def test_chinese_text_renders_with_an_embedded_cjk_font(tmp_path):
 
 
 def test_the_renderer_fetches_nothing_outside_static_files(tmp_path):
-    hits = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    port = server.server_address[1]
-    html = f"""<html><head><link rel="stylesheet" href="/static/css/app.css"></head><body>
-      <img src="http://127.0.0.1:{port}/beacon.png">
-      <img src="file:///etc/passwd">
-      <link rel="stylesheet" href="http://127.0.0.1:{port}/x.css">
-      <p>正文</p></body></html>"""
-    try:
+    with beacon_server() as (port, hits):
+        html = f"""<html><head><link rel="stylesheet" href="/static/css/app.css"></head><body>
+          <img src="http://127.0.0.1:{port}/beacon.png">
+          <img src="file:///etc/passwd">
+          <link rel="stylesheet" href="http://127.0.0.1:{port}/x.css">
+          <p>正文</p></body></html>"""
         content = render_pdf(html)
-    finally:
-        server.shutdown()
     assert hits == []
     assert "root:" not in pdf_text(content, tmp_path)
 

@@ -13,7 +13,7 @@ from cadres.models import Cadre, User
 from cadres.notifications import notify
 
 from .. import access, rules
-from ..errors import RecordLocked, TextTooLong, TextTooShort
+from ..errors import RecordLocked
 from ..models import (
     AssessmentAction,
     AssessmentState,
@@ -21,6 +21,7 @@ from ..models import (
     SelfAssessmentEvent,
     SelfAssessmentObjection,
 )
+from .logs import check_length
 
 RETURN_REASON_MIN = 5
 OBJECTION_MIN = 5
@@ -43,6 +44,14 @@ def _locked(assessment: SelfAssessment, action: str) -> RecordLocked:
 
 def _event(assessment: SelfAssessment, action: str, actor: User | None, note: str = "") -> None:
     SelfAssessmentEvent.objects.create(assessment=assessment, action=action, actor=actor, note=note)
+
+
+def _notify_reviewers(assessment: SelfAssessment, title: str) -> None:
+    """The main leader(s) who review the form, or org staff where there is none."""
+    reviewers = [c.user_id for c in access.reviewers_of(assessment) if c.user_id]
+    if not reviewers:
+        reviewers = list(User.objects.filter(is_active=True, is_org_staff=True).values_list("pk", flat=True))
+    notify(recipients=reviewers, title=title, url=_url(assessment))
 
 
 def _lock(assessment: SelfAssessment) -> SelfAssessment:
@@ -87,9 +96,8 @@ def assessment_save(
     assessment.shortcomings = rules.normalize_text(shortcomings)
     assessment.plans = rules.normalize_text(plans)
     for field in ("performance", "shortcomings", "plans"):
-        maximum = SelfAssessment._meta.get_field(field).max_length
-        if len(getattr(assessment, field)) > maximum:
-            raise TextTooLong(maximum=maximum, actual=len(getattr(assessment, field)), field=field)
+        # A draft may be short; the minimum applies when it is submitted.
+        check_length(getattr(assessment, field), 0, SelfAssessment._meta.get_field(field).max_length, field)
     assessment.save()
     return assessment
 
@@ -103,22 +111,19 @@ def assessment_submit(*, assessment: SelfAssessment, actor: User, now: datetime 
     if not assessment.is_editable:
         raise _locked(assessment, "submit")
     minimum = rules.rules_for_unit(assessment.year, assessment.author.unit).self_assessment_min_chars
-    if len(assessment.performance) < minimum:
-        raise TextTooShort(minimum=minimum, actual=len(assessment.performance), field="performance")
+    check_length(
+        assessment.performance, minimum, SelfAssessment._meta.get_field("performance").max_length, "performance"
+    )
     assessment.state = AssessmentState.SUBMITTED
     assessment.unit = assessment.author.unit
     assessment.submitted_at = now
     assessment.return_reason = ""
     assessment.save()
     _event(assessment, AssessmentAction.SUBMITTED, actor)
-    reviewers = [c.user_id for c in access.reviewers_of(assessment) if c.user_id]
-    if not reviewers:
-        reviewers = list(User.objects.filter(is_active=True, is_org_staff=True).values_list("pk", flat=True))
-    notify(
-        recipients=reviewers,
-        title=_("%(name)s 提交了 %(year)s 年度实绩自评表，请审核")
+    _notify_reviewers(
+        assessment,
+        _("%(name)s 提交了 %(year)s 年度实绩自评表，请审核")
         % {"name": assessment.author.name, "year": assessment.year},
-        url=_url(assessment),
     )
     return assessment
 
@@ -173,11 +178,7 @@ def assessment_return(
     if assessment.state != AssessmentState.SUBMITTED:
         raise _locked(assessment, "return")
     reason = rules.normalize_text(reason)
-    if len(reason) < RETURN_REASON_MIN:
-        raise TextTooShort(minimum=RETURN_REASON_MIN, actual=len(reason), field="reason")
-    maximum = SelfAssessment._meta.get_field("return_reason").max_length
-    if len(reason) > maximum:
-        raise TextTooLong(maximum=maximum, actual=len(reason), field="reason")
+    check_length(reason, RETURN_REASON_MIN, SelfAssessment._meta.get_field("return_reason").max_length, "reason")
     assessment.state = AssessmentState.RETURNED
     assessment.reviewed_by = actor
     assessment.reviewed_at = now
@@ -206,21 +207,14 @@ def objection_file(
     if author.pk == assessment.author_id or author.unit_id != assessment.unit_id or not author.is_active:
         raise RecordLocked(reason=_("只有本单位的同事可以对公示中的自评表提出异议。"))
     text = rules.normalize_text(text)
-    if len(text) < OBJECTION_MIN:
-        raise TextTooShort(minimum=OBJECTION_MIN, actual=len(text))
-    if len(text) > OBJECTION_MAX:
-        raise TextTooLong(maximum=OBJECTION_MAX, actual=len(text))
+    check_length(text, OBJECTION_MIN, OBJECTION_MAX)
     objection = SelfAssessmentObjection.objects.create(assessment=assessment, author=author, text=text)
     # The history is shown to the author: it records that an objection came, not from whom.
     _event(assessment, AssessmentAction.OBJECTION, None)
-    reviewers = [c.user_id for c in access.reviewers_of(assessment) if c.user_id]
-    if not reviewers:
-        reviewers = list(User.objects.filter(is_active=True, is_org_staff=True).values_list("pk", flat=True))
-    notify(
-        recipients=reviewers,
-        title=_("%(name)s 的 %(year)s 年度实绩自评表在公示期收到异议")
+    _notify_reviewers(
+        assessment,
+        _("%(name)s 的 %(year)s 年度实绩自评表在公示期收到异议")
         % {"name": assessment.author.name, "year": assessment.year},
-        url=_url(assessment),
     )
     return objection
 

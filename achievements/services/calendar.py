@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..errors import RecordLocked
+from .. import rules
+from ..errors import RecordLocked, YearOutOfRange
 from ..models import WorkdayOverride
 
 # A holiday block plus its adjusted days fits in this; a longer range is a typing mistake.
@@ -17,6 +18,9 @@ MAX_RANGE_DAYS = 31
 @transaction.atomic
 def workday_overrides_set(*, start: date, end: date, is_workday: bool, note: str = "") -> list[WorkdayOverride]:
     """Mark every day from start to end (inclusive) as working or free; existing rows are updated."""
+    for day, field in ((start, "start"), (end, "end")):
+        if day.year not in rules.RECORD_YEARS:
+            raise YearOutOfRange(year=day.year, field=field)
     if end < start:
         raise RecordLocked(reason=_("结束日期不能早于开始日期。"), field="end")
     if (end - start).days + 1 > MAX_RANGE_DAYS:

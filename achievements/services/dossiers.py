@@ -21,7 +21,7 @@ from cadres.models import Cadre, Unit, User
 
 from .. import rules
 from ..errors import RecordLocked
-from ..models import DossierExport, ExportStatus
+from ..models import DossierExport, ExportStatus, year_span
 from ..pdf import VerifiedPdf, render_verified_pdf
 
 logger = logging.getLogger(__name__)
@@ -42,8 +42,7 @@ def check_years(year_from: int, year_to: int, *, now: datetime | None = None) ->
 
 
 def dossier_title(cadre: Cadre, year_from: int, year_to: int) -> str:
-    years = str(year_from) if year_from == year_to else f"{year_from}–{year_to}"
-    return _("%(name)s %(years)s 年度实绩档案") % {"name": cadre.name, "years": years}
+    return _("%(name)s %(years)s 年度实绩档案") % {"name": cadre.name, "years": year_span(year_from, year_to)}
 
 
 def dossier_render(
@@ -75,10 +74,9 @@ def dossier_render(
 
 
 def dossier_filename(cadre: Cadre, year_from: int, year_to: int) -> str:
-    years = str(year_from) if year_from == year_to else f"{year_from}-{year_to}"
     # Names become file names inside the zip and in Content-Disposition: keep them plain.
     safe = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", f"{cadre.code}-{cadre.name}")
-    return f"{safe}-{years}.pdf"
+    return f"{safe}-{year_span(year_from, year_to, '-')}.pdf"
 
 
 # --- Whole-unit export -------------------------------------------------------------------------------
@@ -160,5 +158,7 @@ def exports_purge(*, now: datetime | None = None, keep_days: int | None = None) 
 
 
 def export_download_name(job: DossierExport) -> str:
-    years = str(job.year_from) if job.year_from == job.year_to else f"{job.year_from}-{job.year_to}"
-    return _("%(unit)s-%(years)s-实绩档案.zip") % {"unit": job.unit.name, "years": years}
+    return _("%(unit)s-%(years)s-实绩档案.zip") % {
+        "unit": job.unit.name,
+        "years": year_span(job.year_from, job.year_to, "-"),
+    }

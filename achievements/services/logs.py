@@ -20,6 +20,7 @@ from ..errors import (
     SummaryNotOpen,
     TextTooLong,
     TextTooShort,
+    YearOutOfRange,
 )
 from ..models import DailyLog, LeaveKind, LeavePeriod, Summary, SummaryKind
 
@@ -29,7 +30,8 @@ SUMMARY_MAX_CHARS = Summary._meta.get_field("text").max_length
 LEAVE_MAX_DAYS = 400
 
 
-def _check_length(text: str, minimum: int, maximum: int, field: str = "text") -> None:
+def check_length(text: str, minimum: int, maximum: int, field: str = "text") -> None:
+    """Refuse a text shorter than `minimum` or longer than `maximum` characters, naming both counts."""
     length = len(text)
     if length < minimum:
         raise TextTooShort(minimum=minimum, actual=length, field=field)
@@ -59,7 +61,7 @@ def daily_log_check(*, author: Cadre, day: date, text: str, now: datetime | None
         raise BackfillClosed(day=day, deadline=deadline)
     text = rules.normalize_text(text)
     limits = rules.rules_for_unit(day.year, author.unit)
-    _check_length(text, limits.daily_log_min_chars, LOG_MAX_CHARS)
+    check_length(text, limits.daily_log_min_chars, LOG_MAX_CHARS)
     return text
 
 
@@ -90,6 +92,8 @@ def summary_check(
 ) -> str:
     now = now or timezone.now()
     _require_active(author)
+    if year not in rules.RECORD_YEARS:
+        raise YearOutOfRange(year=year)
     if kind == SummaryKind.ANNUAL:
         quarter = None
     elif quarter not in (1, 2, 3, 4):
@@ -104,7 +108,7 @@ def summary_check(
         raise SummaryClosed(label=label, deadline=deadline)
     text = rules.normalize_text(text)
     minimum = limits.quarterly_summary_min_chars if kind == SummaryKind.QUARTERLY else limits.annual_summary_min_chars
-    _check_length(text, minimum, SUMMARY_MAX_CHARS)
+    check_length(text, minimum, SUMMARY_MAX_CHARS)
     return text
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from cadres.models import Cadre, User
 from cadres.notifications import notify
 
-from .. import rules
+from .. import access, rules
 from ..errors import AttachmentRefused, DuplicateParticipant, RecordLocked, SharesExceed
 from ..models import (
     Achievement,
@@ -31,6 +31,9 @@ from ..models import (
 )
 
 HUNDRED = Decimal("100")
+# A record lists a handful of figures and people; hundreds are a mistake or an attack on the page.
+MAX_FIGURES = 20
+MAX_PARTICIPANTS = 30
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,10 @@ def achievement_save(
         raise RecordLocked(reason=_("离任干部不能再填写实绩记录。"))
     if date > rules.today_in_shanghai(now):
         raise RecordLocked(reason=_("取得日期不能晚于今天。"), field="date")
+    if len(figures) > MAX_FIGURES:
+        raise RecordLocked(reason=_("量化指标最多 %(count)s 项。") % {"count": MAX_FIGURES}, field="figures")
+    if len(participants) > MAX_PARTICIPANTS:
+        raise RecordLocked(reason=_("参与人最多 %(count)s 名。") % {"count": MAX_PARTICIPANTS}, field="participants")
     for p in participants:
         if p.role not in ParticipantRole.values:
             raise RecordLocked(reason=_("参与角色无效。"), field="participants")
@@ -149,6 +156,8 @@ def achievement_verify(
     achievement = (
         Achievement.objects.select_for_update(of=("self",)).select_related("created_by__user").get(pk=achievement.pk)
     )
+    if access.involved_in(user, achievement):
+        raise RecordLocked(reason=_("这条实绩由您本人填报或参与，不能由您核实，请由考核办其他同志核实。"))
     achievement.verification_status = status
     achievement.verification_note = note
     achievement.verified_by = user if status != VerificationStatus.PENDING else None

@@ -155,29 +155,34 @@ def ensure_schedules() -> None:
     from django_celery_beat.models import PeriodicTask
 
     settings = ReminderSettings.load()
-    reminder = PeriodicTask.objects.filter(name=REMINDER_TASK).first()
-    if reminder is None:
-        PeriodicTask.objects.create(
-            name=REMINDER_TASK,
-            task="achievements.tasks.send_log_reminders",
-            crontab=_crontab(minute=str(settings.send_at.minute), hour=str(settings.send_at.hour)),
-            enabled=settings.enabled,
-            description="每个工作日提醒未写当天日志的干部，并提醒补记期限将到的缺记日志。",
-        )
-    if not PeriodicTask.objects.filter(name=FILING_TASK).exists():
-        PeriodicTask.objects.create(
-            name=FILING_TASK,
-            task="achievements.tasks.file_due_self_assessments",
-            crontab=_crontab(minute="5", hour="*"),
-            description="把公示期满的实绩自评表归档。",
-        )
-    if not PeriodicTask.objects.filter(name=PURGE_TASK).exists():
-        PeriodicTask.objects.create(
-            name=PURGE_TASK,
-            task="achievements.tasks.purge_old_exports",
-            crontab=_crontab(minute="20", hour="3"),
-            description="删除超过保留期限的档案批量导出文件。",
-        )
+    jobs = [
+        (
+            REMINDER_TASK,
+            "achievements.tasks.send_log_reminders",
+            {"minute": str(settings.send_at.minute), "hour": str(settings.send_at.hour)},
+            settings.enabled,
+            "每个工作日提醒未写当天日志的干部，并提醒补记期限将到的缺记日志。",
+        ),
+        (
+            FILING_TASK,
+            "achievements.tasks.file_due_self_assessments",
+            {"minute": "5", "hour": "*"},
+            True,
+            "把公示期满的实绩自评表归档。",
+        ),
+        (
+            PURGE_TASK,
+            "achievements.tasks.purge_old_exports",
+            {"minute": "20", "hour": "3"},
+            True,
+            "删除超过保留期限的档案批量导出文件。",
+        ),
+    ]
+    for name, task, when, enabled, description in jobs:
+        if not PeriodicTask.objects.filter(name=name).exists():
+            PeriodicTask.objects.create(
+                name=name, task=task, crontab=_crontab(**when), enabled=enabled, description=description
+            )
 
 
 @transaction.atomic

@@ -10,8 +10,7 @@ from django.http import HttpRequest
 
 from .. import rules
 
-# Dates outside these years are typos or probes; the calendar code is not asked about them.
-YEARS = range(2000, 2101)
+YEARS = rules.RECORD_YEARS
 
 
 def parse_day(value: str | None) -> date | None:
@@ -34,6 +33,12 @@ def parse_int(value: Any, default: int | None = None, *, low: int | None = None,
 
 def this_year() -> int:
     return rules.today_in_shanghai().year
+
+
+def record_years(cadre: Any) -> list[int]:
+    """Years to pick from on a cadre's pages: this year back to the records' start, at most five."""
+    current = this_year()
+    return list(range(current, max(cadre.records_from.year, current - 4) - 1, -1))
 
 
 def page_of(request: HttpRequest, items: Any, size: int = 50) -> Any:

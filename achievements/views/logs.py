@@ -21,7 +21,7 @@ from ..deductions import deduction_report
 from ..errors import RecordError, format_day
 from ..forms import DailyLogForm, FeedFilterForm, LeaveForm, SummaryForm, apply_error
 from ..models import SummaryKind
-from ._common import YEARS, page_of, parse_day, parse_int, this_year
+from ._common import YEARS, page_of, parse_day, parse_int, record_years, this_year
 
 # --- The cadre's own log page ---------------------------------------------------------------------
 
@@ -134,7 +134,7 @@ def summaries(request: HttpRequest) -> HttpResponse:
         {
             "periods": selectors.summary_periods(cadre=cadre, year=year),
             "year": year,
-            "years": list(range(current, max(cadre.records_from.year, current - 4) - 1, -1)),
+            "years": record_years(cadre),
         },
     )
 
@@ -200,7 +200,7 @@ def _deductions_page(request: HttpRequest, cadre: object, own: bool) -> HttpResp
             "year": year,
             "quarter": quarter,
             "quarters": [q for q in (1, 2, 3, 4) if rules.quarter_bounds(year, q)[0] <= today],
-            "years": list(range(current, max(cadre.records_from.year, current - 4) - 1, -1)),
+            "years": record_years(cadre),
         },
     )
 

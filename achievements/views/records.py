@@ -92,6 +92,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     achievement = selectors.achievement_detail(access.get_achievement_for_user(request.user, pk))
     staff = is_org_staff(request.user)
+    may_verify = staff and access.may_verify(request.user, achievement)
     return render(
         request,
         "achievements/record_detail.html",
@@ -105,8 +106,9 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "verification_note": achievement.verification_note,
                 }
             )
-            if staff
+            if may_verify
             else None,
+            "verify_blocked": staff and not may_verify,
             "share_total": sum(p.share for p in achievement.participants.all()),
         },
     )
@@ -181,9 +183,13 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def participant_lookup(request: HttpRequest) -> JsonResponse:
-    if cadre_of(request.user) is None:
+    """Name/code suggestions: participants for cadres; with scope=leave, whom the user may mark leave for."""
+    if request.GET.get("scope") == "leave":
+        allowed, scope = access.may_mark_leave(request.user), access.leave_cadres_for(request.user)
+    else:
+        allowed, scope = cadre_of(request.user) is not None, None
+    if not allowed:
         return JsonResponse({"results": []}, status=403)
-    scope = access.leave_cadres_for(request.user) if request.GET.get("scope") == "leave" else None
     return JsonResponse({"results": selectors.participant_suggestions(request.GET.get("q", "")[:50], scope=scope)})
 
 
@@ -202,11 +208,13 @@ def verification_list(request: HttpRequest) -> HttpResponse:
         year=parse_int(request.GET.get("year"), low=2000, high=2100),
         q=request.GET.get("q", "").strip()[:50],
     )
+    page = page_of(request, items, 30)
     return render(
         request,
         "achievements/verification.html",
         {
-            "page": page_of(request, items, 30),
+            "page": page,
+            "involved": access.involved_ids(request.user, [item.pk for item in page.object_list]),
             "status": status,
             "statuses": VerificationStatus.choices,
             "units": Unit.objects.filter(is_active=True),
