@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import factory
 from django.utils import timezone
@@ -69,7 +69,3 @@ class FeedbackFactory(factory.django.DjangoModelFactory):
 
     notice = factory.SubFactory(NoticeFactory, published=True)
     text = "反映该同志在项目验收中存在把关不严的问题，请组织核实。"
-
-
-def a_monday(after: date) -> date:
-    return after + timedelta(days=(7 - after.weekday()) % 7 or 7)
