@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test lint format system-deps venv messages worker beat clean
@@ -10,8 +11,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 ## run: embedded demo (SQLite, Celery eager) on http://127.0.0.1:$(PORT)
 run: system-deps venv messages
 	DEBUG=1 $(PY) manage.py migrate --no-input
-	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=1 SITE_URL=$(SITE_URL) $(PY) manage.py seed_demo
+	DEBUG=1 SITE_URL=$(SITE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: lint, then the whole suite on PostgreSQL 127.0.0.1:5432 and Redis 127.0.0.1:6379
 test: system-deps venv messages lint

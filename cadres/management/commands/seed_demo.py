@@ -27,4 +27,4 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪（青山区）。演示账号，密码均为 {demo.DEMO_PASSWORD}："))
         for login in logins:
             self.stdout.write(f"  {login.role:<16} {login.username:<10} {login.name}  {login.unit}")
-        self.stdout.write(f"  {'公众':<16} 无需登录     {settings.SITE_URL}/publicity/")
+        self.stdout.write(f"  {'公众':<16} 无需登录     {settings.SITE_URL}/notices/")
