@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -75,6 +76,19 @@ class Outcome(models.TextChoices):
     NOT_APPOINTED = "not_appointed", _("不予任用")
 
 
+class NoticeQuerySet(models.QuerySet):
+    """Where a notice stands in its publicity period follows from its dates and the day asked about."""
+
+    def public(self) -> NoticeQuerySet:
+        return self.filter(state__in=[NoticeState.PUBLISHED, NoticeState.DECIDED])
+
+    def in_publicity(self, today: date) -> NoticeQuerySet:
+        return self.public().filter(start_date__lte=today, end_date__gte=today)
+
+    def ended(self, today: date) -> NoticeQuerySet:
+        return self.public().filter(end_date__lt=today)
+
+
 class Notice(models.Model):
     """One 任前公示 of one cadre for one proposed post."""
 
@@ -122,6 +136,8 @@ class Notice(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
+    objects = NoticeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("任前公示")
         verbose_name_plural = _("任前公示")
@@ -151,6 +167,16 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in (NoticeState.PUBLISHED, NoticeState.DECIDED)
+
+    def is_in_publicity(self, today: date) -> bool:
+        return self.is_public and self.start_date <= today <= self.end_date
+
+    def has_ended(self, today: date) -> bool:
+        return self.is_public and self.end_date < today
 
 
 class GateCheckKind(models.TextChoices):
