@@ -383,6 +383,11 @@ def excellent_quota(unit_size: int, settings: EvaluationSettings) -> int:
     return quota
 
 
+def is_last_place(rank_in_unit: int, worst_rank_in_unit: int) -> bool:
+    """Last in the unit (ties at the bottom included); where everyone shares first place, nobody is."""
+    return worst_rank_in_unit > 1 and rank_in_unit == worst_rank_in_unit
+
+
 def follow_up_kind(consecutive_last_places: int) -> str | None:
     """Last place in the unit: 1 year 提醒谈话, 2 in a row 诫勉谈话, 3 or more 组织处理."""
     if consecutive_last_places <= 0:

@@ -317,3 +317,38 @@ def test_democratic_sheet_page_in_the_browser_form(client, year_2025):
     assert (
         ProblemTick.objects.filter(sheet__period=period, item=ProblemItem.MANAGEMENT, ratee__isnull=True).count() == 1
     )
+
+
+def test_no_last_place_where_the_whole_unit_ties_or_the_unit_has_one_cadre(db):
+    """Units where everyone shares rank 1 (or one cadre alone) have no last place; a tie at the bottom still does."""
+    from evaluations import selectors
+
+    from .factories import CadreFactory, UnitFactory
+
+    def results(ranks: list[int], *, year: int = 2025, people=None):
+        unit = people[0].unit if people else UnitFactory()
+        people = people or [CadreFactory(unit=unit) for _ in ranks]
+        for cadre, position in zip(people, ranks, strict=True):
+            AnnualResult.objects.create(
+                cadre=cadre, year=year, unit=unit, unit_category=unit.category, role="staff", rank=cadre.rank,
+                annual_score=80, rank_in_unit=position, unit_size=len(ranks), grade=Grade.COMPETENT,
+                is_published=True,
+            )  # fmt: skip
+        return people
+
+    tied = results([1, 1, 1])
+    alone = results([1])
+    bottom_tie = results([1, 2, 2])
+    # All tied in 2024, then last in 2025: one year of last place, not two.
+    streak = results([1, 1], year=2024)
+    results([1, 2], people=streak)
+
+    annual.follow_ups_create(year=2025)
+    assert set(FollowUp.objects.values_list("cadre_id", "kind")) == {
+        (bottom_tie[1].pk, FollowUpKind.REMINDER_TALK),
+        (bottom_tie[2].pk, FollowUpKind.REMINDER_TALK),
+        (streak[1].pk, FollowUpKind.REMINDER_TALK),
+    }
+    flagged = {f.result.cadre_id for f in selectors.use_of_results(2025, kind="last_place")}
+    assert flagged == {bottom_tie[1].pk, bottom_tie[2].pk, streak[1].pk}
+    assert not flagged & {c.pk for c in (*tied, *alone)}
