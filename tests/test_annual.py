@@ -352,3 +352,15 @@ def test_no_last_place_where_the_whole_unit_ties_or_the_unit_has_one_cadre(db):
     flagged = {f.result.cadre_id for f in selectors.use_of_results(2025, kind="last_place")}
     assert flagged == {bottom_tie[1].pk, bottom_tie[2].pk, streak[1].pk}
     assert not flagged & {c.pk for c in (*tied, *alone)}
+
+
+def test_use_of_results_opens_the_latest_year_with_annual_results(client, personas, year_2025):
+    team, period = year_2025
+    close_and_compute(period)
+    open_period(2026, 1)  # a later year with periods but no annual results yet
+    client.force_login(personas.org_staff.user)
+    response = client.get(reverse("evaluations:use_of_results"))
+    assert response.status_code == 200 and response.context["year"] == 2025
+    assert {f.result.year for f in response.context["page"]} == {2025}
+    assert response.context["page"].paginator.count > 0
+    assert client.get(reverse("evaluations:use_of_results"), {"year": 2026}).context["year"] == 2026

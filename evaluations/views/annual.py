@@ -168,7 +168,7 @@ def unit_scores(request: HttpRequest) -> HttpResponse:
 @org_staff_required
 def use_of_results(request: HttpRequest) -> HttpResponse:
     years = selectors.available_years()
-    year = _year(request, default=years[0] if years else None)
+    year = _year(request, default=selectors.latest_annual_results_year() or (years[0] if years else None))
     kind = request.GET.get("kind", "")
     unit_id = request.GET.get("unit")
     try:
