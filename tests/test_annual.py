@@ -355,7 +355,7 @@ def test_no_last_place_where_the_whole_unit_ties_or_the_unit_has_one_cadre(db):
 
 
 def test_use_of_results_opens_the_latest_year_with_annual_results(client, personas, year_2025):
-    team, period = year_2025
+    _team, period = year_2025
     close_and_compute(period)
     open_period(2026, 1)  # a later year with periods but no annual results yet
     client.force_login(personas.org_staff.user)
