@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.access import get_object_or_404_in, is_org_staff, org_staff_required
 from cadres.models import Unit, UnitCategory
+from config.converters import parse_id
 
 from .. import access, rules, selectors
 from ..errors import EvaluationError, ImportFailed
@@ -170,11 +171,7 @@ def use_of_results(request: HttpRequest) -> HttpResponse:
     years = selectors.available_years()
     year = _year(request, default=selectors.latest_annual_results_year() or (years[0] if years else None))
     kind = request.GET.get("kind", "")
-    unit_id = request.GET.get("unit")
-    try:
-        unit_id = int(unit_id) if unit_id else None
-    except ValueError:
-        unit_id = None
+    unit_id = parse_id(request.GET.get("unit"))
     all_flags = selectors.use_of_results(year, unit_id=unit_id)
     flags = [f for f in all_flags if f.kind == kind] if kind else all_flags
     tally = dict.fromkeys(selectors.FLAG_KINDS, 0)
