@@ -364,3 +364,17 @@ def test_use_of_results_opens_the_latest_year_with_annual_results(client, person
     assert {f.result.year for f in response.context["page"]} == {2025}
     assert response.context["page"].paginator.count > 0
     assert client.get(reverse("evaluations:use_of_results"), {"year": 2026}).context["year"] == 2026
+
+
+@pytest.mark.parametrize("units", [2, 12])
+def test_unit_scores_page_takes_the_same_queries_for_any_number_of_units_and_cadres(
+    client, personas, django_assert_max_num_queries, units
+):
+    for i in range(units):
+        team = make_team(f"计分{i}", staff=units)
+        annual.unit_annual_score_save(unit=team.unit, year=2026, score=Decimal("90"), actor=personas.org_staff.user)
+    client.force_login(personas.org_staff.user)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("evaluations:unit_scores"), {"year": 2026})
+    text = response.content.decode()
+    assert response.status_code == 200 and text.count(personas.org_staff.name) >= units
