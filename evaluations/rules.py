@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from cadres.models import UnitCategory, UnitRole
 
 from .models import (
+    FIRST_YEAR,
+    LAST_YEAR,
     RATER_GROUPS,
     EvaluationSettings,
     FollowUpKind,
@@ -55,6 +57,11 @@ def parse_period_code(code: str) -> tuple[str, int, int | None]:
     if not match:
         raise BadPeriodCode(_("无法识别考核周期“%(code)s”：季度写作 2026Q1，年度写作 2026Y。") % {"code": code})
     year, quarter = int(match.group(1)), match.group(2)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise BadPeriodCode(
+            _("考核周期“%(code)s”的年度超出范围：年度须在 %(first)s–%(last)s 之间。")
+            % {"code": code, "first": FIRST_YEAR, "last": LAST_YEAR}
+        )
     if quarter:
         return PeriodKind.QUARTERLY, year, int(quarter)
     return PeriodKind.ANNUAL, year, None
