@@ -149,9 +149,7 @@ def unit_scores(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已导入 %(n)s 个单位的年度考核得分。") % {"n": count})
             return redirect(f"{request.path}?year={year}")
-    scores = {
-        s.unit_id: s for s in UnitAnnualScore.objects.filter(year=year).select_related("updated_by__cadre")
-    }
+    scores = {s.unit_id: s for s in UnitAnnualScore.objects.filter(year=year).select_related("updated_by__cadre")}
     units = [(u, scores.get(u.pk)) for u in Unit.objects.filter(is_active=True)]
     return render(
         request,
