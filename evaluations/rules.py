@@ -7,6 +7,7 @@ reference the SQL is tested against.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -90,22 +91,39 @@ class Entry:
     value: Any  # what the rater typed: int, str or None
 
 
-def parse_score(value: Any) -> int | str | None:
-    """An int, None for blank, or the text itself when it is not a whole number."""
+# Anything written as a number, including 1e309, Infinity and NaN: these are out of range, not "not whole".
+NUMBER = re.compile(r"[+-]?((\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?|inf(inity)?|nan)", re.IGNORECASE)
+
+
+def parse_score(value: Any) -> int | float | str | None:
+    """An int, None for blank, infinity for a number no score range holds, or the text itself when not whole."""
     if value is None:
         return None
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
         return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else str(value)
     text = str(value).strip()
     if not text:
         return None
-    if re.fullmatch(r"[+]?\d{1,4}(\.0+)?", text):
-        return int(float(text))
-    return text
+    if isinstance(value, float):
+        number = value
+    elif re.fullmatch(r"[+-]?\d+", text):
+        # Digits alone: beyond six of them no range can hold it (and int() refuses 4,300 and more).
+        return int(text) if len(text.lstrip("+-")) <= 6 else math.inf
+    elif NUMBER.fullmatch(text):
+        number = float(text)
+    else:
+        return text
+    if not math.isfinite(number):
+        return math.inf
+    return int(number) if number.is_integer() else text
+
+
+def shown_value(value: Any) -> str:
+    """What the rater typed, cut short for a message."""
+    text = str(value).strip()
+    return text if len(text) <= 12 else text[:12] + "…"
 
 
 def check_sheet(
@@ -128,7 +146,8 @@ def check_sheet(
                 SheetProblem(
                     "integer",
                     prefix
-                    + _("评分须为整数：%(name)s 的分数“%(value)s”不是整数。") % {"name": entry.name, "value": value},
+                    + _("评分须为整数：%(name)s 的分数“%(value)s”不是整数。")
+                    % {"name": entry.name, "value": shown_value(value)},
                     entry.ratee_id,
                 )
             )
@@ -138,7 +157,12 @@ def check_sheet(
                     "range",
                     prefix
                     + _("评分范围：每个分数须为 %(min)s–%(max)s 的整数，%(name)s 的分数 %(value)s 超出范围。")
-                    % {"min": settings.score_min, "max": settings.score_max, "name": entry.name, "value": value},
+                    % {
+                        "min": settings.score_min,
+                        "max": settings.score_max,
+                        "name": entry.name,
+                        "value": shown_value(entry.value),
+                    },
                     entry.ratee_id,
                 )
             )
