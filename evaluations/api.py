@@ -173,8 +173,7 @@ class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             raise NotFound("该周期没有季度结果。")
         filters = {k: request.query_params.get(k) for k in ("unit", "rank", "category", "role", "q")}
         for key in ("unit", "rank"):
-            if filters[key] and not filters[key].isdigit():
-                filters[key] = None
+            filters[key] = parse_id(filters[key])
         page = self.paginate_queryset(selectors.results_queryset(period, filters))
         rows = selectors.result_rows(period, page)
         return self.get_paginated_response(ResultRowSerializer(rows, many=True).data)

@@ -158,3 +158,23 @@ def test_period_pages_ignore_a_huge_unit_parameter(client, personas):
         assert response.status_code in (200, 404), name
     response = client.get(f"/evaluations/periods/{period.pk}/completion/?unit={team.unit.pk}")
     assert response.status_code == 200 and team["S1"].name in response.content.decode()
+
+
+def test_api_results_ignore_unit_and_rank_parameters_that_are_not_ids(client, personas):
+    from evaluations.services import periods
+
+    from .evaluation_helpers import close_and_compute, make_team, open_period, submit_all
+
+    team = make_team("接口镇", staff=3)
+    period = open_period()
+    submit_all(period, lambda rater, ratee: 80)
+    close_and_compute(period)
+    periods.period_publish(period=period)
+    client.force_login(personas.org_staff.user)
+    url = f"/api/evaluations/periods/{period.pk}/results/"
+    everyone = client.get(url).json()["count"]
+    assert everyone > len(team.people)
+    for params in ({"unit": "²"}, {"rank": "５"}, {"unit": HUGE, "rank": HUGE}):
+        response = client.get(url, params)
+        assert response.status_code == 200 and response.json()["count"] == everyone, params
+    assert client.get(url, {"unit": team.unit.pk}).json()["count"] == len(team.people)
