@@ -127,9 +127,10 @@ def may_see_private_data(user: Any, cadre: Cadre) -> bool:
 
 
 def get_object_or_404_in(queryset: QuerySet, **lookup: Any) -> Any:
+    """The object, or 404 — also for an id that is not a number or too big for the database."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
 
 

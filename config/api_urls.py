@@ -3,9 +3,18 @@ from rest_framework.routers import DefaultRouter
 
 from achievements import api as achievements_api
 from cadres import api as cadres_api
+from config.converters import DatabaseIdConverter
 from evaluations import api as evaluations_api
 
-router = DefaultRouter()
+
+class DatabaseIdRouter(DefaultRouter):
+    """Objects are looked up by database id, at most 18 digits like <dbid:pk> on the pages."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        return f"(?P<{lookup_prefix}pk>{DatabaseIdConverter.regex})"
+
+
+router = DatabaseIdRouter()
 router.register("units", cadres_api.UnitViewSet, basename="unit")
 router.register("cadres", cadres_api.CadreViewSet, basename="cadre")
 router.register("daily-logs", achievements_api.DailyLogViewSet, basename="daily-log")

@@ -3,11 +3,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from cadres import views as cadre_views
+from config.converters import DatabaseIdConverter
+
+# Before the includes below: every app's urls.py writes its ids as <dbid:pk>.
+register_converter(DatabaseIdConverter, "dbid")
 
 admin.site.site_header = _("干部实绩考核评价系统 · 系统管理")
 admin.site.site_title = _("系统管理")

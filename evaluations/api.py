@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -18,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cadres.access import IsCadre, IsOrgStaff, cadre_of, is_org_staff
+from config.converters import parse_id
 
 from . import selectors
 from .errors import AlreadySubmitted, EvaluationError, SheetRuleBroken
@@ -171,8 +173,7 @@ class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             raise NotFound("该周期没有季度结果。")
         filters = {k: request.query_params.get(k) for k in ("unit", "rank", "category", "role", "q")}
         for key in ("unit", "rank"):
-            if filters[key] and not filters[key].isdigit():
-                filters[key] = None
+            filters[key] = parse_id(filters[key])
         page = self.paginate_queryset(selectors.results_queryset(period, filters))
         rows = selectors.result_rows(period, page)
         return self.get_paginated_response(ResultRowSerializer(rows, many=True).data)
@@ -195,8 +196,23 @@ class MySheetSerializer(serializers.ModelSerializer):
         fields = ["id", "period", "unit", "submitted", "ratee_count"]
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class ScoreValueField(serializers.Field):
+    """A score as sent, number or text: the sheet rules judge it, so 1e309 gets the range message like 101."""
+
+    default_error_messages = {"invalid": "分数须为整数。"}
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, list | dict):
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
 class SheetScoresSerializer(serializers.Serializer):
-    scores = serializers.DictField(child=serializers.IntegerField(allow_null=True), help_text="被评价人 id → 分数")
+    scores = serializers.DictField(child=ScoreValueField(allow_null=True), help_text="被评价人 id → 分数")
 
 
 class MySheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -218,7 +234,11 @@ class MySheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         serializer = SheetScoresSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return SheetInput(
-            scores={int(k): v for k, v in serializer.validated_data["scores"].items() if str(k).isdigit()}
+            scores={
+                ratee_id: v
+                for k, v in serializer.validated_data["scores"].items()
+                if (ratee_id := parse_id(k)) is not None
+            }
         )
 
     def _run(self, request: Request, service: Any) -> Response:

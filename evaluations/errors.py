@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .models import Period, PeriodState
+from .models import FIRST_YEAR, LAST_YEAR, Period, PeriodState
 from .rules import SheetProblem
 
 
@@ -38,6 +38,15 @@ class WrongState(EvaluationError):
 class PeriodExists(EvaluationError):
     def __init__(self, title: str):
         super().__init__(_("%(title)s 已经存在。") % {"title": title})
+
+
+class YearOutOfRange(EvaluationError):
+    def __init__(self, year: int):
+        self.year = year
+        super().__init__(
+            _("年度 %(year)s 超出范围：年度须在 %(first)s–%(last)s 之间。")
+            % {"year": year, "first": FIRST_YEAR, "last": LAST_YEAR}
+        )
 
 
 class AlreadySubmitted(EvaluationError):

@@ -25,6 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from cadres.models import Cadre, MembershipSnapshot, RankLevel, Unit, UnitCategory, UnitRole
 
 CENT = Decimal("0.01")
+# The years periods, settings and unit scores may have; period codes and the API say so plainly.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def new_id():
@@ -52,7 +54,9 @@ class EvaluationSettings(models.Model):
     these field defaults. Missing-record deduction rates live in achievements.RecordRules.
     """
 
-    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
     unit_category = models.CharField(
         _("单位类别"), max_length=20, choices=UnitCategory.choices, blank=True, help_text=_("留空表示适用于所有类别。")
     )
@@ -232,7 +236,9 @@ class Period(models.Model):
     """A quarter's 360° evaluation, or a year's democratic evaluation and annual results."""
 
     kind = models.CharField(_("类型"), max_length=20, choices=PeriodKind.choices, default=PeriodKind.QUARTERLY)
-    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
     quarter = models.PositiveSmallIntegerField(
         _("季度"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
@@ -733,7 +739,9 @@ class UnitAnnualScore(models.Model):
     """U: the unit's own annual assessment score, entered or imported by org staff."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="annual_scores")
-    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
     score = models.DecimalField(
         _("单位年度考核得分"),
         max_digits=6,

@@ -7,6 +7,7 @@ reference the SQL is tested against.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from django.utils.translation import gettext as _
 from cadres.models import UnitCategory, UnitRole
 
 from .models import (
+    FIRST_YEAR,
+    LAST_YEAR,
     RATER_GROUPS,
     EvaluationSettings,
     FollowUpKind,
@@ -55,6 +58,11 @@ def parse_period_code(code: str) -> tuple[str, int, int | None]:
     if not match:
         raise BadPeriodCode(_("无法识别考核周期“%(code)s”：季度写作 2026Q1，年度写作 2026Y。") % {"code": code})
     year, quarter = int(match.group(1)), match.group(2)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise BadPeriodCode(
+            _("考核周期“%(code)s”的年度超出范围：年度须在 %(first)s–%(last)s 之间。")
+            % {"code": code, "first": FIRST_YEAR, "last": LAST_YEAR}
+        )
     if quarter:
         return PeriodKind.QUARTERLY, year, int(quarter)
     return PeriodKind.ANNUAL, year, None
@@ -83,22 +91,39 @@ class Entry:
     value: Any  # what the rater typed: int, str or None
 
 
-def parse_score(value: Any) -> int | str | None:
-    """An int, None for blank, or the text itself when it is not a whole number."""
+# Anything written as a number, including 1e309, Infinity and NaN: these are out of range, not "not whole".
+NUMBER = re.compile(r"[+-]?((\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?|inf(inity)?|nan)", re.IGNORECASE)
+
+
+def parse_score(value: Any) -> int | float | str | None:
+    """An int, None for blank, infinity for a number no score range holds, or the text itself when not whole."""
     if value is None:
         return None
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
         return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else str(value)
     text = str(value).strip()
     if not text:
         return None
-    if re.fullmatch(r"[+]?\d{1,4}(\.0+)?", text):
-        return int(float(text))
-    return text
+    if isinstance(value, float):
+        number = value
+    elif re.fullmatch(r"[+-]?\d+", text):
+        # Digits alone: beyond six of them no range can hold it (and int() refuses 4,300 and more).
+        return int(text) if len(text.lstrip("+-")) <= 6 else math.inf
+    elif NUMBER.fullmatch(text):
+        number = float(text)
+    else:
+        return text
+    if not math.isfinite(number):
+        return math.inf
+    return int(number) if number.is_integer() else text
+
+
+def shown_value(value: Any) -> str:
+    """What the rater typed, cut short for a message."""
+    text = str(value).strip()
+    return text if len(text) <= 12 else text[:12] + "…"
 
 
 def check_sheet(
@@ -121,7 +146,8 @@ def check_sheet(
                 SheetProblem(
                     "integer",
                     prefix
-                    + _("评分须为整数：%(name)s 的分数“%(value)s”不是整数。") % {"name": entry.name, "value": value},
+                    + _("评分须为整数：%(name)s 的分数“%(value)s”不是整数。")
+                    % {"name": entry.name, "value": shown_value(value)},
                     entry.ratee_id,
                 )
             )
@@ -131,7 +157,12 @@ def check_sheet(
                     "range",
                     prefix
                     + _("评分范围：每个分数须为 %(min)s–%(max)s 的整数，%(name)s 的分数 %(value)s 超出范围。")
-                    % {"min": settings.score_min, "max": settings.score_max, "name": entry.name, "value": value},
+                    % {
+                        "min": settings.score_min,
+                        "max": settings.score_max,
+                        "name": entry.name,
+                        "value": shown_value(entry.value),
+                    },
                     entry.ratee_id,
                 )
             )
@@ -381,6 +412,11 @@ def excellent_quota(unit_size: int, settings: EvaluationSettings) -> int:
     if quota == 0 and unit_size >= settings.excellent_quota_min_unit_size:
         quota = 1
     return quota
+
+
+def is_last_place(rank_in_unit: int, worst_rank_in_unit: int) -> bool:
+    """Last in the unit (ties at the bottom included); where everyone shares first place, nobody is."""
+    return worst_rank_in_unit > 1 and rank_in_unit == worst_rank_in_unit
 
 
 def follow_up_kind(consecutive_last_places: int) -> str | None:

@@ -624,6 +624,11 @@ def follow_ups(*, status: str = "", year: int | None = None) -> QuerySet[FollowU
     return rows.order_by("status", "-year", "cadre__code")
 
 
+def latest_annual_results_year() -> int | None:
+    """The use-of-results page opens on this year: the last one that has computed annual results."""
+    return AnnualResult.objects.filter(annual_score__isnull=False).aggregate(year=Max("year"))["year"]
+
+
 def available_years() -> list[int]:
     years = set(AnnualResult.objects.values_list("year", flat=True).distinct())
     years |= set(Period.objects.values_list("year", flat=True).distinct())

@@ -317,3 +317,64 @@ def test_democratic_sheet_page_in_the_browser_form(client, year_2025):
     assert (
         ProblemTick.objects.filter(sheet__period=period, item=ProblemItem.MANAGEMENT, ratee__isnull=True).count() == 1
     )
+
+
+def test_no_last_place_where_the_whole_unit_ties_or_the_unit_has_one_cadre(db):
+    """Units where everyone shares rank 1 (or one cadre alone) have no last place; a tie at the bottom still does."""
+    from evaluations import selectors
+
+    from .factories import CadreFactory, UnitFactory
+
+    def results(ranks: list[int], *, year: int = 2025, people=None):
+        unit = people[0].unit if people else UnitFactory()
+        people = people or [CadreFactory(unit=unit) for _ in ranks]
+        for cadre, position in zip(people, ranks, strict=True):
+            AnnualResult.objects.create(
+                cadre=cadre, year=year, unit=unit, unit_category=unit.category, role="staff", rank=cadre.rank,
+                annual_score=80, rank_in_unit=position, unit_size=len(ranks), grade=Grade.COMPETENT,
+                is_published=True,
+            )  # fmt: skip
+        return people
+
+    tied = results([1, 1, 1])
+    alone = results([1])
+    bottom_tie = results([1, 2, 2])
+    # All tied in 2024, then last in 2025: one year of last place, not two.
+    streak = results([1, 1], year=2024)
+    results([1, 2], people=streak)
+
+    annual.follow_ups_create(year=2025)
+    assert set(FollowUp.objects.values_list("cadre_id", "kind")) == {
+        (bottom_tie[1].pk, FollowUpKind.REMINDER_TALK),
+        (bottom_tie[2].pk, FollowUpKind.REMINDER_TALK),
+        (streak[1].pk, FollowUpKind.REMINDER_TALK),
+    }
+    flagged = {f.result.cadre_id for f in selectors.use_of_results(2025, kind="last_place")}
+    assert flagged == {bottom_tie[1].pk, bottom_tie[2].pk, streak[1].pk}
+    assert not flagged & {c.pk for c in (*tied, *alone)}
+
+
+def test_use_of_results_opens_the_latest_year_with_annual_results(client, personas, year_2025):
+    _team, period = year_2025
+    close_and_compute(period)
+    open_period(2026, 1)  # a later year with periods but no annual results yet
+    client.force_login(personas.org_staff.user)
+    response = client.get(reverse("evaluations:use_of_results"))
+    assert response.status_code == 200 and response.context["year"] == 2025
+    assert {f.result.year for f in response.context["page"]} == {2025}
+    assert response.context["page"].paginator.count > 0
+    assert client.get(reverse("evaluations:use_of_results"), {"year": 2026}).context["year"] == 2026
+
+
+@pytest.mark.parametrize("units", [2, 12])
+def test_unit_scores_page_takes_the_same_queries_for_any_number_of_units_and_cadres(
+    client, personas, django_assert_max_num_queries, units
+):
+    for i in range(units):
+        team = make_team(f"计分{i}", staff=units)
+        annual.unit_annual_score_save(unit=team.unit, year=2026, score=Decimal("90"), actor=personas.org_staff.user)
+    client.force_login(personas.org_staff.user)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("evaluations:unit_scores"), {"year": 2026})
+    text = response.content.decode()
+    assert response.status_code == 200 and text.count(personas.org_staff.name) >= units

@@ -450,3 +450,33 @@ def test_groups_of_one_or_two_raters_show_no_average_anywhere(client, db):
         # The leader's groups: 88 (one superior) and 73 (two staff); the staff's: 61 and 79 or 67.
         for hidden in ("88.00", "73.00", "61.00", "79.00", "67.00"):
             assert hidden not in text
+
+
+def test_flagged_sheets_tell_neither_size_nor_ratees_nor_submission_order(client, db):
+    """Everyone gives 80 throughout, so every sheet is flat. An insider's sheet lacks one ratee (themself)
+    and an outsider's covers the whole unit; if the flag rows showed a sheet's size or its ratees, they
+    would tell whose sheet it is. The rows may differ only in the random sheet id, in random-id order."""
+    from evaluations import selectors
+
+    from .evaluation_helpers import close_and_compute, make_team, open_period, submit_all
+
+    town = make_team("质量镇", staff=3)
+    outsider = make_team("外局", staff=0, team_members=0)["M1"]
+    configuration.evaluator_scope_save(unit=town.unit, superiors=[], externals=[outsider])
+    period = open_period()
+    submit_all(period, lambda rater, ratee: 80)
+    close_and_compute(period)
+    staff = User.objects.create_user(username="staff-q", password=PASSWORD, is_org_staff=True)
+    client.force_login(staff)
+    page = client.get(reverse("evaluations:quality", args=[period.pk])).content.decode()
+    table = page.split('id="flag-table"')[1].split("</table>")[0]
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    town_rows = [row for row in rows if town.unit.name in row]
+    assert len(town_rows) == len(town.people) + 1  # one flat sheet from each insider and the outsider
+    ids = [re.search(r"<code>(\w+)</code>", row[0]).group(1) for row in town_rows]
+    assert ids == sorted(ids)  # random ids in their own order, not the order sheets came in
+    assert len({tuple(row[1:]) for row in town_rows}) == 1, town_rows
+    for person in (*town.people.values(), outsider):
+        assert person.name not in page
+    flags, _spreads = selectors.quality(period)
+    assert [flag.sheet.short_id for flag in flags if flag.unit_id == town.unit.pk] == ids

@@ -199,3 +199,39 @@ def test_concurrent_submissions_of_one_sheet_count_once():
     assert SheetSubmission.objects.filter(assignment=sheet).count() == 1
     assert Sheet.objects.filter(period=period).count() == 1 and Score.objects.count() == 5
     assert period.__class__.objects.get(pk=period.pk).state == PeriodState.OPEN
+
+
+HUGE_SCORES = ["99999999999999999999", "1e309", "-1e309", "NaN", "inf", "-5", "1e2000", "9" * 5000]
+
+
+@pytest.mark.parametrize("value", HUGE_SCORES)
+@pytest.mark.parametrize("action", ["submit", "draft"])
+def test_huge_or_infinite_scores_get_the_range_message(client, sheet_setup, value, action):
+    _team, _period, rater, sheet = sheet_setup
+    client.force_login(rater.user)
+    response = client.post(reverse("evaluations:sheet_fill", args=[sheet.pk]), form(sheet, [value, *[80] * 6], action))
+    text = response.content.decode()
+    assert response.status_code == 200 and "评分范围：每个分数须为 50–100 的整数" in text
+    assert "不是整数" not in text
+    assert not Sheet.objects.exists() and not SheetDraft.objects.exists()
+
+
+def test_api_huge_or_infinite_scores_get_the_range_message(client, sheet_setup):
+    _team, _period, rater, sheet = sheet_setup
+    client.force_login(rater.user)
+    ratees = list(sheet.lines.order_by("position").values_list("ratee_id", flat=True))
+    url = f"/api/evaluations/my-sheets/{sheet.pk}/submit/"
+    raw_values = [*(f'"{v}"' for v in HUGE_SCORES), "99999999999999999999", "1e309", "-1e309", "1e2000"]
+    for raw in raw_values:
+        others = ", ".join(f'"{r}": 80' for r in ratees[1:])
+        body = f'{{"scores": {{"{ratees[0]}": {raw}, {others}}}}}'
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 400, raw
+        assert response.json()["rules"] == ["range"], (raw, response.json())
+        assert "50–100" in response.json()["scores"][0]
+    huge_key = client.post(url, {"scores": {"9" * 5000: 80}}, content_type="application/json")
+    assert huge_key.status_code == 400 and huge_key.json()["rules"] == ["missing"]
+    for literal in ("NaN", "Infinity"):  # not JSON at all: refused before any rule
+        body = f'{{"scores": {{"{ratees[0]}": {literal}}}}}'
+        assert client.post(url, body, content_type="application/json").status_code == 400
+    assert not Sheet.objects.exists()

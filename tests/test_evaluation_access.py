@@ -20,7 +20,8 @@ ANY_CADRE = expect(200, admin=403)
 @pytest.fixture
 def world(personas):
     quarter = open_period()
-    submit_all(quarter, lambda rater, ratee: 80)
+    # The cadre comes last in the unit, so the year has a follow-up (a unit all tied has no last place).
+    submit_all(quarter, lambda rater, ratee: 70 if ratee.pk == personas.cadre.pk else 80)
     close_and_compute(quarter)
     periods.period_publish(period=quarter)
     year = open_period(2026, None, kind=PeriodKind.ANNUAL)

@@ -316,3 +316,22 @@ def test_the_daily_job_reminds_pending_raters_as_the_deadline_nears(personas):
     EvaluationSettings.objects.create(year=2026, reminder_days_before=0)
     Notification.objects.all().delete()
     assert remind_pending_raters() == 0
+
+
+def test_period_years_outside_2000_to_2100_are_refused_with_the_range(client, personas):
+    for code in ("1999Q1", "9999Q4", "2101Y"):
+        with pytest.raises(CommandError, match="2000–2100"):
+            run("open_period", code)
+    with pytest.raises(CommandError, match="无法识别"):
+        run("open_period", "99999999999999999999Q1")
+    client.force_login(personas.org_staff.user)
+    for year in (1999, 9999, 99999999999999999999):
+        response = client.post("/api/evaluations/periods/", {"kind": "quarterly", "year": year, "quarter": 1})
+        assert response.status_code == 400 and "year" in response.json(), year
+    page = client.post(reverse("evaluations:period_list"), {"kind": "quarterly", "year": "9999", "quarter": "1"})
+    assert page.status_code == 200 and "errorlist" in page.content.decode()
+    from evaluations.errors import YearOutOfRange
+
+    with pytest.raises(YearOutOfRange, match="2000–2100"):
+        periods.period_create(kind="quarterly", year=1999, quarter=1)
+    assert not Period.objects.exists()

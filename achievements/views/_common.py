@@ -8,6 +8,8 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 
+from config.converters import MAX_ID
+
 from .. import rules
 
 YEARS = rules.RECORD_YEARS
@@ -27,6 +29,8 @@ def parse_int(value: Any, default: int | None = None, *, low: int | None = None,
     except (TypeError, ValueError):
         return default
     if (low is not None and number < low) or (high is not None and number > high):
+        return default
+    if abs(number) > MAX_ID:  # no database column holds it: unknown, like any other id that is not there
         return default
     return number
 

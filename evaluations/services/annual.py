@@ -433,7 +433,7 @@ class LastPlace:
 
 
 def last_place_streaks(year: int, *, published_only: bool = True) -> dict[int, LastPlace]:
-    """Cadres last in their unit in `year`, with how many years in a row (any unit, ties included)."""
+    """Cadres last in their unit in `year`, with how many years in a row (any unit, ties at the bottom included)."""
     rows = AnnualResult.objects.filter(year__lte=year, rank_in_unit__isnull=False, unit_size__gte=2)
     if published_only:
         rows = rows.filter(is_published=True)
@@ -444,7 +444,7 @@ def last_place_streaks(year: int, *, published_only: bool = True) -> dict[int, L
     last_years: dict[int, set[int]] = defaultdict(set)
     this_year: dict[int, int] = {}
     for pk, cadre_id, row_year, unit_id, rank in data:
-        if rank == worst[(row_year, unit_id)]:
+        if rules.is_last_place(rank, worst[(row_year, unit_id)]):
             last_years[cadre_id].add(row_year)
             if row_year == year:
                 this_year[cadre_id] = pk

@@ -16,8 +16,10 @@ from cadres.notifications import notify
 from cadres.services import membership_snapshot_take
 
 from .. import rules
-from ..errors import PeriodExists, WrongState
+from ..errors import PeriodExists, WrongState, YearOutOfRange
 from ..models import (
+    FIRST_YEAR,
+    LAST_YEAR,
     DemocraticSummary,
     EvaluatorScope,
     GroupResult,
@@ -49,6 +51,8 @@ def period_create(
     note: str = "",
     actor: User | None = None,
 ) -> Period:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise YearOutOfRange(year)
     period = Period(
         kind=kind,
         year=year,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.access import get_object_or_404_in, is_org_staff, org_staff_required
 from cadres.models import Unit, UnitCategory
+from config.converters import parse_id
 
 from .. import access, rules, selectors
 from ..errors import EvaluationError, ImportFailed
@@ -148,7 +149,7 @@ def unit_scores(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已导入 %(n)s 个单位的年度考核得分。") % {"n": count})
             return redirect(f"{request.path}?year={year}")
-    scores = {s.unit_id: s for s in UnitAnnualScore.objects.filter(year=year).select_related("updated_by")}
+    scores = {s.unit_id: s for s in UnitAnnualScore.objects.filter(year=year).select_related("updated_by__cadre")}
     units = [(u, scores.get(u.pk)) for u in Unit.objects.filter(is_active=True)]
     return render(
         request,
@@ -168,13 +169,9 @@ def unit_scores(request: HttpRequest) -> HttpResponse:
 @org_staff_required
 def use_of_results(request: HttpRequest) -> HttpResponse:
     years = selectors.available_years()
-    year = _year(request, default=years[0] if years else None)
+    year = _year(request, default=selectors.latest_annual_results_year() or (years[0] if years else None))
     kind = request.GET.get("kind", "")
-    unit_id = request.GET.get("unit")
-    try:
-        unit_id = int(unit_id) if unit_id else None
-    except ValueError:
-        unit_id = None
+    unit_id = parse_id(request.GET.get("unit"))
     all_flags = selectors.use_of_results(year, unit_id=unit_id)
     flags = [f for f in all_flags if f.kind == kind] if kind else all_flags
     tally = dict.fromkeys(selectors.FLAG_KINDS, 0)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.access import get_object_or_404_in, org_staff_required
 from cadres.models import Cadre, SnapshotMember, Unit, UnitCategory
+from config.converters import parse_id
 
 from .. import access, rules, selectors
 from ..errors import EvaluationError, ImportFailed
@@ -278,11 +279,7 @@ def _safe_next(request: HttpRequest, pk: int) -> str:
 def completion(request: HttpRequest, pk: int) -> HttpResponse:
     period = access.get_period(pk)
     units = selectors.completion_by_unit(period)
-    unit_id = request.GET.get("unit")
-    try:
-        unit_id = int(unit_id) if unit_id else None
-    except ValueError:
-        unit_id = None
+    unit_id = parse_id(request.GET.get("unit"))
     status = request.GET.get("status", "")
     raters = selectors.completion_raters(period, unit_id=unit_id, status=status)
     return render(
