@@ -19,7 +19,9 @@ if [ "$(id -u)" -ne 0 ]; then
   SUDO="sudo"
 fi
 export DEBIAN_FRONTEND=noninteractive
-if ! $SUDO apt-get install -y --no-install-recommends "${missing[@]}"; then
-  $SUDO apt-get update
-  $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+# Another checkout's `make test` may be installing at the same moment: wait for its lock.
+APT=($SUDO apt-get -o DPkg::Lock::Timeout=600)
+if ! "${APT[@]}" install -y --no-install-recommends "${missing[@]}"; then
+  "${APT[@]}" update
+  "${APT[@]}" install -y --no-install-recommends "${missing[@]}"
 fi

@@ -167,8 +167,10 @@ def seed(today: date) -> list[DemoLogin]:
             defaults={"category": category, "parent": units.get(parent), "sort_order": order * 10},
         )
         units[unit_name] = unit
+        # Each post once, then more of the last (an ordinary post): an office has one 科长.
         people = list(leaders) + [
-            (staff_posts[i % len(staff_posts)], G, FK if i == 0 and staff_count > 4 else YB) for i in range(staff_count)
+            (staff_posts[min(i, len(staff_posts) - 1)], G, FK if i == 0 and staff_count > 4 else YB)
+            for i in range(staff_count)
         ]
         for seq, (post, role, rank) in enumerate(people, start=1):
             code = f"{prefix}{seq:03d}"

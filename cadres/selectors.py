@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from auditlog.models import LogEntry
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import pgettext_lazy
 
 from .models import Cadre, RosterImport, Unit
 
@@ -60,6 +62,39 @@ def audit_entries(*, model: str = "", actor: str = "", object_pk: str = "") -> Q
     if object_pk:
         entries = entries.filter(object_pk=object_pk)
     return entries
+
+
+AUDIT_ACTIONS = {
+    LogEntry.Action.CREATE: pgettext_lazy("audit action", "新增"),
+    LogEntry.Action.UPDATE: pgettext_lazy("audit action", "修改"),
+    LogEntry.Action.DELETE: pgettext_lazy("audit action", "删除"),
+    LogEntry.Action.ACCESS: pgettext_lazy("audit action", "查看"),
+}
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    entry: LogEntry
+    action: str
+    changes: list[tuple[str, Any]]
+
+
+def audit_rows(entries: Iterable[LogEntry]) -> list[AuditRow]:
+    """Each entry as the trail page shows it: the action in words and the changed fields.
+
+    On a delete, auditlog also lists the object's reverse relations ("children: cadres.Unit.None");
+    only the model's own fields are shown.
+    """
+    rows = []
+    for entry in entries:
+        model = entry.content_type.model_class()
+        if model is None:
+            changes = list(entry.changes_dict.items())
+        else:
+            reverse = {f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete}
+            changes = [(name, values) for name, values in entry.changes_display_dict.items() if name not in reverse]
+        rows.append(AuditRow(entry, str(AUDIT_ACTIONS.get(entry.action, entry.get_action_display())), changes))
+    return rows
 
 
 def audited_models() -> list[tuple[str, str]]:

@@ -339,11 +339,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         actor=request.GET.get("actor", "").strip(),
         object_pk=request.GET.get("object", "").strip(),
     )
+    page = _page(request, entries)
     return render(
         request,
         "cadres/audit_log.html",
         {
-            "page": _page(request, entries),
+            "page": page,
+            "rows": selectors.audit_rows(page),
             "query": _querystring_without_page(request),
             "model": request.GET.get("model", ""),
             "models": selectors.audited_models(),

@@ -42,3 +42,20 @@ def test_staff_read_the_trail_with_filters_and_nobody_else_can(client, personas)
     assert len(by_actor.context["page"]) >= 1
     client.force_login(personas.leader.user)
     assert client.get(reverse("cadres:audit_log")).status_code == 403
+
+
+def test_trail_names_actions_in_chinese_and_lists_only_the_units_own_fields(client, personas):
+    client.force_login(personas.org_staff.user)
+    client.post(
+        reverse("cadres:unit_create"),
+        {"name": "青山区档案馆", "category": UnitCategory.DISTRICT_DEPARTMENT, "sort_order": 0, "is_active": "on"},
+    )
+    Unit.objects.get(name="青山区档案馆").delete()  # the admin deletes; the trail keeps the record
+
+    page = client.get(reverse("cadres:audit_log"), {"model": "unit"})
+    rows = page.content.decode().split('id="audit-table"')[1]
+    assert "新增" in rows and "删除" in rows
+    assert ">create<" not in rows and ">delete<" not in rows
+    assert "单位名称" in rows and "青山区档案馆" in rows
+    # auditlog also writes the reverse relations of a deleted unit ("children: cadres.Unit.None").
+    assert "children" not in rows and "cadres.Cadre.None" not in rows
