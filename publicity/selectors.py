@@ -121,10 +121,18 @@ def _shown(value: Any) -> str:
     return text if len(text) <= CHANGE_PREVIEW_CHARS else text[:CHANGE_PREVIEW_CHARS] + "……"
 
 
+ACTIONS = {
+    LogEntry.Action.CREATE: _("创建"),
+    LogEntry.Action.UPDATE: _("修改"),
+    LogEntry.Action.DELETE: _("删除"),
+}
+
+
 @dataclass
 class HistoryRow:
     entry: LogEntry
     subject: str
+    action: Any
     changes: list[tuple[str, str, str]]
     reason: str
 
@@ -141,14 +149,23 @@ def history(notice: Notice) -> list[HistoryRow]:
         .select_related("actor__cadre", "content_type")
         .order_by("-timestamp", "-pk")
     )
+    # Said by the row's subject already (or, for a new notice, by the page itself).
+    hidden = {str(GateCheck._meta.get_field(f).verbose_name) for f in ("id", "notice", "kind")}
     rows = []
     for entry in entries:
-        shown = [(str(field), _shown(old), _shown(new)) for field, (old, new) in entry.changes_display_dict.items()]
-        changes = [(field, old, new) for field, old, new in shown if old != new]
         is_check = entry.content_type_id == check_type.pk
+        created_notice = not is_check and entry.action == LogEntry.Action.CREATE
+        shown = [(str(field), _shown(old), _shown(new)) for field, (old, new) in entry.changes_display_dict.items()]
+        changes = [
+            (field, old, new) for field, old, new in shown if old != new and field not in hidden and not created_notice
+        ]
         subject = entry.object_repr.split(" ", 1)[-1] if is_check else str(notice_type.name)
         reason = (entry.additional_data or {}).get("reason", "") if isinstance(entry.additional_data, dict) else ""
-        rows.append(HistoryRow(entry=entry, subject=subject, changes=changes, reason=reason))
+        rows.append(
+            HistoryRow(
+                entry=entry, subject=subject, action=ACTIONS.get(entry.action, ""), changes=changes, reason=reason
+            )
+        )
     return rows
 
 
