@@ -169,10 +169,6 @@ class NoticeViewSet(
             raise _refused(error) from None
         return Response(NoticeSerializer(self.get_queryset().get(pk=notice.pk)).data)
 
-    @extend_schema(exclude=True)
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.partial_update(request, *args, **kwargs)
-
     @extend_schema(request=None, responses={200: NoticeSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:

@@ -46,7 +46,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("state", "")
     q = request.GET.get("q", "").strip()[:50]
     page = Paginator(selectors.notice_list(today=today, tab=tab, q=q), PAGE_SIZE).get_page(request.GET.get("page"))
-    selectors.with_deadlines(list(page.object_list), today)
+    page.object_list = selectors.with_deadlines(list(page.object_list), today)
     counts = selectors.tab_counts(today)
     return render(
         request,
