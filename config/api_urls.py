@@ -5,6 +5,7 @@ from achievements import api as achievements_api
 from cadres import api as cadres_api
 from config.converters import DatabaseIdConverter
 from evaluations import api as evaluations_api
+from publicity import api as publicity_api
 
 
 class DatabaseIdRouter(DefaultRouter):
@@ -24,6 +25,7 @@ router.register("evaluations/periods", evaluations_api.PeriodViewSet, basename="
 router.register("evaluations/my-sheets", evaluations_api.MySheetViewSet, basename="evaluation-my-sheet")
 router.register("evaluations/my-results", evaluations_api.MyResultViewSet, basename="evaluation-my-result")
 router.register("evaluations/annual-results", evaluations_api.AnnualResultViewSet, basename="evaluation-annual-result")
+router.register("publicity/notices", publicity_api.NoticeViewSet, basename="publicity-notice")
 
 urlpatterns = [
     path("me/", cadres_api.me, name="api-me"),

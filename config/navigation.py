@@ -83,6 +83,13 @@ MENU: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        _("任前公示"),
+        (
+            item(_("公示管理"), "publicity:notice_list", STAFF, prefix="/publicity/"),
+            item(_("公示设置"), "publicity:settings", STAFF),
+        ),
+    ),
+    NavSection(
         _("系统"),
         (
             item(_("审计日志"), "cadres:audit_log", STAFF),

@@ -285,6 +285,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UnitRoleEnum": "cadres.models.UnitRole",
         "ParticipantRoleEnum": "achievements.models.ParticipantRole",
+        # Several models have a "kind" or "state": the publicity ones get their own names.
+        "GateCheckKindEnum": "publicity.models.GateCheckKind",
+        "NoticeStateEnum": "publicity.models.NoticeState",
     },
 }
 

@@ -178,6 +178,11 @@ class Notice(models.Model):
     def has_ended(self, today: date) -> bool:
         return self.is_public and self.end_date < today
 
+    def get_additional_data(self) -> dict | None:
+        """django-auditlog keeps this with the change being saved: the reason given for a transition."""
+        reason = getattr(self, "_audit_reason", "")
+        return {"reason": reason} if reason else None
+
 
 class GateCheckKind(models.TextChoices):
     QUOTA = "quota", _("职数审核（凡提必审）")

@@ -1,0 +1,50 @@
+"""Who may do what with 任前公示 on the staff side: org staff (and admins) only.
+
+Anyone else who is logged in gets 404, the same answer as for a notice that does not exist;
+anonymous users are sent to the login page. The public pages have their own rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission
+
+from cadres.access import get_object_or_404_in, is_org_staff
+
+from .models import Notice
+
+
+def staff_only(view: Callable) -> Callable:
+    """Org staff only; a logged-in user without the grant gets 404."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not is_org_staff(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class IsOrgStaffOr404(BasePermission):
+    """API: anonymous → 403 (not authenticated); logged in without the grant → 404."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        if not getattr(request.user, "is_authenticated", False):
+            return False
+        if not is_org_staff(request.user):
+            raise NotFound
+        return True
+
+
+def get_notice_for_staff(user: Any, pk: Any) -> Notice:
+    if not is_org_staff(user):
+        raise Http404
+    return get_object_or_404_in(Notice.objects.select_related("cadre__unit", "cadre__rank"), pk=pk)

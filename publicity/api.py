@@ -1,0 +1,208 @@
+"""REST API of the staff side of 任前公示: the same services and permissions as the pages.
+
+Org staff only; anyone else logged in gets 404. A refused transition answers 400 naming the
+field it is about, with the same sentence the page shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cadres.models import Cadre
+
+from . import selectors
+from .access import IsOrgStaffOr404
+from .errors import PublicityError
+from .models import GateCheck, GateCheckKind, GateCheckResult, Notice, Outcome
+from .services import notices as services
+
+
+class GateCheckSerializer(serializers.ModelSerializer):
+    checked_by = serializers.CharField(source="checked_by.username", read_only=True)
+
+    class Meta:
+        model = GateCheck
+        fields = ["kind", "result", "note", "checked_by", "checked_at"]
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    stage = serializers.SerializerMethodField(help_text="draft / gate / publicity / ended / decided（按日期推算）")
+    gate_checks = GateCheckSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "public_id",
+            "cadre",
+            "cadre_name",
+            "state",
+            "stage",
+            "title",
+            "current_post",
+            "proposed_post",
+            "basic_info",
+            "resume",
+            "study_credits",
+            "achievements",
+            "evaluation_results",
+            "feedback_channels",
+            "start_date",
+            "end_date",
+            "published_at",
+            "outcome",
+            "outcome_reason",
+            "decided_at",
+            "gate_checks",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_stage(self, notice: Notice) -> str:
+        return selectors.stage(notice, timezone.localdate())
+
+
+class NoticeCreateSerializer(serializers.Serializer):
+    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.filter(is_active=True).select_related("unit"))
+    proposed_post = serializers.CharField(max_length=Notice._meta.get_field("proposed_post").max_length)
+    current_post = serializers.CharField(
+        max_length=Notice._meta.get_field("current_post").max_length, required=False, allow_blank=True
+    )
+
+
+class NoticeUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notice
+        fields = list(services.EDIT_FIELDS)
+
+
+class GateCheckInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=GateCheckKind.choices)
+    result = serializers.ChoiceField(choices=GateCheckResult.choices)
+    note = serializers.CharField(max_length=GateCheck._meta.get_field("note").max_length)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class PublishSerializer(serializers.Serializer):
+    start_date = serializers.DateField()
+
+
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    reason = serializers.CharField(max_length=Notice._meta.get_field("outcome_reason").max_length)
+
+
+def _refused(error: PublicityError) -> serializers.ValidationError:
+    return serializers.ValidationError({error.field or "non_field_errors": [error.message]})
+
+
+class NoticeViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """任前公示 (org staff): draft, edit, submit to the gate, record the four checks, publish, outcome."""
+
+    permission_classes = [IsOrgStaffOr404]
+    serializer_class = NoticeSerializer
+    filterset_fields = ["state", "cadre"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        return (
+            Notice.objects.select_related("cadre")
+            .prefetch_related("gate_checks__checked_by")
+            .order_by("-updated_at", "-pk")
+        )
+
+    def _run(self, request: Request, input_class: type | None, call: Any) -> Response:
+        notice = self.get_object()
+        data: dict = {}
+        if input_class is not None:
+            serializer = input_class(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        try:
+            call(notice, data)
+        except PublicityError as error:
+            raise _refused(error) from None
+        return Response(NoticeSerializer(self.get_queryset().get(pk=notice.pk)).data)
+
+    @extend_schema(request=NoticeCreateSerializer, responses={201: NoticeSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = NoticeCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            notice = services.notice_create(
+                cadre=data["cadre"],
+                proposed_post=data["proposed_post"],
+                current_post=data.get("current_post"),
+                by=request.user,
+            )
+        except PublicityError as error:
+            raise _refused(error) from None
+        return Response(NoticeSerializer(self.get_queryset().get(pk=notice.pk)).data, status=201)
+
+    @extend_schema(request=NoticeUpdateSerializer, responses={200: NoticeSerializer})
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        notice = self.get_object()
+        serializer = NoticeUpdateSerializer(notice, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.notice_update(notice=notice, by=request.user, **serializer.validated_data)
+        except PublicityError as error:
+            raise _refused(error) from None
+        return Response(NoticeSerializer(self.get_queryset().get(pk=notice.pk)).data)
+
+    @extend_schema(request=None, responses={200: NoticeSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(request, None, lambda n, d: services.notice_submit(notice=n, by=request.user))
+
+    @extend_schema(request=None, responses={200: NoticeSerializer})
+    @action(detail=True, methods=["post"])
+    def rebuild(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(request, None, lambda n, d: services.notice_rebuild(notice=n, by=request.user))
+
+    @extend_schema(request=GateCheckInputSerializer, responses={200: NoticeSerializer})
+    @action(detail=True, methods=["post"], url_path="gate-check")
+    def gate_check(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(
+            request, GateCheckInputSerializer, lambda n, d: services.gate_check_record(notice=n, by=request.user, **d)
+        )
+
+    @extend_schema(request=ReasonSerializer, responses={200: NoticeSerializer})
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(
+            request, ReasonSerializer, lambda n, d: services.notice_send_back(notice=n, by=request.user, **d)
+        )
+
+    @extend_schema(request=PublishSerializer, responses={200: NoticeSerializer})
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(
+            request, PublishSerializer, lambda n, d: services.notice_publish(notice=n, by=request.user, **d)
+        )
+
+    @extend_schema(request=OutcomeSerializer, responses={200: NoticeSerializer})
+    @action(detail=True, methods=["post"])
+    def outcome(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(
+            request, OutcomeSerializer, lambda n, d: services.outcome_record(notice=n, by=request.user, **d)
+        )
