@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from achievements import api as achievements_api
 from cadres import api as cadres_api
 from evaluations import api as evaluations_api
+from publicity import api_feedback as publicity_feedback_api
 
 router = DefaultRouter()
 router.register("units", cadres_api.UnitViewSet, basename="unit")
@@ -15,6 +16,7 @@ router.register("evaluations/periods", evaluations_api.PeriodViewSet, basename="
 router.register("evaluations/my-sheets", evaluations_api.MySheetViewSet, basename="evaluation-my-sheet")
 router.register("evaluations/my-results", evaluations_api.MyResultViewSet, basename="evaluation-my-result")
 router.register("evaluations/annual-results", evaluations_api.AnnualResultViewSet, basename="evaluation-annual-result")
+router.register("publicity/feedback", publicity_feedback_api.FeedbackViewSet, basename="publicity-feedback")
 
 urlpatterns = [
     path("me/", cadres_api.me, name="api-me"),

@@ -83,6 +83,10 @@ MENU: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        _("任前公示"),
+        (item(_("群众反映"), "publicity:feedback_list", STAFF, prefix="/publicity/feedback/"),),
+    ),
+    NavSection(
         _("系统"),
         (
             item(_("审计日志"), "cadres:audit_log", STAFF),

@@ -285,10 +285,17 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UnitRoleEnum": "cadres.models.UnitRole",
         "ParticipantRoleEnum": "achievements.models.ParticipantRole",
+        "FeedbackStateEnum": "publicity.models.FeedbackState",
     },
 }
 
 # --- Third-party apps ----------------------------------------------------------------------
+
+# Where django-ratelimit reads the client address. Behind a reverse proxy set it to a header
+# that holds one address the proxy sets itself (e.g. HTTP_X_REAL_IP), never a client-supplied list.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# A public feedback form sent back faster than this after it was served is refused as a bot.
+PUBLICITY_FEEDBACK_MIN_SECONDS = env.int("PUBLICITY_FEEDBACK_MIN_SECONDS", default=3)
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 FILTERS_EMPTY_CHOICE_LABEL = _("全部")

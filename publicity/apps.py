@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class PublicityConfig(AppConfig):
     name = "publicity"
     verbose_name = _("任前公示")
+
+    def ready(self) -> None:
+        from . import audit_feedback  # noqa: F401  (registers feedback with the audit trail)
+        from .public_pages import connect_signals
+
+        connect_signals()
