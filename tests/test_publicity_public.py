@@ -260,3 +260,17 @@ def test_cached_notice_never_holds_a_csrf_token_or_form_token(client, notices):
     other = client.__class__()
     second = other.get(url("notice_detail", notice))
     assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+
+
+def test_benchmark_command_reports_cached_pages_without_queries(notices):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("benchmark_publicity_public", runs=5, stdout=out)
+    rows = {tuple(line.split()[:2]): line.split()[2:] for line in out.getvalue().splitlines()[1:]}
+    assert set(rows) == {(page, mode) for page in ("index", "detail", "pdf") for mode in ("cached", "uncached")}
+    for page in ("index", "detail", "pdf"):
+        assert rows[(page, "cached")][1] == "0"
+        assert int(rows[(page, "uncached")][1]) > 0
