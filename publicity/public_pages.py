@@ -28,13 +28,15 @@ from django.utils.translation import gettext_lazy as _
 from achievements.pdf import render_pdf
 from cadres.models import Cadre
 
-from .models import Feedback, FeedbackEvent, Notice, NoticeState, PublicitySettings
+from .models import Feedback, Notice, NoticeState, PublicitySettings
 from .privacy import mask_private_data
 
 VERSION_KEY = "publicity:public:version"
 # The date in the key already retires entries at midnight; this only bounds memory.
 TIMEOUT_SECONDS = 6 * 60 * 60
 ARCHIVE_PAGE_SIZE = 20
+# Deeper pages are rare; not caching them keeps made-up page numbers from filling the cache.
+MAX_CACHED_ARCHIVE_PAGES = 50
 
 SECTIONS = (
     ("basic_info", _("基本情况")),
@@ -71,7 +73,7 @@ def _settings_saved(created: bool = False, **_kwargs: Any) -> None:
 
 def connect_signals() -> None:
     post_save.connect(_settings_saved, sender=PublicitySettings, dispatch_uid="publicity-public-settings-save")
-    for model in (Notice, Feedback, FeedbackEvent, Cadre):
+    for model in (Notice, Feedback, Cadre):
         post_save.connect(invalidate, sender=model, dispatch_uid=f"publicity-public-{model.__name__}-save")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"publicity-public-{model.__name__}-delete")
 
@@ -152,7 +154,9 @@ def archive_fragment(*, today: date, page_number: Any) -> str:
         items = [public_notice(n, today=today, show_outcome=show) for n in page]
         return render_to_string("publicity/public/_archive_list.html", {"items": items, "page": page})
 
-    return cache.get_or_set(_key(today, "archive", min(number, 100000)), build, TIMEOUT_SECONDS)
+    if number > MAX_CACHED_ARCHIVE_PAGES:
+        return build()
+    return cache.get_or_set(_key(today, "archive", number), build, TIMEOUT_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -171,10 +175,10 @@ def notice_entry(*, public_id: uuid.UUID, today: date) -> NoticeEntry | None:
     key = _key(today, "notice", public_id)
     cached = cache.get(key)
     if cached is not None:
-        return cached or None
+        return cached
+    # Misses are not cached, so made-up ids cannot fill the cache; the lookup is one indexed query.
     notice = find_public_notice(public_id, today=today)
     if notice is None:
-        cache.set(key, False, TIMEOUT_SECONDS)
         return None
     publicity_settings = PublicitySettings.load()
     shown = public_notice(notice, today=today, show_outcome=publicity_settings.show_outcome_publicly)
@@ -202,10 +206,9 @@ def notice_pdf(*, public_id: uuid.UUID, today: date) -> tuple[bytes, str] | None
     key = _key(today, "pdf", public_id)
     cached = cache.get(key)
     if cached is not None:
-        return cached or None
+        return cached
     notice = find_public_notice(public_id, today=today)
     if notice is None:
-        cache.set(key, False, TIMEOUT_SECONDS)
         return None
     shown = public_notice(notice, today=today, show_outcome=PublicitySettings.load().show_outcome_publicly)
     photo = _photo_file(notice.cadre)

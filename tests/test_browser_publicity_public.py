@@ -71,6 +71,9 @@ def test_visitor_reads_a_notice_sends_feedback_and_checks_its_status(page, perso
     # The honeypot is invisible to a person.
     assert not page.is_visible("#id_website")
     page.screenshot(path=str(artifacts / "publicity-public-detail-desktop.png"), full_page=True)
+    pdf = page.request.get(page.base_url + page.get_attribute("#notice-pdf", "href"))
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    (artifacts / "publicity-public-notice.pdf").write_bytes(pdf.body())
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(artifacts / "publicity-public-detail-phone.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

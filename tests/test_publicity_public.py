@@ -274,3 +274,13 @@ def test_benchmark_command_reports_cached_pages_without_queries(notices):
     for page in ("index", "detail", "pdf"):
         assert rows[(page, "cached")][1] == "0"
         assert int(rows[(page, "uncached")][1]) > 0
+
+
+def test_unknown_ids_are_404_and_leave_nothing_in_the_cache(client):
+    import uuid
+
+    made_up = uuid.uuid4()
+    assert client.get(reverse("public:notice_detail", args=[made_up])).status_code == 404
+    assert client.get(reverse("public:notice_pdf", args=[made_up])).status_code == 404
+    redis = cache._cache.get_client()
+    assert not list(redis.scan_iter(match=f"*{made_up}*"))

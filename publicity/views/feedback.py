@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from .. import feedback_selectors, public_pages
@@ -80,6 +80,7 @@ def _refused(
     return notice_page(request, entry, public_id, form=form, feedback_error=message, status=status)
 
 
+@require_safe
 def feedback_receipt(request: HttpRequest) -> HttpResponse:
     receipt = request.session.get(RECEIPT_SESSION_KEY)
     if not receipt:
@@ -144,7 +145,7 @@ def _detail(request: HttpRequest, feedback, form: TransitionForm | None = None, 
         {
             "feedback": feedback,
             "events": feedback_selectors.feedback_trail(feedback),
-            "form": form or TransitionForm(),
+            "form": form or TransitionForm(initial={"public_reply": feedback.public_reply}),
             "next_states": [FeedbackState(s) for s in service.allowed_next_states(feedback.state)],
         },
         status=status,
