@@ -291,8 +291,8 @@ SPECTACULAR_SETTINGS = {
 
 # --- Third-party apps ----------------------------------------------------------------------
 
-# Where django-ratelimit reads the client address. Behind a reverse proxy set it to a header
-# that holds one address the proxy sets itself (e.g. HTTP_X_REAL_IP), never a client-supplied list.
+# Where django-ratelimit reads the client address: a META key, or a function. Behind the reverse
+# proxy use publicity.client_address.client_ip (X-Forwarded-For, trusting AXES_PROXY_COUNT hops).
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 # A public feedback form sent back faster than this after it was served is refused as a bot.
 PUBLICITY_FEEDBACK_MIN_SECONDS = env.int("PUBLICITY_FEEDBACK_MIN_SECONDS", default=3)

@@ -231,3 +231,17 @@ def test_receipt_and_lookup_escape_what_the_sender_wrote(client, notice, persona
     )
     html = client.post(reverse("public:feedback_lookup"), {"code": feedback.receipt_code}).content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;已转交处理" in html
+
+
+def test_behind_a_proxy_the_limit_follows_the_forwarded_client_not_the_proxy(client, notice, settings):
+    settings.RATELIMIT_IP_META_KEY = "publicity.client_address.client_ip"
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    publicity_settings = PublicitySettings.load()
+    publicity_settings.feedback_rate_limit = "1/h"
+    publicity_settings.save()
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    # A client cannot escape the limit by writing its own X-Forwarded-For entries.
+    first = client.post(submit_url(notice), form(notice), HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.7", **proxy)
+    again = client.post(submit_url(notice), form(notice), HTTP_X_FORWARDED_FOR="2.2.2.2, 198.51.100.7", **proxy)
+    other = client.post(submit_url(notice), form(notice), HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy)
+    assert (first.status_code, again.status_code, other.status_code) == (302, 429, 302)

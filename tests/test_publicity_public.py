@@ -284,3 +284,14 @@ def test_unknown_ids_are_404_and_leave_nothing_in_the_cache(client):
     assert client.get(reverse("public:notice_pdf", args=[made_up])).status_code == 404
     redis = cache._cache.get_client()
     assert not list(redis.scan_iter(match=f"*{made_up}*"))
+
+
+def test_a_visitor_switches_to_english_and_gets_the_english_page_not_the_cached_chinese_one(client, notices):
+    notice = notices["open"]
+    assert "正在公示" in client.get(url("index")).content.decode()
+    assert "公示中" in client.get(url("notice_detail", notice)).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": url("index")})
+    index = client.get(url("index")).content.decode()
+    detail = client.get(url("notice_detail", notice)).content.decode()
+    assert 'lang="en"' in index and "In publicity" in index and "Past notices" in index
+    assert "Online feedback" in detail and "Publicity period" in detail and "公示中" not in detail
