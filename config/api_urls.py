@@ -6,6 +6,7 @@ from cadres import api as cadres_api
 from config.converters import DatabaseIdConverter
 from evaluations import api as evaluations_api
 from publicity import api as publicity_api
+from publicity import api_feedback as publicity_feedback_api
 
 
 class DatabaseIdRouter(DefaultRouter):
@@ -26,6 +27,7 @@ router.register("evaluations/my-sheets", evaluations_api.MySheetViewSet, basenam
 router.register("evaluations/my-results", evaluations_api.MyResultViewSet, basename="evaluation-my-result")
 router.register("evaluations/annual-results", evaluations_api.AnnualResultViewSet, basename="evaluation-annual-result")
 router.register("publicity/notices", publicity_api.NoticeViewSet, basename="publicity-notice")
+router.register("publicity/feedback", publicity_feedback_api.FeedbackViewSet, basename="publicity-feedback")
 
 urlpatterns = [
     path("me/", cadres_api.me, name="api-me"),

@@ -86,6 +86,7 @@ MENU: tuple[NavSection, ...] = (
         _("任前公示"),
         (
             item(_("公示管理"), "publicity:notice_list", STAFF, prefix="/publicity/"),
+            item(_("群众反映"), "publicity:feedback_list", STAFF, prefix="/publicity/feedback/"),
             item(_("公示设置"), "publicity:settings", STAFF),
         ),
     ),

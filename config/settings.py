@@ -288,10 +288,17 @@ SPECTACULAR_SETTINGS = {
         # Several models have a "kind" or "state": the publicity ones get their own names.
         "GateCheckKindEnum": "publicity.models.GateCheckKind",
         "NoticeStateEnum": "publicity.models.NoticeState",
+        "FeedbackStateEnum": "publicity.models.FeedbackState",
     },
 }
 
 # --- Third-party apps ----------------------------------------------------------------------
+
+# Where django-ratelimit reads the client address: a META key, or a function. Behind the reverse
+# proxy use publicity.client_address.client_ip (X-Forwarded-For, trusting AXES_PROXY_COUNT hops).
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# A public feedback form sent back faster than this after it was served is refused as a bot.
+PUBLICITY_FEEDBACK_MIN_SECONDS = env.int("PUBLICITY_FEEDBACK_MIN_SECONDS", default=3)
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 FILTERS_EMPTY_CHOICE_LABEL = _("全部")

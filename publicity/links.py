@@ -1,14 +1,15 @@
-"""Links from the staff pages to pages another part of the app serves (the public notice page and
-the staff's feedback triage). One place, so they can become `reverse()` calls in one edit."""
+"""Links from the staff notice pages to the public notice page and the staff's feedback triage."""
 
 from __future__ import annotations
+
+from django.urls import reverse
 
 from .models import Notice
 
 
 def public_url(notice: Notice) -> str:
-    return f"/notices/{notice.public_id}/"
+    return reverse("public:notice_detail", args=[notice.public_id])
 
 
 def feedback_list_url(notice: Notice) -> str:
-    return f"/publicity/feedback/?notice={notice.pk}"
+    return f"{reverse('publicity:feedback_list')}?notice={notice.pk}"

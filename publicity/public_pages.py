@@ -1,0 +1,221 @@
+"""The public side of 任前公示, rendered once and kept in the shared cache.
+
+What is cached is the part of a page that is the same for every visitor: the notice list, the
+archive page, the notice itself and its PDF. The page around it (language switcher, feedback
+form) holds a CSRF token and a signed form timestamp, so it is rendered for each request.
+
+Every key carries a version and the local date. Any change to a notice, its feedback, the
+settings or a cadre (photo) moves the version (see `invalidate`, wired to signals in apps.py),
+and a new day starts new keys, so a notice leaves the index the day after it ends without
+anyone touching it.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models.signals import post_delete, post_save
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from achievements.pdf import render_pdf
+from cadres.models import Cadre
+
+from .models import Feedback, Notice, NoticeState, PublicitySettings
+from .privacy import mask_private_data
+
+VERSION_KEY = "publicity:public:version"
+# The date in the key already retires entries at midnight; this only bounds memory.
+TIMEOUT_SECONDS = 6 * 60 * 60
+ARCHIVE_PAGE_SIZE = 20
+# Deeper pages are rare; not caching them keeps made-up page numbers from filling the cache.
+MAX_CACHED_ARCHIVE_PAGES = 50
+
+SECTIONS = (
+    ("basic_info", _("基本情况")),
+    ("resume", _("简历")),
+    ("study_credits", _("学习教育积分")),
+    ("achievements", _("近三年主要工作实绩")),
+    ("evaluation_results", _("近三年考核结果")),
+)
+
+
+def _version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex[:12], None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def invalidate(**_kwargs: Any) -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex[:12], None)
+
+
+def _key(today: date, *parts: Any) -> str:
+    return ":".join(
+        ["publicity:public", _version(), translation.get_language() or "", today.isoformat(), *map(str, parts)]
+    )
+
+
+def _settings_saved(created: bool = False, **_kwargs: Any) -> None:
+    # PublicitySettings.load() creates the row with the defaults the page was just rendered with.
+    if not created:
+        invalidate()
+
+
+def connect_signals() -> None:
+    post_save.connect(_settings_saved, sender=PublicitySettings, dispatch_uid="publicity-public-settings-save")
+    for model in (Notice, Feedback, Cadre):
+        post_save.connect(invalidate, sender=model, dispatch_uid=f"publicity-public-{model.__name__}-save")
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"publicity-public-{model.__name__}-delete")
+
+
+# --- What a public page shows of a notice -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicNotice:
+    """A notice as the public sees it: every text passed through the privacy mask."""
+
+    notice: Notice
+    title: str
+    current_post: str
+    proposed_post: str
+    sections: list[tuple[str, str]]
+    feedback_channels: str
+    in_publicity: bool
+    ended: bool
+    outcome: str
+    photo_version: str
+
+    @property
+    def public_id(self) -> uuid.UUID:
+        return self.notice.public_id
+
+
+def public_notice(notice: Notice, *, today: date, show_outcome: bool) -> PublicNotice:
+    cadre = notice.cadre
+
+    def mask(text: str) -> str:
+        return mask_private_data(text, cadre=cadre)
+
+    return PublicNotice(
+        notice=notice,
+        title=mask(notice.title),
+        current_post=mask(notice.current_post),
+        proposed_post=mask(notice.proposed_post),
+        sections=[(str(label), mask(getattr(notice, field))) for field, label in SECTIONS if getattr(notice, field)],
+        feedback_channels=mask(notice.feedback_channels),
+        in_publicity=notice.is_in_publicity(today),
+        ended=notice.has_ended(today),
+        outcome=notice.get_outcome_display() if show_outcome and notice.state == NoticeState.DECIDED else "",
+        photo_version=str(int(cadre.updated_at.timestamp())) if cadre.photo else "",
+    )
+
+
+def _public_queryset():
+    return Notice.objects.public().select_related("cadre")
+
+
+def find_public_notice(public_id: uuid.UUID, *, today: date) -> Notice | None:
+    """A published or decided notice whose period has started; drafts, the gate and future notices: None."""
+    return _public_queryset().filter(public_id=public_id, start_date__lte=today).first()
+
+
+# --- Cached fragments ---------------------------------------------------------------------------------
+
+
+def index_fragment(*, today: date) -> str:
+    def build() -> str:
+        notices = _public_queryset().filter(pk__in=Notice.objects.in_publicity(today)).order_by("end_date", "pk")
+        show = PublicitySettings.load().show_outcome_publicly
+        items = [public_notice(n, today=today, show_outcome=show) for n in notices]
+        return render_to_string("publicity/public/_index_list.html", {"items": items, "today": today})
+
+    return cache.get_or_set(_key(today, "index"), build, TIMEOUT_SECONDS)
+
+
+def archive_fragment(*, today: date, page_number: Any) -> str:
+    """One page of ended notices (a page number out of range shows the last page)."""
+    number = int(page_number) if str(page_number).isdigit() and int(page_number) > 0 else 1
+
+    def build() -> str:
+        ended = _public_queryset().filter(pk__in=Notice.objects.ended(today)).order_by("-end_date", "-pk")
+        page = Paginator(ended, ARCHIVE_PAGE_SIZE).get_page(number)
+        show = PublicitySettings.load().show_outcome_publicly
+        items = [public_notice(n, today=today, show_outcome=show) for n in page]
+        return render_to_string("publicity/public/_archive_list.html", {"items": items, "page": page})
+
+    if number > MAX_CACHED_ARCHIVE_PAGES:
+        return build()
+    return cache.get_or_set(_key(today, "archive", number), build, TIMEOUT_SECONDS)
+
+
+@dataclass(frozen=True)
+class NoticeEntry:
+    """The cached part of a notice page, and what the view needs to build the rest without a query."""
+
+    pk: int
+    title: str
+    html: str
+    in_publicity: bool
+    ended: bool
+    feedback_max_chars: int
+
+
+def notice_entry(*, public_id: uuid.UUID, today: date) -> NoticeEntry | None:
+    key = _key(today, "notice", public_id)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    # Misses are not cached, so made-up ids cannot fill the cache; the lookup is one indexed query.
+    notice = find_public_notice(public_id, today=today)
+    if notice is None:
+        return None
+    publicity_settings = PublicitySettings.load()
+    shown = public_notice(notice, today=today, show_outcome=publicity_settings.show_outcome_publicly)
+    entry = NoticeEntry(
+        pk=notice.pk,
+        title=shown.title,
+        html=render_to_string("publicity/public/_notice_body.html", {"n": shown, "today": today}),
+        in_publicity=shown.in_publicity,
+        ended=shown.ended,
+        feedback_max_chars=publicity_settings.feedback_max_chars,
+    )
+    cache.set(key, entry, TIMEOUT_SECONDS)
+    return entry
+
+
+def _photo_file(cadre: Cadre) -> tuple[bytes, str] | None:
+    if not cadre.photo:
+        return None
+    with cadre.photo.open("rb") as handle:
+        return handle.read(), mimetypes.guess_type(cadre.photo.name)[0] or "application/octet-stream"
+
+
+def notice_pdf(*, public_id: uuid.UUID, today: date) -> tuple[bytes, str] | None:
+    """The printable notice (PDF bytes and a file name), or None where the public gets 404."""
+    key = _key(today, "pdf", public_id)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    notice = find_public_notice(public_id, today=today)
+    if notice is None:
+        return None
+    shown = public_notice(notice, today=today, show_outcome=PublicitySettings.load().show_outcome_publicly)
+    photo = _photo_file(notice.cadre)
+    html = render_to_string(
+        "publicity/public/notice_pdf.html", {"n": shown, "today": today, "has_photo": photo is not None}
+    )
+    content = render_pdf(html, extra_files={"photo": photo} if photo else None)
+    result = (content, f"notice-{notice.public_id}.pdf")
+    cache.set(key, result, TIMEOUT_SECONDS)
+    return result
