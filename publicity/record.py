@@ -43,7 +43,13 @@ def _number(value: Decimal | None) -> str | None:
 
 
 def build_source(cadre: Cadre, *, today: date, years: int | None = None) -> dict[str, Any]:
-    """The cadre's record for a notice, JSON-safe, without private data."""
+    """The cadre's record for a notice, JSON-safe, without private data, in the notice's language."""
+    # A notice is an official document in Chinese, whatever language the staff member browses in.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _build_source(cadre, today=today, years=years)
+
+
+def _build_source(cadre: Cadre, *, today: date, years: int | None) -> dict[str, Any]:
     years = years or PublicitySettings.load().record_years
     year_list = record_years(today, years)
     first, last = date(year_list[0], 1, 1), date(year_list[-1], 12, 31)
@@ -84,29 +90,28 @@ def build_source(cadre: Cadre, *, today: date, years: int | None = None) -> dict
                 "participant_count": len(participants),
             }
         )
-    with translation.override(settings.LANGUAGE_CODE):
-        basic = {
-            "name": cadre.name,
-            "gender": str(cadre.get_gender_display()),
-            "birth": _year_month(cadre.birth_date),
-            "ethnicity": cadre.ethnicity,
-            "native_place": cadre.native_place,
-            "education": cadre.education,
-            "party_join": _year_month(cadre.party_join_date),
-            "work_start": _year_month(cadre.work_start_date),
-            "unit": cadre.unit.name,
-            "post_title": cadre.post_title,
-            "rank": cadre.rank.name,
+    basic = {
+        "name": cadre.name,
+        "gender": str(cadre.get_gender_display()),
+        "birth": _year_month(cadre.birth_date),
+        "ethnicity": cadre.ethnicity,
+        "native_place": cadre.native_place,
+        "education": cadre.education,
+        "party_join": _year_month(cadre.party_join_date),
+        "work_start": _year_month(cadre.work_start_date),
+        "unit": cadre.unit.name,
+        "post_title": cadre.post_title,
+        "rank": cadre.rank.name,
+    }
+    year_rows = [
+        {
+            "year": year,
+            "annual_summary": summaries.get(year),
+            "achievements": by_year[year],
+            "result": _result(results.get(year)),
         }
-        year_rows = [
-            {
-                "year": year,
-                "annual_summary": summaries.get(year),
-                "achievements": by_year[year],
-                "result": _result(results.get(year)),
-            }
-            for year in year_list
-        ]
+        for year in year_list
+    ]
     return {
         "version": SOURCE_VERSION,
         "as_of": today.isoformat(),

@@ -52,6 +52,16 @@ def _private_media_root(settings, tmp_path) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """A request in English leaves English active in the thread; each test starts in the default language."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache_and_eager_celery(request: pytest.FixtureRequest) -> None:
     """Each test starts with an empty cache; tasks run in-process unless a test asks for the worker."""
     from django.core.cache import cache
