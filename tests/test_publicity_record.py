@@ -64,3 +64,13 @@ def test_query_count_does_not_grow_with_the_record(django_assert_max_num_queries
     with django_assert_max_num_queries(9):
         source = build_source(large, today=TODAY, years=3)
     assert len(source["by_year"][2]["achievements"]) == 13
+
+
+def test_a_notice_drafted_while_browsing_in_english_is_still_in_chinese():
+    from django.utils import translation
+
+    cadre = cadre_with_record()
+    with translation.override("en"):
+        sections = render_sections(build_source(cadre, today=TODAY, years=3))
+    assert "本人角色：分管领导" in sections["achievements"]
+    assert "考核等次：优秀" in sections["evaluation_results"]
