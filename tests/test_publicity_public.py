@@ -6,10 +6,11 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from publicity import public_pages
@@ -291,7 +292,11 @@ def test_a_visitor_switches_to_english_and_gets_the_english_page_not_the_cached_
     assert "正在公示" in client.get(url("index")).content.decode()
     assert "公示中" in client.get(url("notice_detail", notice)).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": url("index")})
-    index = client.get(url("index")).content.decode()
-    detail = client.get(url("notice_detail", notice)).content.decode()
+    try:
+        index = client.get(url("index")).content.decode()
+        detail = client.get(url("notice_detail", notice)).content.decode()
+    finally:
+        # The language middleware leaves the last request's language active in this thread.
+        translation.activate(django_settings.LANGUAGE_CODE)
     assert 'lang="en"' in index and "In publicity" in index and "Past notices" in index
     assert "Online feedback" in detail and "Publicity period" in detail and "公示中" not in detail
