@@ -16,6 +16,7 @@ from achievements.rules import WorkCalendar
 
 from . import rules
 from .models import FeedbackState, GateCheck, GateCheckKind, Notice, NoticeState
+from .privacy import find_private_data
 
 
 @dataclass(frozen=True)
@@ -171,3 +172,32 @@ def history(notice: Notice) -> list[HistoryRow]:
 
 def publish_preview(start: date) -> rules.PublicityPeriod:
     return rules.publicity_period(start)
+
+
+PUBLIC_TEXT_FIELDS = (
+    "title",
+    "current_post",
+    "proposed_post",
+    "basic_info",
+    "resume",
+    "study_credits",
+    "achievements",
+    "evaluation_results",
+    "feedback_channels",
+)
+
+
+@dataclass(frozen=True)
+class PrivacyWarning:
+    section: str
+    kind: str
+    excerpt: str
+
+
+def privacy_warnings(notice: Notice) -> list[PrivacyWarning]:
+    """Private data staff typed into the text: the public pages hide it, but staff should remove it."""
+    return [
+        PrivacyWarning(str(Notice._meta.get_field(field).verbose_name), finding.label, finding.excerpt)
+        for field in PUBLIC_TEXT_FIELDS
+        for finding in find_private_data(getattr(notice, field), cadre=notice.cadre)
+    ]

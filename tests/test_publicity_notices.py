@@ -96,6 +96,19 @@ def test_edit_saves_free_text_and_keeps_typed_text_when_too_long(staff_client, p
     assert Notice.objects.get(pk=notice.pk).achievements == "修改后的实绩"
 
 
+def test_private_data_typed_into_the_text_is_pointed_out_to_staff(staff_client, personas):
+    cadre = personas.cadre
+    cadre.phone = "13912345678"
+    cadre.save()
+    notice = NoticeFactory(cadre=cadre, resume="2008.07— 青石镇科员\n联系电话 13912345678")
+    response = staff_client.get(detail(notice))
+    assert "privacy-warnings" in page_text(response)
+    assert "简历" in page_text(response) and "13912345678" not in page_text(response).split("privacy-warnings")[1][:400]
+    notice.resume = "2008.07— 青石镇科员"
+    notice.save()
+    assert "privacy-warnings" not in page_text(staff_client.get(detail(notice)))
+
+
 def test_published_notice_cannot_be_edited_or_rebuilt(staff_client, personas):
     notice = NoticeFactory(cadre=personas.cadre, published=True)
     before = snapshot(notice)

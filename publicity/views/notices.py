@@ -116,6 +116,7 @@ def _detail_context(request: HttpRequest, notice: Notice, **forms: object) -> di
         "gate_passed": all(r.check and r.check.result == "passed" for r in rows),
         "feedback": selectors.feedback_counts(notice),
         "history": selectors.history(notice),
+        "privacy_warnings": selectors.privacy_warnings(notice),
         "publish_form": publish_form,
         "preview": preview,
         "send_back_form": forms.pop("send_back_form", None) or SendBackForm(),
