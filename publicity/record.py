@@ -52,7 +52,7 @@ def build_source(cadre: Cadre, *, today: date, years: int | None = None) -> dict
 def _build_source(cadre: Cadre, *, today: date, years: int | None) -> dict[str, Any]:
     years = years or PublicitySettings.load().record_years
     year_list = record_years(today, years)
-    first, last = date(year_list[0], 1, 1), date(year_list[-1], 12, 31)
+    first = date(year_list[0], 1, 1)
     cadre = Cadre.objects.select_related("unit", "rank").get(pk=cadre.pk)
     resume = cadre.resume_entries.order_by("start_date", "pk")
     credits = cadre.study_credits.filter(year__in=year_list).order_by("year")
@@ -62,7 +62,7 @@ def _build_source(cadre: Cadre, *, today: date, years: int | None) -> dict[str, 
     }
     achievements = (
         Achievement.objects.filter(Q(created_by=cadre) | Q(participants__cadre=cadre))
-        .filter(verification_status=VerificationStatus.VERIFIED, date__range=(first, last))
+        .filter(verification_status=VerificationStatus.VERIFIED, date__range=(first, today))
         .distinct()
         .select_related("category")
         .prefetch_related("figures", Prefetch("participants", queryset=AchievementParticipant.objects.all()))
@@ -74,7 +74,8 @@ def _build_source(cadre: Cadre, *, today: date, years: int | None) -> dict[str, 
             "unit", "rank"
         )
     }
-    by_year: dict[int, list[dict[str, Any]]] = {y: [] for y in year_list}
+    # The year under way counts too: what was verified so far this year (as the seed's notices do).
+    by_year: dict[int, list[dict[str, Any]]] = {y: [] for y in [*year_list, today.year]}
     for item in achievements:
         participants = list(item.participants.all())
         mine = next((p for p in participants if p.cadre_id == cadre.pk), None)
@@ -123,6 +124,7 @@ def _build_source(cadre: Cadre, *, today: date, years: int | None) -> dict[str, 
         ],
         "study_credits": [{"year": c.year, "credits": _number(c.credits), "note": c.note} for c in credits],
         "by_year": year_rows,
+        "current_year": {"year": today.year, "to": today.isoformat(), "achievements": by_year[today.year]},
     }
 
 
@@ -226,6 +228,13 @@ def _achievement_line(number: int, item: dict[str, Any]) -> str:
 
 def _achievements(source: dict[str, Any]) -> str:
     blocks = []
+    current = source.get("current_year")
+    if current and current["achievements"]:
+        to = date.fromisoformat(current["to"])
+        lines = [_("【%(year)s年（截至%(month)s月%(day)s日）】") % {"year": to.year, "month": to.month, "day": to.day}]
+        lines.append(_("经核实的主要实绩："))
+        lines.extend(_achievement_line(n, item) for n, item in enumerate(current["achievements"], start=1))
+        blocks.append("\n".join(lines))
     for row in reversed(source["by_year"]):
         lines = [_("【%(year)s年】") % {"year": row["year"]}]
         if row["annual_summary"]:

@@ -74,3 +74,13 @@ def test_a_notice_drafted_while_browsing_in_english_is_still_in_chinese():
         sections = render_sections(build_source(cadre, today=TODAY, years=3))
     assert "本人角色：分管领导" in sections["achievements"]
     assert "考核等次：优秀" in sections["evaluation_results"]
+
+
+def test_verified_achievements_of_the_year_so_far_come_first():
+    cadre = cadre_with_record(years=(2025, 2026))
+    sections = render_sections(build_source(cadre, today=date(2026, 7, 1), years=3))
+    achievements = sections["achievements"]
+    assert achievements.startswith("【2026年（截至7月1日）】")
+    assert "2026年实绩1" in achievements and "2026年实绩2" in achievements
+    assert "2026年联合实绩" not in achievements  # dated September, after the notice was drafted
+    assert "2026年度" not in sections["evaluation_results"]  # no annual result for a year under way
