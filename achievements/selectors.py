@@ -341,7 +341,7 @@ class YearRecord:
     leave: list[LeavePeriod]
     deductions: list[DeductionReport]
     annual_deduction: DeductionReport
-    results: list[Any]
+    results: list[Any]  # empty when the reader may not see them (access.can_see_results)
 
     @property
     def quarterly_summaries(self) -> list[Summary]:
@@ -359,7 +359,7 @@ def _annual_results(cadre: Cadre, year: int) -> list[Any]:
     return list(AnnualResult.objects.filter(cadre=cadre, year=year, is_published=True).select_related("unit", "rank"))
 
 
-def year_record(*, cadre: Cadre, year: int, now: datetime | None = None) -> YearRecord:
+def year_record(*, cadre: Cadre, year: int, with_results: bool, now: datetime | None = None) -> YearRecord:
     now = now or timezone.now()
     start, end = rules.year_bounds(year)
     assessment = (
@@ -381,7 +381,7 @@ def year_record(*, cadre: Cadre, year: int, now: datetime | None = None) -> Year
         leave=list(LeavePeriod.objects.filter(cadre=cadre, start__lte=end, end__gte=start).order_by("start")),
         deductions=[deduction_report(cadre=cadre, year=year, quarter=q, as_of=now) for q in quarters],
         annual_deduction=deduction_report(cadre=cadre, year=year, as_of=now),
-        results=_annual_results(cadre, year),
+        results=_annual_results(cadre, year) if with_results else [],
     )
 
 
