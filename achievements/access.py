@@ -5,6 +5,7 @@
   above it. Nobody else, never the public. Org staff read them only through a cadre's archive
   and dossier, which the organization department keeps (SPEC §3 "Archive").
 - A cadre's archive, deduction page and dossier: the cadre, leaders over the cadre's unit, org staff.
+  The evaluation results in them (scores, ranks, grades) only for the cadre and org staff (SPEC §1).
 - Leave: unit leaders for the cadres of the units they lead (never for themselves), and org staff.
 - Self-assessments: the unit's main leader reviews; a main leader's own form goes to the main
   leader of the unit above, and where there is none, to org staff.
@@ -128,6 +129,16 @@ def get_own_achievement(user: Any, pk: Any) -> Achievement:
 
 def get_archive_cadre(user: Any, pk: Any) -> Cadre:
     return get_object_or_404_in(cadres_visible_to(user), pk=pk)
+
+
+def can_see_results(user: Any, cadre: Cadre) -> bool:
+    """Evaluation results in a cadre's archive and dossier: the cadre themself and org staff only.
+
+    A leader opens a colleague's archive for the logs, summaries and achievements, but SPEC §1
+    keeps others' results and rankings to the organization department.
+    """
+    own = cadre_of(user)
+    return is_org_staff(user) or (own is not None and own.pk == cadre.pk)
 
 
 def may_export_unit(user: Any) -> bool:

@@ -1,9 +1,9 @@
 """Missing-record deductions (SPEC §3): which working-day logs and summaries are missing, and the points.
 
 A working day is *missing* for a cadre when its backfill window has closed (as of `as_of`) with no
-log, the cadre was not on leave that day and was already required to keep records. Days whose
-window is still open are reported as *open*, never as missing. A summary is missing once its
-due date (end of period plus the backfill window) has passed without one.
+log, the cadre was not on leave that day and was already required to keep records. Past days whose
+window is still open are reported as *open*, never as missing; today is neither (it is today's log).
+A summary is missing once its due date (end of period plus the backfill window) has passed without one.
 
 Works for one cadre, a unit or the whole organization with a constant number of queries: the
 evaluation computation calls it for every cadre of a period.
@@ -23,7 +23,7 @@ from django.db.models import Count, F, Q, QuerySet
 from cadres.models import Cadre
 
 from .models import DailyLog, LeavePeriod, Summary, SummaryKind
-from .rules import WorkCalendar, now_in_shanghai, quarter_bounds, rules_table, year_bounds
+from .rules import WorkCalendar, now_in_shanghai, quarter_bounds, rules_table, today_in_shanghai, year_bounds
 
 
 @dataclass
@@ -94,6 +94,7 @@ def deduction_reports(
     membership snapshot); by default the cadre's current unit category.
     """
     as_of = as_of or now_in_shanghai()
+    today = today_in_shanghai(as_of)
     start, end = _period(year, quarter)
     calendar = WorkCalendar.load(start, end)
     rules = rules_table(year)
@@ -163,11 +164,11 @@ def deduction_reports(
         )
         if with_days:
             report.missing_days = [d for d in required if d not in logs]
-            # Open = still inside the window and not logged yet: what the cadre can still backfill.
+            # Open = a past day still inside the window and not logged yet: what the cadre can still backfill.
             report.open_days = [
                 d
                 for d in workdays
-                if d not in closed_set and d >= records_from and d not in leave_set and d not in logs
+                if d < today and d not in closed_set and d >= records_from and d not in leave_set and d not in logs
             ]
             report.leave_days = sorted(d for d in leave_set if calendar.is_workday(d))
         report.missing_quarterly_summaries = [

@@ -32,7 +32,7 @@ from .models import (
 class DayStatus:
     LOGGED = "logged"  # a log exists
     MISSING = "missing"  # working day, no log, window closed
-    OPEN = "open"  # working day, no log, still inside the window (incl. today)
+    OPEN = "open"  # working day, no log, still inside the window (today too, but not counted as open)
     LEAVE = "leave"  # on leave or seconded
     REST = "rest"  # weekend or holiday
     FUTURE = "future"
@@ -107,7 +107,8 @@ def log_month(*, cadre: Cadre, year: int, month: int, now: datetime | None = Non
             else:
                 status = DayStatus.OPEN if open_window else DayStatus.MISSING
             in_month = day.month == month
-            if in_month and status in counts:
+            # Today without a log is still to be written, not a day to backfill.
+            if in_month and status in counts and not (status == DayStatus.OPEN and day == today):
                 counts[status] += 1
             row.append(
                 DayCell(
@@ -172,7 +173,10 @@ def log_composer(*, cadre: Cadre, day: date, now: datetime | None = None) -> Com
 
 
 def open_days(*, cadre: Cadre, now: datetime | None = None) -> list[date]:
-    """Working days still open for backfill that have no log (today included), oldest first."""
+    """Past working days still open for backfill that have no log, oldest first.
+
+    Today is not one of them: it is not missing yet, it is today's log to write.
+    """
     now = now or timezone.now()
     today = rules.today_in_shanghai(now)
     start = max(today - timedelta(days=60), cadre.records_from)
@@ -185,7 +189,7 @@ def open_days(*, cadre: Cadre, now: datetime | None = None) -> list[date]:
     return [
         d
         for d in deadlines.calendar.workdays(start, today)
-        if d not in logged and d not in leave and now < deadlines.deadline(d, unit=cadre.unit)
+        if d < today and d not in logged and d not in leave and now < deadlines.deadline(d, unit=cadre.unit)
     ]
 
 
@@ -341,7 +345,7 @@ class YearRecord:
     leave: list[LeavePeriod]
     deductions: list[DeductionReport]
     annual_deduction: DeductionReport
-    results: list[Any]
+    results: list[Any]  # empty when the reader may not see them (access.can_see_results)
 
     @property
     def quarterly_summaries(self) -> list[Summary]:
@@ -359,7 +363,7 @@ def _annual_results(cadre: Cadre, year: int) -> list[Any]:
     return list(AnnualResult.objects.filter(cadre=cadre, year=year, is_published=True).select_related("unit", "rank"))
 
 
-def year_record(*, cadre: Cadre, year: int, now: datetime | None = None) -> YearRecord:
+def year_record(*, cadre: Cadre, year: int, with_results: bool, now: datetime | None = None) -> YearRecord:
     now = now or timezone.now()
     start, end = rules.year_bounds(year)
     assessment = (
@@ -381,7 +385,7 @@ def year_record(*, cadre: Cadre, year: int, now: datetime | None = None) -> Year
         leave=list(LeavePeriod.objects.filter(cadre=cadre, start__lte=end, end__gte=start).order_by("start")),
         deductions=[deduction_report(cadre=cadre, year=year, quarter=q, as_of=now) for q in quarters],
         annual_deduction=deduction_report(cadre=cadre, year=year, as_of=now),
-        results=_annual_results(cadre, year),
+        results=_annual_results(cadre, year) if with_results else [],
     )
 
 

@@ -65,19 +65,75 @@ def record(personas):
     return cadre
 
 
-def test_archive_page_shows_everything_of_the_year(client, personas, record):
+def test_archive_page_shows_a_leader_the_records_of_the_year_but_not_the_results(client, personas, record):
     client.force_login(personas.leader.user)
     page = client.get(reverse("achievements:cadre_archive", args=[record.pk, today().year])).content.decode()
     for text in (CHINESE_LOG, "第一季度小结", "组织全区新任教师培训", "具体承办", "40%", "实绩自评表"):
         assert text in page
     last_year = client.get(reverse("achievements:cadre_archive", args=[record.pk, today().year - 1])).content.decode()
-    assert "93.50" in last_year and "优秀" in last_year and "1 / 5" in last_year
+    assert "缺记与扣分" in last_year
+    for text in ("年度考核结果", "93.50", "优秀", "1 / 5"):
+        assert text not in last_year, text
+
+
+RESULT_TEXTS = ("年度考核结果", "年度得分", "93.50", "优秀")
+
+
+@pytest.mark.parametrize(
+    ("persona", "status", "sees_results"),
+    [
+        ("cadre", 200, True),
+        ("colleague", 404, False),
+        ("stranger", 404, False),
+        ("leader", 200, False),
+        ("team_member", 200, False),
+        ("superior_leader", 200, False),
+        ("org_staff", 200, True),
+        ("admin", 200, True),
+    ],
+)
+def test_archive_page_shows_results_only_to_the_cadre_and_org_staff(
+    client, personas, record, persona, status, sees_results
+):
+    client.force_login(personas.user(persona))
+    response = client.get(reverse("achievements:cadre_archive", args=[record.pk, today().year - 1]))
+    assert response.status_code == status
+    if status == 200:
+        page = response.content.decode()
+        assert "缺记与扣分" in page
+        for text in ("年度考核结果", "93.50", "优秀", "1 / 5"):
+            assert (text in page) is sees_results, text
 
 
 def download(client, cadre, year_from, year_to):
     return client.get(
         reverse("achievements:dossier_pdf", args=[cadre.pk]), {"year_from": year_from, "year_to": year_to}
     )
+
+
+@pytest.mark.parametrize(
+    ("persona", "status", "sees_results"),
+    [
+        ("cadre", 200, True),
+        ("colleague", 404, False),
+        ("leader", 200, False),
+        ("team_member", 200, False),
+        ("org_staff", 200, True),
+        ("admin", 200, True),
+    ],
+)
+def test_dossier_pdf_carries_results_only_for_the_cadre_and_org_staff(
+    client, personas, record, tmp_path, persona, status, sees_results
+):
+    client.force_login(personas.user(persona))
+    response = download(client, record, today().year - 1, today().year)
+    assert response.status_code == status
+    if status == 200:
+        text = pdf_text(response.content, tmp_path)
+        for expected in (CHINESE_LOG, "第一季度小结", "组织全区新任教师培训", "缺记与扣分"):
+            assert expected in text, expected
+        for result in RESULT_TEXTS:
+            assert (result in text) is sees_results, result
 
 
 def test_dossier_pdf_has_cover_sections_page_numbers_and_embedded_cjk_font(client, personas, record, tmp_path):

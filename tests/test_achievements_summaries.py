@@ -255,7 +255,7 @@ def test_open_days_are_the_unlogged_days_still_inside_the_window():
     services.daily_log_save(author=cadre, day=date(2026, 3, 10), text=CHINESE_LOG, now=at(date(2026, 3, 10), 18))
     report = deduction_report(cadre=cadre, year=2026, quarter=1, as_of=at(date(2026, 3, 11)))
     assert date(2026, 3, 10) not in report.open_days
-    assert date(2026, 3, 9) in report.open_days and date(2026, 3, 11) in report.open_days
+    assert date(2026, 3, 9) in report.open_days and date(2026, 3, 11) not in report.open_days  # today
 
 
 def test_open_days_at_new_year_keep_the_window_of_the_year_they_belong_to():
@@ -282,3 +282,46 @@ def test_admin_refuses_a_summary_after_its_due_date(client, personas):
     )
     assert response.status_code == 200 and "的填写期限已于" in response.content.decode()
     assert Summary.objects.get(pk=summary.pk).text == QUARTERLY
+
+
+# --- Today is not a missing day ------------------------------------------------------------------
+# Wed 11 March 2026, mid-morning: 4–10 March are unlogged and still open, today is not missing yet.
+WEDNESDAY = date(2026, 3, 11)
+
+
+def test_today_is_neither_open_nor_missing_in_the_report_the_list_or_the_calendar_counts():
+    cadre = CadreFactory(records_from=date(2026, 3, 1))
+    now = at(WEDNESDAY, 10)
+    report = deduction_report(cadre=cadre, year=2026, quarter=1, as_of=now)
+    listed = selectors.open_days(cadre=cadre, now=now)
+    assert WEDNESDAY not in report.open_days and WEDNESDAY not in report.missing_days
+    assert WEDNESDAY not in listed and date(2026, 3, 10) in listed
+    assert listed == report.open_days
+    month = selectors.log_month(cadre=cadre, year=2026, month=3, now=now)
+    today_cell = next(c for week in month.weeks for c in week if c.day == WEDNESDAY)
+    assert today_cell.writable and today_cell.is_today
+    assert month.counts["open"] == len(listed)
+
+
+@pytest.fixture
+def wednesday_clock(monkeypatch):
+    """The request path reads the real clock: stand it at 10:00 on Wednesday 11 March 2026."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: at(WEDNESDAY, 10))
+
+
+def test_pages_list_past_open_days_for_backfill_but_not_today(client, wednesday_clock):
+    cadre = CadreFactory(with_account=True, records_from=date(2026, 3, 1))
+    client.force_login(cadre.user)
+    expected = selectors.open_days(cadre=cadre, now=at(WEDNESDAY, 10))
+    assert len(expected) >= 2
+    today_link = f"?day={WEDNESDAY:%Y-%m-%d}#composer"
+    home = client.get(reverse("home")).content.decode()
+    assert "可补记的缺记日" in home and f"?day={date(2026, 3, 10):%Y-%m-%d}#composer" in home
+    assert today_link not in home
+    calendar = client.get(reverse("achievements:my_logs")).content.decode()
+    assert f"还有 {len(expected)} 天可以补记" in calendar and today_link not in calendar
+    assert f"可补记 {len(expected)}<" in calendar
+    deductions = client.get(reverse("achievements:my_deductions")).content.decode()
+    assert "尚可补记" in deductions and today_link not in deductions

@@ -15,6 +15,7 @@ from django_celery_beat.models import PeriodicTask
 from achievements import services
 from achievements.models import DailyLog, DossierExport, ExportedDocument, ExportStatus
 from achievements.pdf import verify_export
+from evaluations.models import AnnualResult, Grade
 
 from .achievements_helpers import CHINESE_LOG, pdf_text, today
 from .test_worker import wait_for
@@ -24,6 +25,18 @@ pytestmark = [pytest.mark.worker]
 
 def test_unit_zip_is_built_by_the_worker_with_progress_and_download(celery_worker, client, personas, tmp_path):
     DailyLog.objects.create(author=personas.colleague, unit=personas.unit, day=today(), text=CHINESE_LOG)
+    colleague = personas.colleague
+    AnnualResult.objects.create(
+        cadre=colleague,
+        year=today().year - 1,
+        unit=colleague.unit,
+        unit_category=colleague.unit.category,
+        role=colleague.role,
+        rank=colleague.rank,
+        annual_score="88.25",
+        grade=Grade.COMPETENT,
+        is_published=True,
+    )
     client.force_login(personas.org_staff.user)
     year = today().year
     response = client.post(
@@ -52,7 +65,9 @@ def test_unit_zip_is_built_by_the_worker_with_progress_and_download(celery_worke
     pdf = archive.read(colleague_row[2])
     document, unaltered = verify_export(code=colleague_row[3], content=pdf)
     assert unaltered and document.created_by == personas.org_staff.user
-    assert CHINESE_LOG in pdf_text(pdf, tmp_path)
+    text = pdf_text(pdf, tmp_path)
+    # Built for org staff, the zip keeps the evaluation results a unit leader does not see.
+    assert CHINESE_LOG in text and "年度考核结果" in text and "88.25" in text
     assert ExportedDocument.objects.filter(kind="dossier").count() == 4
 
     client.force_login(personas.leader.user)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, Unit, User
 
-from .. import rules
+from .. import access, rules
 from ..errors import RecordLocked
 from ..models import DossierExport, ExportStatus, year_span
 from ..pdf import VerifiedPdf, render_verified_pdf
@@ -48,19 +48,26 @@ def dossier_title(cadre: Cadre, year_from: int, year_to: int) -> str:
 def dossier_render(
     *, cadre: Cadre, year_from: int, year_to: int, user: User | None, now: datetime | None = None
 ) -> VerifiedPdf:
-    """Render and register one cadre's dossier: cover, one section per year, page numbers."""
+    """Render and register one cadre's dossier: cover, one section per year, page numbers.
+
+    Evaluation results are in it only when `user` may see them (the unit zip is built for org staff).
+    """
     from ..selectors import year_record
 
     now = now or timezone.now()
     check_years(year_from, year_to, now=now)
     cadre = Cadre.objects.select_related("unit", "rank").get(pk=cadre.pk)
-    years = [year_record(cadre=cadre, year=y, now=now) for y in range(year_to, year_from - 1, -1)]
+    show_results = access.can_see_results(user, cadre)
+    years = [
+        year_record(cadre=cadre, year=y, with_results=show_results, now=now) for y in range(year_to, year_from - 1, -1)
+    ]
     title = dossier_title(cadre, year_from, year_to)
     return render_verified_pdf(
         template="achievements/pdf/dossier.html",
         context={
             "cadre": cadre,
             "years": years,
+            "show_results": show_results,
             "year_from": year_from,
             "year_to": year_to,
             "title": title,

@@ -39,12 +39,13 @@ def cadre_archive(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     if year > today.year or year < 2000:
         return redirect("achievements:cadre_archive", pk=pk, year=today.year)
     years = selectors.archive_years(cadre, today)
+    show_results = access.can_see_results(request.user, cadre)
     return render(
         request,
         "achievements/archive.html",
         {
             "cadre": cadre,
-            "record": selectors.year_record(cadre=cadre, year=year),
+            "record": selectors.year_record(cadre=cadre, year=year, with_results=show_results),
             "year": year,
             "years": years,
             "dossier_form": YearRangeForm(initial={"year_from": max(year - 2, min(years)), "year_to": year}),
