@@ -182,6 +182,8 @@ def _submit_quarter(period, people, code_of, first, second) -> None:
                 ratee = code_of[line.ratee_id]
                 if code in (first, second) and ratee in FIRST_SCORES:
                     scores[line.ratee_id] = (FIRST_SCORES if code == first else SECOND_SCORES)[ratee]
+                elif code == "S3":
+                    scores[line.ratee_id] = 80  # one flat sheet, so the quality page has a flag to show
                 else:
                     scores[line.ratee_id] = level(ratee)
             ballots.sheet_submit(assignment_id=sheet.pk, rater=people[code], data=SheetInput(scores=scores))
@@ -393,6 +395,7 @@ def test_no_page_api_export_admin_or_table_tells_which_rater_gave_which_score(mo
     assert not SheetDraft.objects.filter(assignment__in=submitted).exists()
     assert not SheetDraft.objects.exists()  # T1's draft was deleted when the period closed
     audit_trail_without_scores()
+    assert evaluation_models.SheetFlag.objects.filter(is_flat=True).exists()
     world_a = walk(people)
     sheets_a = sorted(Score.objects.values_list("sheet_id", "ratee__code", "score"))
 

@@ -335,3 +335,17 @@ def test_period_years_outside_2000_to_2100_are_refused_with_the_range(client, pe
     with pytest.raises(YearOutOfRange, match="2000–2100"):
         periods.period_create(kind="quarterly", year=1999, quarter=1)
     assert not Period.objects.exists()
+
+
+def test_a_reminder_for_a_unit_that_does_not_exist_reminds_nobody(client, personas):
+    make_team("提醒镇", staff=3, accounts=True)
+    period = open_period()
+    client.force_login(personas.org_staff.user)
+    url = reverse("evaluations:period_remind", args=[period.pk])
+    for unit in ("99999999999999999999", "987654", "x"):
+        response = client.post(url, {"unit": unit}, follow=True)
+        assert response.status_code == 200 and "没有发送提醒" in response.content.decode(), unit
+    assert not Notification.objects.filter(title__contains="请完成").exists()
+    client.post(url, {"unit": ""})  # no unit chosen: every rater who has not finished
+    raters = SheetAssignment.objects.filter(period=period, rater__user__isnull=False).values("rater").distinct()
+    assert Notification.objects.filter(title__contains="请完成").count() == raters.count() > 5

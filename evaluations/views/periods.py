@@ -252,9 +252,12 @@ def period_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def period_remind(request: HttpRequest, pk: int) -> HttpResponse:
     period = access.get_period(pk)
     form = RemindForm(request.POST)
-    unit = form.cleaned_data["unit"] if form.is_valid() else None
+    if not form.is_valid():
+        # A unit that is not there must not widen the reminder to everyone.
+        messages.error(request, _("所选单位不存在，没有发送提醒。"))
+        return redirect(_safe_next(request, period.pk))
     try:
-        sent = periods.period_remind(period=period, unit=unit)
+        sent = periods.period_remind(period=period, unit=form.cleaned_data["unit"])
     except EvaluationError as error:
         messages.error(request, error.message)
     else:
