@@ -8,6 +8,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.converters import parse_id
+
 from . import feedback_selectors
 from .feedback_access import HandlesFeedback
 from .models import Feedback, FeedbackEvent, FeedbackState
@@ -75,7 +77,7 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         notice = params.get("notice", "")
         return feedback_selectors.feedback_list(
             viewer=self.request.user,
-            notice_id=int(notice) if notice.isdigit() else None,
+            notice_id=parse_id(notice),
             state=params.get("state", ""),
             q=params.get("q", ""),
         ).prefetch_related("events__actor")

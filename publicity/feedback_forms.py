@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.converters import MAX_ID
+
 from .models import FeedbackState
 from .services.feedback import MIN_TEXT_CHARS, FeedbackError, check_text
 
@@ -75,6 +77,6 @@ class TransitionForm(forms.Form):
 
 
 class FeedbackFilterForm(forms.Form):
-    notice = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    notice = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     state = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *FeedbackState.choices], required=False)
     q = forms.CharField(label=_("搜索"), max_length=100, required=False)

@@ -39,6 +39,11 @@ PATHS = [
     f"/evaluations/annual/{HUGE}/",
     f"/evaluations/scopes/{HUGE}/",
     f"/evaluations/follow-ups/{HUGE}/",
+    # publicity
+    f"/publicity/{HUGE}/",
+    f"/publicity/{HUGE}/edit/",
+    f"/publicity/{HUGE}/publish/preview/",
+    f"/publicity/feedback/{HUGE}/",
     # API
     f"/api/cadres/{HUGE}/",
     f"/api/units/{HUGE}/",
@@ -49,6 +54,8 @@ PATHS = [
     f"/api/evaluations/my-sheets/{HUGE}/",
     f"/api/evaluations/my-results/{HUGE}/",
     f"/api/evaluations/annual-results/{HUGE}/",
+    f"/api/publicity/notices/{HUGE}/",
+    f"/api/publicity/feedback/{HUGE}/",
 ]
 
 QUERIES = [
@@ -79,6 +86,12 @@ QUERIES = [
     f"/api/achievements/?cadre={HUGE}&category={HUGE}",
     f"/api/evaluations/periods/?year={HUGE}",
     f"/api/evaluations/annual-results/?year={HUGE}&unit={HUGE}",
+    f"/publicity/?page={HUGE}",
+    f"/publicity/new/?cadre={HUGE}",
+    f"/publicity/feedback/?notice={HUGE}&page={HUGE}",
+    f"/notices/archive/?page={HUGE}",
+    f"/api/publicity/notices/?cadre={HUGE}",
+    f"/api/publicity/feedback/?notice={HUGE}",
 ]
 
 
@@ -113,7 +126,7 @@ def test_huge_ids_in_posted_forms_are_field_errors(client, personas):
 def test_every_id_in_the_apps_urls_uses_the_database_id_converter():
     """<int:…> would accept a number no database column can hold; <dbid:…> stops it at 18 digits."""
     offenders, ids = [], 0
-    for namespace in ("cadres", "achievements", "evaluations"):
+    for namespace in ("cadres", "achievements", "evaluations", "publicity"):
         resolver = next(
             r for r in get_resolver().url_patterns if isinstance(r, URLResolver) and r.namespace == namespace
         )

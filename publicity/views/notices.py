@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cadres.models import Cadre
+from config.converters import parse_id
 
 from .. import links, rules, selectors
 from ..access import get_notice_for_staff, staff_only
@@ -87,12 +88,8 @@ def notice_create(request: HttpRequest) -> HttpResponse:
             .select_related("unit", "rank")
             .order_by("name", "code")[:CADRE_MATCHES]
         )
-    chosen = form["cadre"].value()
-    selected = (
-        Cadre.objects.filter(pk=chosen, is_active=True).select_related("unit").first()
-        if str(chosen or "").isdigit()
-        else None
-    )
+    chosen = parse_id(form["cadre"].value())
+    selected = Cadre.objects.filter(pk=chosen, is_active=True).select_related("unit").first() if chosen else None
     return render(
         request, "publicity/notice_create.html", {"form": form, "q": q, "matches": matches, "selected": selected}
     )
