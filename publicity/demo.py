@@ -2,7 +2,9 @@
 
 One notice in publicity now (with three items of public feedback in different triage states),
 one whose period has ended and whose outcome (任用) is recorded, and one waiting at the gate with
-two of its four checks passed. Idempotent: once the demo notices exist, nothing is done.
+two of its four checks passed. The three cadres also get the earlier years' annual summaries and
+verified achievements (as if entered from the paper archive), so the notices have a record to show.
+Idempotent: once the demo notices exist, nothing is done.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from achievements.models import Achievement, AchievementCategory, Summary, SummaryKind, VerificationStatus
 from cadres.models import Cadre, User
 
 from . import rules
@@ -49,6 +52,78 @@ FEEDBACK = [
 ]
 
 
+# The years before the system: annual summaries and verified achievements entered from the paper
+# archive, so the notices have a record to draw on for their three complete years.
+EARLIER_RECORD = {
+    "QSZ002": [
+        (
+            "经济发展",
+            "青石镇农产品加工园区一期建成投产",
+            "牵头园区规划报批和征地拆迁，引进农产品加工企业 5 家，当年新增就业 320 人。",
+        ),
+        (
+            "基层治理",
+            "青石镇“网格+调解”矛盾纠纷化解机制",
+            "全镇划分网格 46 个，全年调处矛盾纠纷 213 件，调处成功率 97%。",
+        ),
+        (
+            "民生服务",
+            "青石镇集镇污水管网改造",
+            "协调资金 2600 万元，新建污水管网 18 公里，集镇生活污水收集率提高到 92%。",
+        ),
+    ],
+    "FGJ002": [
+        ("项目建设", "全区重大项目储备库建设", "建立分级分类项目储备库，入库项目 186 个，争取专项债券资金 9.6 亿元。"),
+        (
+            "改革创新",
+            "投资项目审批“一窗受理”改革",
+            "梳理审批事项 42 项，企业投资项目平均审批时间由 45 天压缩到 18 天。",
+        ),
+        ("经济发展", "区“十四五”规划中期评估", "组织 32 个部门开展中期评估，形成评估报告并提出调整建议 27 条。"),
+    ],
+    "DHJ003": [
+        ("基层治理", "东湖街道老旧小区物业全覆盖", "推动 23 个无物业小区引入物业服务或自治管理，群众满意率 91%。"),
+        ("民生服务", "东湖街道“一老一小”服务中心", "建成社区养老服务站 4 个、托育点 2 个，服务群众 1.2 万人次。"),
+        ("党的建设", "东湖街道“红色物业”党建品牌", "在 18 个小区成立物业党支部，党员志愿者参与小区治理 2600 人次。"),
+    ],
+}
+SUMMARY_TEXT = (
+    "{year}年，本人在{unit}任{post}，围绕全年目标任务，抓重点、补短板、强弱项，主要做了以下工作："
+    "一是牵头{title}；二是抓好分管领域日常工作，按时完成上级交办的各项任务；三是严格落实党风廉政建设责任，"
+    "自觉遵守各项纪律规矩。不足之处是调查研究还不够深入，今后将进一步改进。"
+)
+
+
+def _earlier_record(cadres: dict[str, Cadre], staff: User, today: date) -> None:
+    categories = {c.name: c for c in AchievementCategory.objects.all()}
+    for code, items in EARLIER_RECORD.items():
+        cadre = cadres[code]
+        for offset, (category, title, description) in enumerate(items, start=1):
+            year = today.year - offset
+            Summary.objects.get_or_create(
+                author=cadre,
+                kind=SummaryKind.ANNUAL,
+                year=year,
+                defaults={
+                    "unit": cadre.unit,
+                    "text": SUMMARY_TEXT.format(year=year, unit=cadre.unit.name, post=cadre.post_title, title=title),
+                },
+            )
+            if category in categories and not Achievement.objects.filter(created_by=cadre, title=title).exists():
+                Achievement.objects.create(
+                    title=title,
+                    date=date(year, 11, 20),
+                    category=categories[category],
+                    description=description,
+                    created_by=cadre,
+                    unit=cadre.unit,
+                    verification_status=VerificationStatus.VERIFIED,
+                    verification_note="与年度考核档案核对一致。",
+                    verified_by=staff,
+                    verified_at=_at(date(year, 12, 20)),
+                )
+
+
 def _at(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(9, 0)))
 
@@ -76,6 +151,7 @@ def seed(today: date) -> None:
     if staff is None or len(cadres) < len(CODES):
         return
     with transaction.atomic():
+        _earlier_record(cadres, staff, today)
         _decided(cadres[DECIDED[0]], staff, today)
         _in_publicity(cadres[IN_PUBLICITY[0]], staff, today)
         created = services.notice_create(cadre=cadres[AT_GATE[0]], proposed_post=AT_GATE[1], by=staff)
