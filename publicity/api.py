@@ -20,7 +20,7 @@ from cadres.models import Cadre
 from . import selectors
 from .access import IsOrgStaffOr404
 from .errors import PublicityError
-from .models import GateCheck, GateCheckKind, GateCheckResult, Notice, Outcome
+from .models import NOTICE_TEXT_FIELDS, GateCheck, GateCheckKind, GateCheckResult, Notice, Outcome
 from .services import notices as services
 
 
@@ -46,15 +46,7 @@ class NoticeSerializer(serializers.ModelSerializer):
             "cadre_name",
             "state",
             "stage",
-            "title",
-            "current_post",
-            "proposed_post",
-            "basic_info",
-            "resume",
-            "study_credits",
-            "achievements",
-            "evaluation_results",
-            "feedback_channels",
+            *NOTICE_TEXT_FIELDS,
             "start_date",
             "end_date",
             "published_at",

@@ -76,6 +76,20 @@ class Outcome(models.TextChoices):
     NOT_APPOINTED = "not_appointed", _("不予任用")
 
 
+# The text of a notice: drafted from the record, edited by staff, shown to the public.
+NOTICE_TEXT_FIELDS = (
+    "title",
+    "current_post",
+    "proposed_post",
+    "basic_info",
+    "resume",
+    "study_credits",
+    "achievements",
+    "evaluation_results",
+    "feedback_channels",
+)
+
+
 class NoticeQuerySet(models.QuerySet):
     """Where a notice stands in its publicity period follows from its dates and the day asked about."""
 

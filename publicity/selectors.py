@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from achievements.rules import WorkCalendar
 
 from . import rules
-from .models import FeedbackState, GateCheck, GateCheckKind, Notice, NoticeState
+from .models import NOTICE_TEXT_FIELDS, FeedbackState, GateCheck, GateCheckKind, Notice, NoticeState
 from .privacy import find_private_data
 
 
@@ -174,19 +174,6 @@ def publish_preview(start: date) -> rules.PublicityPeriod:
     return rules.publicity_period(start)
 
 
-PUBLIC_TEXT_FIELDS = (
-    "title",
-    "current_post",
-    "proposed_post",
-    "basic_info",
-    "resume",
-    "study_credits",
-    "achievements",
-    "evaluation_results",
-    "feedback_channels",
-)
-
-
 @dataclass(frozen=True)
 class PrivacyWarning:
     section: str
@@ -198,6 +185,6 @@ def privacy_warnings(notice: Notice) -> list[PrivacyWarning]:
     """Private data staff typed into the text: the public pages hide it, but staff should remove it."""
     return [
         PrivacyWarning(str(Notice._meta.get_field(field).verbose_name), finding.label, finding.excerpt)
-        for field in PUBLIC_TEXT_FIELDS
+        for field in NOTICE_TEXT_FIELDS
         for finding in find_private_data(getattr(notice, field), cadre=notice.cadre)
     ]

@@ -28,6 +28,7 @@ from ..errors import (
     WrongState,
 )
 from ..models import (
+    NOTICE_TEXT_FIELDS,
     GateCheck,
     GateCheckKind,
     GateCheckResult,
@@ -39,17 +40,7 @@ from ..models import (
 
 EDITABLE = (NoticeState.DRAFT, NoticeState.GATE)
 # The fields staff edit freely while a notice is a draft or at the gate.
-EDIT_FIELDS = (
-    "title",
-    "current_post",
-    "proposed_post",
-    "basic_info",
-    "resume",
-    "study_credits",
-    "achievements",
-    "evaluation_results",
-    "feedback_channels",
-)
+EDIT_FIELDS = NOTICE_TEXT_FIELDS
 
 
 def _locked(notice: Notice) -> Notice:
