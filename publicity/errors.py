@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 
+from achievements.errors import format_day
+
 from .models import GateCheckKind, Notice, NoticeState
-
-
-def format_day(day: date) -> str:
-    return formats.date_format(day, "DATE_FORMAT")
 
 
 class PublicityError(Exception):
