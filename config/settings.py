@@ -5,7 +5,10 @@ eager mode and an in-process cache. The test suite instead defaults to the Postg
 Redis services of the development and CI machines, because that is what production runs on.
 """
 
+import base64
 import hashlib
+import os
+import secrets
 import sys
 import uuid
 from datetime import timedelta
@@ -121,7 +124,40 @@ if TESTING:
     # One test database per checkout, so test runs in two checkouts on one machine don't collide.
     _checkout = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]  # noqa: S324  (a name, not security)
     DATABASES["default"]["TEST"] = {"NAME": f"test_cadreperf_{_checkout}"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Deleted rows are overwritten with zeros: sealed ballots and drafts leave nothing in the file.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA secure_delete = ON;"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Ballot box ---------------------------------------------------------------------------
+# Submitted sheets wait sealed (AES-256-GCM) until their period closes. The keys are not
+# SECRET_KEY and must be kept apart from database backups (SECURITY.md): comma-separated,
+# newest first; older keys stay listed until every box sealed under them has been opened.
+BALLOT_KEYS = env.list("BALLOT_KEYS", default=[])
+if not BALLOT_KEYS:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "BALLOT_KEYS must be set when DEBUG is off: "
+            'python3 -c "import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())"'
+        )
+    # Embedded and test runs keep a key of their own beside the SQLite database.
+    _key_file = DATA_DIR / "ballot.key"
+    if not _key_file.exists():
+        _key_file.parent.mkdir(parents=True, exist_ok=True)
+        _new = _key_file.with_suffix(f".{os.getpid()}.tmp")
+        with os.fdopen(os.open(_new, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as _out:
+            _out.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        try:
+            os.link(_new, _key_file)  # atomic: two processes starting at once keep one key
+        except FileExistsError:
+            pass
+        finally:
+            _new.unlink()
+    BALLOT_KEYS = [_key_file.read_text().strip()]
+for _ballot_key in BALLOT_KEYS:
+    _raw = base64.urlsafe_b64decode(_ballot_key + "=" * (-len(_ballot_key) % 4))
+    if len(_raw) != 32:
+        raise ImproperlyConfigured("Each BALLOT_KEYS entry must be 32 bytes in URL-safe base64 (43 characters).")
 
 REDIS_URL = env.str("REDIS_URL", default=f"{_TEST_REDIS_URL}/15" if TESTING else "")
 if REDIS_URL:

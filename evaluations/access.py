@@ -22,6 +22,16 @@ def get_period(pk: Any) -> Period:
     return get_object_or_404_in(Period.objects.select_related("snapshot"), pk=pk)
 
 
+def get_period_for_receipts(user: Any, pk: Any) -> Period:
+    """The receipt list of an opened box: for org staff and for the period's raters."""
+    period = get_period(pk)
+    cadre = cadre_of(user)
+    is_rater = cadre is not None and SheetAssignment.objects.filter(period=period, rater=cadre).exists()
+    if not (is_org_staff(user) or is_rater):
+        raise Http404
+    return period
+
+
 def get_assignment_for_rater(user: Any, pk: Any) -> SheetAssignment:
     """A sheet the user was assigned as a rater; anybody else's sheet is 404, staff included."""
     cadre = cadre_of(user)

@@ -1,7 +1,8 @@
 """Django admin for the evaluations app (system administrators).
 
-Deliberately absent: Sheet, Score, DemocraticScore, ProblemTick (anonymous ballot contents),
-SheetDraft (a rater's unsubmitted scores), GroupResult, DemocraticSummary and ProblemCount
+Deliberately absent: the ballot box (SealedSheet, BoxOpening), the opened ballots (Score,
+DemocraticScore, ProblemTick, SheetQuality, UnitGroupSpread, UnitSheetTally), SheetDraft (a
+rater's unsubmitted scores, sealed), GroupResult, DemocraticSummary and ProblemCount
 (aggregates whose display must follow the anonymity threshold, which only the product pages
 apply). Results are read-only here: they are produced by the computation, never typed in.
 """

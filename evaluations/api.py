@@ -247,7 +247,7 @@ class MySheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise NotFound("年度民主测评表请在网页上填写。")
         data = self._input(request)
         try:
-            service(assignment_id=assignment.pk, rater=cadre_of(request.user), data=data)
+            outcome = service(assignment_id=assignment.pk, rater=cadre_of(request.user), data=data)
         except SheetRuleBroken as error:
             return Response(
                 {"scores": [p.message for p in error.problems], "rules": sorted({p.rule for p in error.problems})},
@@ -257,6 +257,8 @@ class MySheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return Response({"detail": error.message}, status=status.HTTP_409_CONFLICT)
         except EvaluationError as error:
             return _error(error)
+        if isinstance(outcome, str):  # a submission's receipt, kept by the rater alone
+            return Response({"status": "ok", "receipt": outcome})
         return Response({"status": "ok"})
 
     @extend_schema(
@@ -269,7 +271,13 @@ class MySheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(
         request=SheetScoresSerializer,
-        responses={200: inline_serializer("Submitted", {"status": serializers.CharField()}), 400: None, 409: None},
+        responses={
+            200: inline_serializer(
+                "Submitted", {"status": serializers.CharField(), "receipt": serializers.CharField()}
+            ),
+            400: None,
+            409: None,
+        },
     )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:

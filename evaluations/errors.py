@@ -35,6 +35,18 @@ class WrongState(EvaluationError):
         )
 
 
+class BoxAlreadyOpened(EvaluationError):
+    def __init__(self, period: Period):
+        self.period = period
+        super().__init__(
+            _(
+                "%(period)s 的票箱已经开箱计票，不能重新开放测评：结果可能已被查看，再收测评表就能"
+                "通过前后结果相减推算出个人评分。"
+            )
+            % {"period": period.title}
+        )
+
+
 class PeriodExists(EvaluationError):
     def __init__(self, title: str):
         super().__init__(_("%(title)s 已经存在。") % {"title": title})

@@ -1,13 +1,17 @@
 """考实绩 / 用实绩: settings, periods, ballots, scores, rankings, annual results and their use.
 
-Anonymity (SPEC §4) is a property of the data model, not of the pages:
+Anonymity (SPEC §4, SECURITY.md) is a property of the data model, not of the pages:
 
-- A rater's *assignment* (SheetAssignment, its lines and its draft) knows the rater. The draft is
-  deleted when the sheet is submitted; what remains is SheetSubmission, the bare fact "rater X
-  submitted the sheet for unit U", which holds no scores and no time.
-- The submitted scores live in Sheet / Score (and DemocraticScore / ProblemTick): random UUID
-  keys, no rater, no timestamp, no sequence number, and no relation to the assignment. Nothing
-  in the product can join them back to a rater.
+- A rater's *assignment* (SheetAssignment, its lines and its sealed draft) knows the rater. The
+  draft is deleted when the sheet is submitted; what remains is SheetSubmission, the bare fact
+  "rater X submitted the sheet for unit U on day D", with a random key and no time of day.
+- A submitted sheet waits in the ballot box (SealedSheet): encrypted under the ballot key, random
+  key, and reshuffled within its unit at every submission, so neither its content nor its place
+  says whose it is.
+- When the period closes, the box is opened in one transaction (services/box.py): the scores are
+  written in random order as Score / DemocraticScore / ProblemTick rows that carry no sheet key at
+  all, each sheet leaves one SheetQuality row (random key, unit, mean, distance, flags: no ratees,
+  no count), and the sealed rows are deleted and vacuumed away.
 """
 
 from __future__ import annotations
@@ -365,10 +369,10 @@ class SheetLine(models.Model):
 
 
 class SheetDraft(models.Model):
-    """Scores a rater saved but has not submitted. Deleted on submit and when the period closes."""
+    """What a rater saved but has not submitted, sealed like a ballot. Deleted on submit and at close."""
 
     assignment = models.OneToOneField(SheetAssignment, on_delete=models.CASCADE, related_name="draft")
-    data = models.JSONField(default=dict)
+    sealed = models.BinaryField()
     saved_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -378,17 +382,30 @@ class SheetDraft(models.Model):
     def __str__(self) -> str:
         return str(self.assignment_id)
 
+    @staticmethod
+    def context(assignment_id: int) -> str:
+        return f"draft:{assignment_id}"
+
+    @property
+    def data(self) -> dict:
+        from .sealing import unseal
+
+        return unseal(self.sealed, context=self.context(self.assignment_id))
+
 
 class SheetSubmission(models.Model):
-    """The only trace of a submission: rater X submitted the sheet for unit U.
+    """The only trace of a submission: rater X submitted the sheet for unit U, on day D.
 
     The one-to-one key is what makes "submit once" hold under double clicks and concurrent
-    requests. No time is kept and nothing points at the anonymous sheet.
+    requests. The key is random and the day has no time, so nothing here orders submissions;
+    when the box opens the period's rows are rewritten in random order besides.
     """
 
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     assignment = models.OneToOneField(
         SheetAssignment, verbose_name=_("测评表"), on_delete=models.CASCADE, related_name="submission"
     )
+    submitted_on = models.DateField(_("提交日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("测评表提交记录")
@@ -406,7 +423,7 @@ class SheetSubmission(models.Model):
         )
 
 
-# --- Sheets: the anonymous side ----------------------------------------------------------------
+# --- The ballot box ---------------------------------------------------------------------------
 
 
 class SheetSource(models.TextChoices):
@@ -414,42 +431,115 @@ class SheetSource(models.TextChoices):
     PAPER = "paper", _("纸质测评")
 
 
-class Sheet(models.Model):
-    """A submitted sheet: random id, the unit it rates, online or paper. No rater, no time."""
+class SealedSheet(models.Model):
+    """A submitted sheet in the box: encrypted, random key, the unit it rates. No rater, no time.
+
+    Every submission for a unit rewrites that unit's sealed rows in a fresh random order, so a
+    row's place in the table (or in a dump) says nothing about when it arrived.
+    """
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="sheets")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    source = models.CharField(_("来源"), max_length=10, choices=SheetSource.choices)
-    # The number printed on a paper ballot, so the same paper is never keyed in twice.
-    paper_number = models.CharField(_("表号"), max_length=30, blank=True)
+    sealed = models.BinaryField()
 
     class Meta:
-        verbose_name = _("测评表")
-        verbose_name_plural = _("测评表")
-        ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["period", "unit", "paper_number"],
-                condition=~Q(paper_number=""),
-                name="paper_sheet_once",
-            )
-        ]
-        indexes = [models.Index(fields=["period", "unit"], name="sheet_period_unit")]
+        verbose_name = _("密封测评表")
+        verbose_name_plural = _("密封测评表")
+        # The box is opened, and reshuffled, one unit at a time.
+        indexes = [models.Index(fields=["period", "unit"], name="sealed_sheet_period_unit")]
 
     def __str__(self) -> str:
-        return self.short_id
+        return str(self.pk)
 
-    @property
-    def short_id(self) -> str:
-        return self.id.hex[:8]
+    @staticmethod
+    def context(period_id: int, unit_id: int) -> str:
+        return f"sheet:{period_id}:{unit_id}"
+
+
+class PaperSheet(models.Model):
+    """The number printed on a paper ballot keyed in for a unit: the same paper is never counted twice.
+
+    Paper ballots carry no rater; like online sheets, their scores go through the box.
+    """
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="paper_sheets")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("表号"), max_length=30)
+
+    class Meta:
+        verbose_name = _("纸质测评表")
+        verbose_name_plural = _("纸质测评表")
+        constraints = [models.UniqueConstraint(fields=["period", "unit", "number"], name="paper_sheet_number_once")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class BoxOpening(models.Model):
+    """The box of a period was opened: how many sheets, and the sorted receipts raters can check."""
+
+    period = models.OneToOneField(Period, on_delete=models.CASCADE, related_name="box_opening")
+    opened_at = models.DateTimeField(_("开箱时间"))
+    sheet_count = models.PositiveIntegerField(_("测评表数"))
+    # Sorted, so the list says nothing about which sheet, unit or rater a code belongs to.
+    receipts = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("开箱记录")
+        verbose_name_plural = _("开箱记录")
+
+    def __str__(self) -> str:
+        return f"{self.period} ({self.sheet_count})"
+
+
+class UnitSheetTally(models.Model):
+    """How many opened sheets rated a unit (a count: it decides whether team counts may be shown)."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="sheet_tallies")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    sheets = models.PositiveIntegerField(_("测评表数"))
+
+    class Meta:
+        verbose_name = _("单位测评表数")
+        verbose_name_plural = _("单位测评表数")
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="sheet_tally_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.sheets}"
+
+
+class UnitGroupSpread(models.Model):
+    """The scores one rater group gave in a unit, as aggregates stored when the box opens."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="group_spreads")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    rater_group = models.CharField(_("评价组"), max_length=10, choices=RaterGroup.choices)
+    sheets = models.PositiveIntegerField(_("测评表数"))
+    scores = models.PositiveIntegerField(_("分数个数"))
+    total = models.PositiveBigIntegerField()
+    squares = models.PositiveBigIntegerField()
+    low = models.PositiveSmallIntegerField()
+    high = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("评价组分布")
+        verbose_name_plural = _("评价组分布")
+        constraints = [models.UniqueConstraint(fields=["period", "unit", "rater_group"], name="group_spread_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.rater_group}"
+
+
+# --- Opened ballots: no sheet key anywhere ----------------------------------------------------
 
 
 class Score(models.Model):
-    """One score on a submitted quarterly sheet."""
+    """One score from an opened quarterly sheet. Which sheet it came from is not kept."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="scores")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
     ratee = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
     rater_group = models.CharField(max_length=10, choices=RaterGroup.choices)
     score = models.PositiveSmallIntegerField()
@@ -457,9 +547,8 @@ class Score(models.Model):
     class Meta:
         verbose_name = _("评分")
         verbose_name_plural = _("评分")
-        constraints = [models.UniqueConstraint(fields=["sheet", "ratee"], name="score_once_per_sheet")]
-        # Group averages aggregate a period's scores by ratee and group.
-        indexes = [models.Index(fields=["ratee", "rater_group"], name="score_ratee_group")]
+        # A computation reads only its period's scores, grouped by ratee and group.
+        indexes = [models.Index(fields=["period", "ratee", "rater_group"], name="score_period_ratee_group")]
 
     def __str__(self) -> str:
         return str(self.pk)
@@ -477,10 +566,10 @@ DIMENSIONS = tuple(Dimension)
 
 
 class DemocraticScore(models.Model):
-    """One ratee's 德能勤绩廉 scores on a submitted annual democratic sheet."""
+    """One ratee's 德能勤绩廉 scores from an opened annual democratic sheet (no sheet key)."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="democratic_scores")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
     ratee = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
     rater_group = models.CharField(max_length=10, choices=RaterGroup.choices)
     virtue = models.PositiveSmallIntegerField(_("德"))
@@ -492,7 +581,7 @@ class DemocraticScore(models.Model):
     class Meta:
         verbose_name = _("民主测评评分")
         verbose_name_plural = _("民主测评评分")
-        constraints = [models.UniqueConstraint(fields=["sheet", "ratee"], name="democratic_score_once_per_sheet")]
+        indexes = [models.Index(fields=["period", "ratee"], name="democratic_score_period_ratee")]
 
     def __str__(self) -> str:
         return str(self.pk)
@@ -523,27 +612,51 @@ TEAM_PROBLEMS = (ProblemItem.MANAGEMENT, ProblemItem.DIRECTION, ProblemItem.CENT
 
 
 class ProblemTick(models.Model):
-    """A 反测评 item ticked on a democratic sheet: about a ratee, or (ratee empty) the unit's team."""
+    """A 反测评 item ticked on an opened democratic sheet: about a ratee, or (ratee empty) the unit's team."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="problem_ticks")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     ratee = models.ForeignKey(Cadre, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     item = models.CharField(max_length=20, choices=ProblemItem.choices)
 
     class Meta:
         verbose_name = _("反测评勾选")
         verbose_name_plural = _("反测评勾选")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["sheet", "ratee", "item"], condition=Q(ratee__isnull=False), name="problem_tick_once"
-            ),
-            models.UniqueConstraint(
-                fields=["sheet", "item"], condition=Q(ratee__isnull=True), name="team_problem_tick_once"
-            ),
-        ]
+        indexes = [models.Index(fields=["period", "unit"], name="problem_tick_period_unit")]
 
     def __str__(self) -> str:
         return str(self.pk)
+
+
+class SheetQuality(models.Model):
+    """One opened quarterly sheet's statistics, under a random id: which unit, its mean, its distance
+    from the other raters' consensus and the flags. No ratees, no count, no order."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="sheet_quality")
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    mean_score = models.DecimalField(_("平均分"), max_digits=6, decimal_places=2)
+    deviation = models.DecimalField(_("平均偏差"), max_digits=6, decimal_places=2, null=True, blank=True)
+    is_flat = models.BooleanField(_("全部同分"), default=False)
+    is_outlier = models.BooleanField(_("偏离共识"), default=False)
+
+    class Meta:
+        verbose_name = _("测评表质量")
+        verbose_name_plural = _("测评表质量")
+        ordering = ["unit", "id"]
+        indexes = [models.Index(fields=["period", "unit"], name="sheet_quality_period_unit")]
+
+    def __str__(self) -> str:
+        return self.short_id
+
+    @property
+    def short_id(self) -> str:
+        return self.id.hex[:8]
+
+    @property
+    def is_flagged(self) -> bool:
+        return self.is_flat or self.is_outlier
 
 
 # --- Computation and quarterly results -------------------------------------------------------
@@ -659,27 +772,6 @@ class QuarterlyResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre.name} {self.period}"
-
-
-class SheetFlag(models.Model):
-    """A submitted sheet worth a second look: all one score, or far from the group consensus."""
-
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="sheet_flags")
-    sheet = models.OneToOneField(Sheet, on_delete=models.CASCADE, related_name="flag")
-    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
-    score_count = models.PositiveIntegerField(_("评分个数"))
-    mean_score = models.DecimalField(_("平均分"), max_digits=6, decimal_places=2)
-    deviation = models.DecimalField(_("平均偏差"), max_digits=6, decimal_places=2, null=True, blank=True)
-    is_flat = models.BooleanField(_("全部同分"), default=False)
-    is_outlier = models.BooleanField(_("偏离共识"), default=False)
-
-    class Meta:
-        verbose_name = _("测评表质量提示")
-        verbose_name_plural = _("测评表质量提示")
-        ordering = ["unit", "sheet"]
-
-    def __str__(self) -> str:
-        return self.sheet.short_id
 
 
 # --- Annual results (用实绩) -------------------------------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +26,7 @@ from .models import (
     PERSON_PROBLEMS,
     TEAM_PROBLEMS,
     AnnualResult,
+    BoxOpening,
     ComputationRun,
     DemocraticSummary,
     EvaluationSettings,
@@ -33,19 +34,20 @@ from .models import (
     FollowUpKind,
     Grade,
     GroupResult,
+    PaperSheet,
     Period,
     PeriodKind,
     PeriodState,
     ProblemCount,
     QuarterlyResult,
     RaterGroup,
-    Score,
-    Sheet,
+    SealedSheet,
     SheetAssignment,
     SheetDraft,
-    SheetFlag,
-    SheetSource,
+    SheetQuality,
     SheetSubmission,
+    UnitGroupSpread,
+    UnitSheetTally,
     half_up,
 )
 from .services.annual import last_place_streaks
@@ -64,6 +66,7 @@ def my_sheets(cadre: Cadre) -> QuerySet[SheetAssignment]:
             ratee_count=Count("lines"),
             is_submitted=Exists(SheetSubmission.objects.filter(assignment=OuterRef("pk"))),
             has_draft=Exists(SheetDraft.objects.filter(assignment=OuterRef("pk"))),
+            box_opened=Exists(BoxOpening.objects.filter(period=OuterRef("period"))),
         )
         .order_by("-period__year", F("period__quarter").desc(nulls_first=True), "unit__sort_order", "unit__name")
     )
@@ -121,6 +124,8 @@ class PeriodOverview:
     units: int
     latest_run: ComputationRun | None
     progress: dict | None
+    sealed: int = 0
+    box_opening: BoxOpening | None = None
 
     @property
     def rate(self) -> int:
@@ -146,10 +151,12 @@ def period_overview(period: Period) -> PeriodOverview:
         submitted=totals["submitted"],
         raters=totals["raters"],
         raters_done=totals["raters"] - raters_pending,
-        paper_sheets=Sheet.objects.filter(period=period, source=SheetSource.PAPER).count(),
+        paper_sheets=PaperSheet.objects.filter(period=period).count(),
         units=totals["units"],
         latest_run=run,
         progress=run_progress(run) if run else None,
+        sealed=SealedSheet.objects.filter(period=period).count(),
+        box_opening=BoxOpening.objects.filter(period=period).defer("receipts").first(),
     )
 
 
@@ -168,12 +175,7 @@ class UnitCompletion:
 
 def completion_by_unit(period: Period) -> list[UnitCompletion]:
     """Submitted sheets per rated unit — who has submitted, never what."""
-    paper = dict(
-        Sheet.objects.filter(period=period, source=SheetSource.PAPER)
-        .values("unit")
-        .annotate(n=Count("pk"))
-        .values_list("unit", "n")
-    )
+    paper = paper_counts(period)
     rows = (
         SheetAssignment.objects.filter(period=period)
         .values("unit", "unit__name", "unit__sort_order")
@@ -183,6 +185,31 @@ def completion_by_unit(period: Period) -> list[UnitCompletion]:
     return [
         UnitCompletion(r["unit"], r["unit__name"], r["sheets"], r["submitted"], paper.get(r["unit"], 0)) for r in rows
     ]
+
+
+@dataclass
+class ReceiptListing:
+    opening: BoxOpening | None
+    receipts: list[str]
+
+    def contains(self, code: str) -> bool:
+        from bisect import bisect_left
+
+        i = bisect_left(self.receipts, code)
+        return i < len(self.receipts) and self.receipts[i] == code
+
+
+def box_receipts(period: Period) -> ReceiptListing:
+    """The sorted receipts of the period's opened box (empty while it is sealed)."""
+    opening = BoxOpening.objects.filter(period=period).first()
+    return ReceiptListing(opening, list(opening.receipts) if opening else [])
+
+
+def paper_counts(period: Period) -> dict[int, int]:
+    """Paper sheets keyed in per unit."""
+    return dict(
+        PaperSheet.objects.filter(period=period).values("unit").annotate(n=Count("pk")).values_list("unit", "n")
+    )
 
 
 def completion_raters(period: Period, *, unit_id: int | None = None, status: str = "") -> QuerySet[SheetAssignment]:
@@ -366,41 +393,34 @@ class GroupSpread:
     shown: bool
 
 
-def quality(period: Period) -> tuple[QuerySet[SheetFlag], list[GroupSpread]]:
-    """Flagged sheets (by random sheet id only) and each unit's per-group spread of scores."""
+def quality(period: Period) -> tuple[QuerySet[SheetQuality], list[GroupSpread]]:
+    """Flagged sheets (random id, unit, mean, distance, flags) and each unit's per-group spread."""
     flags = (
-        SheetFlag.objects.filter(period=period).select_related("unit", "sheet").order_by("unit__sort_order", "sheet")
+        SheetQuality.objects.filter(period=period)
+        .filter(Q(is_flat=True) | Q(is_outlier=True))
+        .select_related("unit")
+        .order_by("unit__sort_order", "unit__name", "id")
     )
     table = rules.settings_table(period.year)
-    rows = (
-        Score.objects.filter(sheet__period=period)
-        .values("sheet__unit", "sheet__unit__name", "sheet__unit__category", "sheet__unit__sort_order", "rater_group")
-        .annotate(
-            sheets=Count("sheet", distinct=True),
-            n=Count("pk"),
-            total=Sum("score"),
-            squares=Sum(F("score") * F("score")),
-            low=Min("score"),
-            high=Max("score"),
-        )
-        .order_by("sheet__unit__sort_order", "sheet__unit__name", "rater_group")
-    )
     spreads = []
-    for row in rows:
-        shown = rules.may_show_count(row["sheets"], table[row["sheet__unit__category"]])
-        n, total, squares = row["n"], row["total"], row["squares"]
-        mean = Decimal(total) / n
-        variance = max(Decimal(squares) / n - mean * mean, Decimal(0))
+    for row in (
+        UnitGroupSpread.objects.filter(period=period)
+        .select_related("unit")
+        .order_by("unit__sort_order", "unit__name", "rater_group")
+    ):
+        shown = rules.may_show_count(row.sheets, table[row.unit.category])
+        mean = Decimal(row.total) / row.scores
+        variance = max(Decimal(row.squares) / row.scores - mean * mean, Decimal(0))
         spreads.append(
             GroupSpread(
-                unit_name=row["sheet__unit__name"],
-                group_label=str(RaterGroup(row["rater_group"]).label),
-                sheets=row["sheets"],
-                scores=n,
+                unit_name=row.unit.name,
+                group_label=str(RaterGroup(row.rater_group).label),
+                sheets=row.sheets,
+                scores=row.scores,
                 mean=half_up(mean) if shown else None,
                 spread=half_up(variance.sqrt()) if shown else None,
-                low=row["low"] if shown else None,
-                high=row["high"] if shown else None,
+                low=row.low if shown else None,
+                high=row.high if shown else None,
                 shown=shown,
             )
         )
@@ -492,7 +512,8 @@ def explain_annual(result: AnnualResult) -> AnnualExplanation:
         )
         for item in PERSON_PROBLEMS
     ]
-    team_sheets = Sheet.objects.filter(period=result.period, unit=result.unit).count() if result.period else 0
+    tally = UnitSheetTally.objects.filter(period=result.period, unit=result.unit).first() if result.period else None
+    team_sheets = tally.sheets if tally else 0
     team_shown = result.role != UnitRole.STAFF and rules.may_show_count(team_sheets, settings)
     team_problems = [
         ProblemView(

@@ -8,6 +8,7 @@ urlpatterns = [
     # Raters and cadres
     path("sheets/", ballots.my_sheets, name="my_sheets"),
     path("sheets/<dbid:pk>/", ballots.sheet_fill, name="sheet_fill"),
+    path("periods/<dbid:pk>/receipts/", ballots.receipts, name="receipts"),
     path("my/", mine.my_results, name="my_results"),
     path("my/<dbid:period_pk>/", mine.my_result_detail, name="my_result_detail"),
     path("annual/<dbid:pk>/", annual.annual_detail, name="annual_detail"),

@@ -94,3 +94,19 @@ def close_and_compute(period: Period):
 def recompute(period: Period):
     run = scoring.computation_request(period=period, queue=False)
     return scoring.computation_execute(run_id=run.pk)
+
+
+def box_sheets(period: Period) -> list[dict]:
+    """What the period's sealed sheets hold (a test reads the box with the ballot key)."""
+    from evaluations.models import SealedSheet
+    from evaluations.sealing import unseal
+
+    return [
+        unseal(bytes(s.sealed), context=SealedSheet.context(period.pk, s.unit_id))
+        for s in SealedSheet.objects.filter(period=period)
+    ]
+
+
+def box_scores(period: Period) -> list[int]:
+    """Every score in the period's sealed sheets, sorted."""
+    return sorted(score for sheet in box_sheets(period) for _ratee, _group, score in sheet["scores"])

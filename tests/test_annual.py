@@ -28,7 +28,7 @@ from evaluations.models import (
 from evaluations.services import annual, ballots, periods
 from evaluations.services.ballots import SheetInput
 
-from .evaluation_helpers import close_and_compute, make_team, open_period, submit_all
+from .evaluation_helpers import box_sheets, close_and_compute, make_team, open_period, submit_all
 
 pytestmark = pytest.mark.django_db
 DIMS = ("virtue", "ability", "diligence", "performance", "integrity")
@@ -288,8 +288,10 @@ def test_cadre_sees_own_published_annual_result_only(client, personas, year_2025
 
 def test_democratic_sheets_keep_no_rater_and_refuse_out_of_range(year_2025):
     team, period = year_2025
-    assert DemocraticScore.objects.filter(sheet__period=period).count() == 30
-    assert ProblemTick.objects.filter(sheet__period=period, ratee__isnull=True).count() == 3
+    assert len(box_sheets(period)) == 6 and not DemocraticScore.objects.filter(period=period).exists()
+    close_and_compute(period)  # the box opens: one row per ratee and sheet, no sheet key
+    assert DemocraticScore.objects.filter(period=period).count() == 30
+    assert ProblemTick.objects.filter(period=period, ratee__isnull=True).count() == 3
     period2 = open_period(2026, None, kind=PeriodKind.ANNUAL)
     sheet = SheetAssignment.objects.filter(period=period2, rater=team["S1"]).first()
     lines = list(sheet.lines.all())
@@ -312,11 +314,11 @@ def test_democratic_sheet_page_in_the_browser_form(client, year_2025):
         for dim in DIMS:
             data[f"dim-{line.ratee_id}-{dim}"] = "86"
         data[f"problem-{line.ratee_id}"] = ProblemItem.TEAMWORK
-    assert client.post(url, data).status_code == 302
-    assert ProblemTick.objects.filter(sheet__period=period, item=ProblemItem.TEAMWORK).count() == 5
-    assert (
-        ProblemTick.objects.filter(sheet__period=period, item=ProblemItem.MANAGEMENT, ratee__isnull=True).count() == 1
-    )
+    response = client.post(url, data)
+    assert response.status_code == 200 and "回执码" in response.content.decode()
+    (sealed,) = box_sheets(period)
+    assert [item for _r, item in sealed["problems"]] == [ProblemItem.TEAMWORK] * 5
+    assert sealed["team_problems"] == [ProblemItem.MANAGEMENT]
 
 
 def test_no_last_place_where_the_whole_unit_ties_or_the_unit_has_one_cadre(db):

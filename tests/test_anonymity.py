@@ -1,21 +1,26 @@
 """Anonymity (SPEC §4): nothing in the product links a rater to a score.
 
-Two checks:
+Three checks (the database itself is attacked in test_ballot_box_dba.py):
 
-1. The data model: anonymous rows (sheets, scores, democratic scores, problem ticks) have random
-   keys, no time, no rater and no path to one; rater-side rows hold no scores; drafts are gone
-   once a sheet is submitted; neither side is in the admin or the audit trail.
+1. The data model: anonymous rows (sealed sheets, opened scores, democratic scores, problem
+   ticks, quality rows) have random keys, no time, no rater and no path to one, and opened rows
+   have no sheet key at all; rater-side rows hold no scores; drafts are sealed and gone once a
+   sheet is submitted; neither side is in the admin, and the audit trail has submissions by day.
 
 2. The walk: the same organization is built twice. The two external raters E1 and E2 rate the
    same people; in world A the first to submit gives S1 71 and S2 83 and the second the reverse,
-   and the first is E1; in world B the first is E2. The anonymous tables are byte for byte the
-   same, only *who* gave which score differs. Every model's rows, every page (staff, cadre,
-   admin), every API endpoint in the schema, every export and the export command must come out
-   identical — anything that differed would be telling which rater gave which score.
+   and the first is E1; in world B the first is E2. Only *who* gave which score differs. With the
+   box's randomness made repeatable, every model's rows, every page (staff, cadre, admin), every
+   API endpoint in the schema, every export and the export command must come out identical —
+   anything that differed would be telling which rater gave which score.
+
+3. The database: the same two worlds with real randomness leave the same multiset of rows in
+   every table after the close, random keys and receipts aside.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import uuid
@@ -33,6 +38,7 @@ from openpyxl import load_workbook
 
 from cadres.models import Cadre, Unit, UnitCategory, UnitRole, User
 from evaluations import models as evaluation_models
+from evaluations import sealing
 from evaluations.models import (
     AnnualResult,
     DemocraticScore,
@@ -42,18 +48,20 @@ from evaluations.models import (
     ProblemItem,
     ProblemTick,
     Score,
-    Sheet,
+    SealedSheet,
     SheetAssignment,
     SheetDraft,
     SheetLine,
+    SheetQuality,
     SheetSubmission,
 )
-from evaluations.services import annual, ballots, configuration, paper, periods, scoring
+from evaluations.services import annual, ballots, box, configuration, paper, periods, scoring
 from evaluations.services.ballots import SheetInput
 
 from .factories import PASSWORD, ensure_default_ranks, rank
 
-ANONYMOUS = (Sheet, Score, DemocraticScore, ProblemTick)
+ANONYMOUS = (SealedSheet, Score, DemocraticScore, ProblemTick, SheetQuality)
+OPENED = (Score, DemocraticScore, ProblemTick, SheetQuality)
 RATER_SIDE = (SheetAssignment, SheetLine, SheetDraft, SheetSubmission)
 DIMS = ("virtue", "ability", "diligence", "performance", "integrity")
 
@@ -73,21 +81,33 @@ def test_anonymous_rows_have_random_keys_no_time_and_no_rater():
                 assert target not in (User, *RATER_SIDE), (model, field)
                 if target is Cadre:
                     assert field.name == "ratee", (model, field)
-    # Forward from a sheet only to its period and unit: nothing leads from a sheet to a rater.
-    assert {f.related_model for f in Sheet._meta.concrete_fields if f.is_relation} == {Period, Unit}
+    # Forward from a sealed sheet or a quality row only to its period and unit.
+    for model in (SealedSheet, SheetQuality):
+        assert {f.related_model for f in model._meta.concrete_fields if f.is_relation} == {Period, Unit}
+    # Opened rows keep no sheet key: nothing groups the scores of one sheet.
+    for model in OPENED:
+        assert not {f.related_model for f in model._meta.concrete_fields if f.is_relation} & set(ANONYMOUS), model
+    # No count of a sheet's scores and no ratee list on a quality row.
+    assert {f.name for f in SheetQuality._meta.concrete_fields} == {
+        "id", "period", "unit", "mean_score", "deviation", "is_flat", "is_outlier"
+    }  # fmt: skip
 
 
 def test_nothing_on_the_rater_side_points_at_anonymous_rows_or_holds_scores():
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
             if field.is_relation and field.related_model in ANONYMOUS:
-                # Only other anonymous rows and the per-sheet quality flag (no rater) may refer to a sheet.
-                assert model in (*ANONYMOUS, evaluation_models.SheetFlag), (model, field)
+                raise AssertionError((model, field))  # nothing refers to an anonymous row
     for model in (SheetAssignment, SheetSubmission, SheetLine):
         names = {f.name for f in model._meta.concrete_fields}
         assert not names & {"score", "scores", "sheet", "data", "virtue"}, model
-    # The submission record keeps no time: only "rater X submitted the sheet for unit U".
-    assert [f.name for f in SheetSubmission._meta.concrete_fields] == ["id", "assignment"]
+    # The submission record keeps a random key and a day, no time: "rater X submitted for unit U on day D".
+    assert [f.name for f in SheetSubmission._meta.concrete_fields] == ["id", "assignment", "submitted_on"]
+    assert isinstance(SheetSubmission._meta.pk, models.UUIDField)
+    assert isinstance(SheetSubmission._meta.get_field("submitted_on"), models.DateField)
+    assert not isinstance(SheetSubmission._meta.get_field("submitted_on"), models.DateTimeField)
+    # A draft is sealed: no readable scores in its row.
+    assert {f.name for f in SheetDraft._meta.concrete_fields} == {"id", "assignment", "sealed", "saved_at"}
 
 
 def test_neither_admin_nor_audit_trail_knows_the_anonymous_side():
@@ -109,11 +129,28 @@ def level(code: str) -> int:
     return {"M1": 86, "T1": 84, "S1": 80, "S2": 78, "S3": 75, "VM": 82, "E1": 80, "E2": 79}.get(code, 80)
 
 
-def build_world(first: str, second: str) -> dict:
+class SortingShuffle:
+    """The box's shuffles made repeatable for the walk: rows in the order of their content."""
+
+    def shuffle(self, rows: list) -> None:
+        rows.sort(key=repr)
+
+
+def repeatable_box(monkeypatch) -> None:
+    """Random keys from a counter, nonces from a counter, shuffles by content: two runs of the
+    same story write the same bytes, so any difference in the walk comes from who gave what."""
+    counter = iter(range(1, 10**9))
+    monkeypatch.setattr(evaluation_models, "uuid4", lambda: uuid.UUID(int=next(counter)))
+    monkeypatch.setattr(box, "_new_ids", lambda n: [uuid.UUID(int=next(counter)).hex for _ in range(n)])
+    monkeypatch.setattr(box, "_shuffler", SortingShuffle)
+    monkeypatch.setattr(sealing, "_nonce", lambda: next(counter).to_bytes(sealing.NONCE_BYTES, "big"))
+
+
+def build_world(first: str, second: str, monkeypatch=None) -> dict:
     """One organization, one quarter and one year, the two externals submitting in the given order."""
     call_command("flush", interactive=False, verbosity=0)
-    counter = iter(range(1, 10**6))
-    evaluation_models.uuid4 = lambda: uuid.UUID(int=next(counter))
+    if monkeypatch is not None:
+        repeatable_box(monkeypatch)
     ensure_default_ranks()
     town = Unit.objects.create(name="匿名镇", category=UnitCategory.TOWNSHIP)
     # E1 and E2 each sit alone in a unit, so the only sheet either has is the town's: the same ratees.
@@ -248,6 +285,8 @@ def table_dump() -> dict:
     for model in apps.get_models():
         if model in ANONYMOUS or model is LogEntry or model._meta.app_label in ("sessions", "admin", "axes"):
             continue
+        if model is evaluation_models.BoxOpening:
+            continue  # its receipts are hashes of the sealed sheets; compared in the database test
         fields = [
             f.attname
             for f in model._meta.concrete_fields
@@ -255,7 +294,7 @@ def table_dump() -> dict:
         ]
         rows = list(model.objects.order_by("pk").values_list(*fields))
         if model is SheetSubmission:
-            rows = sorted(assignment for _pk, assignment in rows)  # which sheets were submitted, not in what order
+            rows = sorted(rows_[1:] for rows_ in rows)  # which sheets were submitted, not in what order
         dump[model._meta.label] = rows
     return dump
 
@@ -282,6 +321,7 @@ def walk(people: dict) -> dict:
             "results",
             "quality",
             "annual_results",
+            "receipts",
         ):
             get(staff, reverse(f"evaluations:{name}", args=[period.pk]))
         get(staff, reverse("evaluations:completion", args=[period.pk]) + "?status=done")
@@ -313,6 +353,8 @@ def walk(people: dict) -> dict:
             get(client, reverse(f"evaluations:{name}"), key=f"{code}:{name}")
         for sheet in SheetAssignment.objects.filter(rater=cadre).order_by("pk"):
             get(client, reverse("evaluations:sheet_fill", args=[sheet.pk]), key=f"{code}:sheet:{sheet.pk}")
+            receipts = reverse("evaluations:receipts", args=[sheet.period_id])
+            get(client, receipts, key=f"{code}:{receipts}")
         for period in periods_:
             url = reverse("evaluations:my_result_detail", args=[period.pk])
             if client.get(url).status_code == 200:
@@ -371,20 +413,26 @@ def walk(people: dict) -> dict:
 
 
 def audit_trail_without_scores() -> None:
-    """The audit trail has who submitted which unit's sheet; its entries carry no score at all."""
+    """The audit trail has who submitted which unit's sheet, on which day; no score, no time, no address."""
     from auditlog.models import LogEntry
+    from django.utils import timezone
 
     labels = set(LogEntry.objects.values_list("content_type__model", flat=True))
     assert "sheetsubmission" in labels
-    assert not labels & {"sheet", "score", "democraticscore", "problemtick", "sheetdraft", "sheetline"}
-    for entry in LogEntry.objects.filter(content_type__model="sheetsubmission"):
-        assert set(entry.changes) <= {"id", "assignment"}, entry.changes
+    assert not labels & {
+        "sealedsheet", "score", "democraticscore", "problemtick", "sheetquality", "sheetdraft", "sheetline"
+    }  # fmt: skip
+    entries = LogEntry.objects.filter(content_type__model="sheetsubmission")
+    assert entries.count() == SheetSubmission.objects.count()
+    for entry in entries:
+        assert set(entry.changes) <= {"submitted_on"}, entry.changes
+        assert timezone.localtime(entry.timestamp).time() == datetime.time.min  # the day only
+        assert entry.remote_addr is None and entry.additional_data == {"date_only": True}
 
 
 @pytest.mark.django_db(transaction=True)
 def test_no_page_api_export_admin_or_table_tells_which_rater_gave_which_score(monkeypatch):
-    monkeypatch.setattr(evaluation_models, "uuid4", evaluation_models.uuid4)  # restored after the test
-    people = build_world(first="E1", second="E2")
+    people = build_world(first="E1", second="E2", monkeypatch=monkeypatch)
     # Sanity: the anonymous side holds exactly the scores the story says, and drafts of submitted sheets are gone.
     assert sorted(Score.objects.filter(ratee=people["S1"], rater_group="other").values_list("score", flat=True)) == [
         71,
@@ -395,12 +443,12 @@ def test_no_page_api_export_admin_or_table_tells_which_rater_gave_which_score(mo
     assert not SheetDraft.objects.filter(assignment__in=submitted).exists()
     assert not SheetDraft.objects.exists()  # T1's draft was deleted when the period closed
     audit_trail_without_scores()
-    assert evaluation_models.SheetFlag.objects.filter(is_flat=True).exists()
+    assert SheetQuality.objects.filter(is_flat=True).exists()
     world_a = walk(people)
-    sheets_a = sorted(Score.objects.values_list("sheet_id", "ratee__code", "score"))
+    sheets_a = sorted(Score.objects.values_list("pk", "ratee__code", "score"))
 
-    people = build_world(first="E2", second="E1")
-    sheets_b = sorted(Score.objects.values_list("sheet_id", "ratee__code", "score"))
+    people = build_world(first="E2", second="E1", monkeypatch=monkeypatch)
+    sheets_b = sorted(Score.objects.values_list("pk", "ratee__code", "score"))
     assert sheets_a == sheets_b  # the anonymous side is identical: only who gave what differs
     world_b = walk(people)
     audit_trail_without_scores()
@@ -409,6 +457,39 @@ def test_no_page_api_export_admin_or_table_tells_which_rater_gave_which_score(mo
     differences = [key for key in world_a if world_a[key] != world_b[key]]
     assert differences == [], differences[:5]
     assert len(world_a) > 150  # the walk really went everywhere
+
+
+def database_rows() -> dict:
+    """Every evaluation table and the submissions' audit entries as multisets: keys (random, or
+    numbered in the order a query met the randomly placed scores), receipts (hashes of randomly
+    sealed sheets) and the times the test ran aside."""
+    from auditlog.models import LogEntry
+
+    dump = {}
+    for model in apps.get_app_config("evaluations").get_models():
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if not f.primary_key and not isinstance(f, models.DateTimeField) and f.name != "receipts"
+        ]
+        dump[model._meta.label] = sorted(model.objects.values_list(*fields), key=repr)
+    entries = LogEntry.objects.filter(content_type__model="sheetsubmission")
+    dump["audit"] = sorted(entries.values_list("actor_id", "object_repr", "changes", "timestamp"), key=repr)
+    return dump
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_two_worlds_leave_the_same_rows_in_every_table():
+    """With the box's real randomness: after the close, no table tells the worlds apart."""
+    build_world(first="E1", second="E2")
+    world_a = database_rows()
+    build_world(first="E2", second="E1")
+    world_b = database_rows()
+    assert world_a.keys() == world_b.keys()
+    differences = [key for key in world_a if world_a[key] != world_b[key]]
+    assert differences == [], differences
+    assert world_a["evaluations.Score"] and world_a["evaluations.SheetQuality"] and world_a["audit"]
+    assert not world_a["evaluations.SealedSheet"] and not world_a["evaluations.SheetDraft"]
 
 
 def test_groups_of_one_or_two_raters_show_no_average_anywhere(client, db):
@@ -482,4 +563,4 @@ def test_flagged_sheets_tell_neither_size_nor_ratees_nor_submission_order(client
     for person in (*town.people.values(), outsider):
         assert person.name not in page
     flags, _spreads = selectors.quality(period)
-    assert [flag.sheet.short_id for flag in flags if flag.unit_id == town.unit.pk] == ids
+    assert [flag.short_id for flag in flags if flag.unit_id == town.unit.pk] == ids

@@ -40,6 +40,7 @@ def test_quarter_from_opening_to_the_cadres_explanation(page, personas, artifact
 
     # Three raters of 区教师发展中心 submit; the first tries too many high scores.
     raters = [personas.cadre, personas.colleague, personas.team_member]
+    receipts: dict[str, str] = {}
     for number, rater in enumerate(raters):
         page.context.clear_cookies()
         browser_login(page, rater.code, PASSWORD)
@@ -65,7 +66,14 @@ def test_quarter_from_opening_to_the_cadres_explanation(page, personas, artifact
         else:
             fill_sheet(page, [88 - number, 84, 79 + number])
         page.click("button[name=submit]")
-        page.wait_for_selector("text=感谢参与")
+        page.wait_for_selector("#receipt")
+        receipts[rater.code] = page.inner_text("#receipt")
+        assert "感谢参与" in page.inner_text("#receipt-card")
+        if number == 0:
+            page.set_viewport_size({"width": 390, "height": 844})
+            page.screenshot(path=str(artifacts / "evaluations-ballot-receipt-phone.png"), full_page=True)
+            page.set_viewport_size({"width": 1280, "height": 900})
+        page.click("a:has-text('返回我的测评表')")
         assert "已提交" in page.inner_text("#open-sheets")
 
     # Staff close the period; the computation runs and the results appear.
@@ -96,4 +104,17 @@ def test_quarter_from_opening_to_the_cadres_explanation(page, personas, artifact
     page.screenshot(path=str(artifacts / "evaluations-explanation.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(artifacts / "evaluations-explanation-phone.png"), full_page=True)
+
+    # The box is open: the cadre finds their receipt (typed in lower case, without dashes) in the list.
+    page.goto(f"{page.base_url}/evaluations/sheets/")
+    page.click("a:has-text('核对回执')")
+    page.wait_for_selector("#receipt-list")
+    listed = page.inner_text("#receipt-list").split()
+    assert sorted(receipts.values()) == sorted(r for r in listed if r in receipts.values())
+    assert listed == sorted(listed)
+    page.fill("#id_code", receipts[personas.cadre.code].replace("-", "").lower())
+    page.click("#receipt-check button")
+    page.wait_for_selector(".alert-success")
+    assert "已计入" in page.inner_text(".alert-success")
+    page.screenshot(path=str(artifacts / "evaluations-receipts-phone.png"), full_page=True)
     assert page.js_errors == []

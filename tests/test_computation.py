@@ -16,6 +16,7 @@ from achievements.deductions import deduction_reports
 from cadres.models import Cadre, UnitCategory
 from evaluations import rules
 from evaluations.models import (
+    BoxOpening,
     EvaluationSettings,
     GroupResult,
     Period,
@@ -23,8 +24,11 @@ from evaluations.models import (
     QuarterlyResult,
     RaterGroup,
     RunStatus,
-    Sheet,
-    SheetFlag,
+    Score,
+    SealedSheet,
+    SheetQuality,
+    UnitGroupSpread,
+    UnitSheetTally,
 )
 from evaluations.services import scoring
 from evaluations.services.ballots import ValidSheet, store_sheet
@@ -212,12 +216,14 @@ def test_quality_flags_find_flat_and_outlying_sheets_by_sheet_only(db):
 
     submit_all(period, score)
     close_and_compute(period)
-    flags = list(SheetFlag.objects.filter(period=period))
+    rows = list(SheetQuality.objects.filter(period=period))
+    assert len(rows) == 8  # one quality row per sheet, flagged or not
+    flags = [f for f in rows if f.is_flagged]
     assert sorted((f.is_flat, f.is_outlier) for f in flags) == [(False, True), (True, False)]
     outlier = next(f for f in flags if f.is_outlier)
     assert outlier.deviation >= 25 and outlier.mean_score < 58
-    field_names = {f.name for f in SheetFlag._meta.get_fields()}
-    assert not field_names & {"rater", "assignment", "submission", "user"}
+    field_names = {f.name for f in SheetQuality._meta.get_fields()}
+    assert not field_names & {"rater", "assignment", "submission", "user", "ratee", "score_count", "sheet"}
 
 
 def test_two_runs_at_once_produce_one_result_set(transactional_db):
@@ -292,7 +298,8 @@ def test_sql_matches_the_rules_and_stays_in_range(property_period, data, weights
         defaults={"leader_weight": weights[0], "peer_weight": weights[1], "other_weight": weights[2],
                   "drop_extremes": drop, "drop_extremes_min_raters": 3},
     )  # fmt: skip
-    Sheet.objects.filter(period=period).delete()
+    for model in (BoxOpening, Score, SheetQuality, UnitSheetTally, UnitGroupSpread, SealedSheet):
+        model.objects.filter(period=period).delete()
     given_scores: dict[tuple[int, str], list[int]] = {}
     from evaluations.models import SheetAssignment
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from achievements.models import RecordRules
 from cadres.models import Cadre, MembershipSnapshot, Notification, UnitCategory, UnitRole
+from evaluations.errors import BoxAlreadyOpened
 from evaluations.models import (
     ComputationRun,
     EvaluationSettings,
@@ -219,17 +220,22 @@ def test_actions_out_of_order_are_refused_with_the_state(client, personas):
     assert "已经存在" in duplicate.content.decode()
 
 
-def test_reopening_drops_results_until_the_next_close(personas):
+def test_reopening_only_while_the_box_is_sealed(personas):
     make_team("重开镇", staff=2)
     period = open_period()
     submit_all(period, lambda rater, ratee: 80)
+    periods.period_close(period=period)  # closed; the computation has not run, the box is sealed
+    periods.period_reopen(period=period)
+    period.refresh_from_db()
+    assert period.state == PeriodState.OPEN and not QuarterlyResult.objects.filter(period=period).exists()
     from .evaluation_helpers import close_and_compute
 
     close_and_compute(period)
     assert QuarterlyResult.objects.filter(period=period).exists()
-    periods.period_reopen(period=period)
+    with pytest.raises(BoxAlreadyOpened, match="前后结果相减"):
+        periods.period_reopen(period=period)
     period.refresh_from_db()
-    assert period.state == PeriodState.OPEN and not QuarterlyResult.objects.filter(period=period).exists()
+    assert period.state == PeriodState.COMPUTED and QuarterlyResult.objects.filter(period=period).exists()
 
 
 # --- Command line ---------------------------------------------------------------------------------

@@ -12,11 +12,20 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 
-from evaluations.models import ComputationRun, GroupResult, PeriodState, QuarterlyResult, RunStatus
-from evaluations.services import paper
+from evaluations.models import (
+    BoxOpening,
+    ComputationRun,
+    EvaluationSettings,
+    GroupResult,
+    PeriodState,
+    QuarterlyResult,
+    RunStatus,
+    Score,
+    SealedSheet,
+)
 
 from .evaluation_helpers import make_team, open_period, submit_all
 from .factories import ensure_default_ranks
@@ -61,6 +70,7 @@ def worker_process() -> subprocess.Popen:
         "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
         "REDIS_URL": settings.REDIS_URL,
         "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+        "BALLOT_KEYS": ",".join(settings.BALLOT_KEYS),
     }
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=1"]
     command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"]
@@ -81,52 +91,69 @@ def results_of(period) -> list:
     return sorted(QuarterlyResult.objects.filter(period=period).values_list("cadre_id", "score", "rank_in_unit"))
 
 
+def locked_group_table():
+    """Another connection holds the group table in SHARE mode: a run stops inside its transaction
+    at its first write there, after it has opened the box and deleted the previous results."""
+    locker = psycopg.connect(
+        dbname=connection.settings_dict["NAME"],
+        user=connection.settings_dict["USER"],
+        host=connection.settings_dict["HOST"] or "127.0.0.1",
+        port=connection.settings_dict["PORT"] or 5432,
+    )
+    locker.execute(f"LOCK TABLE {GroupResult._meta.db_table} IN SHARE MODE")
+    return locker
+
+
+def kill_the_running_child(period) -> ComputationRun:
+    run = wait_for(lambda: ComputationRun.objects.filter(period=period, status=RunStatus.RUNNING).first(), 120)
+    wait_for(waiting_on_a_lock, 60, "the run to wait on the lock")
+    child = int(run.worker.rsplit(":", 1)[1])
+    os.kill(child, signal.SIGKILL)  # the process running the task dies mid-transaction
+    # acks_late + reject_on_worker_lost: the message goes back and a new child takes it.
+    retried = wait_for(lambda: ComputationRun.objects.filter(pk=run.pk, attempts__gte=2).first(), 120, "the retry")
+    assert int(retried.worker.rsplit(":", 1)[1]) != child
+    return run
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_run_leaves_the_previous_results_and_the_retry_completes():
+def test_a_worker_killed_mid_run_leaves_the_box_or_the_previous_results_and_the_retry_completes():
     ensure_default_ranks()
     team = make_team("中断镇", team_members=1, staff=4)
     period = open_period()
-    submit_all(period, lambda rater, ratee: 70 + (rater.pk + ratee.pk) % 15)
+    sheets = submit_all(period, lambda rater, ratee: 70 + (rater.pk + ratee.pk) % 15)
     worker = worker_process()
     try:
-        from evaluations.services import periods
+        from evaluations.services import periods, scoring
 
-        periods.period_close(period=period)  # queued after commit: the separate worker computes
-        wait_for(lambda: ComputationRun.objects.filter(period=period, status=RunStatus.SUCCEEDED).exists(), 120)
+        # 1. Killed while opening the box: the box stays sealed and whole, and the retry opens it.
+        locker = locked_group_table()
+        try:
+            periods.period_close(period=period)  # queued after commit: the separate worker computes
+            run = kill_the_running_child(period)
+            assert SealedSheet.objects.filter(period=period).count() == sheets
+            assert not Score.objects.filter(period=period).exists()
+            assert not BoxOpening.objects.filter(period=period).exists()
+        finally:
+            locker.close()
+        wait_for(lambda: ComputationRun.objects.filter(pk=run.pk, status=RunStatus.SUCCEEDED).exists(), 120)
+        assert BoxOpening.objects.get(period=period).sheet_count == sheets
+        assert not SealedSheet.objects.filter(period=period).exists()
         before = results_of(period)
         assert len(before) == len(team.people)
 
-        # Another connection holds the group table, so the next run stops inside its transaction,
-        # having already deleted (uncommitted) the previous results.
-        locker = psycopg.connect(
-            dbname=connection.settings_dict["NAME"],
-            user=connection.settings_dict["USER"],
-            host=connection.settings_dict["HOST"] or "127.0.0.1",
-            port=connection.settings_dict["PORT"] or 5432,
-        )
+        # 2. Killed while computing again (other weights): the previous results stay until the retry.
+        EvaluationSettings.objects.update_or_create(year=2026, unit_category="", defaults={"leader_weight": 9})
+        locker = locked_group_table()
         try:
-            locker.execute(f"LOCK TABLE {GroupResult._meta.db_table} IN SHARE MODE")
-            # A paper sheet after the computation sends the period back to be computed again.
-            paper.paper_sheets_import(period=period, rows=[paper.PaperRow(2, "K1", "同级", team["S1"].code, 50)])
-            run = wait_for(lambda: ComputationRun.objects.filter(period=period, status=RunStatus.RUNNING).first(), 120)
-            wait_for(waiting_on_a_lock, 60, "the run to wait on the lock")
-            child = int(run.worker.rsplit(":", 1)[1])
-            os.kill(child, signal.SIGKILL)  # the process running the task dies mid-transaction
-            # acks_late + reject_on_worker_lost: the message goes back and a new child takes it.
-            retried = wait_for(
-                lambda: ComputationRun.objects.filter(pk=run.pk, attempts__gte=2).first(), 120, "the retry"
-            )
-            assert int(retried.worker.rsplit(":", 1)[1]) != child
+            with transaction.atomic():
+                scoring.computation_request(period=period)
+            run = kill_the_running_child(period)
             assert results_of(period) == before  # the killed run changed nothing
         finally:
             locker.close()
-        # Lock released: the retry completes and swaps in the new results.
         done = wait_for(lambda: ComputationRun.objects.filter(pk=run.pk, status=RunStatus.SUCCEEDED).first(), 120)
         assert done.attempts == 2 and done.result_count == len(team.people)
-        after = results_of(period)
-        assert after != before
-        s1 = QuarterlyResult.objects.get(period=period, cadre=team["S1"])
-        assert s1.score < {c: s for c, s, _r in before}[team["S1"].pk]  # the paper 50 counts now
+        assert results_of(period) != before
         period.refresh_from_db()
         assert period.state == PeriodState.COMPUTED
     finally:

@@ -18,7 +18,7 @@ from evaluations.models import (
     Score,
     SheetAssignment,
     SheetDraft,
-    SheetFlag,
+    SheetQuality,
     SheetSubmission,
 )
 
@@ -52,7 +52,7 @@ def test_demo_shows_every_state_and_is_idempotent():
     assert SheetDraft.objects.filter(assignment__rater__code="QSZ008").exists()
 
     assert QuarterlyResult.objects.filter(period__year=2026, period__quarter=2, score__isnull=False).count() > 80
-    assert SheetFlag.objects.filter(is_flat=True).exists() and SheetFlag.objects.filter(is_outlier=True).exists()
+    assert SheetQuality.objects.filter(is_flat=True).exists() and SheetQuality.objects.filter(is_outlier=True).exists()
     by_year = dict(AnnualResult.objects.filter(is_published=True).values_list("year").annotate(n=Count("pk")))
     assert set(by_year) == {2023, 2024, 2025} and min(by_year.values()) > 80
     assert GradeChange.objects.count() == 2

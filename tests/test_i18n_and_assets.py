@@ -65,6 +65,7 @@ def test_production_static_build_collects_and_hashes_assets(tmp_path):
         **os.environ,
         "DEBUG": "false",
         "SECRET_KEY": "x" * 60,
+        "BALLOT_KEYS": "CHANGE-me-ballot-key-0000000000000000000000",
         "ALLOWED_HOSTS": "example.org",
         "STATIC_ROOT_OVERRIDE": str(tmp_path),
     }

@@ -13,9 +13,10 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from openpyxl import Workbook
 
-from evaluations.models import PeriodState, QuarterlyResult, RaterGroup, Score, Sheet, SheetSource
+from evaluations.errors import WrongState
+from evaluations.models import PaperSheet, PeriodState, QuarterlyResult, RaterGroup, SealedSheet, SheetSource
 
-from .evaluation_helpers import close_and_compute, make_team, open_period, submit_all
+from .evaluation_helpers import box_sheets, close_and_compute, make_team, open_period, submit_all
 
 pytestmark = pytest.mark.django_db
 HEADER = ["表号", "评价组", "被评价人编号", "分数"]
@@ -68,11 +69,15 @@ def test_staff_import_anonymous_paper_sheets(client, personas, paper_setup, buil
         follow=True,
     )
     assert "已导入纸质测评表 2 张、分数 5 个" in response.content.decode()
-    sheets = Sheet.objects.filter(period=period, source=SheetSource.PAPER)
-    assert sorted(sheets.values_list("paper_number", flat=True)) == ["P001", "P002"]
-    assert set(Score.objects.filter(sheet__paper_number="P002").values_list("rater_group", flat=True)) == {
-        RaterGroup.LEADER
-    }
+    assert sorted(PaperSheet.objects.filter(period=period).values_list("number", flat=True)) == ["P001", "P002"]
+    sealed = box_sheets(period)
+    assert [s["source"] for s in sealed] == [SheetSource.PAPER] * 2
+    # The paper number is not in the box: nothing ties a sealed sheet to the paper it came from.
+    assert not any("P00" in str(s) for s in sealed)
+    assert sorted(sorted({g for _r, g, _s in s["scores"]}) for s in sealed) == [
+        [RaterGroup.LEADER],
+        [RaterGroup.OTHER, RaterGroup.PEER],
+    ]
 
 
 def test_one_bad_row_imports_nothing_and_every_problem_is_listed(client, personas, paper_setup):
@@ -98,7 +103,7 @@ def test_one_bad_row_imports_nothing_and_every_problem_is_listed(client, persona
     assert (10, "分数") in issues and (13, "被评价人编号") in issues and (14, "表号") in issues
     text = response.content.decode()
     assert "没有导入任何数据" in text and "强制分档" in text and "评分范围" in text
-    assert not Sheet.objects.exists()
+    assert not SealedSheet.objects.exists() and not PaperSheet.objects.exists()
 
 
 def test_the_same_paper_is_never_keyed_in_twice(client, personas, paper_setup):
@@ -109,7 +114,7 @@ def test_the_same_paper_is_never_keyed_in_twice(client, personas, paper_setup):
     with pytest.raises(paper.ImportFailed) as error:
         paper.paper_sheets_import(period=period, rows=[paper.PaperRow(2, "P001", "同级", team["S3"].code, 80)])
     assert "已经录入过" in error.value.issues[0].message
-    assert Sheet.objects.count() == 1
+    assert SealedSheet.objects.count() == 1 and PaperSheet.objects.count() == 1
 
 
 def test_a_sheet_may_not_mix_units(personas, paper_setup):
@@ -136,28 +141,26 @@ def test_staff_key_in_one_sheet_on_the_page(client, personas, paper_setup):
     data[f"group-{team['M1'].pk}"] = RaterGroup.OTHER
     response = client.post(url, data, follow=True)
     assert "已录入 纸质镇 表号 K-01（2 个分数）" in response.content.decode()
-    groups = dict(Score.objects.values_list("ratee_id", "rater_group"))
-    assert groups == {team["S1"].pk: RaterGroup.PEER, team["M1"].pk: RaterGroup.OTHER}
+    (sealed,) = box_sheets(period)
+    assert {r: g for r, g, _s in sealed["scores"]} == {team["S1"].pk: RaterGroup.PEER, team["M1"].pk: RaterGroup.OTHER}
     refused = client.post(url, {**data, "number": "K-02", f"score-{team['S1'].pk}": "95"})
-    assert "强制分档" in refused.content.decode() and Sheet.objects.count() == 1
+    assert "强制分档" in refused.content.decode() and SealedSheet.objects.count() == 1
     assert 'value="95"' in refused.content.decode()
 
 
-def test_paper_after_computing_sends_the_period_back_to_be_computed(
-    personas, paper_setup, django_capture_on_commit_callbacks
-):
+def test_paper_after_the_box_opened_is_refused_and_results_stay(personas, paper_setup):
     team, period = paper_setup
     submit_all(period, lambda rater, ratee: 80)
     close_and_compute(period)
     before = QuarterlyResult.objects.get(period=period, cadre=team["S2"]).score
     from evaluations.services import paper
 
-    with django_capture_on_commit_callbacks(execute=True):
-        summary = paper.paper_sheets_import(period=period, rows=[paper.PaperRow(2, "Z1", "同级", team["S2"].code, 50)])
-    assert summary.recompute
+    with pytest.raises(WrongState, match="录入纸质测评表"):
+        paper.paper_sheets_import(period=period, rows=[paper.PaperRow(2, "Z1", "同级", team["S2"].code, 50)])
     period.refresh_from_db()
     assert period.state == PeriodState.COMPUTED
-    assert QuarterlyResult.objects.get(period=period, cadre=team["S2"]).score < before
+    assert QuarterlyResult.objects.get(period=period, cadre=team["S2"]).score == before
+    assert not PaperSheet.objects.filter(number="Z1").exists()
 
 
 def test_import_ballots_command(tmp_path: Path, personas, paper_setup):
@@ -173,14 +176,14 @@ def test_import_ballots_command(tmp_path: Path, personas, paper_setup):
     with pytest.raises(CommandError, match="没有导入任何数据"):
         call_command("import_ballots", str(bad), "--period", "2026Q1", stderr=errors)
     assert "第 2 行「分数」" in errors.getvalue()
-    assert Sheet.objects.count() == 2
+    assert SealedSheet.objects.count() == 2
 
 
 ANNUAL_HEADER = ["表号", "评价组", "被评价人编号", "德", "能", "勤", "绩", "廉", "反测评"]
 
 
 def test_annual_democratic_paper_sheets_with_problem_items(client, personas, paper_setup):
-    from evaluations.models import DemocraticScore, PeriodKind, ProblemItem, ProblemTick
+    from evaluations.models import PeriodKind, ProblemItem
 
     team, _quarter = paper_setup
     period = open_period(2026, None, kind=PeriodKind.ANNUAL)
@@ -201,12 +204,11 @@ def test_annual_democratic_paper_sheets_with_problem_items(client, personas, pap
         url, {"upload": "1", "file-file": SimpleUploadedFile("a.csv", buffer.getvalue().encode())}, follow=True
     )
     assert "已导入纸质测评表 1 张、分数 10 个" in response.content.decode()
-    assert DemocraticScore.objects.get(ratee=team["S2"]).integrity == 91
-    assert set(ProblemTick.objects.filter(ratee=team["S2"]).values_list("item", flat=True)) == {
-        ProblemItem.ABILITY,
-        ProblemItem.SERVICE,
-    }
-    assert ProblemTick.objects.get(ratee__isnull=True).item == ProblemItem.DIRECTION
+    (sealed,) = box_sheets(period)
+    dimensions = {row[0]: row[2:] for row in sealed["dimensions"]}
+    assert dimensions[team["S2"].pk] == [88, 87, 90, 86, 91]
+    assert {item for r, item in sealed["problems"] if r == team["S2"].pk} == {ProblemItem.ABILITY, ProblemItem.SERVICE}
+    assert sealed["team_problems"] == [ProblemItem.DIRECTION]
 
     bad = [
         ("A2", "同级", team["S2"].code, 88, 87, 90, 86, 101, ""),  # line 2: 廉 out of range
@@ -220,4 +222,4 @@ def test_annual_democratic_paper_sheets_with_problem_items(client, personas, pap
     response = client.post(url, {"upload": "1", "file-file": SimpleUploadedFile("b.csv", buffer.getvalue().encode())})
     issues = [(i.line, i.column) for i in response.context["issues"]]
     assert issues == [(2, "廉"), (3, "反测评"), (4, "反测评")]
-    assert DemocraticScore.objects.count() == 2
+    assert len(box_sheets(period)) == 1

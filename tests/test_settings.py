@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-SERVICE_VARS = ("DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")
+SERVICE_VARS = ("DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "BALLOT_KEYS")
 
 
 def clean_env() -> dict[str, str]:
@@ -47,8 +47,24 @@ def test_debug_is_off_and_secret_key_required_outside_debug():
     result = run_django("print('started')")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
-    ok = run_django("from django.conf import settings as s; print(s.DEBUG)", SECRET_KEY="k" * 60)
+    ok = run_django("from django.conf import settings as s; print(s.DEBUG)", SECRET_KEY="k" * 60, BALLOT_KEYS=KEY)
     assert ok.stdout.strip() == "False"
+
+
+KEY = "CHANGE-me-ballot-key-0000000000000000000000"
+
+
+def test_ballot_keys_are_required_outside_debug_and_checked_at_start():
+    missing = run_django("print('started')", SECRET_KEY="k" * 60)
+    assert missing.returncode != 0 and "BALLOT_KEYS must be set when DEBUG is off" in missing.stderr
+    short = run_django("print('started')", SECRET_KEY="k" * 60, BALLOT_KEYS="dG9vLXNob3J0")
+    assert short.returncode != 0 and "32 bytes" in short.stderr
+    rotated = run_django(
+        "from django.conf import settings as s; print(len(s.BALLOT_KEYS))",
+        SECRET_KEY="k" * 60,
+        BALLOT_KEYS=f"{KEY[:-1]}1,{KEY}",
+    )
+    assert rotated.stdout.strip() == "2", rotated.stderr
 
 
 def test_embedded_defaults_without_services():
@@ -73,6 +89,7 @@ def test_services_come_from_the_environment():
     result = run_django(
         code,
         SECRET_KEY="k" * 60,
+        BALLOT_KEYS=KEY,
         DATABASE_URL="postgres://u:p@db.internal:5432/x",
         CELERY_BROKER_URL="redis://r:6379/0",
         REDIS_URL="redis://r:6379/1",

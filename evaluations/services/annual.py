@@ -37,13 +37,15 @@ from ..models import (
     ProblemCount,
     ProblemTick,
     QuarterlyResult,
-    Sheet,
     UnitAnnualScore,
+    UnitSheetTally,
 )
 from ..tables import read_table, text
+from .box import box_open
 from .scoring import Progress, cents, config_cte, execute, refresh_statistics, table
 
 ANNUAL_STEPS = (
+    gettext_noop("开箱计票"),
     gettext_noop("汇总民主测评"),
     gettext_noop("统计反测评"),
     gettext_noop("统计缺年度总结扣分"),
@@ -80,32 +82,33 @@ def compute_annual(*, period: Period, progress: Progress, now: datetime) -> int:
         progress(number, total, _(ANNUAL_STEPS[number - 1]))
 
     step(1)
+    box_open(period=period, now=now)
+    step(2)
     DemocraticSummary.objects.filter(period=period).delete()
     ProblemCount.objects.filter(period=period).delete()
-    refresh_statistics(DemocraticScore, ProblemTick, Sheet)
+    refresh_statistics(DemocraticScore, ProblemTick, UnitSheetTally)
     execute(
         f"""
         INSERT INTO {table(DemocraticSummary)} (period_id, cadre_id, rater_count, virtue_sum, ability_sum,
                                                 diligence_sum, performance_sum, integrity_sum)
         SELECT %s, d.ratee_id, COUNT(*), SUM(d.virtue), SUM(d.ability), SUM(d.diligence), SUM(d.performance),
                SUM(d.integrity)
-        FROM {table(DemocraticScore)} d JOIN {table(Sheet)} sh ON sh.id = d.sheet_id
-        WHERE sh.period_id = %s
+        FROM {table(DemocraticScore)} d
+        WHERE d.period_id = %s
         GROUP BY d.ratee_id
         """,  # noqa: S608
         [period.pk, period.pk],
     )
 
-    step(2)
-    pc, pt, sh = table(ProblemCount), table(ProblemTick), table(Sheet)
+    step(3)
+    pc, pt = table(ProblemCount), table(ProblemTick)
     execute(
         f"""
         INSERT INTO {pc} (period_id, cadre_id, unit_id, item, count, sheet_count)
         SELECT %s, t.ratee_id, NULL, t.item, COUNT(*), MAX(ds.rater_count)
         FROM {pt} t
-        JOIN {sh} s ON s.id = t.sheet_id
-        JOIN {table(DemocraticSummary)} ds ON ds.period_id = s.period_id AND ds.cadre_id = t.ratee_id
-        WHERE s.period_id = %s AND t.ratee_id IS NOT NULL
+        JOIN {table(DemocraticSummary)} ds ON ds.period_id = t.period_id AND ds.cadre_id = t.ratee_id
+        WHERE t.period_id = %s AND t.ratee_id IS NOT NULL
         GROUP BY t.ratee_id, t.item
         """,  # noqa: S608
         [period.pk, period.pk],
@@ -113,18 +116,16 @@ def compute_annual(*, period: Period, progress: Progress, now: datetime) -> int:
     execute(
         f"""
         INSERT INTO {pc} (period_id, cadre_id, unit_id, item, count, sheet_count)
-        SELECT %s, NULL, s.unit_id, t.item, COUNT(*), MAX(n.sheets)
+        SELECT %s, NULL, t.unit_id, t.item, COUNT(*), MAX(n.sheets)
         FROM {pt} t
-        JOIN {sh} s ON s.id = t.sheet_id
-        JOIN (SELECT unit_id, COUNT(*) AS sheets FROM {sh} WHERE period_id = %s GROUP BY unit_id) n
-             ON n.unit_id = s.unit_id
-        WHERE s.period_id = %s AND t.ratee_id IS NULL
-        GROUP BY s.unit_id, t.item
+        JOIN {table(UnitSheetTally)} n ON n.period_id = t.period_id AND n.unit_id = t.unit_id
+        WHERE t.period_id = %s AND t.ratee_id IS NULL
+        GROUP BY t.unit_id, t.item
         """,  # noqa: S608
-        [period.pk, period.pk, period.pk],
+        [period.pk, period.pk],
     )
 
-    step(3)
+    step(4)
     members = list(
         SnapshotMember.objects.filter(snapshot_id=period.snapshot_id).values_list(
             "cadre_id", "unit_id", "unit_category", "role", "rank_id"
@@ -139,14 +140,14 @@ def compute_annual(*, period: Period, progress: Progress, now: datetime) -> int:
     )
     _upsert_rows(period, {cid: r.annual_deduction for cid, r in reports.items()}, now)
 
-    step(4)
+    step(5)
     refresh_statistics(AnnualResult, DemocraticSummary, QuarterlyResult)
     _democratic_scores(period)
     _unit_and_quarterly(period)
     _annual_scores(period)
-    step(5)
-    _annual_rankings(period)
     step(6)
+    _annual_rankings(period)
+    step(7)
     _proposals(period)
     return len(members)
 

@@ -6,7 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from auditlog.context import disable_auditlog
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from cadres.models import Cadre, Unit
 
@@ -16,18 +18,15 @@ from ..models import (
     DIMENSIONS,
     PERSON_PROBLEMS,
     TEAM_PROBLEMS,
-    DemocraticScore,
     Period,
     PeriodState,
-    ProblemTick,
-    Score,
-    Sheet,
     SheetAssignment,
     SheetDraft,
     SheetLine,
     SheetSource,
     SheetSubmission,
 )
+from .box import box_seal, draft_seal, sheet_payload
 
 
 @dataclass
@@ -165,12 +164,14 @@ def sheet_save_draft(*, assignment_id: int, rater: Cadre, data: SheetInput) -> S
         blocking = [p for p in error.problems if p.rule != "band"]
         if blocking:
             raise SheetRuleBroken(blocking) from None
-    draft, _created = SheetDraft.objects.update_or_create(assignment=assignment, defaults={"data": data.as_draft()})
+    draft, _created = SheetDraft.objects.update_or_create(
+        assignment=assignment, defaults={"sealed": draft_seal(assignment_id=assignment.pk, data=data.as_draft())}
+    )
     return draft
 
 
-def sheet_submit(*, assignment_id: int, rater: Cadre, data: SheetInput) -> None:
-    """Submit a sheet once: the scores are stored without the rater, the draft is deleted.
+def sheet_submit(*, assignment_id: int, rater: Cadre, data: SheetInput) -> str:
+    """Submit a sheet once: it goes sealed into the box, the draft is deleted. Returns the receipt.
 
     Atomic; a double click or a second concurrent request raises AlreadySubmitted, and the
     one-to-one SheetSubmission key holds that even if the row lock were bypassed.
@@ -190,8 +191,9 @@ def sheet_submit(*, assignment_id: int, rater: Cadre, data: SheetInput) -> None:
             valid = validate_sheet(
                 period=assignment.period, unit=assignment.unit, lines=lines, data=data, complete=True
             )
-            SheetSubmission.objects.create(assignment=assignment)
-            store_sheet(
+            with disable_auditlog():  # audited when the box opens, by day only (services/box.py)
+                SheetSubmission.objects.create(assignment=assignment, submitted_on=timezone.localdate())
+            receipt = store_sheet(
                 period=assignment.period,
                 unit=assignment.unit,
                 source=SheetSource.ONLINE,
@@ -199,6 +201,7 @@ def sheet_submit(*, assignment_id: int, rater: Cadre, data: SheetInput) -> None:
                 valid=valid,
             )
             SheetDraft.objects.filter(assignment=assignment).delete()
+        return receipt
     except IntegrityError:
         if SheetSubmission.objects.filter(assignment_id=assignment_id).exists():
             raise AlreadySubmitted(
@@ -207,29 +210,14 @@ def sheet_submit(*, assignment_id: int, rater: Cadre, data: SheetInput) -> None:
         raise
 
 
-def store_sheet(
-    *,
-    period: Period,
-    unit: Unit,
-    source: str,
-    groups: Mapping[int, str],
-    valid: ValidSheet,
-    paper_number: str = "",
-) -> Sheet:
-    """Write a validated sheet under a random id: no rater, no time, no order."""
-    sheet = Sheet.objects.create(period=period, unit=unit, source=source, paper_number=paper_number)
-    if valid.scores:
-        Score.objects.bulk_create(
-            Score(sheet=sheet, ratee_id=ratee_id, rater_group=groups[ratee_id], score=score)
-            for ratee_id, score in valid.scores.items()
-        )
-    if valid.dimensions:
-        DemocraticScore.objects.bulk_create(
-            DemocraticScore(sheet=sheet, ratee_id=ratee_id, rater_group=groups[ratee_id], **values)
-            for ratee_id, values in valid.dimensions.items()
-        )
-    ticks = [ProblemTick(sheet=sheet, ratee_id=r, item=item) for r, items in valid.problems.items() for item in items]
-    ticks += [ProblemTick(sheet=sheet, ratee=None, item=item) for item in valid.team_problems]
-    if ticks:
-        ProblemTick.objects.bulk_create(ticks)
-    return sheet
+def store_sheet(*, period: Period, unit: Unit, source: str, groups: Mapping[int, str], valid: ValidSheet) -> str:
+    """Seal a validated sheet into the box (no rater, no time, no order); return its receipt."""
+    payload = sheet_payload(
+        source=source,
+        groups=groups,
+        scores=valid.scores,
+        dimensions=valid.dimensions,
+        problems=valid.problems,
+        team_problems=valid.team_problems,
+    )
+    return box_seal(period=period, unit=unit, payload=payload)

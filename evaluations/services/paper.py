@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from cadres.models import SnapshotMember, Unit, User
@@ -26,11 +26,11 @@ from ..models import (
     DIMENSIONS,
     PERSON_PROBLEMS,
     TEAM_PROBLEMS,
+    PaperSheet,
     Period,
     PeriodState,
     ProblemItem,
     RaterGroup,
-    Sheet,
     SheetSource,
 )
 from ..tables import read_table, text
@@ -70,7 +70,7 @@ class PaperImportSummary:
     sheets: int
     scores: int
     units: list[str]
-    recompute: bool
+    receipts: list[str]
 
 
 def paper_rows_from_file(content: bytes, filename: str, *, annual: bool = False) -> list[PaperRow]:
@@ -95,7 +95,8 @@ def paper_rows_from_file(content: bytes, filename: str, *, annual: bool = False)
 
 
 def _editable(period: Period) -> None:
-    if period.state not in (PeriodState.OPEN, PeriodState.CLOSED, PeriodState.COMPUTED):
+    """Paper sheets go into the box like online ones: only while the period accepts sheets."""
+    if period.state != PeriodState.OPEN:
         raise WrongState(period, _("录入纸质测评表"))
 
 
@@ -185,15 +186,8 @@ def paper_sheets_import(
             seen.setdefault(cadre_id, row.line)
         if duplicate:
             continue
-        if Sheet.objects.filter(period=period, unit=sheet_unit, paper_number=number).exists():
-            issues.append(
-                ImportIssue(
-                    first_line,
-                    COL_NUMBER,
-                    _("%(unit)s 表号 %(number)s 已经录入过，不能重复录入。")
-                    % {"unit": sheet_unit.name, "number": number},
-                )
-            )
+        if PaperSheet.objects.filter(period=period, unit=sheet_unit, number=number).exists():
+            issues.append(_already_entered(first_line, sheet_unit, number))
             continue
         settings = rules.settings_for(period.year, sheet_unit.category)
         label = _("表号 %(number)s") % {"number": number}
@@ -208,32 +202,33 @@ def paper_sheets_import(
     if issues:
         raise ImportFailed(sorted(issues, key=lambda i: (i.line or 0, i.column)))
 
+    receipts = []
     with transaction.atomic():
         period = lock_period(period.pk)
         _editable(period)
         for number, sheet_unit, groups, valid in planned:
-            store_sheet(
-                period=period,
-                unit=sheet_unit,
-                source=SheetSource.PAPER,
-                groups=groups,
-                valid=valid,
-                paper_number=number,
+            try:
+                with transaction.atomic():
+                    PaperSheet.objects.create(period=period, unit=sheet_unit, number=number)
+            except IntegrityError:
+                # Keyed in by someone else a moment ago: refuse the whole import, as for any bad row.
+                raise ImportFailed([_already_entered(None, sheet_unit, number)]) from None
+            receipts.append(
+                store_sheet(period=period, unit=sheet_unit, source=SheetSource.PAPER, groups=groups, valid=valid)
             )
-        recompute = period.state == PeriodState.COMPUTED
-        if recompute:
-            # The results no longer count every sheet: back to closed, and compute again.
-            from .scoring import computation_request
-
-            period.state = PeriodState.CLOSED
-            period.computed_at = None
-            period.save(update_fields=["state", "computed_at"])
-            computation_request(period=period, actor=actor)
     return PaperImportSummary(
         sheets=len(planned),
         scores=sum(len(v.scores) + len(v.dimensions) * len(DIMENSIONS) for *_rest, v in planned),
         units=sorted({u.name for _n, u, _g, _v in planned}),
-        recompute=recompute,
+        receipts=sorted(receipts),
+    )
+
+
+def _already_entered(line: int | None, unit: Unit, number: str) -> ImportIssue:
+    return ImportIssue(
+        line,
+        COL_NUMBER,
+        _("%(unit)s 表号 %(number)s 已经录入过，不能重复录入。") % {"unit": unit.name, "number": number},
     )
 
 

@@ -16,10 +16,11 @@ from cadres.notifications import notify
 from cadres.services import membership_snapshot_take
 
 from .. import rules
-from ..errors import PeriodExists, WrongState, YearOutOfRange
+from ..errors import BoxAlreadyOpened, PeriodExists, WrongState, YearOutOfRange
 from ..models import (
     FIRST_YEAR,
     LAST_YEAR,
+    BoxOpening,
     DemocraticSummary,
     EvaluatorScope,
     GroupResult,
@@ -30,7 +31,6 @@ from ..models import (
     QuarterlyResult,
     SheetAssignment,
     SheetDraft,
-    SheetFlag,
     SheetLine,
 )
 
@@ -217,7 +217,7 @@ def period_open(*, period: Period, actor: User | None = None, as_of: date | None
 
 
 def _drop_results(period: Period) -> None:
-    for model in (QuarterlyResult, GroupResult, SheetFlag, DemocraticSummary, ProblemCount):
+    for model in (QuarterlyResult, GroupResult, DemocraticSummary, ProblemCount):
         model.objects.filter(period=period).delete()
 
 
@@ -237,11 +237,23 @@ def period_close(*, period: Period, actor: User | None = None):
     return computation_request(period=period, actor=actor)
 
 
+def may_reopen(period: Period) -> bool:
+    """Only while the box is still sealed: no result has existed, so none can be differenced."""
+    return period.state == PeriodState.CLOSED and not BoxOpening.objects.filter(period=period).exists()
+
+
 @transaction.atomic
 def period_reopen(*, period: Period, actor: User | None = None) -> Period:
-    """Back to open (e.g. closed too early): computed results are dropped until the next close."""
+    """Back to open, e.g. closed too early, while the box is still sealed.
+
+    Once the box has been opened, results may have been seen; a sheet added after that would let
+    anyone who compares the two results work out that sheet's scores (4 × new mean − 3 × old mean).
+    So an opened period never takes another sheet, online or on paper.
+    """
     period = lock_period(period.pk)
-    if period.state not in (PeriodState.CLOSED, PeriodState.COMPUTED):
+    if BoxOpening.objects.filter(period=period).exists():
+        raise BoxAlreadyOpened(period)
+    if period.state != PeriodState.CLOSED:
         raise WrongState(period, _("重新开放测评"))
     _drop_results(period)
     if period.is_annual:

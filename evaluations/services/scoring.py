@@ -29,7 +29,7 @@ from django.utils.translation import gettext_noop
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from achievements.deductions import deduction_reports
-from cadres.models import Cadre, SnapshotMember, Unit, UnitCategory, User
+from cadres.models import Cadre, SnapshotMember, UnitCategory, User
 
 from .. import rules
 from ..errors import EvaluationError, WrongState
@@ -42,9 +42,8 @@ from ..models import (
     QuarterlyResult,
     RunStatus,
     Score,
-    Sheet,
-    SheetFlag,
 )
+from .box import box_open
 from .periods import lock_period
 
 logger = logging.getLogger(__name__)
@@ -52,12 +51,12 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
 
 QUARTER_STEPS = (
+    gettext_noop("开箱计票"),
     gettext_noop("清除上次结果"),
     gettext_noop("统计缺记扣分"),
     gettext_noop("计算各评价组均分"),
     gettext_noop("计算季度得分"),
     gettext_noop("计算排名"),
-    gettext_noop("检查测评表质量"),
 )
 
 
@@ -222,10 +221,12 @@ def compute_quarter(*, period: Period, progress: Progress, now: datetime) -> int
         progress(number, total, _(QUARTER_STEPS[number - 1]))
 
     step(1)
-    for model in (SheetFlag, QuarterlyResult, GroupResult):
+    box_open(period=period, now=now)
+    step(2)
+    for model in (QuarterlyResult, GroupResult):
         model.objects.filter(period=period).delete()
 
-    step(2)
+    step(3)
     members = list(
         SnapshotMember.objects.filter(snapshot_id=period.snapshot_id).values_list(
             "cadre_id", "unit_id", "unit_category", "role", "rank_id"
@@ -261,16 +262,14 @@ def compute_quarter(*, period: Period, progress: Progress, now: datetime) -> int
         batch_size=2000,
     )
 
-    step(3)
-    refresh_statistics(Score, Sheet, SnapshotMember, QuarterlyResult)
-    _group_results(period)
     step(4)
+    refresh_statistics(Score, SnapshotMember, QuarterlyResult)
+    _group_results(period)
+    step(5)
     refresh_statistics(GroupResult)
     _scores(period)
-    step(5)
-    _rankings(period)
     step(6)
-    _sheet_flags(period)
+    _rankings(period)
     return len(members)
 
 
@@ -290,10 +289,9 @@ def _group_results(period: Period) -> None:
                CASE WHEN {dropping} THEN SUM(s.score) - MIN(s.score) - MAX(s.score) ELSE SUM(s.score) END,
                CASE WHEN {dropping} THEN TRUE ELSE FALSE END
         FROM {table(Score)} s
-        JOIN {table(Sheet)} sh ON sh.id = s.sheet_id
         JOIN {table(SnapshotMember)} m ON m.cadre_id = s.ratee_id AND m.snapshot_id = %s
         JOIN cfg ON cfg.category = m.unit_category
-        WHERE sh.period_id = %s
+        WHERE s.period_id = %s
         GROUP BY s.ratee_id, s.rater_group
     """  # noqa: S608  (table names from model metadata; every value is a parameter)
     execute(sql, [*params, period.pk, period.snapshot_id, period.pk])
@@ -387,41 +385,3 @@ def _rankings(period: Period) -> None:
         WHERE {qr}.id = r.id
     """  # noqa: S608
     execute(sql, [period.pk])
-
-
-def _sheet_flags(period: Period) -> None:
-    """Sheets with one score throughout, or far from what the other raters of the group gave.
-
-    The consensus for a score is the mean of the *other* raters' scores for the same ratee and
-    group (leave-one-out), so it needs at least two others: groups of three raters or more.
-    """
-    cte, params = config_cte(
-        "cfg",
-        {"flat_min": lambda s: s.quality_flat_min_scores, "outlier": lambda s: float(s.quality_outlier_points)},
-        period.year,
-    )
-    sql = f"""
-        WITH {cte},
-        s AS (
-            SELECT sh.id AS sheet_id, sh.unit_id, COUNT(*) AS n, MIN(sc.score) AS lo, MAX(sc.score) AS hi,
-                   SUM(sc.score) AS total,
-                   AVG(CASE WHEN gr.rater_count >= 3
-                            THEN ABS(sc.score - (gr.score_sum - sc.score) * 1.0 / (gr.rater_count - 1)) END) AS dev
-            FROM {table(Sheet)} sh
-            JOIN {table(Score)} sc ON sc.sheet_id = sh.id
-            JOIN {table(GroupResult)} gr
-                 ON gr.period_id = sh.period_id AND gr.cadre_id = sc.ratee_id AND gr.rater_group = sc.rater_group
-            WHERE sh.period_id = %s
-            GROUP BY sh.id, sh.unit_id
-        )
-        INSERT INTO {table(SheetFlag)} (period_id, sheet_id, unit_id, score_count, mean_score, deviation,
-                                        is_flat, is_outlier)
-        SELECT %s, s.sheet_id, s.unit_id, s.n, ROUND(s.total * 1.0 / s.n, 2), ROUND(s.dev, 2),
-               CASE WHEN s.n >= cfg.flat_min AND s.lo = s.hi THEN TRUE ELSE FALSE END,
-               CASE WHEN s.dev IS NOT NULL AND s.dev >= cfg.outlier THEN TRUE ELSE FALSE END
-        FROM s
-        JOIN {table(Unit)} u ON u.id = s.unit_id
-        JOIN cfg ON cfg.category = u.category
-        WHERE (s.n >= cfg.flat_min AND s.lo = s.hi) OR (s.dev IS NOT NULL AND s.dev >= cfg.outlier)
-    """  # noqa: S608
-    execute(sql, [*params, period.pk, period.pk])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +14,9 @@ from .. import access, selectors
 from ..errors import AlreadySubmitted, EvaluationError, SheetRuleBroken
 from ..forms import sheet_input_from_post
 from ..models import DIMENSIONS, PERSON_PROBLEMS, TEAM_PROBLEMS, PeriodState
+from ..sealing import normalize_receipt
 from ..services import ballots
+from .common import page_of
 
 
 @cadre_required
@@ -31,6 +34,26 @@ def my_sheets(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def receipts(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sorted receipts of an opened box, for the period's raters and org staff to check."""
+    period = access.get_period_for_receipts(request.user, pk)
+    code = normalize_receipt(request.GET.get("code", ""))
+    listing = selectors.box_receipts(period)
+    return render(
+        request,
+        "evaluations/receipts.html",
+        {
+            "period": period,
+            "opening": listing.opening,
+            "page": page_of(request, listing.receipts, size=300),
+            "code": code,
+            "typed": request.GET.get("code", ""),
+            "found": listing.contains(code) if code else None,
+        },
+    )
+
+
 @cadre_required
 def sheet_fill(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = access.get_assignment_for_rater(request.user, pk)
@@ -42,9 +65,9 @@ def sheet_fill(request: HttpRequest, pk: int) -> HttpResponse:
         data = sheet_input_from_post(request.POST, lines, annual=assignment.period.is_annual)
         try:
             if "submit" in request.POST:
-                ballots.sheet_submit(assignment_id=assignment.pk, rater=rater, data=data)
-                messages.success(request, _("已提交 %(unit)s 的测评表。感谢参与！") % {"unit": assignment.unit.name})
-                return redirect("evaluations:my_sheets")
+                receipt = ballots.sheet_submit(assignment_id=assignment.pk, rater=rater, data=data)
+                # Shown once, in this response only: the server keeps no record of whose receipt it is.
+                return render(request, "evaluations/sheet_receipt.html", {"assignment": assignment, "receipt": receipt})
             ballots.sheet_save_draft(assignment_id=assignment.pk, rater=rater, data=data)
             messages.success(request, _("草稿已保存，提交前可以继续修改。"))
             return redirect("evaluations:sheet_fill", pk=assignment.pk)

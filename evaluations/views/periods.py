@@ -194,6 +194,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "overview": selectors.period_overview(period),
         "check": periods.opening_check(period) if period.state == PeriodState.DRAFT else None,
         "remind_form": RemindForm(),
+        "may_reopen": periods.may_reopen(period),
     }
     if period.is_annual and period.has_results:
         context["annual_counts"] = selectors.annual_counts(period)
@@ -308,6 +309,14 @@ def completion(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Paper ballots -----------------------------------------------------------------------------
 
 
+def _receipts_message(request: HttpRequest, receipts: list[str]) -> None:
+    """Paper sheets carry no rater, so their receipts can be shown to the staff who keyed them in."""
+    messages.info(
+        request,
+        _("回执码（可写在纸质表上，开箱后可在回执名单中核对）：%(codes)s") % {"codes": "、".join(receipts)},
+    )
+
+
 @org_staff_required
 def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
     """Key in one paper sheet for a unit, or import a file of them."""
@@ -356,8 +365,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
                     _("已录入 %(unit)s 表号 %(number)s（%(n)s 个分数）。")
                     % {"unit": unit.name, "number": head.cleaned_data["number"], "n": summary.scores},
                 )
-                if summary.recompute:
-                    messages.info(request, _("结果已计算过，已重新开始计算。"))
+                _receipts_message(request, summary.receipts)
                 return redirect(f"{request.path}?unit={unit.pk}")
     elif request.method == "POST" and "upload" in request.POST and upload.is_valid():
         try:
@@ -376,15 +384,12 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
                 _("已导入纸质测评表 %(sheets)s 张、分数 %(scores)s 个（%(units)s）。")
                 % {"sheets": summary.sheets, "scores": summary.scores, "units": "、".join(summary.units)},
             )
-            if summary.recompute:
-                messages.info(request, _("结果已计算过，已重新开始计算。"))
+            _receipts_message(request, summary.receipts)
             return redirect(request.path)
     units = Unit.objects.filter(
         pk__in=SnapshotMember.objects.filter(snapshot_id=period.snapshot_id).values("unit")
     ).order_by("sort_order", "name")
-    paper_counts = dict(
-        period.sheets.filter(source="paper").values("unit").annotate(n=Count("pk")).values_list("unit", "n")
-    )
+    paper_counts = selectors.paper_counts(period)
     return render(
         request,
         "evaluations/paper.html",

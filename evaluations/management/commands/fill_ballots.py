@@ -1,26 +1,22 @@
 """Submit random valid sheets for an open period in bulk (benchmarks and load tests only).
 
-It writes what the ballot service writes — an anonymous sheet with its scores and the bare
-submission record — without a request per sheet, and keeps every sheet within the rules.
+It stores what the ballot service stores — a sealed sheet in the unit's box and the bare
+submission record — without a request per sheet, one unit at a time (memory stays flat), and
+keeps every sheet within the rules.
 """
 
 import random
 import time
+from collections import defaultdict
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from ... import rules
-from ...models import (
-    DIMENSIONS,
-    DemocraticScore,
-    PeriodState,
-    Score,
-    Sheet,
-    SheetAssignment,
-    SheetSource,
-    SheetSubmission,
-)
+from ...models import DIMENSIONS, PeriodState, SealedSheet, SheetAssignment, SheetLine, SheetSource, SheetSubmission
+from ...sealing import seal
+from ...services.box import sheet_payload
 from ._period import period_arg
 
 
@@ -40,49 +36,64 @@ class Command(BaseCommand):
         started = time.perf_counter()
         table = rules.settings_table(period.year)
         level: dict[int, int] = {}
-        assignments = SheetAssignment.objects.filter(period=period, submission__isnull=True).select_related("unit")
-        lines_of: dict[int, list[tuple[int, str]]] = {}
-        for assignment_id, ratee_id, group in (
-            SheetAssignment.objects.filter(period=period)
-            .values_list("pk", "lines__ratee_id", "lines__rater_group")
-            .order_by("pk", "lines__position")
-        ):
-            lines_of.setdefault(assignment_id, []).append((ratee_id, group))
-        sheets, scores, democratic, submissions = [], [], [], []
-        for assignment in assignments.iterator(chunk_size=2000):
-            if rng.random() > options["share"]:
-                continue
-            lines = lines_of.get(assignment.pk, [])
-            settings = table[assignment.unit.category]
-            sheet = Sheet(period=period, unit_id=assignment.unit_id, source=SheetSource.ONLINE)
-            sheets.append(sheet)
-            submissions.append(SheetSubmission(assignment_id=assignment.pk))
-            leniency = rng.randint(-4, 4)
-            values = {}
-            for ratee_id, _group in lines:
-                base = level.setdefault(ratee_id, rng.randint(72, 92))
-                values[ratee_id] = max(
-                    settings.score_min, min(settings.score_max, base + leniency + rng.randint(-4, 4))
+        today = timezone.localdate()
+        units = (
+            SheetAssignment.objects.filter(period=period, submission__isnull=True)
+            .values_list("unit_id", "unit__category")
+            .distinct()
+            .order_by("unit_id")
+        )
+        sheets = scores = 0
+        for unit_id, category in units:
+            settings = table[category]
+            lines_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
+            for assignment_id, ratee_id, group in (
+                SheetLine.objects.filter(
+                    assignment__period=period, assignment__unit_id=unit_id, assignment__submission__isnull=True
                 )
-            high = [r for r, v in values.items() if v >= settings.band_threshold]
-            for ratee_id in high[rules.band_limit(len(lines), settings) :]:
-                values[ratee_id] = settings.band_threshold - 1
-            for ratee_id, group in lines:
+                .values_list("assignment_id", "ratee_id", "rater_group")
+                .order_by("assignment_id", "position")
+            ):
+                lines_of[assignment_id].append((ratee_id, group))
+            sealed, submissions = [], []
+            for assignment_id, lines in lines_of.items():
+                if rng.random() > options["share"]:
+                    continue
+                values = self._values(rng, level, lines, settings)
+                groups = dict(lines)
                 if period.is_annual:
-                    dims = {d.value: values[ratee_id] for d in DIMENSIONS}
-                    democratic.append(DemocraticScore(sheet=sheet, ratee_id=ratee_id, rater_group=group, **dims))
+                    payload = sheet_payload(
+                        source=SheetSource.ONLINE,
+                        groups=groups,
+                        dimensions={r: dict.fromkeys(DIMENSIONS, v) for r, v in values.items()},
+                    )
                 else:
-                    scores.append(Score(sheet=sheet, ratee_id=ratee_id, rater_group=group, score=values[ratee_id]))
-        # Sheets are written in no particular order, like submissions from many people would be.
-        rng.shuffle(sheets)
-        with transaction.atomic():
-            SheetSubmission.objects.bulk_create(submissions, batch_size=5000)
-            Sheet.objects.bulk_create(sheets, batch_size=5000)
-            Score.objects.bulk_create(scores, batch_size=10000)
-            DemocraticScore.objects.bulk_create(democratic, batch_size=10000)
+                    payload = sheet_payload(source=SheetSource.ONLINE, groups=groups, scores=values)
+                sealed.append(seal(payload, context=SealedSheet.context(period.pk, unit_id)))
+                submissions.append(SheetSubmission(assignment_id=assignment_id, submitted_on=today))
+                scores += len(values)
+            rng.shuffle(sealed)
+            with transaction.atomic():
+                SheetSubmission.objects.bulk_create(submissions, batch_size=5000)
+                SealedSheet.objects.bulk_create(
+                    (SealedSheet(period=period, unit_id=unit_id, sealed=t) for t in sealed), batch_size=2000
+                )
+            sheets += len(sealed)
         self.stdout.write(
             self.style.SUCCESS(
-                f"已提交测评表 {len(sheets)} 张、分数 {len(scores) + len(democratic)} 个，"
+                f"已提交测评表 {sheets} 张、分数 {scores} 个（密封在票箱中），"
                 f"用时 {time.perf_counter() - started:.1f} 秒。"
             )
         )
+
+    @staticmethod
+    def _values(rng, level, lines, settings) -> dict[int, int]:
+        leniency = rng.randint(-4, 4)
+        values = {}
+        for ratee_id, _group in lines:
+            base = level.setdefault(ratee_id, rng.randint(72, 92))
+            values[ratee_id] = max(settings.score_min, min(settings.score_max, base + leniency + rng.randint(-4, 4)))
+        high = [r for r, v in values.items() if v >= settings.band_threshold]
+        for ratee_id in high[rules.band_limit(len(lines), settings) :]:
+            values[ratee_id] = settings.band_threshold - 1
+        return values

@@ -44,6 +44,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"已导入纸质测评表 {summary.sheets} 张、分数 {summary.scores} 个（{'、'.join(summary.units)}）。"
-                + ("结果已重新开始计算。" if summary.recompute else "")
+                + f"回执码：{'、'.join(summary.receipts)}"
             )
         )

@@ -1,0 +1,377 @@
+"""The ballot box (SPEC §4, SECURITY.md): sheets wait sealed until the period closes, then are
+opened in one batch and stored so that nothing ties a score to a sheet, or a sheet to a rater.
+
+Sealing. A submitted sheet is encrypted under the ballot key (sealing.py) into a SealedSheet row
+of its unit. Each time, the unit's sealed rows are taken out and written back with fresh random
+keys in a fresh random order (secrets.SystemRandom), so neither a row's key, nor its place in the
+table or a dump, nor its transaction id tells which submission it was: all of a unit's rows carry
+the id of the latest transaction. The rater is given the receipt of the token (a hash of it).
+
+Opening, when the period is computed (inside the computation's transaction):
+1. every sealed sheet is decrypted and checked against its period and unit;
+2. the scores are written as rows without any sheet key, in random order, unit by unit in a
+   random order of units; each quarterly sheet leaves one SheetQuality row (random id, unit,
+   mean, distance from the consensus of the others, flags: no ratees, no count);
+3. the sealed rows are deleted; the period's submission and paper records are written again in
+   random order (with their audit entries, by day only), so after the close no table keeps the
+   order in which sheets arrived;
+4. the sorted receipts are kept for raters to check.
+After the commit the tables that held sealed or ordered rows are rewritten (PostgreSQL VACUUM
+FULL) so the deleted rows do not linger in the files; SQLite zeroes deleted rows (secure_delete).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cadres.models import Unit
+
+from .. import rules
+from ..models import (
+    BoxOpening,
+    DemocraticScore,
+    PaperSheet,
+    Period,
+    ProblemTick,
+    Score,
+    SealedSheet,
+    SheetDraft,
+    SheetQuality,
+    SheetSubmission,
+    UnitGroupSpread,
+    UnitSheetTally,
+    half_up,
+)
+from ..sealing import receipt_code, seal, unseal
+
+logger = logging.getLogger(__name__)
+
+# Tables that held sealed sheets, drafts or rows in submission order: rewritten after an opening.
+SWEPT = (SealedSheet, SheetDraft, SheetSubmission, PaperSheet)
+# And, after an upgrade from the storage before the box, the opened ballots themselves.
+OPENED = (Score, DemocraticScore, ProblemTick, SheetQuality)
+
+
+def _shuffler() -> secrets.SystemRandom:
+    return secrets.SystemRandom()
+
+
+def _new_ids(count: int) -> list[str]:
+    """Random 128-bit keys as hex, made in one go (a computation writes millions)."""
+    ids = os.urandom(16 * count).hex()
+    return [ids[32 * i : 32 * i + 32] for i in range(count)]
+
+
+def sheet_payload(
+    *,
+    source: str,
+    groups: Mapping[int, str],
+    scores: Mapping[int, int] | None = None,
+    dimensions: Mapping[int, Mapping[str, int]] | None = None,
+    problems: Mapping[int, Sequence[str]] | None = None,
+    team_problems: Sequence[str] = (),
+) -> dict:
+    """A validated sheet as it is sealed: ratee ids, their rater group, the values."""
+    from ..models import DIMENSIONS
+
+    return {
+        "source": source,
+        "scores": [[ratee, groups[ratee], value] for ratee, value in sorted((scores or {}).items())],
+        "dimensions": [
+            [ratee, groups[ratee], *(values[d] for d in DIMENSIONS)]
+            for ratee, values in sorted((dimensions or {}).items())
+        ],
+        "problems": [[ratee, item] for ratee, items in sorted((problems or {}).items()) for item in items],
+        "team_problems": list(team_problems),
+    }
+
+
+# --- Sealing ------------------------------------------------------------------------------------
+
+
+def _lock_unit_box(period_id: int, unit_id: int) -> None:
+    """One submission at a time per unit box, so a reshuffle never misses or doubles a sheet."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"box:{period_id}:{unit_id}"])
+
+
+def box_seal(*, period: Period, unit: Unit, payload: dict) -> str:
+    """Put a sheet in the box and return its receipt. Must run inside the submitting transaction."""
+    assert connection.in_atomic_block, "sealing is part of the submitting transaction"
+    _lock_unit_box(period.pk, unit.pk)
+    token = seal(payload, context=SealedSheet.context(period.pk, unit.pk))
+    table = connection.ops.quote_name(SealedSheet._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE period_id = %s AND unit_id = %s RETURNING sealed",  # noqa: S608
+            [period.pk, unit.pk],
+        )
+        tokens = [bytes(row[0]) for row in cursor.fetchall()]
+    tokens.append(token)
+    _shuffler().shuffle(tokens)
+    SealedSheet.objects.bulk_create(SealedSheet(period=period, unit=unit, sealed=t) for t in tokens)
+    return receipt_code(token)
+
+
+def draft_seal(*, assignment_id: int, data: dict) -> bytes:
+    return seal(data, context=SheetDraft.context(assignment_id))
+
+
+# --- Opening ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _UnitBox:
+    """One unit's opened sheets, ready to be written."""
+
+    scores: list[tuple[int, str, int]]
+    democratic: list[tuple[int, str, int, int, int, int, int]]
+    ticks: list[tuple[int | None, str]]
+    quality: list[tuple[Decimal, Decimal | None, bool, bool]]
+    sheets: int
+    spreads: dict[str, dict[str, int]]
+
+
+def box_is_open(period: Period) -> bool:
+    return BoxOpening.objects.filter(period=period).exists()
+
+
+def box_open(*, period: Period, now: datetime | None = None) -> BoxOpening:
+    """Open the period's box (idempotent: a period's box opens once). Call with the period locked."""
+    assert connection.in_atomic_block, "the box opens inside the computation's transaction"
+    existing = BoxOpening.objects.filter(period=period).first()
+    if existing is not None:
+        return existing
+    now = now or timezone.now()
+    rng = _shuffler()
+    table = rules.settings_table(period.year)
+    categories = dict(Unit.objects.values_list("pk", "category"))
+    receipts: list[str] = []
+    tallies: list[UnitSheetTally] = []
+    spreads: list[UnitGroupSpread] = []
+    rows = _RowBuffer(period.pk)
+    # One pass over the box in unit order (one query, streamed): each unit is opened, shuffled and
+    # buffered by itself, so memory holds one unit's sheets and a bounded buffer of rows.
+    for unit_id, tokens in _sealed_by_unit(period):
+        receipts += [receipt_code(t) for t in tokens]
+        context = SealedSheet.context(period.pk, unit_id)
+        opened = _open_unit([unseal(t, context=context) for t in tokens], table[categories[unit_id]], rng)
+        rows.add(unit_id, opened)
+        tallies.append(UnitSheetTally(period=period, unit_id=unit_id, sheets=opened.sheets))
+        spreads += [
+            UnitGroupSpread(period=period, unit_id=unit_id, rater_group=group, **figures)
+            for group, figures in opened.spreads.items()
+        ]
+    rows.flush()
+    UnitSheetTally.objects.bulk_create(tallies)
+    UnitGroupSpread.objects.bulk_create(spreads)
+    SealedSheet.objects.filter(period=period).delete()
+    SheetDraft.objects.filter(assignment__period=period).delete()
+    _rewrite_submissions(period, rng)
+    opening = BoxOpening.objects.create(
+        period=period, opened_at=now, sheet_count=len(receipts), receipts=sorted(receipts)
+    )
+    transaction.on_commit(box_sweep)
+    return opening
+
+
+def _open_unit(sheets: list[dict], settings: Any, rng: secrets.SystemRandom) -> _UnitBox:
+    """Aggregate a unit's sheets, compute each quarterly sheet's quality, and shuffle the rows."""
+    totals: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
+    for sheet in sheets:
+        for ratee, group, score in sheet["scores"]:
+            total = totals[(ratee, group)]
+            total[0] += score
+            total[1] += 1
+    spreads: dict[str, dict[str, int]] = {}
+    scores, democratic, ticks, quality = [], [], [], []
+    for sheet in sheets:
+        for group in {row[1] for row in sheet["scores"]}:
+            values = [score for _r, g, score in sheet["scores"] if g == group]
+            figures = spreads.setdefault(
+                group, {"sheets": 0, "scores": 0, "total": 0, "squares": 0, "low": values[0], "high": values[0]}
+            )
+            figures["sheets"] += 1
+            figures["scores"] += len(values)
+            figures["total"] += sum(values)
+            figures["squares"] += sum(v * v for v in values)
+            figures["low"] = min(figures["low"], *values)
+            figures["high"] = max(figures["high"], *values)
+        scores += [tuple(row) for row in sheet["scores"]]
+        democratic += [tuple(row) for row in sheet["dimensions"]]
+        ticks += [(ratee, item) for ratee, item in sheet["problems"]]
+        ticks += [(None, item) for item in sheet["team_problems"]]
+        if sheet["scores"]:
+            quality.append(_quality(sheet["scores"], totals, settings))
+    for rows in (scores, democratic, ticks, quality):
+        rng.shuffle(rows)
+    return _UnitBox(scores, democratic, ticks, quality, len(sheets), spreads)
+
+
+def _quality(rows: list, totals: Mapping[tuple[int, str], list[int]], settings: Any) -> tuple:
+    """Mean, and mean distance from the leave-one-out consensus of groups with 3 raters or more."""
+    values = [score for _r, _g, score in rows]
+    distances = []
+    for ratee, group, score in rows:
+        total, count = totals[(ratee, group)]
+        if count >= 3:
+            distances.append(abs(score - Fraction(total - score, count - 1)))
+    deviation = sum(distances, Fraction(0)) / len(distances) if distances else None
+    mean = Fraction(sum(values), len(values))
+    return (
+        _hundredths(mean),
+        _hundredths(deviation) if deviation is not None else None,
+        len(values) >= settings.quality_flat_min_scores and min(values) == max(values),
+        deviation is not None and deviation >= Fraction(str(settings.quality_outlier_points)),
+    )
+
+
+def _hundredths(value: Fraction) -> Decimal:
+    return half_up(Decimal(value.numerator) / Decimal(value.denominator))
+
+
+def _sealed_by_unit(period: Period) -> Iterable[tuple[int, list[bytes]]]:
+    current, tokens = None, []
+    sealed = SealedSheet.objects.filter(period=period).order_by("unit_id").values_list("unit_id", "sealed")
+    for unit_id, token in sealed.iterator(chunk_size=2000):
+        if unit_id != current and tokens:
+            yield current, tokens
+            tokens = []
+        current = unit_id
+        tokens.append(bytes(token))
+    if tokens:
+        yield current, tokens
+
+
+class _RowBuffer:
+    """Opened rows waiting to be written, a few big COPYs instead of four per unit."""
+
+    LIMIT = 100_000
+    TABLES = (
+        (Score, ["period_id", "ratee_id", "rater_group", "score"], "scores"),
+        (
+            DemocraticScore,
+            ["period_id", "ratee_id", "rater_group", "virtue", "ability", "diligence", "performance", "integrity"],
+            "democratic",
+        ),
+        (ProblemTick, ["period_id", "unit_id", "ratee_id", "item"], "ticks"),
+        (SheetQuality, ["period_id", "unit_id", "mean_score", "deviation", "is_flat", "is_outlier"], "quality"),
+    )
+
+    def __init__(self, period_id: int):
+        self.period_id = period_id
+        self.rows: dict[str, list[tuple]] = {attr: [] for _m, _c, attr in self.TABLES}
+        self.size = 0
+
+    def add(self, unit_id: int, opened: _UnitBox) -> None:
+        p = self.period_id
+        self.rows["scores"] += [(p, *row) for row in opened.scores]
+        self.rows["democratic"] += [(p, *row) for row in opened.democratic]
+        self.rows["ticks"] += [(p, unit_id, *row) for row in opened.ticks]
+        self.rows["quality"] += [(p, unit_id, *row) for row in opened.quality]
+        self.size = sum(len(r) for r in self.rows.values())
+        if self.size >= self.LIMIT:
+            self.flush()
+
+    def flush(self) -> None:
+        for model, columns, attr in self.TABLES:
+            insert_rows(model, columns, self.rows[attr])
+            self.rows[attr] = []
+        self.size = 0
+
+
+def insert_rows(model: type, columns: list[str], rows: Iterable[tuple]) -> int:
+    """Insert rows in the order given, each under a fresh random id (COPY on PostgreSQL)."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    ids = _new_ids(len(rows))
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in ["id", *columns])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for i, row in enumerate(rows):
+                copy.write_row((ids[i], *row))
+        return len(rows)
+    marks = ", ".join(["%s"] * (len(columns) + 1))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608
+            [(ids[i], *row) for i, row in enumerate(rows)],
+        )
+    return len(rows)
+
+
+def _rewrite_submissions(period: Period, rng: secrets.SystemRandom) -> None:
+    """Write the period's submission and paper records again, in random order, and audit the
+    submissions by day: after the close nothing orders them."""
+    submissions = list(
+        SheetSubmission.objects.filter(assignment__period=period).values_list(
+            "assignment_id",
+            "submitted_on",
+            "assignment__rater__user_id",
+            "assignment__rater__name",
+            "assignment__unit__name",
+        )
+    )
+    papers = list(PaperSheet.objects.filter(period=period).values_list("unit_id", "number"))
+    rng.shuffle(submissions)
+    rng.shuffle(papers)
+    with disable_auditlog():
+        SheetSubmission.objects.filter(assignment__period=period)._raw_delete(connection.alias)
+        PaperSheet.objects.filter(period=period)._raw_delete(connection.alias)
+        created = SheetSubmission.objects.bulk_create(
+            SheetSubmission(assignment_id=a, submitted_on=day) for a, day, *_rest in submissions
+        )
+        PaperSheet.objects.bulk_create(PaperSheet(period=period, unit_id=u, number=n) for u, n in papers)
+    content_type = ContentType.objects.get_for_model(SheetSubmission)
+    LogEntry.objects.bulk_create(
+        LogEntry(
+            content_type=content_type,
+            object_pk=str(row.pk),
+            object_repr=f"{name} → {unit_name}（{period.title}）",
+            action=LogEntry.Action.CREATE,
+            changes={"submitted_on": ["None", day.isoformat() if day else "—"]},
+            actor_id=user_id,
+            # The day of the submission, never its time: the trail must not order submissions.
+            timestamp=timezone.make_aware(datetime.combine(day or timezone.localdate(), time.min)),
+            additional_data={"date_only": True},
+        )
+        for row, (_a, day, user_id, name, unit_name) in zip(created, submissions, strict=True)
+    )
+
+
+def box_sweep(*, everything: bool = False) -> bool:
+    """Rewrite the tables that held sealed sheets, drafts or ordered records, so deleted rows leave
+    no trace in the database files. Runs after the opening commits; safe to run again.
+    SQLite needs none of this: it zeroes deleted rows (secure_delete, config/settings.py)."""
+    if connection.vendor != "postgresql":
+        return True
+    if connection.in_atomic_block:
+        return False
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '60s'")
+            for model in SWEPT + (OPENED if everything else ()):
+                cursor.execute(f"VACUUM FULL {connection.ops.quote_name(model._meta.db_table)}")
+            cursor.execute("SET lock_timeout = DEFAULT")
+    except Exception:
+        logger.exception("ballot box: could not vacuum the sealed tables; run `manage.py sweep_ballot_box`")
+        return False
+    return True
