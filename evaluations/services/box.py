@@ -30,7 +30,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from auditlog.context import disable_auditlog
@@ -225,25 +224,23 @@ def _open_unit(sheets: list[dict], settings: Any, rng: secrets.SystemRandom) -> 
 
 
 def _quality(rows: list, totals: Mapping[tuple[int, str], list[int]], settings: Any) -> tuple:
-    """Mean, and mean distance from the leave-one-out consensus of groups with 3 raters or more."""
+    """Mean, and mean distance from the leave-one-out consensus of groups with 3 raters or more.
+
+    A score's distance from the others' mean is |score − (total − score)/(count − 1)|, that is
+    |score·count − total| / (count − 1): integers, divided once in Decimal (28 digits)."""
     values = [score for _r, _g, score in rows]
     distances = []
     for ratee, group, score in rows:
         total, count = totals[(ratee, group)]
         if count >= 3:
-            distances.append(abs(score - Fraction(total - score, count - 1)))
-    deviation = sum(distances, Fraction(0)) / len(distances) if distances else None
-    mean = Fraction(sum(values), len(values))
+            distances.append(Decimal(abs(score * count - total)) / (count - 1))
+    deviation = sum(distances, Decimal(0)) / len(distances) if distances else None
     return (
-        _hundredths(mean),
-        _hundredths(deviation) if deviation is not None else None,
+        half_up(Decimal(sum(values)) / len(values)),
+        half_up(deviation) if deviation is not None else None,
         len(values) >= settings.quality_flat_min_scores and min(values) == max(values),
-        deviation is not None and deviation >= Fraction(str(settings.quality_outlier_points)),
+        deviation is not None and deviation >= Decimal(str(settings.quality_outlier_points)),
     )
-
-
-def _hundredths(value: Fraction) -> Decimal:
-    return half_up(Decimal(value.numerator) / Decimal(value.denominator))
 
 
 def _sealed_by_unit(period: Period) -> Iterable[tuple[int, list[bytes]]]:
