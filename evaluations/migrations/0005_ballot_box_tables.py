@@ -199,4 +199,22 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddField(model_name="sheetdraft", name="sealed", field=models.BinaryField(null=True)),
+        # Rows written again in step 2 have no sheet; the column goes in step 4.
+        *(
+            migrations.AlterField(
+                model_name=name,
+                name="sheet",
+                field=models.ForeignKey(
+                    null=True,
+                    on_delete=django.db.models.deletion.CASCADE,
+                    related_name=related,
+                    to="evaluations.sheet",
+                ),
+            )
+            for name, related in (
+                ("score", "scores"),
+                ("democraticscore", "democratic_scores"),
+                ("problemtick", "problem_ticks"),
+            )
+        ),
     ]
