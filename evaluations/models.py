@@ -485,6 +485,8 @@ class BoxOpening(models.Model):
     sheet_count = models.PositiveIntegerField(_("测评表数"))
     # Sorted, so the list says nothing about which sheet, unit or rater a code belongs to.
     receipts = models.JSONField(default=list)
+    # When the tables that held the sealed sheets were rewritten (VACUUM FULL); empty until then.
+    swept_at = models.DateTimeField(_("清理时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("开箱记录")

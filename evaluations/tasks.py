@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from .services import periods, scoring
+from .services import box, periods, scoring
 
 
 # acks_late + reject_on_worker_lost: a worker killed mid-run gives the message back to the
@@ -24,3 +24,13 @@ def compute_period_task(self, run_id: int) -> str:
 def remind_pending_raters() -> int:
     """Daily (django-celery-beat, created by migration 0003): raters with sheets due soon."""
     return periods.deadline_reminders()
+
+
+@shared_task
+def sweep_ballot_boxes() -> bool:
+    """Hourly: rewrite the ballot-box tables if an opening could not do it (a lock held elsewhere)."""
+    from .models import BoxOpening
+
+    if not BoxOpening.objects.filter(swept_at__isnull=True).exists():
+        return True
+    return box.box_sweep()

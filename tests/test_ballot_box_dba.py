@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,7 @@ def assert_like_chance(stats: dict) -> None:
     assert abs(stats["rho_scores_storage"]) < 0.2, stats  # sd 0.026 for 1,482 rows
     assert stats["audit_entries"] == RATERS and stats["audit_times"] == ["00:00:00"], stats
     assert stats["sealed_left"] == 0 and stats["drafts_left"] == 0
+    assert stats["swept"], stats
     # The files held the sealed sheets before the close (the scan finds them), and hold none after.
     assert stats["control_tokens_in_files_before_close"] == RATERS, stats
     assert stats["tokens_in_files"] == 0, stats
@@ -75,3 +77,40 @@ def test_a_dba_reading_sqlite_cannot_tell_who_gave_which_score(tmp_path):
     stats = json.loads(result.stdout.strip().splitlines()[-1])
     print(json.dumps(stats))  # noqa: T201
     assert_like_chance(stats)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_waits_for_older_transactions_and_says_so():
+    """A transaction that began before the deletions may still see the sealed rows: VACUUM FULL keeps
+    them, the opening stays unswept, and the next try, once that transaction ended, removes them."""
+    import psycopg
+    from django.db import connection
+
+    from evaluations.models import BoxOpening
+    from evaluations.services import periods, scoring
+    from evaluations.services.box import box_sweep
+
+    from .evaluation_helpers import make_team, open_period, submit_all
+
+    ensure_default_ranks()
+    make_team("清理镇", staff=3)
+    period = open_period()
+    submit_all(period, lambda rater, ratee: 80)
+    older = psycopg.connect(
+        dbname=connection.settings_dict["NAME"],
+        user=connection.settings_dict["USER"],
+        host=connection.settings_dict["HOST"] or "127.0.0.1",
+        port=connection.settings_dict["PORT"] or 5432,
+    )
+    try:
+        older.execute("SELECT txid_current()")  # an open transaction with an id, like a long report
+        run = periods.period_close(period=period)
+        scoring.computation_execute(run_id=run.pk)
+        assert BoxOpening.objects.get(period=period).swept_at is None
+        assert box_sweep() is False
+    finally:
+        older.close()
+    deadline = time.monotonic() + 120
+    while not box_sweep() and time.monotonic() < deadline:
+        time.sleep(1)
+    assert BoxOpening.objects.get(period=period).swept_at is not None
