@@ -537,12 +537,18 @@ class UnitGroupSpread(models.Model):
 # --- Opened ballots: no sheet key anywhere ----------------------------------------------------
 
 
+# Opened rows arrive by the million when a city's box opens. Their ids were checked when the sheet
+# was submitted, and a per-row foreign-key check at commit doubled the opening's time, so the
+# database does not check them again (db_constraint=False); Django still cascades and protects.
+OPENED_FK = {"related_name": "+", "db_constraint": False}
+
+
 class Score(models.Model):
     """One score from an opened quarterly sheet. Which sheet it came from is not kept."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
-    ratee = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, **OPENED_FK)
+    ratee = models.ForeignKey(Cadre, on_delete=models.PROTECT, **OPENED_FK)
     rater_group = models.CharField(max_length=10, choices=RaterGroup.choices)
     score = models.PositiveSmallIntegerField()
 
@@ -571,8 +577,8 @@ class DemocraticScore(models.Model):
     """One ratee's 德能勤绩廉 scores from an opened annual democratic sheet (no sheet key)."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
-    ratee = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, **OPENED_FK)
+    ratee = models.ForeignKey(Cadre, on_delete=models.PROTECT, **OPENED_FK)
     rater_group = models.CharField(max_length=10, choices=RaterGroup.choices)
     virtue = models.PositiveSmallIntegerField(_("德"))
     ability = models.PositiveSmallIntegerField(_("能"))
@@ -617,9 +623,9 @@ class ProblemTick(models.Model):
     """A 反测评 item ticked on an opened democratic sheet: about a ratee, or (ratee empty) the unit's team."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    ratee = models.ForeignKey(Cadre, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, **OPENED_FK)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, **OPENED_FK)
+    ratee = models.ForeignKey(Cadre, null=True, blank=True, on_delete=models.PROTECT, **OPENED_FK)
     item = models.CharField(max_length=20, choices=ProblemItem.choices)
 
     class Meta:
