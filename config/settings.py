@@ -290,6 +290,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Enum names first (drf-spectacular's own hook), then the 400/403/404 answers of every operation.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.openapi.document_errors"],
     # Two models have a "role" field with different choices: name both enums explicitly.
     "ENUM_NAME_OVERRIDES": {
         "UnitRoleEnum": "cadres.models.UnitRole",
