@@ -8,7 +8,8 @@
   The evaluation results in them (scores, ranks, grades) only for the cadre and org staff (SPEC §1).
 - Leave: unit leaders for the cadres of the units they lead (never for themselves), and org staff.
 - Self-assessments: the unit's main leader reviews; a main leader's own form goes to the main
-  leader of the unit above, and where there is none, to org staff.
+  leader of the unit above, and where there is none, to org staff. A draft is read by its author
+  only, never by org staff or the system admin.
 Outside scope the answer is 404, as for something that does not exist.
 """
 
@@ -241,19 +242,24 @@ def _without_reviewer(forms: QuerySet[SelfAssessment]) -> QuerySet[SelfAssessmen
 
 
 def assessments_visible_to(user: Any) -> QuerySet[SelfAssessment]:
-    """Own forms; the unit's forms once posted; everything the user reviews or oversees."""
+    """Own forms; the unit's forms once posted; everything the user reviews or oversees.
+
+    A draft is its author's private notes until submitted: nobody else reads it, org staff and the
+    system admin included (the admin site lists forms through here too).
+    """
     qs = SelfAssessment.objects.select_related("author", "unit", "reviewed_by")
+    own = Q(author__user_id=user.pk) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+    submitted = ~Q(state=AssessmentState.DRAFT)
     if is_org_staff(user):
-        return qs
+        return qs.filter(own | submitted)
     cadre = cadre_of(user)
     if cadre is None:
         return qs.none()
-    shown = Q(author=cadre) | Q(unit_id=cadre.unit_id, state__in=[AssessmentState.POSTED, AssessmentState.FILED])
+    shown = own | Q(unit_id=cadre.unit_id, state__in=[AssessmentState.POSTED, AssessmentState.FILED])
     if cadre.is_leader:
-        # Leaders see their units' forms from submission on (drafts stay private to the author).
-        shown |= Q(unit_id__in=led_unit_ids(user)) & ~Q(state=AssessmentState.DRAFT)
+        shown |= Q(unit_id__in=led_unit_ids(user)) & submitted
     if cadre.role == UnitRole.MAIN_LEADER:
-        shown |= Q(unit__parent_id=cadre.unit_id, author__role=UnitRole.MAIN_LEADER) & ~Q(state=AssessmentState.DRAFT)
+        shown |= Q(unit__parent_id=cadre.unit_id, author__role=UnitRole.MAIN_LEADER) & submitted
     return qs.filter(shown)
 
 

@@ -9,10 +9,11 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from . import rules, services
+from . import access, rules, services
 from .errors import BackfillClosed, LeaveOverlaps, RecordError, SummaryClosed
 from .forms import RecordRulesForm
 from .models import (
@@ -273,6 +274,10 @@ class SelfAssessmentAdmin(admin.ModelAdmin):
     list_filter = ["state", "year"]
     search_fields = ["author__name", "author__code"]
     inlines = [EventInline, ObjectionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SelfAssessment]:
+        # Another cadre's draft is private to its author, here as on the pages.
+        return access.assessments_visible_to(request.user)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in SelfAssessment._meta.fields]

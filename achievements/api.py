@@ -186,6 +186,8 @@ class SummarySerializer(serializers.ModelSerializer):
         model = Summary
         fields = ["id", "author", "author_name", "unit", "kind", "year", "quarter", "text", "created_at", "updated_at"]
         read_only_fields = ["author", "unit", "created_at", "updated_at"]
+        # The years the product knows (as on the other year fields); the service narrows them further.
+        extra_kwargs = {"year": {"min_value": 2000, "max_value": 2100}}
         # The service decides (and explains) duplicates: POST for an existing period updates it.
         validators: list = []
 
@@ -399,7 +401,7 @@ class AchievementViewSet(viewsets.ModelViewSet):
             raise _invalid(error) from error
         return Response(self.get_serializer(self.get_queryset().get(pk=achievement.pk)).data)
 
-    @extend_schema(request={"multipart/form-data": AttachmentUploadSerializer}, responses=AttachmentSerializer)
+    @extend_schema(request={"multipart/form-data": AttachmentUploadSerializer}, responses={201: AttachmentSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
     def attachments(self, request: Request, pk: str | None = None) -> Response:
         """Upload one evidence file (size limit and type allowlist as on the page)."""

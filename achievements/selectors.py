@@ -395,7 +395,9 @@ def archive_years(cadre: Cadre, today: date) -> list[int]:
     years |= {d.year for d in DailyLog.objects.filter(author=cadre).dates("day", "year")}
     years |= set(Summary.objects.filter(author=cadre).values_list("year", flat=True))
     years |= {d.year for d in cadre_achievement_dates(cadre)}
-    years |= set(SelfAssessment.objects.filter(author=cadre).values_list("year", flat=True))
+    years |= set(
+        SelfAssessment.objects.filter(author=cadre).exclude(state=AssessmentState.DRAFT).values_list("year", flat=True)
+    )
     return sorted((y for y in years if y <= today.year), reverse=True)
 
 

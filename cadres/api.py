@@ -28,6 +28,8 @@ class UnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Unit
         fields = ["id", "name", "category", "parent", "is_active", "sort_order"]
+        # The column's range (PositiveIntegerField), stated so the schema does not promise 64 bits.
+        extra_kwargs = {"sort_order": {"max_value": 2147483647}}
 
 
 class CadreSerializer(serializers.ModelSerializer):

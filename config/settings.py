@@ -219,13 +219,22 @@ if TESTING:
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# Lock by username + IP, so one office behind a shared address is not locked out as a whole,
-# and only for a while, so a forgotten password does not need an administrator.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# Lock by username + IP after a few failures, so one office behind a shared address is not locked
+# out as a whole by one person's typos; and by IP alone after many failures over any accounts, so one
+# client cannot try a few passwords on every account. Only for a while, so a forgotten password does
+# not need an administrator. cadres/lockout.py gives each combination its own limit.
+LOGIN_FAILURE_LIMIT_PER_ACCOUNT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int("AXES_IP_FAILURE_LIMIT", default=20)
+if not 1 <= LOGIN_FAILURE_LIMIT_PER_ACCOUNT <= LOGIN_FAILURE_LIMIT_PER_ADDRESS:
+    raise ImproperlyConfigured(
+        "AXES_FAILURE_LIMIT must be at least 1 and AXES_IP_FAILURE_LIMIT at least AXES_FAILURE_LIMIT."
+    )
+AXES_HANDLER = "cadres.lockout.LoginLockoutHandler"
+AXES_FAILURE_LIMIT = "cadres.lockout.failure_limit"
+AXES_LOCKOUT_CALLABLE = "cadres.lockout.lockout_response"
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_VERBOSE = False
@@ -317,6 +326,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Enum names first (drf-spectacular's own hook), then the 400/403/404 answers of every operation.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.openapi.document_errors"],
     # Two models have a "role" field with different choices: name both enums explicitly.
     "ENUM_NAME_OVERRIDES": {
         "UnitRoleEnum": "cadres.models.UnitRole",

@@ -157,7 +157,7 @@ class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return self._transition(request, periods.period_publish)
 
     @extend_schema(responses=CompletionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # one row per unit, never paged
     def completion(self, request: Request, pk: str | None = None) -> Response:
         rows = selectors.completion_by_unit(self.get_object())
         return Response(CompletionSerializer(rows, many=True).data)
@@ -225,7 +225,7 @@ class MySheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return selectors.my_sheets(cadre_of(self.request.user)).filter(period__state=PeriodState.OPEN)
 
     @extend_schema(responses=SheetLineSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # the whole sheet, never paged
     def lines(self, request: Request, pk: str | None = None) -> Response:
         assignment = self.get_object()
         return Response(SheetLineSerializer(assignment.lines.select_related("ratee"), many=True).data)

@@ -36,6 +36,8 @@ class NoticeSerializer(serializers.ModelSerializer):
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
     stage = serializers.SerializerMethodField(help_text="draft / gate / publicity / ended / decided（按日期推算）")
     gate_checks = GateCheckSerializer(many=True, read_only=True)
+    # Blank until the outcome is recorded: the schema's enum says so ("" besides the choices).
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Notice

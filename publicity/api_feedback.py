@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -27,6 +27,10 @@ class FeedbackEventSerializer(serializers.ModelSerializer):
 class FeedbackSerializer(serializers.ModelSerializer):
     notice_title = serializers.CharField(source="notice.title", read_only=True)
     allowed_next_states = serializers.SerializerMethodField()
+    # Blank until verification finds something: the schema's enum says so ("" besides the choices).
+    finding = serializers.ChoiceField(
+        choices=Feedback._meta.get_field("finding").choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Feedback
@@ -47,6 +51,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=FeedbackState.choices)))
     def get_allowed_next_states(self, obj: Feedback) -> list[str]:
         return list(service.allowed_next_states(obj.state))
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from cadres import services
 from cadres.models import Cadre
 
-from .factories import PASSWORD
+from .factories import PASSWORD, CadreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,7 @@ def test_lockout_is_per_username_and_ip_and_cools_off(client, personas):
     assert locked.status_code == 429
     assert "登录已暂时锁定" in locked.content.decode()
     assert "请 15 分钟后再试" in locked.content.decode()
+    assert "该账号在本地址连续多次输入错误密码" in locked.content.decode()
 
     # A colleague behind the same office address is not locked out ...
     assert login(client, personas.colleague.code, PASSWORD).status_code == 302
@@ -52,6 +53,48 @@ def test_lockout_is_per_username_and_ip_and_cools_off(client, personas):
     # After the cool-off period the lock lifts by itself.
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
     assert login(client, personas.cadre.code, PASSWORD).status_code == 302
+
+
+def test_spraying_one_password_over_every_account_locks_the_address(client, personas):
+    """Under the per-account limit on each account, but 20 failures from one address lock that address."""
+    accounts = [CadreFactory(unit=personas.unit, with_account=True) for _ in range(25)]
+    responses = [login(client, cadre.code, "Qingshan2026", ip="10.0.0.9").status_code for cadre in accounts]
+    assert responses[:19] == [200] * 19
+    assert responses[19:] == [429] * 6
+    locked = login(client, accounts[0].code, "Qingshan2026", ip="10.0.0.9")
+    text = locked.content.decode()
+    assert locked.status_code == 429 and "登录已暂时锁定" in text
+    assert "本地址登录失败次数过多" in text and "请 15 分钟后再试" in text
+
+    # The right password from the locked address is refused too, for any account ...
+    assert login(client, personas.cadre.code, PASSWORD, ip="10.0.0.9").status_code == 429
+    assert not client.session.get("_auth_user_id")
+    # ... while another address logs in as usual.
+    assert login(client, personas.cadre.code, PASSWORD, ip="10.0.0.10").status_code == 302
+    client.logout()
+
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert login(client, personas.cadre.code, PASSWORD, ip="10.0.0.9").status_code == 302
+
+
+def test_a_login_to_ones_own_account_does_not_clear_the_address_count(client, personas):
+    """A sprayer with an account of their own cannot reset the count of the address by logging in."""
+    accounts = [CadreFactory(unit=personas.unit, with_account=True) for _ in range(20)]
+    for cadre in accounts[:19]:
+        assert login(client, cadre.code, "Qingshan2026", ip="10.0.0.9").status_code == 200
+    assert login(client, personas.stranger.code, PASSWORD, ip="10.0.0.9").status_code == 302
+    client.logout()
+    assert login(client, accounts[19].code, "Qingshan2026", ip="10.0.0.9").status_code == 429
+
+
+def test_a_login_clears_only_the_accounts_own_failures(client, personas):
+    for _ in range(4):
+        login(client, personas.cadre.code, "wrong")
+        login(client, personas.colleague.code, "wrong")
+    assert login(client, personas.colleague.code, PASSWORD).status_code == 302
+    client.logout()
+    # The colleague's success leaves 张干部's four failures: the fifth locks.
+    assert login(client, personas.cadre.code, "wrong").status_code == 429
 
 
 def test_initial_password_must_be_changed_before_anything_else(client, personas):

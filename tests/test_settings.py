@@ -124,6 +124,18 @@ def test_deploy_check_passes_with_the_production_environment():
     assert "no issues" in result.stdout
 
 
-def test_axes_locks_by_username_and_address_with_a_cool_off():
-    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+def test_axes_locks_by_username_and_address_and_by_address_alone_with_a_cool_off():
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"], "ip_address"]
+    assert (settings.LOGIN_FAILURE_LIMIT_PER_ACCOUNT, settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS) == (5, 20)
     assert settings.AXES_COOLOFF_TIME.total_seconds() == 15 * 60
+
+
+def test_login_limits_come_from_the_environment_and_a_bad_pair_fails_at_start():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.LOGIN_FAILURE_LIMIT_PER_ACCOUNT, s.LOGIN_FAILURE_LIMIT_PER_ADDRESS)"
+    )
+    ok = run_django(code, DEBUG="1", AXES_FAILURE_LIMIT="3", AXES_IP_FAILURE_LIMIT="50")
+    assert ok.stdout.split() == ["3", "50"], ok.stderr
+    bad = run_django(code, DEBUG="1", AXES_FAILURE_LIMIT="10", AXES_IP_FAILURE_LIMIT="5")
+    assert bad.returncode != 0 and "AXES_IP_FAILURE_LIMIT at least AXES_FAILURE_LIMIT" in bad.stderr
