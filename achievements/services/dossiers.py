@@ -59,7 +59,8 @@ def dossier_render(
     cadre = Cadre.objects.select_related("unit", "rank").get(pk=cadre.pk)
     show_results = access.can_see_results(user, cadre)
     years = [
-        year_record(cadre=cadre, year=y, with_results=show_results, now=now) for y in range(year_to, year_from - 1, -1)
+        year_record(cadre=cadre, year=y, with_results=show_results, viewer=user, now=now)
+        for y in range(year_to, year_from - 1, -1)
     ]
     title = dossier_title(cadre, year_from, year_to)
     return render_verified_pdf(
@@ -72,6 +73,7 @@ def dossier_render(
             "year_to": year_to,
             "title": title,
             "generated_at": now,
+            "site_url": settings.SITE_URL.rstrip("/"),
             "verify_url": f"{settings.SITE_URL.rstrip('/')}/achievements/verify/",
         },
         kind=DOSSIER_KIND,
