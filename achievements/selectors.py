@@ -13,7 +13,7 @@ from django.utils import timezone
 from cadres.models import Cadre
 
 from . import access, results, rules
-from .deductions import DeductionReport, deduction_report, leave_days
+from .deductions import DeductionReport, deduction_report, deduction_reports, leave_days
 from .models import (
     Achievement,
     AchievementParticipant,
@@ -410,3 +410,20 @@ def cadre_achievement_dates(cadre: Cadre) -> QuerySet:
 
 def posted_in_unit(*, unit_id: int) -> QuerySet[SelfAssessment]:
     return SelfAssessment.objects.filter(unit_id=unit_id, state=AssessmentState.POSTED).select_related("author")
+
+
+# --- A unit's missing logs and deductions -----------------------------------------------------------
+
+
+@dataclass
+class OverviewRow:
+    cadre: Cadre
+    report: DeductionReport
+
+
+def unit_overview(*, unit_id: int, year: int, quarter: int | None, now: datetime | None = None) -> list[OverviewRow]:
+    """Every active cadre of the unit with their missing, open and leave days and points, in a fixed
+    number of queries (the deductions are computed for the whole unit at once)."""
+    cadres = Cadre.objects.filter(unit_id=unit_id, is_active=True).select_related("rank").order_by("code")
+    reports = deduction_reports(cadres=cadres, year=year, quarter=quarter, as_of=now, with_days=True)
+    return [OverviewRow(cadre=cadre, report=reports[cadre.pk]) for cadre in cadres]
