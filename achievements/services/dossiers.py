@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadres.background import enqueue_after_commit
 from cadres.models import Cadre, Unit, User
 
 from .. import access, rules
@@ -103,7 +104,7 @@ def export_start(*, unit: Unit, year_from: int, year_to: int, user: User, now: d
         requested_by=user,
         total=unit.cadres.filter(is_active=True).count(),
     )
-    transaction.on_commit(lambda: build_unit_export.delay(job.pk))
+    enqueue_after_commit(build_unit_export, job.pk)
     return job
 
 
