@@ -6,6 +6,7 @@
   and dossier, which the organization department keeps (SPEC §3 "Archive").
 - A cadre's archive, deduction page and dossier: the cadre, leaders over the cadre's unit, org staff.
   The evaluation results in them (scores, ranks, grades) only for the cadre and org staff (SPEC §1).
+- A unit's overview of missing logs and deductions: leaders of the unit or a unit above, org staff.
 - Leave: unit leaders for the cadres of the units they lead (never for themselves), and org staff.
 - Self-assessments: the unit's main leader reviews; a main leader's own form goes to the main
   leader of the unit above, and where there is none, to org staff. A draft is read by its author
@@ -140,6 +141,18 @@ def can_see_results(user: Any, cadre: Cadre) -> bool:
     """
     own = cadre_of(user)
     return is_org_staff(user) or (own is not None and own.pk == cadre.pk)
+
+
+def overview_units(user: Any) -> QuerySet[Unit]:
+    """Units whose missing logs and deductions a user overviews: org staff all; leaders the units they lead."""
+    units = Unit.objects.order_by("sort_order", "name")
+    if is_org_staff(user):
+        return units
+    return units.filter(pk__in=led_unit_ids(user))
+
+
+def get_overview_unit(user: Any, pk: Any) -> Unit:
+    return get_object_or_404_in(overview_units(user), pk=pk)
 
 
 def may_export_unit(user: Any) -> bool:

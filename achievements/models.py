@@ -89,7 +89,10 @@ class RecordRules(models.Model):
         _("实绩自评表最少字数"), default=100, validators=[MinValueValidator(1), MaxValueValidator(5000)]
     )
     self_assessment_posting_days = models.PositiveSmallIntegerField(
-        _("自评表单位内公示天数"), default=3, validators=[MinValueValidator(1), MaxValueValidator(30)]
+        _("自评表单位内公示工作日数"),
+        help_text=_("审核通过次日起计算，跳过休息日和节假日。"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -166,6 +166,15 @@ def backfill_deadline(day: date, *, calendar: WorkCalendar | None = None, rules:
     return calendar.deadline_after(day, rules.backfill_workdays)
 
 
+def posting_end(posted_at: datetime, workdays: int, *, calendar: WorkCalendar | None = None) -> datetime:
+    """A self-assessment posted at `posted_at` stays open for objections for `workdays` full working
+    days after the day it was posted (weekends, holidays and overrides skipped), until the end of the
+    last one (Asia/Shanghai). Approved on a Friday, three working days run Monday to Wednesday."""
+    day = posted_at.astimezone(SHANGHAI).date()
+    calendar = calendar or WorkCalendar.load(day, day + timedelta(days=workdays * 2 + 14))
+    return calendar.deadline_after(day, workdays)
+
+
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     start = date(year, 3 * quarter - 2, 1)
     end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)

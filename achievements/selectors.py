@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from cadres.models import Cadre
 
-from . import access, rules
-from .deductions import DeductionReport, deduction_report, leave_days
+from . import access, results, rules
+from .deductions import DeductionReport, deduction_report, deduction_reports, leave_days
 from .models import (
     Achievement,
     AchievementParticipant,
@@ -25,6 +25,7 @@ from .models import (
     SummaryKind,
     VerificationStatus,
 )
+from .results import ResultLine
 
 # --- The cadre's own month calendar ---------------------------------------------------------------
 
@@ -345,7 +346,7 @@ class YearRecord:
     leave: list[LeavePeriod]
     deductions: list[DeductionReport]
     annual_deduction: DeductionReport
-    results: list[Any]  # empty when the reader may not see them (access.can_see_results)
+    results: list[ResultLine]  # published; empty when the reader may not see them (access.can_see_results)
 
     @property
     def quarterly_summaries(self) -> list[Summary]:
@@ -356,14 +357,9 @@ class YearRecord:
         return next((s for s in self.summaries if s.kind == SummaryKind.ANNUAL), None)
 
 
-def _annual_results(cadre: Cadre, year: int) -> list[Any]:
-    """Published annual results of the evaluations app, when there are any."""
-    from evaluations.models import AnnualResult
-
-    return list(AnnualResult.objects.filter(cadre=cadre, year=year, is_published=True).select_related("unit", "rank"))
-
-
-def year_record(*, cadre: Cadre, year: int, with_results: bool, now: datetime | None = None) -> YearRecord:
+def year_record(
+    *, cadre: Cadre, year: int, with_results: bool, viewer: Any = None, now: datetime | None = None
+) -> YearRecord:
     now = now or timezone.now()
     start, end = rules.year_bounds(year)
     assessment = (
@@ -385,13 +381,19 @@ def year_record(*, cadre: Cadre, year: int, with_results: bool, now: datetime | 
         leave=list(LeavePeriod.objects.filter(cadre=cadre, start__lte=end, end__gte=start).order_by("start")),
         deductions=[deduction_report(cadre=cadre, year=year, quarter=q, as_of=now) for q in quarters],
         annual_deduction=deduction_report(cadre=cadre, year=year, as_of=now),
-        results=_annual_results(cadre, year) if with_results else [],
+        results=results.year_results(cadre=cadre, year=year, viewer=viewer) if with_results else [],
     )
 
 
-def archive_years(cadre: Cadre, today: date) -> list[int]:
-    """Years a cadre has any record in, newest first (always including this year)."""
+def archive_years(cadre: Cadre, today: date, *, with_results: bool = False) -> list[int]:
+    """Years a cadre has any record (or, for those who may see it, a published result) in, newest first.
+
+    This year is always there; so are the years of leave and of results, which have no log of their own.
+    """
     years = {today.year}
+    if with_results:
+        years |= results.result_years(cadre)
+    years |= {d.year for d in LeavePeriod.objects.filter(cadre=cadre).dates("start", "year")}
     years |= {d.year for d in DailyLog.objects.filter(author=cadre).dates("day", "year")}
     years |= set(Summary.objects.filter(author=cadre).values_list("year", flat=True))
     years |= {d.year for d in cadre_achievement_dates(cadre)}
@@ -410,3 +412,20 @@ def cadre_achievement_dates(cadre: Cadre) -> QuerySet:
 
 def posted_in_unit(*, unit_id: int) -> QuerySet[SelfAssessment]:
     return SelfAssessment.objects.filter(unit_id=unit_id, state=AssessmentState.POSTED).select_related("author")
+
+
+# --- A unit's missing logs and deductions -----------------------------------------------------------
+
+
+@dataclass
+class OverviewRow:
+    cadre: Cadre
+    report: DeductionReport
+
+
+def unit_overview(*, unit_id: int, year: int, quarter: int | None, now: datetime | None = None) -> list[OverviewRow]:
+    """Every active cadre of the unit with their missing, open and leave days and points, in a fixed
+    number of queries (the deductions are computed for the whole unit at once)."""
+    cadres = Cadre.objects.filter(unit_id=unit_id, is_active=True).select_related("rank").order_by("code")
+    reports = deduction_reports(cadres=cadres, year=year, quarter=quarter, as_of=now, with_days=True)
+    return [OverviewRow(cadre=cadre, report=reports[cadre.pk]) for cadre in cadres]

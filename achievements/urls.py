@@ -13,6 +13,7 @@ urlpatterns = [
     path("summaries/<int:year>/annual/", logs.summary_edit, name="summary_annual"),
     path("deductions/", logs.my_deductions, name="my_deductions"),
     path("cadres/<dbid:pk>/deductions/", logs.cadre_deductions, name="cadre_deductions"),
+    path("units/deductions/", logs.unit_overview, name="unit_overview"),
     path("leave/", logs.leave_list, name="leave_list"),
     path("leave/<dbid:pk>/delete/", logs.leave_delete, name="leave_delete"),
     # Achievement records

@@ -46,6 +46,7 @@ MENU: tuple[NavSection, ...] = (
             item(_("实绩自评表"), "achievements:assessments", CADRE, STAFF, prefix="/achievements/assessments/"),
             item(_("实绩档案"), "achievements:my_archive", CADRE),
             item(_("缺记与扣分"), "achievements:my_deductions", CADRE),
+            item(_("单位缺记概况"), "achievements:unit_overview", LEADER, STAFF),
             item(_("请假/借调登记"), "achievements:leave_list", LEADER, STAFF),
         ),
     ),

@@ -7,4 +7,9 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("考实绩")
 
     def ready(self) -> None:
+        from achievements.results import register_provider
+
         from . import audit  # noqa: F401  (registers models with the audit trail)
+        from .archive import PublishedResults
+
+        register_provider(PublishedResults())

@@ -1,12 +1,12 @@
 """The annual self-assessment: draft → submitted → returned/approved → posted with objections → filed."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from achievements import access, services
+from achievements import access, rules, services
 from achievements.errors import RecordLocked, TextTooShort
 from achievements.models import AssessmentState, SelfAssessment, SelfAssessmentObjection
 from cadres.models import Notification, UnitRole
@@ -71,7 +71,7 @@ def test_the_whole_workflow_through_the_pages(client, personas):
     client.post(reverse("achievements:assessment_review", args=[assessment.pk]), {"decision": "approve"})
     assessment.refresh_from_db()
     assert assessment.state == AssessmentState.POSTED
-    assert assessment.posting_ends_at - assessment.posted_at == timedelta(days=3)
+    assert assessment.posting_ends_at == rules.posting_end(assessment.posted_at, 3)  # three working days
     assert Notification.objects.filter(recipient=personas.colleague.user, title__contains="公示中").exists()
 
     # A colleague objects; the author reads the objection without the name, the leader with it.
@@ -153,14 +153,14 @@ def test_objections_come_only_from_colleagues_during_the_posting(personas):
     assessment = draft(personas.cadre)
     services.assessment_submit(assessment=assessment, actor=personas.cadre.user)
     now = timezone.now()
-    services.assessment_approve(assessment=assessment, actor=personas.leader.user, now=now)
+    posted = services.assessment_approve(assessment=assessment, actor=personas.leader.user, now=now)
     for outsider in (personas.cadre, personas.stranger, personas.superior_leader):
         with pytest.raises(RecordLocked):
             services.objection_file(assessment=assessment, author=outsider, text="这是一条异议内容。", now=now)
     services.objection_file(assessment=assessment, author=personas.team_member, text="这是一条异议内容。", now=now)
     with pytest.raises(RecordLocked):
         services.objection_file(
-            assessment=assessment, author=personas.colleague, text="这是一条异议内容。", now=now + timedelta(days=3)
+            assessment=assessment, author=personas.colleague, text="这是一条异议内容。", now=posted.posting_ends_at
         )
 
 
@@ -177,14 +177,58 @@ def test_drafts_stay_private_and_posted_forms_are_shown_in_the_unit(client, pers
         assert client.get(url).status_code == status, persona
 
 
-def test_posting_length_is_a_setting(personas):
+def approve_at(personas, when):
+    assessment = draft(personas.cadre)
+    services.assessment_submit(assessment=assessment, actor=personas.cadre.user)
+    return services.assessment_approve(assessment=assessment, actor=personas.leader.user, now=when)
+
+
+def shanghai(*args):
+    return datetime(*args, tzinfo=rules.SHANGHAI)
+
+
+def test_posting_approved_on_friday_runs_three_working_days_over_the_weekend(personas):
+    posted = approve_at(personas, shanghai(2026, 11, 27, 16, 30))  # a Friday afternoon
+    assert posted.posting_ends_at == shanghai(2026, 12, 3)  # Mon, Tue, Wed; ends Wednesday 24:00
+    note = Notification.objects.filter(recipient=personas.colleague.user).latest("pk").title
+    assert "3 个工作日内（至 2026年12月2日 24:00）可提出异议" in note
+    services.objection_file(
+        assessment=posted,
+        author=personas.colleague,
+        text="培训人数与台账记载不一致，请核实。",
+        now=shanghai(2026, 12, 2, 23, 0),
+    )
+    with pytest.raises(RecordLocked):
+        services.objection_file(
+            assessment=posted,
+            author=personas.colleague,
+            text="课题结题时间与实际情况不一致。",
+            now=shanghai(2026, 12, 3, 0, 1),
+        )
+    assert services.assessments_file_due(now=shanghai(2026, 12, 2, 23, 59)) == 0
+    assert services.assessments_file_due(now=shanghai(2026, 12, 3, 0, 0)) == 1
+
+
+def test_posting_skips_the_national_day_holiday_and_counts_an_adjusted_saturday(personas):
+    # 2026-10-01..07 are holidays; Saturday 10-10 is a working day (调休).
+    posted = approve_at(personas, shanghai(2026, 9, 30, 10, 0))
+    assert posted.posting_ends_at == shanghai(2026, 10, 11)  # 10-08, 10-09, 10-10
+
+
+def test_posting_follows_the_override_table(personas):
+    from achievements.models import WorkdayOverride
+
+    WorkdayOverride.objects.create(day=date(2026, 11, 30), is_workday=False, note="防汛停工")
+    posted = approve_at(personas, shanghai(2026, 11, 27, 16, 30))
+    assert posted.posting_ends_at == shanghai(2026, 12, 4)  # Tue, Wed, Thu
+
+
+def test_posting_length_in_working_days_is_a_setting(personas):
     from achievements.models import RecordRules
 
     RecordRules.objects.create(year=today().year, self_assessment_posting_days=5)
-    assessment = draft(personas.cadre)
-    services.assessment_submit(assessment=assessment, actor=personas.cadre.user)
-    posted = services.assessment_approve(assessment=assessment, actor=personas.leader.user)
-    assert posted.posting_ends_at - posted.posted_at == timedelta(days=5)
+    posted = approve_at(personas, shanghai(2026, 11, 27, 16, 30))
+    assert posted.posting_ends_at == shanghai(2026, 12, 5)  # Mon–Fri of the next week
 
 
 def test_one_form_per_year_for_this_or_last_year(personas):

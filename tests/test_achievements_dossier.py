@@ -72,11 +72,11 @@ def test_archive_page_shows_a_leader_the_records_of_the_year_but_not_the_results
         assert text in page
     last_year = client.get(reverse("achievements:cadre_archive", args=[record.pk, today().year - 1])).content.decode()
     assert "缺记与扣分" in last_year
-    for text in ("年度考核结果", "93.50", "优秀", "1 / 5"):
+    for text in ("考核结果（已公布）", "93.50", "优秀", "1 / 5"):
         assert text not in last_year, text
 
 
-RESULT_TEXTS = ("年度考核结果", "年度得分", "93.50", "优秀")
+RESULT_TEXTS = ("考核结果（已公布）", "93.50", "优秀")
 
 
 @pytest.mark.parametrize(
@@ -101,7 +101,7 @@ def test_archive_page_shows_results_only_to_the_cadre_and_org_staff(
     if status == 200:
         page = response.content.decode()
         assert "缺记与扣分" in page
-        for text in ("年度考核结果", "93.50", "优秀", "1 / 5"):
+        for text in ("考核结果（已公布）", "93.50", "优秀", "1 / 5"):
             assert (text in page) is sees_results, text
 
 

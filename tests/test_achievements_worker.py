@@ -67,7 +67,7 @@ def test_unit_zip_is_built_by_the_worker_with_progress_and_download(celery_worke
     assert unaltered and document.created_by == personas.org_staff.user
     text = pdf_text(pdf, tmp_path)
     # Built for org staff, the zip keeps the evaluation results a unit leader does not see.
-    assert CHINESE_LOG in text and "年度考核结果" in text and "88.25" in text
+    assert CHINESE_LOG in text and "考核结果（已公布）" in text and "88.25" in text
     assert ExportedDocument.objects.filter(kind="dossier").count() == 4
 
     client.force_login(personas.leader.user)

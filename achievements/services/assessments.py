@@ -3,7 +3,7 @@ posted inside the unit for a few days, colleagues may object → filed."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +13,7 @@ from cadres.models import Cadre, User
 from cadres.notifications import notify
 
 from .. import access, rules
-from ..errors import RecordLocked
+from ..errors import RecordLocked, format_deadline
 from ..models import (
     AssessmentAction,
     AssessmentState,
@@ -135,7 +135,7 @@ def _require_reviewer(assessment: SelfAssessment, actor: User) -> None:
 
 @transaction.atomic
 def assessment_approve(*, assessment: SelfAssessment, actor: User, now: datetime | None = None) -> SelfAssessment:
-    """Approve and post the form inside the unit for the configured number of days."""
+    """Approve and post the form inside the unit for the configured number of working days."""
     now = now or timezone.now()
     assessment = _lock(assessment)
     _require_reviewer(assessment, actor)
@@ -146,7 +146,7 @@ def assessment_approve(*, assessment: SelfAssessment, actor: User, now: datetime
     assessment.reviewed_by = actor
     assessment.reviewed_at = now
     assessment.posted_at = now
-    assessment.posting_ends_at = now + timedelta(days=days)
+    assessment.posting_ends_at = rules.posting_end(now, days)
     assessment.save()
     _event(assessment, AssessmentAction.APPROVED, actor)
     author_user = assessment.author.user_id
@@ -161,8 +161,13 @@ def assessment_approve(*, assessment: SelfAssessment, actor: User, now: datetime
     )
     notify(
         recipients=list(colleagues.values_list("user_id", flat=True)),
-        title=_("%(name)s 的 %(year)s 年度实绩自评表公示中，%(days)s 天内可提出异议")
-        % {"name": assessment.author.name, "year": assessment.year, "days": days},
+        title=_("%(name)s 的 %(year)s 年度实绩自评表公示中，%(days)s 个工作日内（至 %(end)s）可提出异议")
+        % {
+            "name": assessment.author.name,
+            "year": assessment.year,
+            "days": days,
+            "end": format_deadline(assessment.posting_ends_at),
+        },
         url=_url(assessment),
     )
     return assessment

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadres.background import enqueue_after_commit
 from cadres.models import Cadre, Unit, User
 
 from .. import access, rules
@@ -59,7 +60,8 @@ def dossier_render(
     cadre = Cadre.objects.select_related("unit", "rank").get(pk=cadre.pk)
     show_results = access.can_see_results(user, cadre)
     years = [
-        year_record(cadre=cadre, year=y, with_results=show_results, now=now) for y in range(year_to, year_from - 1, -1)
+        year_record(cadre=cadre, year=y, with_results=show_results, viewer=user, now=now)
+        for y in range(year_to, year_from - 1, -1)
     ]
     title = dossier_title(cadre, year_from, year_to)
     return render_verified_pdf(
@@ -72,6 +74,7 @@ def dossier_render(
             "year_to": year_to,
             "title": title,
             "generated_at": now,
+            "site_url": settings.SITE_URL.rstrip("/"),
             "verify_url": f"{settings.SITE_URL.rstrip('/')}/achievements/verify/",
         },
         kind=DOSSIER_KIND,
@@ -101,7 +104,7 @@ def export_start(*, unit: Unit, year_from: int, year_to: int, user: User, now: d
         requested_by=user,
         total=unit.cadres.filter(is_active=True).count(),
     )
-    transaction.on_commit(lambda: build_unit_export.delay(job.pk))
+    enqueue_after_commit(build_unit_export, job.pk)
     return job
 
 

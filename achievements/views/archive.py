@@ -38,17 +38,20 @@ def cadre_archive(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     today = rules.today_in_shanghai()
     if year > today.year or year < 2000:
         return redirect("achievements:cadre_archive", pk=pk, year=today.year)
-    years = selectors.archive_years(cadre, today)
     show_results = access.can_see_results(request.user, cadre)
+    years = selectors.archive_years(cadre, today, with_results=show_results)
+    record = selectors.year_record(cadre=cadre, year=year, with_results=show_results, viewer=request.user)
+    # The dossier covers up to three years ending with the year on the page, from the first year on record.
+    year_from = min(year, max(year - 2, min(years)))
     return render(
         request,
         "achievements/archive.html",
         {
             "cadre": cadre,
-            "record": selectors.year_record(cadre=cadre, year=year, with_results=show_results),
+            "record": record,
             "year": year,
             "years": years,
-            "dossier_form": YearRangeForm(initial={"year_from": max(year - 2, min(years)), "year_to": year}),
+            "dossier_form": YearRangeForm(initial={"year_from": year_from, "year_to": year}),
             "is_staff_view": is_org_staff(request.user),
         },
     )

@@ -217,6 +217,40 @@ def cadre_deductions(request: HttpRequest, pk: int) -> HttpResponse:
     return _deductions_page(request, cadre, own=own)
 
 
+@login_required
+def unit_overview(request: HttpRequest) -> HttpResponse:
+    """A unit's missing logs, days still open for backfill, leave and points, for its leaders and org staff."""
+    units = access.overview_units(request.user)
+    own = cadre_of(request.user)
+    default_unit = own.unit_id if own is not None and own.unit_id in {u.pk for u in units} else None
+    if default_unit is None:
+        first = units.first()
+        if first is None:
+            raise Http404  # neither a leader nor org staff: no unit to overview
+        default_unit = first.pk
+    unit = access.get_overview_unit(request.user, parse_int(request.GET.get("unit"), default_unit))
+    current = this_year()
+    year = parse_int(request.GET.get("year"), current, low=min(YEARS), high=current)
+    today = rules.today_in_shanghai()
+    default_quarter = rules.quarter_of(today) if year == current else 4
+    quarter_param = request.GET.get("quarter", str(default_quarter))
+    quarter = None if quarter_param == "year" else parse_int(quarter_param, default_quarter, low=1, high=4)
+    rows = selectors.unit_overview(unit_id=unit.pk, year=year, quarter=quarter)
+    return render(
+        request,
+        "achievements/unit_overview.html",
+        {
+            "unit": unit,
+            "units": units,
+            "rows": rows,
+            "year": year,
+            "quarter": quarter,
+            "quarters": [q for q in (1, 2, 3, 4) if rules.quarter_bounds(year, q)[0] <= today],
+            "years": list(range(current, current - 5, -1)),
+        },
+    )
+
+
 # --- Leave ------------------------------------------------------------------------------------------------
 
 
