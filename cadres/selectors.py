@@ -72,6 +72,13 @@ AUDIT_ACTIONS = {
 }
 
 
+_NONE = "None"  # how auditlog itself writes a missing value
+
+
+def _shown(value: Any) -> Any:
+    return "—" if value is None or value == _NONE else value
+
+
 @dataclass(frozen=True)
 class AuditRow:
     entry: LogEntry
@@ -83,16 +90,23 @@ def audit_rows(entries: Iterable[LogEntry]) -> list[AuditRow]:
     """Each entry as the trail page shows it: the action in words and the changed fields.
 
     On a delete, auditlog also lists the object's reverse relations ("children: cadres.Unit.None");
-    only the model's own fields are shown.
+    only the model's own fields are shown. A value that did not exist (a new row's "before", written
+    as null by bulk writes such as the roster import, or "None" by auditlog) shows as "—".
     """
     rows = []
     for entry in entries:
         model = entry.content_type.model_class()
+        # auditlog's display code measures every value with len(); a null would raise TypeError.
+        entry.changes = {
+            name: [_NONE if value is None else value for value in values] if isinstance(values, list) else values
+            for name, values in entry.changes_dict.items()
+        }
         if model is None:
             changes = list(entry.changes_dict.items())
         else:
             reverse = {f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete}
             changes = [(name, values) for name, values in entry.changes_display_dict.items() if name not in reverse]
+        changes = [(name, [_shown(v) for v in values]) for name, values in changes]
         rows.append(AuditRow(entry, str(AUDIT_ACTIONS.get(entry.action, entry.get_action_display())), changes))
     return rows
 

@@ -209,7 +209,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id first: new passwords use it, and a stored PBKDF2 hash (the earlier default) still
+# verifies and is re-hashed with Argon2 at that user's next successful login.
 PASSWORD_HASHERS = [
+    "cadres.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "cadres.hashers.InitialPasswordHasher",
 ]

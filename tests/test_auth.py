@@ -116,7 +116,7 @@ def test_initial_password_must_be_changed_before_anything_else(client, personas)
     personas.cadre.user.refresh_from_db()
     assert not personas.cadre.user.must_change_password
     # The weaker initial hash is replaced by the default one on first login.
-    assert personas.cadre.user.password.startswith(("pbkdf2_sha256$", "md5$"))
+    assert personas.cadre.user.password.startswith(("argon2$", "md5$"))
 
 
 def test_password_change_errors_are_chinese_and_nothing_changes(client, personas):
@@ -150,3 +150,45 @@ def test_deactivated_cadre_is_signed_out_everywhere_and_keeps_the_record(client,
     cadre = Cadre.objects.get(pk=personas.cadre.pk)
     assert not cadre.is_active and cadre.name == "张干部"
     assert staff.get(reverse("cadres:cadre_detail", kwargs={"pk": cadre.pk})).status_code == 200
+
+
+@pytest.fixture
+def production_hashers(settings):
+    """The hashers as deployed (the test settings put a fast one first)."""
+    settings.PASSWORD_HASHERS = [h for h in settings.PASSWORD_HASHERS if "MD5" not in h]
+    return settings.PASSWORD_HASHERS
+
+
+def test_new_passwords_are_hashed_with_argon2id_at_owasp_parameters(production_hashers, personas):
+    user = personas.cadre.user
+    user.set_password("Qingshan-2026!")
+    user.save()
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_an_old_pbkdf2_password_still_logs_in_and_is_upgraded_to_argon2(client, production_hashers, personas):
+    from django.contrib.auth.hashers import make_password
+
+    user = personas.cadre.user
+    user.password = make_password("Qingshan-2026!", hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+    assert login(client, personas.cadre.code, "Qingshan-2026!").status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$")
+    client.logout()
+    assert login(client, personas.cadre.code, "Qingshan-2026!").status_code == 302
+
+
+def test_a_login_costs_well_under_half_a_second(client, production_hashers, personas):
+    import time
+
+    user = personas.cadre.user
+    user.set_password("Qingshan-2026!")
+    user.save()
+    costs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        assert login(client, personas.cadre.code, "Qingshan-2026!").status_code == 302
+        costs.append(time.perf_counter() - started)
+        client.logout()
+    assert min(costs) < 0.3, costs
