@@ -24,3 +24,10 @@ def compute_period_task(self, run_id: int) -> str:
 def remind_pending_raters() -> int:
     """Daily (django-celery-beat, created by migration 0003): raters with sheets due soon."""
     return periods.deadline_reminders()
+
+
+@shared_task
+def recompute_provisional_periods() -> int:
+    """Hourly (django-celery-beat, created by a migration): provisional results whose backfill
+    windows have closed are computed again, which queues one computation job per period."""
+    return len(scoring.provisional_recompute_due())

@@ -27,6 +27,7 @@ urlpatterns = [
     path("periods/<dbid:pk>/results/<dbid:cadre_pk>/", results.result_detail, name="result_detail"),
     path("periods/<dbid:pk>/quality/", results.quality, name="quality"),
     path("periods/<dbid:pk>/annual/", annual.annual_results, name="annual_results"),
+    path("periods/<dbid:pk>/annual/export/", annual.annual_results_export, name="annual_results_export"),
     path("periods/<dbid:pk>/grades/confirm/", annual.grades_confirm, name="grades_confirm"),
     path("periods/<dbid:pk>/<slug:action>/", periods.period_action, name="period_action"),
     path("annual/<dbid:pk>/grade/", annual.grade_set, name="grade_set"),

@@ -194,10 +194,20 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "overview": selectors.period_overview(period),
         "check": periods.opening_check(period) if period.state == PeriodState.DRAFT else None,
         "remind_form": RemindForm(),
+        "records_open_until": selectors.records_open_until(period)
+        if period.state in (PeriodState.OPEN, PeriodState.CLOSED)
+        else None,
     }
     if period.is_annual and period.has_results:
         context["annual_counts"] = selectors.annual_counts(period)
     return render(request, "evaluations/period_detail.html", context)
+
+
+def provisional_warning(until) -> str:
+    return _(
+        "日志和小结的补记期到 %(date)s 才全部结束，此前计算的结果为暂定（缺记扣分只计已过补记期的天数），"
+        "补记期结束后系统将自动重新计算。"
+    ) % {"date": until.isoformat()}
 
 
 ACTIONS = {
@@ -232,6 +242,8 @@ def period_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         sheets = getattr(outcome, "sheets", 0)
         messages.success(request, message % {"period": period.title, "sheets": sheets})
+        if action in ("close", "compute") and (until := selectors.records_open_until(period)):
+            messages.warning(request, provisional_warning(until))
     return redirect("evaluations:period_detail", pk=period.pk)
 
 
