@@ -20,6 +20,7 @@ urlpatterns = [
     path("periods/<dbid:pk>/", periods.period_detail, name="period_detail"),
     path("periods/<dbid:pk>/progress/", periods.period_progress, name="period_progress"),
     path("periods/<dbid:pk>/remind/", periods.period_remind, name="period_remind"),
+    path("periods/<dbid:pk>/deadline/", periods.period_deadline, name="period_deadline"),
     path("periods/<dbid:pk>/completion/", periods.completion, name="completion"),
     path("periods/<dbid:pk>/paper/", periods.paper_entry, name="paper_entry"),
     path("periods/<dbid:pk>/results/", results.results, name="results"),

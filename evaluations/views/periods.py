@@ -18,6 +18,7 @@ from config.converters import parse_id
 from .. import access, rules, selectors
 from ..errors import EvaluationError, ImportFailed
 from ..forms import (
+    DeadlineForm,
     DeductionRatesForm,
     EvaluationSettingsForm,
     PaperSheetHeadForm,
@@ -194,6 +195,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "overview": selectors.period_overview(period),
         "check": periods.opening_check(period) if period.state == PeriodState.DRAFT else None,
         "remind_form": RemindForm(),
+        "deadline_form": DeadlineForm(initial={"deadline": period.deadline}),
         "records_open_until": selectors.records_open_until(period)
         if period.state in (PeriodState.OPEN, PeriodState.CLOSED)
         else None,
@@ -244,6 +246,23 @@ def period_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.success(request, message % {"period": period.title, "sheets": sheets})
         if action in ("close", "compute") and (until := selectors.records_open_until(period)):
             messages.warning(request, provisional_warning(until))
+    return redirect("evaluations:period_detail", pk=period.pk)
+
+
+@org_staff_required
+@require_POST
+def period_deadline(request: HttpRequest, pk: int) -> HttpResponse:
+    period = access.get_period(pk)
+    form = DeadlineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写有效的日期（如 2026-12-31）。"))
+        return redirect("evaluations:period_detail", pk=period.pk)
+    try:
+        told = periods.period_deadline_set(period=period, deadline=form.cleaned_data["deadline"], actor=request.user)
+    except EvaluationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("测评截止日期已保存，已通知 %(n)s 名尚未提交的评价人。") % {"n": told})
     return redirect("evaluations:period_detail", pk=period.pk)
 
 
