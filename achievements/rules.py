@@ -195,6 +195,16 @@ def summary_deadline(
     return calendar.deadline_after(end, rules.backfill_workdays)
 
 
+def records_final_deadline(year: int, quarter: int | None = None) -> datetime:
+    """When every record of a quarter (or a whole year) is final: the last log and summary window
+    of the period closes, over every unit category's window. Deductions computed before this
+    moment still miss the days whose windows are open."""
+    _, end = quarter_bounds(year, quarter) if quarter else year_bounds(year)
+    calendar = WorkCalendar.load(end, end)
+    windows = {r.backfill_workdays for r in rules_table(year).values()}
+    return max(calendar.deadline_after(end, w) for w in windows)
+
+
 def now_in_shanghai() -> datetime:
     return timezone.now().astimezone(SHANGHAI)
 

@@ -47,8 +47,9 @@ class PeriodSerializer(serializers.ModelSerializer):
             "closed_at",
             "computed_at",
             "published_at",
+            "provisional_until",
         ]
-        read_only_fields = ["state", "opened_at", "closed_at", "computed_at", "published_at"]
+        read_only_fields = ["state", "opened_at", "closed_at", "computed_at", "published_at", "provisional_until"]
 
     def validate(self, attrs: dict) -> dict:
         if attrs.get("kind", "quarterly") == "quarterly" and not attrs.get("quarter"):
@@ -82,6 +83,7 @@ class ResultRowSerializer(serializers.Serializer):
     rank_level_size = serializers.IntegerField(source="result.rank_level_size", allow_null=True)
     rank_in_category = serializers.IntegerField(source="result.rank_in_category", allow_null=True)
     category_size = serializers.IntegerField(source="result.category_size", allow_null=True)
+    provisional = serializers.BooleanField(source="result.period.is_provisional", read_only=True)
 
 
 class CompletionSerializer(serializers.Serializer):
@@ -287,6 +289,7 @@ class MySheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 class MyResultSerializer(serializers.ModelSerializer):
     period = serializers.CharField(source="period.code")
     unit = serializers.CharField(source="unit.name")
+    provisional = serializers.BooleanField(source="period.is_provisional", read_only=True)
 
     class Meta:
         model = QuarterlyResult
@@ -300,6 +303,7 @@ class MyResultSerializer(serializers.ModelSerializer):
             "unit_size",
             "rank_in_rank_level",
             "rank_level_size",
+            "provisional",
         ]
 
 
@@ -323,6 +327,7 @@ class AnnualResultSerializer(serializers.ModelSerializer):
     cadre_code = serializers.CharField(source="cadre.code")
     name = serializers.CharField(source="cadre.name")
     unit_name = serializers.CharField(source="unit.name")
+    provisional = serializers.SerializerMethodField()
 
     class Meta:
         model = AnnualResult
@@ -344,7 +349,12 @@ class AnnualResultSerializer(serializers.ModelSerializer):
             "proposed_grade",
             "grade",
             "is_published",
+            "provisional",
         ]
+
+    def get_provisional(self, result: AnnualResult) -> bool:
+        """Computed before the year's last backfill window closed (暂定)."""
+        return bool(result.period_id and result.period.is_provisional)
 
 
 class AnnualResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -355,7 +365,7 @@ class AnnualResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     filterset_fields = ["year", "unit", "grade"]
 
     def get_queryset(self) -> Any:
-        rows = AnnualResult.objects.select_related("cadre", "unit").order_by("-year", "unit", "rank_in_unit")
+        rows = AnnualResult.objects.select_related("cadre", "unit", "period").order_by("-year", "unit", "rank_in_unit")
         if is_org_staff(self.request.user):
             return rows
         cadre = cadre_of(self.request.user)

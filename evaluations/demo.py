@@ -162,13 +162,16 @@ def _quarter(
 ) -> Period:
     _start, end = quarter_bounds(year, quarter)
     opened = end + timedelta(days=3)
+    deadline = end + timedelta(days=20)
+    if not complete and today:
+        deadline = max(today + timedelta(days=8), deadline)  # the open period is still running today
+    # The deadline is set before opening, so the opening notice and the period page give one date.
     period = periods.period_create(
-        kind=PeriodKind.QUARTERLY, year=year, quarter=quarter, deadline=end + timedelta(days=20), actor=staff
+        kind=PeriodKind.QUARTERLY, year=year, quarter=quarter, deadline=deadline, actor=staff
     )
     periods.period_open(period=period, actor=staff, as_of=opened)
     if not complete:
-        deadline = max(today + timedelta(days=8), end + timedelta(days=20)) if today else end + timedelta(days=20)
-        Period.objects.filter(pk=period.pk).update(opened_at=_at(opened), deadline=deadline)
+        Period.objects.filter(pk=period.pk).update(opened_at=_at(opened))
         _fill(period, quality, share=0.6, skip=LOGIN_CODES)
         _draft_for_demo_login(period, quality)
         return period

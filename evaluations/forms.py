@@ -202,3 +202,12 @@ def sheet_input_from_post(post: Any, lines: list, *, annual: bool) -> SheetInput
     if annual:
         data.team_problems = [p for p in post.getlist("team") if p in TEAM_PROBLEMS]
     return data
+
+
+class DeadlineForm(forms.Form):
+    deadline = forms.DateField(
+        label=_("测评截止日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"),
+        help_text=_("用于提醒评价人，到期不自动截止。"),
+    )

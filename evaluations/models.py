@@ -273,6 +273,14 @@ class Period(models.Model):
     closed_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
+    # Set when results were computed before the period's last log and summary window closed
+    # (their deductions are incomplete): the results are 暂定 until a recompute after this moment.
+    provisional_until = models.DateTimeField(
+        _("暂定结果至"),
+        null=True,
+        blank=True,
+        help_text=_("结果在日志和小结补记期全部结束前计算，为暂定结果；补记期结束后自动重新计算。"),
+    )
 
     class Meta:
         verbose_name = _("考核周期")
@@ -313,6 +321,17 @@ class Period(models.Model):
     @property
     def has_results(self) -> bool:
         return self.state in (PeriodState.COMPUTED, PeriodState.PUBLISHED)
+
+    @property
+    def is_provisional(self) -> bool:
+        return self.has_results and self.provisional_until is not None
+
+    @property
+    def records_final_day(self):
+        """The last day of the period's last backfill window (see records_final_deadline)."""
+        from achievements.rules import last_day_of_window, records_final_deadline
+
+        return last_day_of_window(records_final_deadline(self.year, self.quarter))
 
 
 # --- Sheets: the rater's side ------------------------------------------------------------------

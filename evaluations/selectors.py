@@ -10,14 +10,17 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from achievements.deductions import DeductionReport, deduction_report
+from achievements.rules import last_day_of_window, records_final_deadline
 from cadres.models import Cadre, UnitRole
 
 from . import rules
@@ -112,6 +115,15 @@ def periods() -> QuerySet[Period]:
         sheet_total=Count("assignments", distinct=True),
         sheet_done=Count("assignments", filter=Q(assignments__submission__isnull=False), distinct=True),
     ).order_by("-year", F("quarter").desc(nulls_first=True), "kind")
+
+
+def records_open_until(period: Period, *, now: datetime | None = None) -> date | None:
+    """The last day of the period's last log or summary window, while it has not yet passed.
+
+    Results computed before then are provisional (暂定): deductions count only closed days.
+    """
+    final = records_final_deadline(period.year, period.quarter)
+    return last_day_of_window(final) if (now or timezone.now()) < final else None
 
 
 @dataclass
@@ -373,7 +385,9 @@ def my_quarterly_results(cadre: Cadre) -> list[QuarterlyResult]:
 
 def my_annual_results(cadre: Cadre) -> list[AnnualResult]:
     return list(
-        AnnualResult.objects.filter(cadre=cadre, is_published=True).select_related("unit", "rank").order_by("year")
+        AnnualResult.objects.filter(cadre=cadre, is_published=True)
+        .select_related("unit", "rank", "period")
+        .order_by("year")
     )
 
 

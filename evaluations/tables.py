@@ -102,7 +102,14 @@ def _safe(value: Any) -> Any:
     return value
 
 
+def _display_width(value: Any) -> int:
+    """Columns as wide as the text: a Chinese character takes two columns of a Latin one."""
+    text_value = "" if value is None else str(value)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text_value)
+
+
 def write_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], file_format: str, title: str = "") -> bytes:
+    """A .csv (UTF-8 with BOM) or an .xlsx with the header row frozen and columns sized to content."""
     if file_format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
@@ -111,12 +118,25 @@ def write_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], file_form
             writer.writerow(["" if v is None else _safe(v) for v in row])
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM so Excel reads UTF-8
     from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=(title or "Sheet1")[:31])
+    workbook = Workbook()
+    sheet = workbook.active
+    # Excel forbids []:*?/\ in sheet names and allows 31 characters.
+    sheet.title = "".join(ch for ch in (title or _("数据")) if ch not in "[]:*?/\\")[:31] or "Sheet1"
     sheet.append(list(headers))
+    widths = [_display_width(h) for h in headers]
     for row in rows:
-        sheet.append([_safe(v) for v in row])
+        values = [_safe(v) for v in row]
+        sheet.append(values)
+        for index, value in enumerate(values[: len(widths)]):
+            widths[index] = max(widths[index], _display_width(value))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 50)
+    sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

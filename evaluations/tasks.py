@@ -34,3 +34,10 @@ def sweep_ballot_boxes() -> bool:
     if not BoxOpening.objects.filter(swept_at__isnull=True).exists():
         return True
     return box.box_sweep()
+
+
+@shared_task
+def recompute_provisional_periods() -> int:
+    """Hourly (django-celery-beat, created by a migration): provisional results whose backfill
+    windows have closed are computed again, which queues one computation job per period."""
+    return len(scoring.provisional_recompute_due())

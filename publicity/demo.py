@@ -18,7 +18,16 @@ from achievements.models import Achievement, AchievementCategory, Summary, Summa
 from cadres.models import Cadre, User
 
 from . import rules
-from .models import Feedback, FeedbackEvent, FeedbackState, GateCheckKind, GateCheckResult, Notice, Outcome
+from .models import (
+    Feedback,
+    FeedbackEvent,
+    FeedbackState,
+    GateCheckKind,
+    GateCheckResult,
+    Notice,
+    Outcome,
+    PublicitySettings,
+)
 from .services import notices as services
 
 IN_PUBLICITY = ("QSZ002", "柳溪镇党委书记")
@@ -151,11 +160,30 @@ def seed(today: date) -> None:
     if staff is None or len(cadres) < len(CODES):
         return
     with transaction.atomic():
+        _channel_settings()
         _earlier_record(cadres, staff, today)
         _decided(cadres[DECIDED[0]], staff, today)
         _in_publicity(cadres[IN_PUBLICITY[0]], staff, today)
         created = services.notice_create(cadre=cadres[AT_GATE[0]], proposed_post=AT_GATE[1], by=staff)
         _through_gate(created, staff, timezone.now(), [GateCheckKind.QUOTA, GateCheckKind.DOSSIER])
+
+
+ISSUER = "中共青山区委组织部"
+CHANNELS = (
+    "中共青山区委组织部干部监督科\n"
+    "举报电话：0472-12380（工作日 8:30—12:00，14:30—17:30）\n"
+    "来信地址：青山区行政中心 3 号楼 412 室 区委组织部干部监督科（邮编 014030）\n"
+    "网上举报：www.12380.gov.cn"
+)
+
+
+def _channel_settings() -> None:
+    """The demo district's own issuing body and channels, in place of the shipped placeholders."""
+    settings = PublicitySettings.load()
+    if rules.placeholder_settings():
+        settings.issuer_name = ISSUER
+        settings.feedback_channels = CHANNELS
+        settings.save()
 
 
 def _decided(cadre: Cadre, staff: User, today: date) -> None:

@@ -135,3 +135,18 @@ class CadreInactive(PublicityError):
     @property
     def message(self) -> str:
         return _("%(name)s 已不在职，不能为其起草任前公示。") % {"name": self.name}
+
+
+class PlaceholderChannels(PublicityError):
+    """Publishing while a channel setting still holds placeholder text (××, 0000-12380)."""
+
+    def __init__(self, *, names: list[str]):
+        self.names = names
+        super().__init__()
+
+    @property
+    def message(self) -> str:
+        return _(
+            "以下内容仍是示例占位内容（如“××”“0000-12380”），改为真实内容后才能发布公示：%(names)s。"
+            "落款单位和默认反映渠道在“公示设置”中修改，本公示的反映渠道在“修改内容”中修改。"
+        ) % {"names": "、".join(self.names)}

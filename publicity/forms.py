@@ -112,6 +112,7 @@ class PublicitySettingsForm(forms.ModelForm):
             "min_workdays",
             "record_years",
             "show_outcome_publicly",
+            "issuer_name",
             "feedback_channels",
             "feedback_max_chars",
             "feedback_rate_limit",

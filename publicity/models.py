@@ -39,6 +39,12 @@ class PublicitySettings(models.Model):
         default="中共××区委组织部干部监督室\n举报电话：0000-12380\n来信地址：××区行政中心组织部（邮编 000000）",
         help_text=_("新建公示时填入的来电、来信、来访方式，可在每份公示中修改。"),
     )
+    issuer_name = models.CharField(
+        _("落款单位"),
+        max_length=100,
+        default="中共××区委组织部",
+        help_text=_("公示末尾落款的发布机关，如“中共青山区委组织部”。发布时写入公示。"),
+    )
     feedback_max_chars = models.PositiveSmallIntegerField(
         _("反映内容最多字数"), default=2000, validators=[MinValueValidator(100), MaxValueValidator(10000)]
     )
@@ -125,6 +131,9 @@ class Notice(models.Model):
     start_date = models.DateField(_("公示开始日期"), null=True, blank=True)
     end_date = models.DateField(_("公示结束日期"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    # The 落款 as it was when the notice was published: a later change of the setting does not
+    # rewrite a notice already issued.
+    issued_by = models.CharField(_("落款单位"), max_length=100, blank=True, editable=False)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("发布人"),

@@ -22,14 +22,15 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models.signals import post_delete, post_save
 from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone, translation
 
 from achievements.pdf import render_pdf
 from cadres.models import Cadre
 
 from .models import Feedback, Notice, NoticeState, PublicitySettings
 from .privacy import mask_private_data
+from .record import section_labels
+from .rules import has_placeholder
 
 VERSION_KEY = "publicity:public:version"
 # The date in the key already retires entries at midnight; this only bounds memory.
@@ -38,13 +39,7 @@ ARCHIVE_PAGE_SIZE = 20
 # Deeper pages are rare; not caching them keeps made-up page numbers from filling the cache.
 MAX_CACHED_ARCHIVE_PAGES = 50
 
-SECTIONS = (
-    ("basic_info", _("基本情况")),
-    ("resume", _("简历")),
-    ("study_credits", _("学习教育积分")),
-    ("achievements", _("近三年主要工作实绩")),
-    ("evaluation_results", _("近三年考核结果")),
-)
+SECTIONS = ("basic_info", "resume", "study_credits", "achievements", "evaluation_results")
 
 
 def _version() -> str:
@@ -95,6 +90,8 @@ class PublicNotice:
     ended: bool
     outcome: str
     photo_version: str
+    issuer: str = ""
+    issue_date: date | None = None
 
     @property
     def public_id(self) -> uuid.UUID:
@@ -107,18 +104,31 @@ def public_notice(notice: Notice, *, today: date, show_outcome: bool) -> PublicN
     def mask(text: str) -> str:
         return mask_private_data(text, cadre=cadre)
 
+    labels = section_labels(notice)
+
     return PublicNotice(
         notice=notice,
         title=mask(notice.title),
         current_post=mask(notice.current_post),
         proposed_post=mask(notice.proposed_post),
-        sections=[(str(label), mask(getattr(notice, field))) for field, label in SECTIONS if getattr(notice, field)],
+        sections=[(labels[field], mask(getattr(notice, field))) for field in SECTIONS if getattr(notice, field)],
         feedback_channels=mask(notice.feedback_channels),
         in_publicity=notice.is_in_publicity(today),
         ended=notice.has_ended(today),
         outcome=notice.get_outcome_display() if show_outcome and notice.state == NoticeState.DECIDED else "",
         photo_version=str(int(cadre.updated_at.timestamp())) if cadre.photo else "",
+        issuer=_issuer(notice),
+        issue_date=timezone.localdate(notice.published_at) if notice.published_at else notice.start_date,
     )
+
+
+def _issuer(notice: Notice) -> str:
+    """The 落款 recorded at publishing; for a notice published before it was recorded, the current
+    setting unless that is still a placeholder."""
+    if notice.issued_by:
+        return notice.issued_by
+    current = PublicitySettings.load().issuer_name.strip()
+    return "" if has_placeholder(current) else current
 
 
 def _public_queryset():

@@ -295,3 +295,34 @@ def render_sections(source: dict[str, Any]) -> dict[str, str]:
 def notice_title(name: str) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return _("关于%(name)s同志任前公示") % {"name": name}
+
+
+# --- Section headings ---------------------------------------------------------------------------
+
+_NUMERALS = "一两三四五六七八九十"  # 近两年, as Chinese writes it
+
+
+def _recent(n: int) -> str:
+    """近三年 in Chinese, "the last 3 years" in English."""
+    if (translation.get_language() or "zh").startswith("zh") and 1 <= n <= len(_NUMERALS):
+        return _("近%(n)s年") % {"n": _NUMERALS[n - 1]}
+    return _("近%(n)s年") % {"n": n}
+
+
+def section_labels(notice: Notice) -> dict[str, str]:
+    """Headings that say what the generated sections list: the notice's N complete years (a setting),
+    and "及今年以来" when the year under way has achievements listed as well."""
+    source = notice.source or {}
+    years = len(source.get("years") or []) or PublicitySettings.load().record_years
+    with_current = bool((source.get("current_year") or {}).get("achievements"))
+    recent = _recent(years)
+    achievements = (_("%(recent)s及今年以来主要工作实绩") if with_current else _("%(recent)s主要工作实绩")) % {
+        "recent": recent
+    }
+    return {
+        "basic_info": str(_("基本情况")),
+        "resume": str(_("简历")),
+        "study_credits": str(_("%(recent)s学习教育积分") % {"recent": recent}),
+        "achievements": achievements,
+        "evaluation_results": str(_("%(recent)s年度考核结果") % {"recent": recent}),
+    }

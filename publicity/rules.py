@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+
 from achievements.rules import WorkCalendar, uncovered_years
 
 from .models import PublicitySettings
@@ -72,3 +74,28 @@ def workdays_left(*, start: date, end: date, today: date, calendar: WorkCalendar
         return 0
     calendar = calendar or calendar_around(today)
     return len(calendar.workdays(max(start, today), end))
+
+
+# --- Placeholders in the channel settings -----------------------------------------------------
+
+# What the shipped defaults and copied templates use where a real name or number belongs.
+PLACEHOLDER_MARKS = ("××", "XX", "xx", "＊＊", "0000-", "000000", "某某")
+
+
+def has_placeholder(text: str) -> bool:
+    return any(mark in (text or "") for mark in PLACEHOLDER_MARKS)
+
+
+def placeholder_settings(notice=None) -> list[str]:
+    """The names of the settings (and of the notice's own channels) that still hold placeholder text."""
+    settings = PublicitySettings.load()
+    names = [
+        str(PublicitySettings._meta.get_field(name).verbose_name)
+        for name in ("issuer_name", "feedback_channels")
+        if has_placeholder(getattr(settings, name))
+    ]
+    if not settings.issuer_name.strip():
+        names.insert(0, str(PublicitySettings._meta.get_field("issuer_name").verbose_name))
+    if notice is not None and has_placeholder(notice.feedback_channels):
+        names.append(str(notice._meta.get_field("feedback_channels").verbose_name) + str(_("（本公示）")))
+    return names

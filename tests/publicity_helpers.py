@@ -14,6 +14,7 @@ from publicity.models import (
     GateCheckResult,
     Notice,
     NoticeState,
+    PublicitySettings,
 )
 
 from .factories import CadreFactory, UserFactory
@@ -32,7 +33,7 @@ class NoticeFactory(factory.django.DjangoModelFactory):
     basic_info = factory.LazyAttribute(lambda o: f"{o.cadre.name}，男，1985年6月生，大学学历。")
     resume = "2008.07—2015.03 青山镇党政办科员\n2015.03— 青山镇经济发展办主任"
     achievements = "牵头完成青山镇产业园区招商引资，新签约项目 6 个。"
-    feedback_channels = "举报电话：0000-12380"
+    feedback_channels = "举报电话：0472-12380"
 
     class Params:
         published = factory.Trait(
@@ -69,3 +70,12 @@ class FeedbackFactory(factory.django.DjangoModelFactory):
 
     notice = factory.SubFactory(NoticeFactory, published=True)
     text = "反映该同志在项目验收中存在把关不严的问题，请组织核实。"
+
+
+def real_channel_settings() -> PublicitySettings:
+    """The settings a district fills in before its first notice: issuing body and real channels."""
+    settings = PublicitySettings.load()
+    settings.issuer_name = "中共青山区委组织部"
+    settings.feedback_channels = "中共青山区委组织部干部监督科\n举报电话：0472-12380"
+    settings.save()
+    return settings

@@ -16,6 +16,7 @@ from publicity.models import Feedback, FeedbackState, GateCheckKind, Notice, Not
 
 from .conftest import browser_login
 from .factories import PASSWORD
+from .publicity_helpers import real_channel_settings
 from .publicity_staff_helpers import cadre_with_record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,6 +52,7 @@ def new_page(chromium, live_server):
 
 def test_notice_from_draft_to_outcome_with_public_feedback(new_page, live_server, personas, artifacts, settings):
     settings.PUBLICITY_FEEDBACK_MIN_SECONDS = 0  # the robot types at once
+    real_channel_settings()
     cadre = cadre_with_record(unit=personas.unit)
     staff = new_page()
     staff.on("dialog", lambda dialog: dialog.accept())

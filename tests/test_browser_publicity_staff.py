@@ -11,6 +11,7 @@ from publicity.models import GateCheckKind, Notice, NoticeState
 
 from .conftest import browser_login
 from .factories import PASSWORD
+from .publicity_helpers import real_channel_settings
 from .publicity_staff_helpers import cadre_with_record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,6 +23,7 @@ def cn_day(day) -> str:
 
 def test_staff_draft_pass_the_gate_and_publish(page, personas, artifacts):
     page.on("dialog", lambda dialog: dialog.accept())
+    real_channel_settings()
     cadre = cadre_with_record(unit=personas.unit)
     browser_login(page, personas.org_staff.code, PASSWORD)
 

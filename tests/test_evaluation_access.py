@@ -68,6 +68,7 @@ def pages(w):
         ("evaluations:result_detail", [q, w["annual_result"].cadre_id], STAFF_ONLY),
         ("evaluations:quality", [q], STAFF_ONLY),
         ("evaluations:annual_results", [y], STAFF_ONLY),
+        ("evaluations:annual_results_export", [y], STAFF_ONLY),
         ("evaluations:unit_scores", [], STAFF_ONLY),
         ("evaluations:use_of_results", [], STAFF_ONLY),
         ("evaluations:follow_up_list", [], STAFF_ONLY),

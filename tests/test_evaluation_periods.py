@@ -257,7 +257,7 @@ def test_open_close_compute_and_export_from_the_command_line(personas):
     assert "[1/6]" in output and "[6/6]" in output and "计算完成" in output
     csv_text = run("export_results", "2026Q1", "--format", "csv")
     header = csv_text.splitlines()[0]
-    assert header == "编号,姓名,单位,职级,领导均分,同级均分,其他均分,扣分,季度得分,单位排名,职级排名"
+    assert header == "编号,姓名,单位,职级,领导均分,同级均分,其他均分,扣分,季度得分,单位排名,职级排名,类别排名,结果状态"
     assert len(csv_text.splitlines()) == 1 + QuarterlyResult.objects.filter(period=period).count()
     with pytest.raises(CommandError, match="无法识别"):
         run("open_period", "2026Q9")

@@ -28,6 +28,8 @@ HEADER = [
     "季度得分",
     "单位排名",
     "职级排名",
+    "类别排名",
+    "结果状态",
 ]
 
 
@@ -77,7 +79,8 @@ def test_export_has_the_exact_columns_and_leaves_hidden_averages_empty(client, p
         rows = [list(r) for r in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
     assert rows[0] == HEADER
     t1 = next(r for r in rows[1:] if r[0] == team["T1"].code)
-    assert t1[4] in ("", None) and t1[5] in ("", None) and float(t1[8]) == 68.5
+    # Leader and peer groups have one rater each: hidden, and said so (not an empty cell).
+    assert t1[4] == "不足3人不显示" and t1[5] == "不足3人不显示" and float(t1[8]) == 68.5
     assert all("61" not in str(cell) and "67" not in str(cell) for cell in t1[4:7])
     s4 = next(r for r in rows[1:] if r[0] == team["S4"].code)
     assert float(s4[7]) > 1  # S4 keeps records from 2 March: missing days and the summary

@@ -9,7 +9,7 @@ from django.utils import timezone
 from publicity import rules
 from publicity.models import Notice, NoticeState
 
-from .publicity_helpers import FeedbackFactory, NoticeFactory
+from .publicity_helpers import FeedbackFactory, NoticeFactory, real_channel_settings
 from .publicity_staff_helpers import cadre_with_record
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,7 @@ def api(client, personas):
 
 
 def test_full_life_of_a_notice_through_the_api(api, personas):
+    real_channel_settings()
     cadre = cadre_with_record(unit=personas.unit)
     created = api("post", BASE, {"cadre": cadre.pk, "proposed_post": "柳溪镇党委书记"})
     assert created.status_code == 201
@@ -50,6 +51,7 @@ def test_full_life_of_a_notice_through_the_api(api, personas):
 
 
 def test_bad_input_answers_400_with_field_errors_and_changes_nothing(api, personas):
+    real_channel_settings()
     notice = NoticeFactory(cadre=personas.cadre, state=NoticeState.GATE)
     url = f"{BASE}{notice.pk}/"
     assert "proposed_post" in api("post", BASE, {"cadre": personas.cadre.pk}).json()

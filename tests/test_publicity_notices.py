@@ -12,7 +12,7 @@ from achievements.models import Summary
 from publicity import rules
 from publicity.models import GateCheck, GateCheckKind, Notice, NoticeState, PublicitySettings
 
-from .publicity_helpers import FeedbackFactory, NoticeFactory, pass_gate
+from .publicity_helpers import FeedbackFactory, NoticeFactory, pass_gate, real_channel_settings
 from .publicity_staff_helpers import cadre_with_record
 
 pytestmark = pytest.mark.django_db
@@ -190,6 +190,7 @@ def test_publish_is_refused_until_all_four_checks_passed_naming_them(staff_clien
 
 
 def test_publish_refuses_a_past_or_holiday_start_and_computes_the_end(staff_client, personas):
+    real_channel_settings()
     notice = gate_notice(personas)
     pass_gate(notice, by=personas.org_staff.user)
     url = reverse("publicity:notice_publish", args=[notice.pk])
@@ -309,6 +310,7 @@ def test_settings_are_saved_and_a_bad_rate_is_refused(staff_client, personas):
         "min_workdays": 7,
         "record_years": 3,
         "show_outcome_publicly": "on",
+        "issuer_name": "中共青山区委组织部",
         "feedback_channels": "电话 12380",
         "feedback_max_chars": 1500,
         "feedback_rate_limit": "每小时五次",

@@ -92,7 +92,7 @@ def test_published_notice_page_shows_the_notice_and_the_feedback_form(client, no
     html = response.content.decode()
     assert response.status_code == 200
     assert notice.title in html and notice.proposed_post in html and notice.current_post in html
-    assert "牵头完成青山镇产业园区招商引资" in html and "0000-12380" in html
+    assert "牵头完成青山镇产业园区招商引资" in html and "0472-12380" in html
     assert 'id="feedback-form"' in html and "csrfmiddlewaretoken" in html
     assert "公示期已结束" not in html
     # No staff navigation on a public page.

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre, SnapshotMember, Unit, User
+from cadres.models import Cadre, Notification, SnapshotMember, Unit, User
 from cadres.notifications import notify
 from cadres.services import membership_snapshot_take
 
@@ -202,14 +202,51 @@ def period_open(*, period: Period, actor: User | None = None, as_of: date | None
     notify(
         recipients=list(users),
         title=_("%(period)s 测评已开始") % {"period": period.title},
-        body=_("请在截止日期前完成您的测评表。")
-        if not period.deadline
-        else _("请在 %(date)s 前完成您的测评表。") % {"date": period.deadline.isoformat()},
+        body=opening_notice_body(period),
         url=reverse("evaluations:my_sheets"),
-        dedupe_key=f"evaluations:open:{period.pk}",
+        dedupe_key=opening_notice_key(period),
     )
     return OpenSummary(
         sheets=len(assignments), lines=sum(len(lines) for _a, lines in plans), raters=len(raters), units=len(by_unit)
+    )
+
+
+def opening_notice_key(period: Period) -> str:
+    return f"evaluations:open:{period.pk}"
+
+
+def opening_notice_body(period: Period) -> str:
+    """The opening notice names the period's deadline; it is rewritten whenever the deadline changes."""
+    if not period.deadline:
+        return _("请在截止日期前完成您的测评表。")
+    return _("请在 %(date)s 前完成您的测评表。") % {"date": period.deadline.isoformat()}
+
+
+@transaction.atomic
+def period_deadline_set(*, period: Period, deadline: date | None, actor: User | None = None) -> int:
+    """Change the rating deadline of a draft or open period: the one value every page and notice shows.
+
+    The opening notices already sent are rewritten to the new date, and raters with sheets still
+    to submit get a notice of the change. Returns how many were told.
+    """
+    period = lock_period(period.pk)
+    if period.state not in (PeriodState.DRAFT, PeriodState.OPEN):
+        raise WrongState(period, _("修改测评截止日期"))
+    if deadline == period.deadline:
+        return 0
+    period.deadline = deadline
+    period.save(update_fields=["deadline"])
+    Notification.objects.filter(dedupe_key=opening_notice_key(period)).update(body=opening_notice_body(period))
+    if period.state != PeriodState.OPEN:
+        return 0
+    pending = SheetAssignment.objects.filter(period=period, submission__isnull=True, rater__user__is_active=True)
+    users = sorted({pk for pk in pending.values_list("rater__user_id", flat=True) if pk})
+    return notify(
+        recipients=users,
+        title=_("%(period)s 测评截止日期已调整") % {"period": period.title},
+        body=opening_notice_body(period),
+        url=reverse("evaluations:my_sheets"),
+        dedupe_key=f"evaluations:deadline:{period.pk}:{deadline.isoformat() if deadline else 'none'}",
     )
 
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_noop
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from achievements.deductions import deduction_reports
+from achievements.rules import records_final_deadline
 from cadres.models import Cadre, SnapshotMember, UnitCategory, User
 
 from .. import rules
@@ -96,12 +97,37 @@ def computation_request(*, period: Period, actor: User | None = None, queue: boo
     from ..tasks import compute_period_task
 
     period = Period.objects.get(pk=period.pk)
-    if period.state not in (PeriodState.CLOSED, PeriodState.COMPUTED):
+    if not computable(period):
         raise WrongState(period, _("计算结果"))
     run = ComputationRun.objects.create(period=period, requested_by=actor)
     if queue:
         transaction.on_commit(lambda: _enqueue(compute_period_task, run.pk))
     return run
+
+
+def computable(period: Period) -> bool:
+    """Closed or computed; published too while its results are provisional (the recompute after
+    the backfill windows close keeps them published)."""
+    return period.state in (PeriodState.CLOSED, PeriodState.COMPUTED) or (
+        period.state == PeriodState.PUBLISHED and period.provisional_until is not None
+    )
+
+
+def provisional_recompute_due(*, now: datetime | None = None) -> list[ComputationRun]:
+    """The beat job: recompute every provisional period whose last backfill window has closed.
+
+    A period with a run still queued or running is left to that run (it computes as of its own
+    start, so it may leave the period provisional; the next beat picks it up again).
+    """
+    now = now or timezone.now()
+    runs = []
+    due = Period.objects.filter(
+        provisional_until__lte=now, state__in=[PeriodState.COMPUTED, PeriodState.PUBLISHED]
+    ).exclude(runs__status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
+    for period in due:
+        with transaction.atomic():
+            runs.append(computation_request(period=period))
+    return runs
 
 
 def _enqueue(task, run_id: int) -> None:
@@ -138,7 +164,7 @@ def computation_execute(
     try:
         with transaction.atomic():
             period = lock_period(run.period_id)
-            if period.state not in (PeriodState.CLOSED, PeriodState.COMPUTED):
+            if not computable(period):
                 raise WrongState(period, _("计算结果"))
             if period.is_annual:
                 from .annual import compute_annual
@@ -146,9 +172,12 @@ def computation_execute(
                 count = compute_annual(period=period, progress=progress, now=now)
             else:
                 count = compute_quarter(period=period, progress=progress, now=now)
-            period.state = PeriodState.COMPUTED
+            if period.state != PeriodState.PUBLISHED:
+                period.state = PeriodState.COMPUTED
             period.computed_at = now
-            period.save(update_fields=["state", "computed_at"])
+            final = records_final_deadline(period.year, period.quarter)
+            period.provisional_until = final if now < final else None
+            period.save(update_fields=["state", "computed_at", "provisional_until"])
             ComputationRun.objects.filter(pk=run_id).update(
                 status=RunStatus.SUCCEEDED, finished_at=timezone.now(), result_count=count
             )

@@ -31,7 +31,7 @@ def evaluation_profile_results(context: dict, cadre: Any) -> dict[str, Any]:
     if not staff and not (own and own.pk == cadre.pk):
         return {"show": False}
     quarterly = QuarterlyResult.objects.filter(cadre=cadre).select_related("period")
-    annual = AnnualResult.objects.filter(cadre=cadre)
+    annual = AnnualResult.objects.filter(cadre=cadre).select_related("period")
     if not staff:
         quarterly = quarterly.filter(period__state=PeriodState.PUBLISHED)
         annual = annual.filter(is_published=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,12 +15,12 @@ from cadres.access import get_object_or_404_in, is_org_staff, org_staff_required
 from cadres.models import Unit, UnitCategory
 from config.converters import parse_id
 
-from .. import access, rules, selectors
+from .. import access, exports, rules, selectors
 from ..errors import EvaluationError, ImportFailed
 from ..forms import AnnualFilterForm, FollowUpCloseForm, GradeForm, UnitScoreForm, UploadForm
 from ..models import AnnualResult, FollowUp, FollowUpStatus, Grade, PeriodState, UnitAnnualScore
 from ..services import annual
-from .common import page_of, query_without_page
+from .common import download, page_of, query_without_page
 
 
 def _year(request: HttpRequest, default: int | None = None) -> int:
@@ -54,6 +54,22 @@ def annual_results(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": selectors.annual_counts(period),
             "units": Unit.objects.filter(pk__in=period.annual_results.values("unit")),
         },
+    )
+
+
+@org_staff_required
+def annual_results_export(request: HttpRequest, pk: int) -> HttpResponse:
+    period = access.get_period(pk)
+    if not period.is_annual or not period.has_results:
+        raise Http404
+    form = AnnualFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return download(
+        exports.annual_headers(),
+        exports.annual_export_rows(period, filters),
+        request.GET.get("format", "xlsx"),
+        exports.annual_filename(period),
+        sheet_title=_("年度考核结果"),
     )
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 
 from ..tables import write_table
 
@@ -21,10 +22,13 @@ def query_without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-def download(headers: list[str], rows: list[list[Any]], file_format: str, filename: str) -> HttpResponse:
+def download(
+    headers: list[str], rows: list[list[Any]], file_format: str, filename: str, sheet_title: str = ""
+) -> HttpResponse:
+    """The table as an attachment; a Chinese file name travels percent-encoded (RFC 6266)."""
     file_format = "csv" if file_format == "csv" else "xlsx"
-    content = write_table(headers, rows, file_format, title=filename)
+    content = write_table(headers, rows, file_format, title=sheet_title or filename)
     response = HttpResponse(content, content_type="text/csv; charset=utf-8" if file_format == "csv" else XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{file_format}")
     response["Cache-Control"] = "no-store"
     return response

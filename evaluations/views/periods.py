@@ -18,6 +18,7 @@ from config.converters import parse_id
 from .. import access, rules, selectors
 from ..errors import EvaluationError, ImportFailed
 from ..forms import (
+    DeadlineForm,
     DeductionRatesForm,
     EvaluationSettingsForm,
     PaperSheetHeadForm,
@@ -195,10 +196,21 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "check": periods.opening_check(period) if period.state == PeriodState.DRAFT else None,
         "remind_form": RemindForm(),
         "may_reopen": periods.may_reopen(period),
+        "deadline_form": DeadlineForm(initial={"deadline": period.deadline}),
+        "records_open_until": selectors.records_open_until(period)
+        if period.state in (PeriodState.OPEN, PeriodState.CLOSED)
+        else None,
     }
     if period.is_annual and period.has_results:
         context["annual_counts"] = selectors.annual_counts(period)
     return render(request, "evaluations/period_detail.html", context)
+
+
+def provisional_warning(until) -> str:
+    return _(
+        "日志和小结的补记期到 %(date)s 才全部结束，此前计算的结果为暂定（缺记扣分只计已过补记期的天数），"
+        "补记期结束后系统将自动重新计算。"
+    ) % {"date": until.isoformat()}
 
 
 ACTIONS = {
@@ -233,6 +245,25 @@ def period_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         sheets = getattr(outcome, "sheets", 0)
         messages.success(request, message % {"period": period.title, "sheets": sheets})
+        if action in ("close", "compute") and (until := selectors.records_open_until(period)):
+            messages.warning(request, provisional_warning(until))
+    return redirect("evaluations:period_detail", pk=period.pk)
+
+
+@org_staff_required
+@require_POST
+def period_deadline(request: HttpRequest, pk: int) -> HttpResponse:
+    period = access.get_period(pk)
+    form = DeadlineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写有效的日期（如 2026-12-31）。"))
+        return redirect("evaluations:period_detail", pk=period.pk)
+    try:
+        told = periods.period_deadline_set(period=period, deadline=form.cleaned_data["deadline"], actor=request.user)
+    except EvaluationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("测评截止日期已保存，已通知 %(n)s 名尚未提交的评价人。") % {"n": told})
     return redirect("evaluations:period_detail", pk=period.pk)
 
 

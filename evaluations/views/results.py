@@ -64,7 +64,8 @@ def results_export(request: HttpRequest, pk: int) -> HttpResponse:
         exports.result_headers(),
         exports.result_export_rows(period, filters),
         request.GET.get("format", "xlsx"),
-        f"results-{period.code}",
+        exports.results_filename(period),
+        sheet_title=_("考核结果"),
     )
 
 

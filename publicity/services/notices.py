@@ -21,6 +21,7 @@ from ..errors import (
     CadreInactive,
     GateIncomplete,
     PeriodNotEnded,
+    PlaceholderChannels,
     StartInPast,
     StartNotWorkday,
     TextRequired,
@@ -203,6 +204,8 @@ def notice_publish(*, notice: Notice, start_date: date, by: Any, now: datetime |
         missing, failed = gate_status(locked)
         if missing or failed:
             raise GateIncomplete(missing=missing, failed=failed)
+        if placeholders := rules.placeholder_settings(locked):
+            raise PlaceholderChannels(names=placeholders)
         if start_date < today:
             raise StartInPast(start=start_date, today=today)
         period = rules.publicity_period(start_date)
@@ -213,6 +216,7 @@ def notice_publish(*, notice: Notice, start_date: date, by: Any, now: datetime |
         locked.end_date = period.end
         locked.published_at = now
         locked.published_by = by
+        locked.issued_by = PublicitySettings.load().issuer_name.strip()
         locked.save()
     return locked
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cadres.models import Cadre
 from config.converters import parse_id
 
-from .. import links, rules, selectors
+from .. import links, record, rules, selectors
 from ..access import get_notice_for_staff, staff_only
 from ..errors import PublicityError, format_day
 from ..forms import (
@@ -119,6 +119,8 @@ def _detail_context(request: HttpRequest, notice: Notice, **forms: object) -> di
         "send_back_form": forms.pop("send_back_form", None) or SendBackForm(),
         "outcome_form": forms.pop("outcome_form", None) or OutcomeForm(),
         "settings": PublicitySettings.load(),
+        "placeholders": rules.placeholder_settings(notice) if notice.state == NoticeState.GATE else [],
+        "section_labels": record.section_labels(notice),
         "public_url": links.public_url(notice),
         "feedback_url": links.feedback_list_url(notice),
         "workdays_left": (
