@@ -42,10 +42,12 @@ class CadreForm(forms.ModelForm):
             "ethnicity",
             "native_place",
             "party_join_date",
+            "political_status",
             "education",
             "work_start_date",
             "unit",
             "rank",
+            "rank_since",
             "post_title",
             "role",
             "id_number",
@@ -57,6 +59,7 @@ class CadreForm(forms.ModelForm):
             "birth_date": DATE_INPUT,
             "party_join_date": DATE_INPUT,
             "work_start_date": DATE_INPUT,
+            "rank_since": DATE_INPUT,
         }
 
     def __init__(self, *args: Any, **kwargs: Any):

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "achievements",
     "evaluations",
     "publicity",
+    "selection",
 ]
 
 MIDDLEWARE = [
