@@ -176,7 +176,7 @@ def _selections(today: date, staff: User) -> None:
     # 2. 海推 under way: most voters signed, the demo cadre has not.
     nominating = _open(("柳溪镇", "副镇长"), staff, today)
     services.selection_start_nomination(
-        selection=nominating, voter_ids=[v.pk for v in leaders + [demo_voter]], by=staff
+        selection=nominating, voter_ids=[v.pk for v in [*leaders, demo_voter]], by=staff
     )
     _nominate(nominating, leaders[:15], field, [5, 4, 3, 2, 1])
 
@@ -193,7 +193,7 @@ def _selections(today: date, staff: User) -> None:
         selection=round2,
         kind=VoteKind.ROUND2,
         mode=VoteMode.ONLINE,
-        voter_ids=[v.pk for v in leaders[:12] + [demo_voter]],
+        voter_ids=[v.pk for v in [*leaders[:12], demo_voter]],
         max_choices=2,
         by=staff,
     )
