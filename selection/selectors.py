@@ -73,6 +73,28 @@ def selection_list(*, state: str = "") -> QuerySet[Selection]:
 
 
 @dataclass
+class StepRow:
+    state: str
+    label: str
+    status: str  # done, current, skipped, todo
+
+
+def step_rows(selection: Selection) -> list[StepRow]:
+    """The selection's steps with where it stands; the publicity step is skipped when not used."""
+    steps = selection.steps
+    current = steps.index(selection.state) if selection.state in steps else -1
+    rows = []
+    for i, state in enumerate(steps):
+        label = str(State(state).label)
+        if state == State.ROUND1_PUBLICITY and not selection.publicity_start and i < current:
+            status, label = "skipped", _("%(step)s（未公示）") % {"step": label}
+        else:
+            status = "current" if i == current else "done" if i < current else "todo"
+        rows.append(StepRow(state, label, status))
+    return rows
+
+
+@dataclass
 class EligibleRow:
     cadre: Cadre
     failures: list[str]

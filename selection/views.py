@@ -148,16 +148,7 @@ def _detail(request: HttpRequest, selection: Selection, status: int = 200, **for
             if selection.publicity_start
             else None
         ),
-        "steps": [
-            (
-                s,
-                State(s).label,
-                selection.steps.index(s) <= selection.steps.index(selection.state)
-                if selection.state in selection.steps
-                else False,
-            )
-            for s in selection.steps
-        ],
+        "steps": selectors.step_rows(selection),
     }
     return render(request, "selection/selection_detail.html", context, status=status)
 
