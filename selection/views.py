@@ -8,10 +8,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from cadres.access import cadre_of, get_object_or_404_in
 from publicity.rules import workdays_left
+from publicity.services.feedback import feedback_rate
 
 from . import access, quota, rules, selectors
 from .errors import SelectionError
@@ -35,7 +37,6 @@ from .models import (
     Application,
     ApprovedPost,
     Candidate,
-    RoundFeedback,
     Selection,
     SelectionSettings,
     State,
@@ -518,31 +519,35 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Public: round-1 results in publicity ---------------------------------------------------------
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def public_round1(request: HttpRequest, public_id) -> HttpResponse:
+    """Round-1 results in publicity (no login): names, sex, birth year and month, post; and feedback
+    rate-limited like the notice feedback."""
     today = timezone.localdate()
     selection = get_object_or_404_in(
         Selection.objects.select_related("post__unit").filter(publicity_start__isnull=False), public_id=public_id
     )
     in_publicity = selection.publicity_start <= today <= selection.publicity_end
     names = list(selection.candidates.filter(round1_passed=True).select_related("cadre__unit").order_by("cadre__code"))
-    form = ReasonForm(request.POST or None)
-    sent = False
+    error, sent, status = "", False, 200
     if request.method == "POST":
-        if not in_publicity:
-            raise Http404
-        text = (request.POST.get("text") or "").strip()
-        if not text:
-            form.add_error(None, _("请填写反映内容。"))
-        elif len(text) > 2000:
-            form.add_error(None, _("反映内容最多 2000 个字。"))
-        else:
-            RoundFeedback.objects.create(
+        limited = is_ratelimited(
+            request, group="selection-feedback", key="ip", rate=feedback_rate(), method="POST", increment=True
+        )
+        try:
+            if limited:
+                status = 429
+                raise SelectionError(_("提交过于频繁，请稍后再试（您填写的内容已保留）。"))
+            services.round1_feedback_submit(
                 selection=selection,
-                name=(request.POST.get("name") or "").strip()[:50],
-                contact=(request.POST.get("contact") or "").strip()[:100],
-                text=text,
+                name=request.POST.get("name", ""),
+                contact=request.POST.get("contact", ""),
+                text=request.POST.get("text", ""),
+                today=today,
             )
             sent = True
+        except SelectionError as exc:
+            error, status = exc.message, status if status != 200 else 400
     return render(
         request,
         "selection/public_round1.html",
@@ -551,7 +556,8 @@ def public_round1(request: HttpRequest, public_id) -> HttpResponse:
             "names": names,
             "in_publicity": in_publicity,
             "sent": sent,
-            "form": form,
+            "error": error,
             "today": today,
         },
+        status=status,
     )

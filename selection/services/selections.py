@@ -27,6 +27,7 @@ from ..models import (
     Method,
     Nomination,
     ReserveEntry,
+    RoundFeedback,
     Selection,
     SelectionSettings,
     State,
@@ -275,6 +276,16 @@ def publicity_end(*, selection: Selection, by: Any, today: date | None = None) -
         locked.state = State.ROUND2 if locked.rounds == 2 else State.RECOMMENDATION
         locked.save()
     return locked
+
+
+def round1_feedback_submit(*, selection: Selection, name: str, contact: str, text: str, today: date) -> RoundFeedback:
+    """A message from the public about round-1 results in publicity (name and contact optional)."""
+    if not (selection.publicity_start and selection.publicity_start <= today <= selection.publicity_end):
+        raise SelectionError(_("公示期已结束或尚未开始，不再接受网上反映。"))
+    text = _text(text, field="text", label=_("反映内容"), limit=2000)
+    return RoundFeedback.objects.create(
+        selection=selection, name=(name or "").strip()[:50], contact=(contact or "").strip()[:100], text=text
+    )
 
 
 def finalists(selection: Selection) -> list[Candidate]:
