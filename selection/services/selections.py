@@ -35,6 +35,7 @@ from ..models import (
     VoteEvent,
     VoteKind,
 )
+from . import notices
 
 
 def _locked(selection: Selection) -> Selection:
@@ -141,6 +142,7 @@ def selection_start_nomination(*, selection: Selection, voter_ids: list[int], by
         locked.round1_voters.set(voters)
         locked.state = State.NOMINATION
         locked.save()
+        notices.notify_round1_voters(locked)
     return locked
 
 

@@ -20,6 +20,7 @@ from cadres.models import Cadre
 
 from ..errors import SelectionError
 from ..models import Selection, State, VoteCount, VoteEvent, VoteKind, VoteMode, Voter
+from . import notices
 from .selections import _locked, _require_state, finalists
 
 KIND_STATE = {
@@ -80,6 +81,8 @@ def event_setup(
         VoteCount.objects.bulk_create(VoteCount(event=event, candidate=c) for c in candidates)
         # Voters are stored in code order, not in the order they were picked.
         Voter.objects.bulk_create(Voter(event=event, cadre=v) for v in sorted(voters, key=lambda v: v.code))
+        if voters:
+            notices.notify_event_voters(event)
     return event
 
 
