@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Cadre, OrgSettings, ResumeEntry, StudyCredit, Unit
+from .models import Cadre, OrgSettings, PoliticalStatus, ResumeEntry, StudyCredit, Unit
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -66,6 +66,12 @@ class CadreForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(is_active=True)
         self.fields["photo"].help_text = _("JPG 或 PNG，不超过 2 MB。")
+        # Forms and imports written before 政治面貌 existed leave it out: keep the current value.
+        self.fields["political_status"].required = False
+
+    def clean_political_status(self) -> str:
+        value = self.cleaned_data.get("political_status")
+        return value or self.instance.political_status or PoliticalStatus.CPC_MEMBER
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

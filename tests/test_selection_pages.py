@@ -229,3 +229,99 @@ def test_many_voters_fit(client, personas):
         services.nomination_sign(selection=selection, nominator=v, nominee=people[0])
     client.force_login(personas.org_staff.user)
     assert client.get(reverse("selection:selection_detail", args=[selection.pk])).status_code == 200
+
+
+def test_home_card_counts_a_voters_pending_ballots(client, personas):
+    staff = personas.org_staff.user
+    selection = open_selection(post_with_vacancy(personas.unit), staff)
+    services.selection_start_nomination(selection=selection, voter_ids=[personas.colleague.pk], by=staff)
+    client.force_login(personas.colleague.user)
+    page = client.get(reverse("home")).content.decode()
+    assert 'id="home-ballots"' in page and "张待填写" in page
+    client.force_login(personas.cadre.user)
+    assert 'id="home-ballots"' not in client.get(reverse("home")).content.decode()
+    client.force_login(staff)
+    assert 'id="home-selections"' in client.get(reverse("home")).content.decode()
+
+
+def test_unit_recommendation_needs_the_qualifications_and_keeps_input(client, personas):
+    staff = personas.org_staff.user
+    selection = open_selection(post_with_vacancy(personas.unit), staff, max_age=30)
+    client.force_login(staff)
+    url = reverse("selection:unit_recommendation", args=[selection.pk])
+    data = {
+        "unit": personas.unit.pk,
+        "cadre": personas.cadre.pk,
+        "reason": "工作扎实",
+        "document_number": "教党〔2026〕5号",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "不符合任职资格条件" in page and "超过 30 周岁的上限" in page and "教党〔2026〕5号" in page
+    young = CadreFactory(unit=personas.unit, birth_date=personas.cadre.birth_date.replace(year=2000))
+    data["cadre"] = young.pk
+    assert client.post(url, data).status_code == 302
+    assert Candidate.objects.get(selection=selection).source == "unit"
+
+
+def test_eligible_page_lists_reasons_for_everyone(client, personas):
+    selection = open_selection(post_with_vacancy(personas.unit), personas.org_staff.user, max_age=30)
+    client.force_login(personas.org_staff.user)
+    url = reverse("selection:eligible", args=[selection.pk])
+    assert personas.cadre.name not in client.get(url).content.decode().split('id="eligible-table"')[1]
+    page = client.get(url, {"all": "1"}).content.decode()
+    assert personas.cadre.name in page and "超过 30 周岁的上限" in page
+
+
+def test_invalid_attendance_is_said_on_the_page(client, personas):
+    staff = personas.org_staff.user
+    selection = open_selection(post_with_vacancy(personas.unit), staff, rounds=1)
+    services.selection_start_nomination(selection=selection, voter_ids=[personas.colleague.pk], by=staff)
+    services.nomination_sign(selection=selection, nominator=personas.colleague, nominee=personas.cadre)
+    services.round1_close(selection=selection, by=staff)
+    event = votes.event_setup(selection=selection, kind=VoteKind.MEETING, mode=VoteMode.PAPER, expected=100, by=staff)
+    candidate = Candidate.objects.get(selection=selection)
+    votes.paper_counts_enter(event=event, actual=79, counts={candidate.pk: 70}, by=staff)
+    client.force_login(staff)
+    page = client.get(reverse("selection:selection_detail", args=[selection.pk])).content.decode()
+    assert "到会率 79.00%" in page and "到会人数不足，推荐无效" in page
+
+
+def test_votes_are_kept_out_of_the_audit_trail_and_admin(personas):
+    from auditlog.registry import auditlog
+    from django.contrib import admin
+
+    from selection.models import Selection as SelectionModel
+    from selection.models import VoteCount, VoteEvent, Voter
+
+    for model in (Voter, VoteCount, VoteEvent):
+        assert not auditlog.contains(model), model
+    assert Voter not in admin.site._registry
+    assert auditlog.contains(SelectionModel)
+
+
+def test_opening_a_selection_is_in_the_audit_trail_with_who(personas):
+    from auditlog.models import LogEntry
+
+    selection = open_selection(post_with_vacancy(personas.unit), personas.org_staff.user)
+    entry = LogEntry.objects.get_for_object(selection).get()
+    assert entry.actor == personas.org_staff.user
+
+
+def test_cadre_form_records_political_status(personas):
+    from cadres.forms import CadreForm
+    from cadres.models import PoliticalStatus
+
+    cadre = personas.cadre
+    form = CadreForm(instance=cadre)
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "photo"}
+    data.update(
+        political_status=PoliticalStatus.DEMOCRATIC_PARTY,
+        birth_date="1985-06-15",
+        unit=cadre.unit_id,
+        rank=cadre.rank_id,
+    )
+    form = CadreForm(data, instance=cadre)
+    assert form.is_valid(), form.errors
+    assert form.save().political_status == PoliticalStatus.DEMOCRATIC_PARTY
