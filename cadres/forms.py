@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Cadre, OrgSettings, ResumeEntry, StudyCredit, Unit
+from .models import Cadre, OrgSettings, PoliticalStatus, ResumeEntry, StudyCredit, Unit
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -42,10 +42,12 @@ class CadreForm(forms.ModelForm):
             "ethnicity",
             "native_place",
             "party_join_date",
+            "political_status",
             "education",
             "work_start_date",
             "unit",
             "rank",
+            "rank_since",
             "post_title",
             "role",
             "id_number",
@@ -57,12 +59,19 @@ class CadreForm(forms.ModelForm):
             "birth_date": DATE_INPUT,
             "party_join_date": DATE_INPUT,
             "work_start_date": DATE_INPUT,
+            "rank_since": DATE_INPUT,
         }
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(is_active=True)
         self.fields["photo"].help_text = _("JPG 或 PNG，不超过 2 MB。")
+        # Forms and imports written before 政治面貌 existed leave it out: keep the current value.
+        self.fields["political_status"].required = False
+
+    def clean_political_status(self) -> str:
+        value = self.cleaned_data.get("political_status")
+        return value or self.instance.political_status or PoliticalStatus.CPC_MEMBER
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

@@ -113,6 +113,20 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("女")
 
 
+class PoliticalStatus(models.TextChoices):
+    """政治面貌. 党外干部 are those who are neither full nor probationary members of the CPC."""
+
+    CPC_MEMBER = "cpc", _("中共党员")
+    CPC_PROBATIONARY = "cpc_probationary", _("中共预备党员")
+    LEAGUE_MEMBER = "league", _("共青团员")
+    DEMOCRATIC_PARTY = "democratic_party", _("民主党派成员")
+    NON_PARTISAN = "non_partisan", _("无党派人士")
+    MASSES = "masses", _("群众")
+
+
+PARTY_STATUSES = (PoliticalStatus.CPC_MEMBER, PoliticalStatus.CPC_PROBATIONARY)
+
+
 cadre_code_validator = RegexValidator(
     r"^[A-Za-z0-9_-]{1,32}$", _("编号只能由字母、数字、下划线和连字符组成，最长 32 位。")
 )
@@ -126,9 +140,15 @@ class Cadre(models.Model):
     ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
     native_place = models.CharField(_("籍贯"), max_length=50, blank=True)
     party_join_date = models.DateField(_("入党时间"), null=True, blank=True)
+    political_status = models.CharField(
+        _("政治面貌"), max_length=20, choices=PoliticalStatus.choices, default=PoliticalStatus.CPC_MEMBER
+    )
     education = models.CharField(_("学历"), max_length=50, blank=True)
     work_start_date = models.DateField(_("参加工作时间"), null=True, blank=True)
     rank = models.ForeignKey(RankLevel, verbose_name=_("职级"), on_delete=models.PROTECT, related_name="cadres")
+    rank_since = models.DateField(
+        _("任现职级时间"), null=True, blank=True, help_text=_("用于任职资格条件中的任现职级年限。")
+    )
     post_title = models.CharField(_("职务"), max_length=100, blank=True)
     role = models.CharField(_("班子角色"), max_length=20, choices=UnitRole.choices, default=UnitRole.STAFF)
     unit = models.ForeignKey(Unit, verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="cadres")
@@ -172,6 +192,10 @@ class Cadre(models.Model):
     @property
     def is_leader(self) -> bool:
         return self.role in LEADERSHIP_ROLES
+
+    @property
+    def is_party_member(self) -> bool:
+        return self.political_status in PARTY_STATUSES
 
     @property
     def birth_year_month(self) -> str:

@@ -7,6 +7,7 @@ from config.converters import DatabaseIdConverter
 from evaluations import api as evaluations_api
 from publicity import api as publicity_api
 from publicity import api_feedback as publicity_feedback_api
+from selection import api as selection_api
 
 
 class DatabaseIdRouter(DefaultRouter):
@@ -28,6 +29,10 @@ router.register("evaluations/my-results", evaluations_api.MyResultViewSet, basen
 router.register("evaluations/annual-results", evaluations_api.AnnualResultViewSet, basename="evaluation-annual-result")
 router.register("publicity/notices", publicity_api.NoticeViewSet, basename="publicity-notice")
 router.register("publicity/feedback", publicity_feedback_api.FeedbackViewSet, basename="publicity-feedback")
+router.register("selection/posts", selection_api.PostViewSet, basename="selection-post")
+router.register("selection/selections", selection_api.SelectionViewSet, basename="selection-selection")
+router.register("selection/reserves", selection_api.ReserveViewSet, basename="selection-reserve")
+router.register("selection/my-ballots", selection_api.MyBallotViewSet, basename="selection-my-ballot")
 
 urlpatterns = [
     path("me/", cadres_api.me, name="api-me"),

@@ -92,6 +92,17 @@ MENU: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        _("选拔任用"),
+        (
+            item(_("我的推荐票"), "selection:my_ballots", CADRE, prefix="/selection/my/"),
+            item(_("选拔任用工作"), "selection:selection_list", STAFF, prefix="/selection/"),
+            item(_("核定职数"), "selection:post_list", STAFF),
+            item(_("后备干部库"), "selection:pool", STAFF),
+            item(_("班子结构"), "selection:structure", STAFF),
+            item(_("选拔任用设置"), "selection:settings", STAFF),
+        ),
+    ),
+    NavSection(
         _("系统"),
         (
             item(_("审计日志"), "cadres:audit_log", STAFF),

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "achievements",
     "evaluations",
     "publicity",
+    "selection",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,7 @@ urlpatterns = [
     path("evaluations/", include("evaluations.urls")),
     path("publicity/", include("publicity.urls")),
     path("notices/", include("publicity.urls_public")),
+    path("selection/", include("selection.urls")),
     path("api/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's page carries one inline <style>; scripts stay strictly 'self'.

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from achievements.rules import WorkCalendar
 
-from . import rules
+from . import gate_hints, rules
 from .models import NOTICE_TEXT_FIELDS, FeedbackState, GateCheck, GateCheckKind, Notice, NoticeState
 from .privacy import find_private_data
 
@@ -97,11 +97,16 @@ class GateRow:
     kind: str
     label: Any
     check: GateCheck | None
+    # A computed pre-check from another app's data (e.g. the 职数 from selection), shown beside the check.
+    hint: gate_hints.GateHint | None = None
 
 
 def gate_rows(notice: Notice) -> list[GateRow]:
     checks = {c.kind: c for c in notice.gate_checks.select_related("checked_by__cadre")}
-    return [GateRow(kind, label, checks.get(kind)) for kind, label in GateCheckKind.choices]
+    return [
+        GateRow(kind, label, checks.get(kind), gate_hints.hint_for(kind, notice))
+        for kind, label in GateCheckKind.choices
+    ]
 
 
 def feedback_counts(notice: Notice) -> dict[str, int]:

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SelectionConfig(AppConfig):
+    name = "selection"
+    verbose_name = _("选拔任用")
+
+    def ready(self) -> None:
+        from publicity import gate_hints
+
+        from . import audit  # noqa: F401  (registers models with the audit trail)
+        from .selectors import quota_gate_hint
+
+        gate_hints.register("quota", quota_gate_hint)

@@ -1,0 +1,35 @@
+from django.urls import path
+
+from . import views
+
+app_name = "selection"
+
+urlpatterns = [
+    path("", views.selection_list, name="selection_list"),
+    path("new/", views.selection_create, name="selection_create"),
+    path("posts/", views.post_list, name="post_list"),
+    path("pool/", views.pool, name="pool"),
+    path("structure/", views.structure, name="structure"),
+    path("settings/", views.settings_edit, name="settings"),
+    path("my/", views.my_ballots, name="my_ballots"),
+    path("my/nominate/<dbid:pk>/", views.nominate, name="nominate"),
+    path("my/vote/<dbid:pk>/", views.vote, name="vote"),
+    path("my/apply/<dbid:pk>/", views.apply, name="apply"),
+    path("public/<uuid:public_id>/", views.public_round1, name="public_round1"),
+    path("<dbid:pk>/", views.selection_detail, name="selection_detail"),
+    path("<dbid:pk>/eligible/", views.eligible, name="eligible"),
+    path("<dbid:pk>/start-nomination/", views.start_nomination, name="start_nomination"),
+    path("<dbid:pk>/unit-recommendation/", views.unit_recommendation, name="unit_recommendation"),
+    path("<dbid:pk>/round1/close/", views.round1_close, name="round1_close"),
+    path("<dbid:pk>/publicity/end/", views.publicity_end, name="publicity_end"),
+    path("<dbid:pk>/votes/<str:kind>/setup/", views.event_setup, name="event_setup"),
+    path("<dbid:pk>/votes/<str:kind>/paper/", views.paper_counts, name="paper_counts"),
+    path("<dbid:pk>/votes/<str:kind>/close/", views.event_close, name="event_close"),
+    path("<dbid:pk>/round2/close/", views.round2_close, name="round2_close"),
+    path(
+        "<dbid:pk>/candidates/<dbid:candidate_id>/reserve-exception/", views.reserve_exception, name="reserve_exception"
+    ),
+    path("<dbid:pk>/finalize/", views.finalize, name="finalize"),
+    path("<dbid:pk>/add-to-pool/", views.add_to_pool, name="add_to_pool"),
+    path("<dbid:pk>/cancel/", views.cancel, name="cancel"),
+]

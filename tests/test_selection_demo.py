@@ -1,0 +1,54 @@
+"""The demo of selection work: posts and quotas (one over quota with an exception), a pool of about
+15, one selection stopped at each step; idempotent."""
+
+from datetime import date
+
+import pytest
+
+from achievements import demo as achievements_demo
+from cadres import demo as cadres_demo
+from evaluations import demo as evaluations_demo
+from publicity import demo as publicity_demo
+from selection import demo, quota
+from selection.models import ApprovedPost, Candidate, Nomination, ReserveEntry, Selection, State, VoteCount
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 11, 20)
+
+
+def counts() -> dict:
+    return {
+        m.__name__: m.objects.count() for m in (ApprovedPost, Selection, Candidate, Nomination, ReserveEntry, VoteCount)
+    }
+
+
+def seed_all() -> None:
+    cadres_demo.seed(TODAY)
+    achievements_demo.seed(TODAY)
+    evaluations_demo.seed(TODAY)
+    publicity_demo.seed(TODAY)
+    demo.seed(TODAY)
+
+
+def test_demo_has_each_step_quota_exception_pool_and_is_idempotent():
+    seed_all()
+    first = counts()
+    seed_all()
+    assert counts() == first
+    states = list(Selection.objects.values_list("state", flat=True))
+    for state in (
+        State.PLAN,
+        State.NOMINATION,
+        State.ROUND1_PUBLICITY,
+        State.ROUND2,
+        State.RECOMMENDATION,
+        State.CANDIDATES,
+    ):
+        assert state in states, state
+    over = Selection.objects.exclude(quota_exception_document="").get()
+    assert quota.status_of(over.post, exclude_selection=over.pk).free == 0
+    assert 13 <= ReserveEntry.objects.filter(is_active=True).count() <= 17
+    done = Selection.objects.get(state=State.CANDIDATES)
+    assert done.candidates.filter(is_inspection_candidate=True).count() == 1
+    _units, totals = quota.occupancy()
+    assert totals["vacancies"] >= 6

@@ -1,0 +1,249 @@
+"""Selection rules and services: qualifications, quotas, the top-K cut, thresholds at their edges."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from cadres.models import Cadre, LeadershipTier
+from selection import rules
+from selection.errors import SelectionError
+from selection.models import Candidate, Education, ReserveEntry, SelectionSettings, State, VoteKind, VoteMode
+from selection.services import reserves, votes
+from selection.services import selections as services
+
+from .factories import CadreFactory, rank
+from .selection_helpers import DAY, nominees, open_selection, post_with_vacancy, voters
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Qualifications -------------------------------------------------------------------------------
+
+
+def test_age_exactly_at_the_limit_passes_and_one_day_older_fails(personas):
+    post = post_with_vacancy(personas.unit)
+    selection = open_selection(post, personas.org_staff.user, max_age=40)
+    at_limit = CadreFactory(unit=personas.unit, birth_date=date(1986, 6, 1))  # 40 on DAY
+    older = CadreFactory(unit=personas.unit, birth_date=date(1986, 5, 31))  # 40 and one day
+    assert selection.qualification_date == DAY
+    assert rules.qualification_failures(at_limit, selection) == []
+    # 41st birthday is 2027-05-31; on DAY this cadre is still 40 → passes; one born a year earlier fails.
+    assert rules.qualification_failures(older, selection) == []
+    too_old = CadreFactory(unit=personas.unit, birth_date=date(1985, 5, 31))
+    failures = rules.qualification_failures(too_old, selection)
+    assert failures == ["2026-06-01 时年龄 41 周岁，超过 40 周岁的上限"]
+
+
+def test_each_failed_qualification_has_its_reason(personas):
+    post = post_with_vacancy(personas.unit)
+    selection = open_selection(
+        post,
+        personas.org_staff.user,
+        min_rank=rank("副科级"),
+        min_years_in_rank=2,
+        min_education=Education.BACHELOR,
+    )
+    cadre = CadreFactory(unit=personas.unit, rank=rank("一般干部"), education="大专")
+    failures = rules.qualification_failures(cadre, selection)
+    assert failures == [
+        "职级为一般干部，须为副科级或以上",
+        "档案中没有任现职级时间，无法核对任职年限",
+        "学历为大专，须为大学本科或以上",
+    ]
+    good = CadreFactory(unit=personas.unit, rank=rank("副科级"), education="大学本科", rank_since=date(2024, 6, 1))
+    assert rules.qualification_failures(good, selection) == []
+    short = CadreFactory(unit=personas.unit, rank=rank("正科级"), education="研究生", rank_since=date(2024, 6, 2))
+    assert rules.qualification_failures(short, selection) == ["任现职级 1 年（自 2024-06-02），须满 2 年"]
+
+
+# --- Quota -------------------------------------------------------------------------------------------
+
+
+def test_opening_beyond_the_quota_is_refused_naming_it_unless_an_exception_is_recorded(personas):
+    post = post_with_vacancy(personas.unit, title="副主任", count=1)
+    CadreFactory(unit=personas.unit, post_title="副主任")  # the one approved post is held
+    staff = personas.org_staff.user
+    with pytest.raises(SelectionError) as refused:
+        open_selection(post, staff)
+    assert "区教师发展中心副主任核定职数 1 名，现有 1 名" in refused.value.message
+    assert refused.value.field == "quota_exception_document"
+    selection = open_selection(
+        post, staff, quota_exception_document="青组干〔2026〕12号", quota_exception_reason="援派"
+    )
+    assert selection.quota_exception_document == "青组干〔2026〕12号"
+    assert selection.quota_exception_by == staff
+
+
+def test_an_open_selection_takes_the_vacancy(personas):
+    post = post_with_vacancy(personas.unit, count=1)
+    open_selection(post, personas.org_staff.user)
+    with pytest.raises(SelectionError, match="正在选拔 1 名"):
+        open_selection(post, personas.org_staff.user)
+
+
+# --- Top K with ties ----------------------------------------------------------------------------------
+
+
+def test_top_k_everyone_tied_at_the_line_passes_and_zero_never():
+    votes_ = [(1, 9), (2, 7), (3, 7), (4, 5), (5, 5), (6, 5), (7, 2), (8, 0)]
+    assert rules.top_n(votes_, 5) == {1, 2, 3, 4, 5, 6}
+    assert rules.top_n(votes_, 3) == {1, 2, 3}
+    assert rules.top_n(votes_, 2) == {1, 2, 3}
+    assert rules.top_n([(1, 0), (2, 1)], 5) == {2}
+
+
+def _nominate(selection, pairs):
+    for nominator, nominee in pairs:
+        services.nomination_sign(selection=selection, nominator=nominator, nominee=nominee)
+
+
+def test_round1_counts_signed_nominations_and_cuts_at_k_with_ties(personas):
+    staff = personas.org_staff.user
+    SelectionSettings.objects.update_or_create(pk=1, defaults={"round1_top_k": 2})
+    post = post_with_vacancy(personas.unit)
+    selection = open_selection(post, staff)
+    vs = voters(personas.unit, 6)
+    people = nominees(personas.other_unit, 4)
+    services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in vs], by=staff)
+    # A: 3, B: 1, C: 1, D: 1 → K=2: A, and B/C/D tied at the line all pass.
+    _nominate(selection, [(vs[0], people[0]), (vs[1], people[0]), (vs[2], people[0])])
+    _nominate(selection, [(vs[3], people[1]), (vs[4], people[2]), (vs[5], people[3])])
+    with pytest.raises(SelectionError, match="已经在这次海推中签名推荐过了"):
+        services.nomination_sign(selection=selection, nominator=vs[0], nominee=people[1])
+    selection = services.round1_close(selection=selection, by=staff)
+    assert selection.state == State.ROUND2
+    passed = set(
+        Candidate.objects.filter(selection=selection, round1_passed=True).values_list("cadre__name", flat=True)
+    )
+    assert passed == {p.name for p in people}
+
+
+def test_a_voter_off_the_list_cannot_nominate(personas):
+    staff = personas.org_staff.user
+    selection = open_selection(post_with_vacancy(personas.unit), staff)
+    vs = voters(personas.unit, 1)
+    services.selection_start_nomination(selection=selection, voter_ids=[vs[0].pk], by=staff)
+    with pytest.raises(SelectionError, match="不在这次海推的参加人员名单中"):
+        services.nomination_sign(selection=selection, nominator=personas.stranger, nominee=personas.cadre)
+
+
+# --- Democratic recommendation thresholds ---------------------------------------------------------------
+
+
+def _to_recommendation(personas, *, n_finalists=1):
+    staff = personas.org_staff.user
+    selection = open_selection(post_with_vacancy(personas.unit), staff, rounds=1)
+    vs = voters(personas.unit, n_finalists)
+    people = nominees(personas.other_unit, n_finalists)
+    services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in vs], by=staff)
+    _nominate(selection, zip(vs, people, strict=True))
+    selection = services.round1_close(selection=selection, by=staff)
+    assert selection.state == State.RECOMMENDATION
+    return selection, people
+
+
+def _paper(selection, kind, *, expected, actual, votes_for):
+    staff = selection.created_by
+    event = votes.event_setup(selection=selection, kind=kind, mode=VoteMode.PAPER, expected=expected, by=staff)
+    candidate = Candidate.objects.get(selection=selection)
+    votes.paper_counts_enter(event=event, actual=actual, counts={candidate.pk: votes_for}, by=staff)
+
+
+@pytest.mark.parametrize(
+    ("actual", "valid"),
+    [(7999, False), (8000, True)],
+    ids=["79.99%-invalid", "80%-valid"],
+)
+def test_attendance_edge(personas, actual, valid):
+    from selection import selectors
+
+    selection, people = _to_recommendation(personas)
+    ReserveEntry.objects.create(
+        cadre=people[0], tier=LeadershipTier.DEPUTY, source="staff", reason="x", entered_on=DAY, review_on=DAY
+    )
+    _paper(selection, VoteKind.MEETING, expected=10000, actual=actual, votes_for=actual)
+    _paper(selection, VoteKind.TALK, expected=100, actual=100, votes_for=100)
+    outcome = selectors.recommendation_outcome(selection)
+    assert outcome.meeting.attendance.percent == Decimal(actual) / 100
+    assert outcome.meeting.valid is valid
+    assert outcome.rows[0].passes is valid
+
+
+@pytest.mark.parametrize(("votes_for", "passes"), [(3000, False), (3001, True)], ids=["30%-no", "30.01%-yes"])
+def test_vote_share_edge(personas, votes_for, passes):
+    selection, people = _to_recommendation(personas)
+    ReserveEntry.objects.create(
+        cadre=people[0], tier=LeadershipTier.DEPUTY, source="staff", reason="x", entered_on=DAY, review_on=DAY
+    )
+    _paper(selection, VoteKind.MEETING, expected=10000, actual=10000, votes_for=votes_for)
+    _paper(selection, VoteKind.TALK, expected=10000, actual=10000, votes_for=9000)
+    selection = services.candidates_finalize(selection=selection, by=selection.created_by)
+    assert selection.state == State.CANDIDATES
+    assert Candidate.objects.get(selection=selection).is_inspection_candidate is passes
+
+
+def test_thresholds_are_settings(personas):
+    SelectionSettings.objects.update_or_create(
+        pk=1, defaults={"min_attendance_percent": Decimal("90"), "min_vote_percent": Decimal("50")}
+    )
+    from selection import selectors
+
+    selection, _people = _to_recommendation(personas)
+    _paper(selection, VoteKind.MEETING, expected=100, actual=85, votes_for=80)
+    _paper(selection, VoteKind.TALK, expected=100, actual=100, votes_for=50)
+    outcome = selectors.recommendation_outcome(selection)
+    assert outcome.meeting.valid is False
+    assert outcome.rows[0].talk_share == Decimal("50.00")
+    assert outcome.rows[0].passes is False
+
+
+def test_outside_the_pool_needs_a_recorded_exception(personas):
+    selection, _people = _to_recommendation(personas)
+    _paper(selection, VoteKind.MEETING, expected=10, actual=10, votes_for=9)
+    _paper(selection, VoteKind.TALK, expected=10, actual=10, votes_for=9)
+    staff = selection.created_by
+    with pytest.raises(SelectionError, match="未列入后备干部库"):
+        services.candidates_finalize(selection=selection, by=staff)
+    services.reserve_exception_record(
+        candidate=Candidate.objects.get(selection=selection), reason="急需专业人才", by=staff
+    )
+    assert services.candidates_finalize(selection=selection, by=staff).state == State.CANDIDATES
+    SelectionSettings.objects.filter(pk=1).update(reserve_required=False)
+
+
+def test_online_vote_keeps_only_counts_and_who_voted(personas):
+    selection, _people = _to_recommendation(personas)
+    staff = selection.created_by
+    vs = voters(personas.unit, 3, prefix="M")
+    event = votes.event_setup(
+        selection=selection, kind=VoteKind.MEETING, mode=VoteMode.ONLINE, voter_ids=[v.pk for v in vs], by=staff
+    )
+    candidate = Candidate.objects.get(selection=selection)
+    votes.vote_cast(event_id=event.pk, voter=vs[0], candidate_ids=[candidate.pk])
+    with pytest.raises(SelectionError, match="已经投过票"):
+        votes.vote_cast(event_id=event.pk, voter=vs[0], candidate_ids=[candidate.pk])
+    with pytest.raises(SelectionError, match="请至少选择一人"):
+        votes.vote_cast(event_id=event.pk, voter=vs[1], candidate_ids=[])
+    event.refresh_from_db()
+    assert event.actual == 1
+    assert event.counts.get().votes == 1
+    voter_fields = {f.name for f in event.voters.model._meta.get_fields()}
+    assert voter_fields == {"id", "event", "cadre", "has_voted"}
+    count_fields = {f.name for f in event.counts.model._meta.get_fields()}
+    assert count_fields == {"id", "event", "candidate", "votes"}
+
+
+def test_reserve_entry_by_staff_needs_reason_and_review_after_entry(personas):
+    staff = personas.org_staff.user
+    with pytest.raises(SelectionError, match="请填写列入理由"):
+        reserves.reserve_add(cadre=personas.cadre, tier="deputy", reason=" ", entered_on=DAY, by=staff)
+    with pytest.raises(SelectionError, match="复核日期不能早于列入日期"):
+        reserves.reserve_add(
+            cadre=personas.cadre, tier="deputy", reason="优秀", entered_on=DAY, review_on=date(2026, 5, 1), by=staff
+        )
+    entry = reserves.reserve_add(cadre=personas.cadre, tier="deputy", reason="优秀", entered_on=DAY, by=staff)
+    assert entry.review_on == date(2027, 6, 1)
+    assert Cadre.objects.get(pk=personas.cadre.pk).reserve_entries.count() == 1
