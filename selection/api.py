@@ -147,7 +147,7 @@ class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(SelectionSerializer(selection).data, status=201)
 
     @extend_schema(responses=NominationSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def nominations(self, request: Request, pk: str | None = None) -> Response:
         """Who nominated whom in round 1 (痕迹管理): org staff only."""
         selection = self.get_object()

@@ -105,6 +105,7 @@ def world(personas) -> World:
         grade=Grade.EXCELLENT,
         is_published=True,
     )
+    selection, vote = _selection_with_a_vote(personas)
     notice = NoticeFactory(cadre=personas.colleague)
     feedback = FeedbackFactory(notice=NoticeFactory(cadre=personas.team_member, published=True))
     assert sheet is not None
@@ -125,8 +126,28 @@ def world(personas) -> World:
             "/api/evaluations/periods/": computed.pk,
             "/api/publicity/notices/": notice.pk,
             "/api/publicity/feedback/": feedback.pk,
+            "/api/selection/selections/": selection.pk,
+            "/api/selection/my-ballots/": vote.pk,
         },
     )
+
+
+def _selection_with_a_vote(personas):
+    """A selection past round 1, with an online round-2 vote in which the cadre persona votes."""
+    from selection.models import VoteKind, VoteMode
+    from selection.services import selections, votes
+
+    from .selection_helpers import open_selection, post_with_vacancy
+
+    staff = personas.org_staff.user
+    selection = open_selection(post_with_vacancy(personas.unit), staff)
+    selections.selection_start_nomination(selection=selection, voter_ids=[personas.colleague.pk], by=staff)
+    selections.nomination_sign(selection=selection, nominator=personas.colleague, nominee=personas.team_member)
+    selections.round1_close(selection=selection, by=staff)
+    vote = votes.event_setup(
+        selection=selection, kind=VoteKind.ROUND2, mode=VoteMode.ONLINE, voter_ids=[personas.cadre.pk], by=staff
+    )
+    return selection, vote
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 from uuid import UUID
 
@@ -43,6 +44,7 @@ from cadres.models import Unit
 
 from .. import rules
 from ..models import (
+    DIMENSIONS,
     BoxOpening,
     DemocraticScore,
     PaperSheet,
@@ -106,8 +108,6 @@ def sheet_payload(
     team_problems: Sequence[str] = (),
 ) -> dict:
     """A validated sheet as it is sealed: ratee ids, their rater group, the values."""
-    from ..models import DIMENSIONS
-
     return {
         "source": source,
         "scores": [[ratee, groups[ratee], value] for ratee, value in sorted((scores or {}).items())],
@@ -159,9 +159,9 @@ def draft_seal(*, assignment_id: int, data: dict) -> bytes:
 class _UnitBox:
     """One unit's opened sheets, ready to be written."""
 
-    scores: list[tuple[int, str, int]]
-    democratic: list[tuple[int, str, int, int, int, int, int]]
-    ticks: list[tuple[int | None, str]]
+    scores: list[list]  # [ratee, group, score]
+    democratic: list[list]  # [ratee, group, 德, 能, 勤, 绩, 廉]
+    ticks: list[Sequence]  # [ratee or None for the team, item]
     quality: list[tuple[Decimal, Decimal | None, bool, bool]]
     sheets: int
     spreads: dict[str, dict[str, int]]
@@ -219,7 +219,10 @@ def _open_unit(sheets: list[dict], settings: Any, rng: Shuffle) -> _UnitBox:
             total[0] += score
             total[1] += 1
     spreads: dict[str, dict[str, int]] = {}
-    scores, democratic, ticks, quality = [], [], [], []
+    scores: list[list] = []
+    democratic: list[list] = []
+    ticks: list[Sequence] = []
+    quality: list[tuple] = []
     for sheet in sheets:
         by_group: dict[str, list[int]] = defaultdict(list)
         for _ratee, group, score in sheet["scores"]:
@@ -234,9 +237,9 @@ def _open_unit(sheets: list[dict], settings: Any, rng: Shuffle) -> _UnitBox:
             figures["squares"] += sum(v * v for v in values)
             figures["low"] = min(figures["low"], *values)
             figures["high"] = max(figures["high"], *values)
-        scores += [tuple(row) for row in sheet["scores"]]
-        democratic += [tuple(row) for row in sheet["dimensions"]]
-        ticks += [(ratee, item) for ratee, item in sheet["problems"]]
+        scores += sheet["scores"]  # [ratee, group, score] lists, written as they are
+        democratic += sheet["dimensions"]
+        ticks += sheet["problems"]
         ticks += [(None, item) for item in sheet["team_problems"]]
         if sheet["scores"]:
             quality.append(_quality(sheet["scores"], totals, settings))
@@ -249,14 +252,20 @@ def _quality(rows: list, totals: Mapping[tuple[int, str], list[int]], settings: 
     """Mean, and mean distance from the leave-one-out consensus of groups with 3 raters or more.
 
     A score's distance from the others' mean is |score − (total − score)/(count − 1)|, that is
-    |score·count − total| / (count − 1): integers, divided once in Decimal (28 digits)."""
+    |score·count − total| / (count − 1): integer numerators summed per denominator, then one exact
+    fraction per sheet."""
     values = [score for _r, _g, score in rows]
-    distances = []
+    numerators: dict[int, int] = defaultdict(int)
+    terms = 0
     for ratee, group, score in rows:
         total, count = totals[(ratee, group)]
         if count >= 3:
-            distances.append(Decimal(abs(score * count - total)) / (count - 1))
-    deviation = sum(distances, Decimal(0)) / len(distances) if distances else None
+            numerators[count - 1] += abs(score * count - total)
+            terms += 1
+    deviation = None
+    if terms:
+        exact = sum((Fraction(n, d) for d, n in numerators.items()), Fraction(0)) / terms
+        deviation = Decimal(exact.numerator) / Decimal(exact.denominator)
     return (
         half_up(Decimal(sum(values)) / len(values)),
         half_up(deviation) if deviation is not None else None,
@@ -279,18 +288,14 @@ def _sealed_by_unit(period: Period) -> Iterable[tuple[int, list[bytes]]]:
 
 
 class _RowBuffer:
-    """Opened rows waiting to be written, a few big COPYs instead of four per unit."""
+    """Opened rows waiting to be written: a few big COPYs instead of four statements per unit."""
 
-    LIMIT = 100_000
+    LIMIT = 200_000
     TABLES = (
-        (Score, ["period_id", "ratee_id", "rater_group", "score"], "scores"),
-        (
-            DemocraticScore,
-            ["period_id", "ratee_id", "rater_group", "virtue", "ability", "diligence", "performance", "integrity"],
-            "democratic",
-        ),
-        (ProblemTick, ["period_id", "unit_id", "ratee_id", "item"], "ticks"),
-        (SheetQuality, ["period_id", "unit_id", "mean_score", "deviation", "is_flat", "is_outlier"], "quality"),
+        (Score, ["ratee_id", "rater_group", "score"], "scores"),
+        (DemocraticScore, ["ratee_id", "rater_group", *(d.value for d in DIMENSIONS)], "democratic"),
+        (ProblemTick, ["unit_id", "ratee_id", "item"], "ticks"),
+        (SheetQuality, ["unit_id", "mean_score", "deviation", "is_flat", "is_outlier"], "quality"),
     )
 
     def __init__(self, period_id: int):
@@ -299,47 +304,75 @@ class _RowBuffer:
         self.size = 0
 
     def add(self, unit_id: int, opened: _UnitBox) -> None:
-        p = self.period_id
-        self.rows["scores"] += [(p, *row) for row in opened.scores]
-        self.rows["democratic"] += [(p, *row) for row in opened.democratic]
-        self.rows["ticks"] += [(p, unit_id, *row) for row in opened.ticks]
-        self.rows["quality"] += [(p, unit_id, *row) for row in opened.quality]
-        self.size = sum(len(r) for r in self.rows.values())
+        self.rows["scores"] += opened.scores
+        self.rows["democratic"] += opened.democratic
+        self.rows["ticks"] += [(unit_id, *row) for row in opened.ticks]
+        self.rows["quality"] += [(unit_id, *row) for row in opened.quality]
+        self.size += len(opened.scores) + len(opened.democratic) + len(opened.ticks) + len(opened.quality)
         if self.size >= self.LIMIT:
             self.flush()
 
     def flush(self) -> None:
         for model, columns, attr in self.TABLES:
-            insert_rows(model, columns, self.rows[attr])
+            insert_rows(model, ["period_id", *columns], self.rows[attr], constant=(self.period_id,))
             self.rows[attr] = []
         self.size = 0
 
 
-def insert_rows(model: type, columns: list[str], rows: Iterable[tuple], *, random_ids: bool = True) -> list[str]:
+def insert_rows(
+    model: type, columns: list[str], rows: Iterable[tuple], *, random_ids: bool = True, constant: tuple = ()
+) -> list[str]:
     """Insert rows in the order given (COPY on PostgreSQL), each under a fresh random id unless the
-    table numbers its own rows. Values go in as the database takes them: ids as hex, JSON as text,
-    times as aware datetimes. Returns the ids."""
+    table numbers its own rows; `constant` values lead every row. Values go in as the database
+    takes them: ids as hex, JSON as text, times as aware datetimes. Returns the ids."""
     rows = list(rows)
     if not rows:
         return []
     ids = _new_ids(len(rows)) if random_ids else []
-    if ids:
-        columns = ["id", *columns]
-        rows = [(ids[i], *row) for i, row in enumerate(rows)]
+    names = ", ".join(connection.ops.quote_name(c) for c in (["id"] if ids else []) + columns)
     table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    head = [ids] if ids else []
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            if all(_plain(value) for value in (*constant, *rows[0])):
+                copy.write(_copy_text(ids, constant, rows))
+            else:
+                for i, row in enumerate(rows):
+                    copy.write_row((*(ids[i : i + 1]), *constant, *row))
         return ids
-    marks = ", ".join(["%s"] * len(columns))
+    marks = ", ".join(["%s"] * (len(columns) + len(head)))
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608
-            [[_for_sqlite(value) for value in row] for row in rows],
+            [[_for_sqlite(v) for v in (*(ids[i : i + 1]), *constant, *row)] for i, row in enumerate(rows)],
         )
     return ids
+
+
+def _plain(value: Any) -> bool:
+    """Values whose text needs no escaping in COPY: numbers, flags, nothing, and our own codes."""
+    return (
+        value is None
+        or isinstance(value, int | Decimal)
+        or (isinstance(value, str) and value.replace("_", "").isalnum())
+    )
+
+
+def _copy_text(ids: list[str], constant: tuple, rows: list[tuple]) -> str:
+    """COPY's text format written directly: a million rows in a second instead of ten."""
+
+    def text(value: Any) -> str:
+        if value is None:
+            return "\\N"
+        if value is True or value is False:
+            return "t" if value else "f"
+        return str(value)
+
+    prefix = "".join(text(v) + "\t" for v in constant)
+    body = ["\t".join(map(text, row)) for row in rows]
+    if ids:
+        return "".join(f"{ids[i]}\t{prefix}{line}\n" for i, line in enumerate(body))
+    return "".join(f"{prefix}{line}\n" for line in body)
 
 
 def _for_sqlite(value: Any) -> Any:
@@ -384,6 +417,8 @@ def _rewrite_submissions(period: Period, rng: Shuffle) -> None:
     insert_rows(PaperSheet, ["period_id", "unit_id", "number"], ((period.pk, u, n) for u, n in papers))
     content_type = ContentType.objects.get_for_model(SheetSubmission)
     today = timezone.localdate()
+    title = period.title
+    date_only = json.dumps({"date_only": True})
     insert_rows(
         LogEntry,
         AUDIT_COLUMNS,
@@ -391,14 +426,14 @@ def _rewrite_submissions(period: Period, rng: Shuffle) -> None:
             (
                 content_type.pk,
                 str(UUID(hex=object_id)),
-                f"{name} → {unit_name}（{period.title}）",
+                f"{name} → {unit_name}（{title}）",
                 LogEntry.Action.CREATE,
                 "",
                 json.dumps({"submitted_on": ["None", day.isoformat() if day else "—"]}),
                 user_id,
                 # The day of the submission, never its time: the trail must not order submissions.
                 timezone.make_aware(datetime.combine(day or today, time.min)),
-                json.dumps({"date_only": True}),
+                date_only,
             )
             for object_id, (_a, day, user_id, name, unit_name) in zip(ids, submissions, strict=True)
         ),
