@@ -152,7 +152,17 @@ def overview_units(user: Any) -> QuerySet[Unit]:
 
 
 def get_overview_unit(user: Any, pk: Any) -> Unit:
-    return get_object_or_404_in(overview_units(user), pk=pk)
+    """The unit asked for, else the user's own unit if they may overview it, else the first one; 404 when none."""
+    units = overview_units(user)
+    if pk is None:
+        own = cadre_of(user)
+        pk = own.unit_id if own is not None and units.filter(pk=own.unit_id).exists() else None
+    if pk is None:
+        first = units.first()
+        if first is None:
+            raise Http404  # neither a leader nor org staff
+        return first
+    return get_object_or_404_in(units, pk=pk)
 
 
 def may_export_unit(user: Any) -> bool:

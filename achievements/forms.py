@@ -24,6 +24,7 @@ from .models import (
     SelfAssessment,
     VerificationStatus,
 )
+from .pdf import normalize_code
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -335,6 +336,12 @@ class VerifyExportForm(forms.Form):
     file = forms.FileField(
         label=_("PDF 文件"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"})
     )
+
+    def clean_code(self) -> str:
+        code = normalize_code(self.cleaned_data["code"])
+        if len(code) != 11:
+            raise ValidationError(_("验证码是 10 位字母和数字，印在 PDF 每页页脚，如 ABCDE-23456。"))
+        return code
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

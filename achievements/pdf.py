@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,9 +103,19 @@ def render_verified_pdf(
     return VerifiedPdf(content, code, digest)
 
 
+def normalize_code(typed: str) -> str:
+    """A code as people type it (abcde23456, ABCDE 23456, ａｂｃｄｅ－２３４５６) in its printed form ABCDE-23456.
+
+    Case, spaces and any kind of dash do not matter; what is left is returned as is when it is not ten
+    letters and digits, so that it matches nothing.
+    """
+    letters = "".join(ch for ch in unicodedata.normalize("NFKC", typed).upper() if ch.isascii() and ch.isalnum())
+    return f"{letters[:5]}-{letters[5:]}" if len(letters) == 10 else letters
+
+
 def verify_export(*, code: str, content: bytes) -> tuple[ExportedDocument | None, bool]:
     """The registered export behind a code, and whether `content` is exactly that file."""
-    document = ExportedDocument.objects.filter(code=code.strip().upper()).first()
+    document = ExportedDocument.objects.filter(code=normalize_code(code)).first()
     if document is None:
         return None, False
     return document, hashlib.sha256(content).hexdigest() == document.sha256

@@ -230,6 +230,32 @@ def test_public_page_tells_an_unaltered_export_from_an_altered_one(client, perso
     assert 'data-result="unknown"' in unknown
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        lambda code: code.lower(),
+        lambda code: code.replace("-", ""),
+        lambda code: code.lower().replace("-", ""),
+        lambda code: f"  {code[:5]} {code[6:]} ",
+        lambda code: code.replace("-", "－"),  # a full-width dash from a Chinese input method
+        lambda code: code.replace("-", "—"),
+    ],
+    ids=["lowercase", "no-dash", "lowercase-no-dash", "spaces", "full-width-dash", "em-dash"],
+)
+def test_public_page_accepts_the_code_however_it_is_typed(client, personas, record, typed):
+    client.force_login(personas.cadre.user)
+    response = download(client, record, today().year, today().year)
+    code, content = response["X-Verification-Code"], response.content
+    client.logout()
+    page = verify(client, typed(code), content).content.decode()
+    assert 'data-result="valid"' in page and "张干部" in page
+
+
+def test_public_page_explains_a_code_of_the_wrong_shape(client):
+    page = verify(client, "ABC-12", b"%PDF-1.4").content.decode()
+    assert "验证码是 10 位字母和数字" in page and 'value="ABC-12"' in page and "data-result" not in page
+
+
 def test_public_verification_is_rate_limited(client):
     # 20 checks a minute per address. The limiter counts in fixed windows, so a window may turn
     # over during the loop: then the refusal comes later, but never before the 21st check.

@@ -239,7 +239,9 @@ def test_evidence_type_and_size_are_checked(client, personas, settings):
     achievement = make(personas)
     client.force_login(personas.cadre.user)
     disguised = upload(client, achievement, "scan.pdf", b"MZ\x90\x00 an executable renamed")
-    assert "类型不允许上传" in client.get(disguised["Location"]).content.decode()
+    message = client.get(disguised["Location"]).content.decode()
+    assert "文件「scan.pdf」的内容不是 PDF 文件，与扩展名不符" in message
+    assert "类型不允许上传" not in message and "允许的类型" not in message
     html = upload(client, achievement, "page.html", b"<script>alert(1)</script>")
     assert "类型不允许上传" in client.get(html["Location"]).content.decode()
     big = upload(client, achievement, "big.png", TINY_PNG + b"\x00" * 2048)

@@ -202,12 +202,21 @@ def attachment_add(
     head = upload.read(16)
     upload.seek(0)
     content_type = rules.attachment_content_type(name, head)
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if content_type is None and extension in rules.ATTACHMENT_TYPES:
+        # The name is fine, the bytes are not: saying "pdf is allowed" to someone who sent a .pdf helps nobody.
+        raise AttachmentRefused(
+            reason=_(
+                "文件「%(name)s」的内容不是 %(type)s 文件，与扩展名不符（可能是改了扩展名或文件已损坏）。"
+                "请上传原始文件。"
+            )
+            % {"name": name, "type": extension.upper()}
+        )
     if content_type is None:
         raise AttachmentRefused(
             reason=_("文件「%(name)s」的类型不允许上传。允许的类型：%(types)s。")
             % {"name": name, "types": "、".join(sorted(rules.ATTACHMENT_TYPES))}
         )
-    extension = name.rsplit(".", 1)[-1].lower()
     # The stored name is random: nothing the uploader typed reaches the file system.
     stored = ContentFile(upload.read(), name=f"{secrets.token_hex(16)}.{extension}")
     attachment = AchievementAttachment.objects.create(

@@ -220,15 +220,7 @@ def cadre_deductions(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def unit_overview(request: HttpRequest) -> HttpResponse:
     """A unit's missing logs, days still open for backfill, leave and points, for its leaders and org staff."""
-    units = access.overview_units(request.user)
-    own = cadre_of(request.user)
-    default_unit = own.unit_id if own is not None and own.unit_id in {u.pk for u in units} else None
-    if default_unit is None:
-        first = units.first()
-        if first is None:
-            raise Http404  # neither a leader nor org staff: no unit to overview
-        default_unit = first.pk
-    unit = access.get_overview_unit(request.user, parse_int(request.GET.get("unit"), default_unit))
+    unit = access.get_overview_unit(request.user, parse_int(request.GET.get("unit")))
     current = this_year()
     year = parse_int(request.GET.get("year"), current, low=min(YEARS), high=current)
     today = rules.today_in_shanghai()
@@ -241,7 +233,7 @@ def unit_overview(request: HttpRequest) -> HttpResponse:
         "achievements/unit_overview.html",
         {
             "unit": unit,
-            "units": units,
+            "units": access.overview_units(request.user),
             "rows": rows,
             "year": year,
             "quarter": quarter,
