@@ -28,7 +28,10 @@ class LoginForm(AuthenticationForm):
 
 
 class NewPasswordForm(PasswordChangeForm):
-    pass
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": _("您输入的原密码不正确，请重新输入。"),
+    }
 
 
 class CadreForm(forms.ModelForm):
