@@ -16,12 +16,22 @@ from datetime import date, datetime
 from typing import Any
 
 import tablib
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
-from .models import Cadre, Gender, RankLevel, Unit, UnitCategory, UnitRole
+from .models import (
+    Cadre,
+    Gender,
+    RankLevel,
+    Unit,
+    UnitCategory,
+    UnitRole,
+    normalize_cadre_code,
+    normalize_cadre_name,
+)
 
 # Column headers, in file order. The first ten are required (SPEC §2); the rest are optional.
 COL_CODE = "编号"
@@ -258,10 +268,18 @@ class CodeWidget(TextWidget):
         super().__init__(COL_CODE, required=True, max_length=32, plain=True)
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
-        code = super().clean(value, row, **kwargs)
+        code = normalize_cadre_code(super().clean(value, row, **kwargs))
         if not re.fullmatch(r"[A-Za-z0-9_-]+", code):
             raise ValueError(_("编号「%(code)s」只能由字母、数字、下划线和连字符组成。") % {"code": code})
         return code
+
+
+class NameWidget(TextWidget):
+    def __init__(self) -> None:
+        super().__init__(COL_NAME, required=True, max_length=50, plain=True)
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
+        return super().clean(normalize_cadre_name(clean_text(value)), row, **kwargs)
 
 
 class DateWidget(widgets.Widget):
@@ -338,15 +356,16 @@ class CadreByCodeLoader(BaseInstanceLoader):
 
     def __init__(self, resource: RosterResource, dataset: tablib.Dataset | None = None):
         super().__init__(resource, dataset)
-        codes = [clean_text(v) for v in (dataset[COL_CODE] if dataset is not None else [])]
+        codes = [normalize_cadre_code(clean_text(v)) for v in (dataset[COL_CODE] if dataset is not None else [])]
         self.cadres: dict[str, Cadre] = {}
         for start in range(0, len(codes), 2000):
             chunk = codes[start : start + 2000]
-            for cadre in Cadre.objects.filter(code__in=chunk):
-                self.cadres[cadre.code] = cadre
+            # Upper(code) is what the unique constraint indexes, so this lookup uses it.
+            for cadre in Cadre.objects.annotate(code_upper=Upper("code")).filter(code_upper__in=chunk):
+                self.cadres[cadre.code.upper()] = cadre
 
     def get_instance(self, row: dict[str, Any]) -> Cadre | None:
-        return self.cadres.get(clean_text(row.get(COL_CODE)))
+        return self.cadres.get(normalize_cadre_code(clean_text(row.get(COL_CODE))))
 
 
 AUDITED_FIELDS = (
@@ -371,11 +390,7 @@ def _field_values(cadre: Cadre) -> dict[str, Any]:
 
 class RosterResource(resources.ModelResource):
     code = fields.Field(attribute="code", column_name=COL_CODE, widget=CodeWidget())
-    name = fields.Field(
-        attribute="name",
-        column_name=COL_NAME,
-        widget=TextWidget(COL_NAME, required=True, max_length=50, plain=True),
-    )
+    name = fields.Field(attribute="name", column_name=COL_NAME, widget=NameWidget())
     gender = fields.Field(attribute="gender", column_name=COL_GENDER, widget=LabelChoiceWidget(COL_GENDER, Gender))
     birth_date = fields.Field(
         attribute="birth_date", column_name=COL_BIRTH, widget=DateWidget(COL_BIRTH, required=True)

@@ -27,6 +27,7 @@ from .models import (
     Unit,
     UnitCategory,
     User,
+    normalize_cadre_code,
 )
 from .roster import COL_CATEGORY, COL_CODE, COL_PARENT, COL_UNIT, RosterFileError, RosterIssue
 
@@ -139,7 +140,7 @@ def _duplicate_code_issues(records: list[tuple[int, dict[str, Any]]]) -> list[Ro
     first_line: dict[str, int] = {}
     issues = []
     for line, row in records:
-        code = roster.clean_text(row.get(COL_CODE))
+        code = normalize_cadre_code(roster.clean_text(row.get(COL_CODE)))
         if not code:
             continue
         if code in first_line:
