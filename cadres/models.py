@@ -350,6 +350,7 @@ class RosterImport(models.Model):
     unchanged_count = models.PositiveIntegerField(_("未变化"), default=0)
     units_created = models.PositiveIntegerField(_("新增单位"), default=0)
     errors = models.JSONField(_("错误"), default=list, blank=True)
+    title_lines = models.JSONField(_("跳过的标题行"), default=list, blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 

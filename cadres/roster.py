@@ -64,7 +64,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True, order=True)
 class RosterIssue:
-    """One reason a roster cannot be imported; line 1 is the header row."""
+    """One reason a roster cannot be imported; lines are the spreadsheet's own (1 = first row)."""
 
     line: int | None
     column: str = ""
@@ -90,6 +90,8 @@ class RosterTable:
     headers: list[str]
     rows: list[list[Any]]
     lines: list[int]  # the spreadsheet line of each row, blank rows left out
+    header_line: int = 1
+    title_lines: list[int] = field(default_factory=list)  # non-blank rows above the header, skipped
 
     def records(self) -> list[tuple[int, dict[str, Any]]]:
         return [
@@ -150,8 +152,35 @@ def _rows_from_xlsx(content: bytes) -> list[list[Any]]:
     return rows
 
 
+# Real rosters often carry a title ("青山区干部花名册") and a date line above the header.
+HEADER_SEARCH_ROWS = 10
+
+
+def _find_header(raw: list[list[Any]]) -> int:
+    """The index of the header row: the first of the top rows that names 编号 and 姓名.
+
+    Without one, the first non-blank row, so its columns are reported as they are.
+    """
+    first_filled = None
+    for index, values in enumerate(raw[:HEADER_SEARCH_ROWS]):
+        cells = {clean_text(v) for v in values}
+        if COL_CODE in cells and COL_NAME in cells:
+            return index
+        if first_filled is None and not all(_blank(v) for v in values):
+            first_filled = index
+    if first_filled is None:
+        first_filled = next((i for i, values in enumerate(raw) if not all(_blank(v) for v in values)), None)
+    if first_filled is None:
+        raise RosterFileError([RosterIssue(None, "", _("文件为空。"))])
+    return first_filled
+
+
 def read_roster_table(content: bytes, filename: str) -> RosterTable:
-    """Parse an uploaded roster into header + rows; raise RosterFileError for unusable files."""
+    """Parse an uploaded roster into header + rows; raise RosterFileError for unusable files.
+
+    Title rows above the header are skipped and listed in `title_lines`; every line number is
+    the spreadsheet's own.
+    """
     name = filename.lower()
     if not content.strip():
         raise RosterFileError([RosterIssue(None, "", _("文件为空。"))])
@@ -162,18 +191,17 @@ def read_roster_table(content: bytes, filename: str) -> RosterTable:
     else:
         raise RosterFileError([RosterIssue(None, "", _("只支持 .xlsx 和 .csv 格式的花名册。"))])
 
-    while raw and all(_blank(v) for v in raw[0]):
-        raw.pop(0)
-    if not raw:
-        raise RosterFileError([RosterIssue(None, "", _("文件为空。"))])
-    headers = [str(v).strip() if v is not None else "" for v in raw[0]]
+    header_index = _find_header(raw)
+    header_line = header_index + 1
+    title_lines = [i + 1 for i, values in enumerate(raw[:header_index]) if not all(_blank(v) for v in values)]
+    headers = [str(v).strip() if v is not None else "" for v in raw[header_index]]
     while headers and not headers[-1]:
         headers.pop()
-    _check_headers(headers)
+    _check_headers(headers, header_line)
 
     width = len(headers)
     rows, lines = [], []
-    for index, values in enumerate(raw[1:], start=2):
+    for index, values in enumerate(raw[header_index + 1 :], start=header_line + 1):
         values = list(values[:width]) + [None] * (width - len(values))
         if all(_blank(v) for v in values):
             continue
@@ -183,25 +211,25 @@ def read_roster_table(content: bytes, filename: str) -> RosterTable:
         lines.append(index)
     if not rows:
         raise RosterFileError([RosterIssue(None, "", _("文件中没有数据行。"))])
-    return RosterTable(headers, rows, lines)
+    return RosterTable(headers, rows, lines, header_line=header_line, title_lines=title_lines)
 
 
-def _check_headers(headers: list[str]) -> None:
+def _check_headers(headers: list[str], line: int = 1) -> None:
     issues = []
     seen = set()
     for header in headers:
         if header in seen:
-            issues.append(RosterIssue(1, header, _("表头重复。")))
+            issues.append(RosterIssue(line, header, _("表头重复。")))
         seen.add(header)
         if header and header not in ALL_COLUMNS:
             issues.append(
-                RosterIssue(1, header, _("无法识别的列名。可用的列：%(cols)s") % {"cols": "、".join(ALL_COLUMNS)})
+                RosterIssue(line, header, _("无法识别的列名。可用的列：%(cols)s") % {"cols": "、".join(ALL_COLUMNS)})
             )
         if not header:
-            issues.append(RosterIssue(1, "", _("有一列缺少表头。")))
+            issues.append(RosterIssue(line, "", _("有一列缺少表头。")))
     missing = [c for c in REQUIRED_COLUMNS if c not in seen]
     if missing:
-        issues.append(RosterIssue(1, "", _("缺少必需的列：%(cols)s") % {"cols": "、".join(missing)}))
+        issues.append(RosterIssue(line, "", _("缺少必需的列：%(cols)s") % {"cols": "、".join(missing)}))
     if issues:
         raise RosterFileError(issues)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -44,6 +44,7 @@ class RosterImportSummary:
     updated: int
     unchanged: int
     units_created: int
+    title_lines: list[int] = field(default_factory=list)  # rows above the header that were skipped
 
 
 @dataclass
@@ -226,6 +227,7 @@ def roster_import(*, content: bytes, filename: str, actor: User | None) -> Roste
         updated=totals["update"],
         unchanged=totals["skip"],
         units_created=units_created,
+        title_lines=table.title_lines,
     )
 
 
@@ -258,6 +260,7 @@ def roster_import_run(*, import_id: int) -> RosterImport:
         job.updated_count = summary.updated
         job.unchanged_count = summary.unchanged
         job.units_created = summary.units_created
+        job.title_lines = summary.title_lines
     # The file holds personal data; what matters of it is now in the database.
     job.file.delete(save=False)
     job.finished_at = timezone.now()
