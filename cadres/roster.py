@@ -200,10 +200,11 @@ def read_roster_table(content: bytes, filename: str) -> RosterTable:
     _check_headers(headers, header_line)
 
     width = len(headers)
+    code_column = headers.index(COL_CODE)
     rows, lines = [], []
     for index, values in enumerate(raw[header_index + 1 :], start=header_line + 1):
         values = list(values[:width]) + [None] * (width - len(values))
-        if all(_blank(v) for v in values):
+        if all(_blank(v) for v in values) or clean_text(values[code_column]) == EXAMPLE_CODE:
             continue
         if any(not _blank(v) for v in values[width:]):
             raise RosterFileError([RosterIssue(index, "", _("本行数据超出表头列数。"))])
@@ -232,6 +233,85 @@ def _check_headers(headers: list[str], line: int = 1) -> None:
         issues.append(RosterIssue(line, "", _("缺少必需的列：%(cols)s") % {"cols": "、".join(missing)}))
     if issues:
         raise RosterFileError(issues)
+
+
+# --- Writing files ---------------------------------------------------------------------------
+
+# The template's example row carries this 编号; the import passes over it, so a template filled
+# in below the example imports as it is.
+EXAMPLE_CODE = "示例"
+EXAMPLE_ROW = {
+    COL_CODE: EXAMPLE_CODE,
+    COL_NAME: "张三",
+    COL_GENDER: "男",
+    COL_BIRTH: "1985-06-15",
+    COL_UNIT: "青石镇",
+    COL_CATEGORY: "乡镇街道",
+    COL_PARENT: "",
+    COL_RANK: "一般干部",
+    COL_POST: "党政办科员",
+    COL_ROLE: "一般干部",
+    "民族": "汉族",
+    "籍贯": "湖南长沙",
+    "入党时间": "2008-07-01",
+    "学历": "大学",
+    "参加工作时间": "2007-08-01",
+}
+COLUMN_WIDTHS = {COL_UNIT: 22, COL_PARENT: 22, COL_POST: 24, "籍贯": 14}
+VALIDATED_ROWS = 5000  # drop-downs reach this far below the header
+
+
+def _choice_lists(ranks: list[str]) -> dict[str, list[str]]:
+    return {
+        COL_GENDER: [str(c.label) for c in Gender],
+        COL_CATEGORY: [str(c.label) for c in UnitCategory],
+        COL_RANK: ranks,
+        COL_ROLE: [str(c.label) for c in UnitRole],
+    }
+
+
+def roster_workbook(dataset: tablib.Dataset, *, ranks: list[str], example: bool) -> bytes:
+    """The roster as an .xlsx: a Chinese sheet name, a frozen header, column widths, drop-downs
+    for the choice columns and, in the blank template, one example row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("干部花名册")
+    headers = list(dataset.headers)
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE7F0")
+    if example:
+        sheet.append([EXAMPLE_ROW.get(h, "") for h in headers])
+        for cell in sheet[2]:
+            cell.font = Font(italic=True, color="808080")
+    for values in dataset:
+        sheet.append(list(values))
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS.get(header, 13)
+    for header, choices in _choice_lists(ranks).items():
+        if header not in headers or not choices:
+            continue
+        letter = get_column_letter(headers.index(header) + 1)
+        validation = DataValidation(
+            type="list",
+            formula1='"' + ",".join(choices) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=_("无效的值"),
+            error=_("请从下拉列表中选择：%(allowed)s") % {"allowed": "、".join(choices)},
+        )
+        validation.add(f"{letter}2:{letter}{VALIDATED_ROWS + 1}")
+        sheet.add_data_validation(validation)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 # --- Cell parsing (widgets) ---------------------------------------------------------------

@@ -22,6 +22,7 @@ from .models import (
     Cadre,
     ImportStatus,
     MembershipSnapshot,
+    RankLevel,
     RosterImport,
     SnapshotMember,
     Unit,
@@ -268,11 +269,13 @@ def roster_import_run(*, import_id: int) -> RosterImport:
     return job
 
 
-def roster_export(*, cadres: Iterable[Cadre], file_format: str) -> bytes:
+def roster_export(*, cadres: Iterable[Cadre], file_format: str, template: bool = False) -> bytes:
+    """The roster as a file; `template` adds the example row the blank template carries."""
     dataset = roster.RosterResource(units={}).export(queryset=cadres)
     if file_format == "csv":
         return ("\ufeff" + dataset.export("csv")).encode("utf-8")  # BOM so Excel reads UTF-8
-    return dataset.export("xlsx")
+    ranks = list(RankLevel.objects.order_by("sort_order", "name").values_list("name", flat=True))
+    return roster.roster_workbook(dataset, ranks=ranks, example=template)
 
 
 # --- Accounts -----------------------------------------------------------------------------

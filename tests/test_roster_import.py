@@ -249,11 +249,58 @@ def test_export_then_reimport_round_trips_without_changes(client, personas):
     assert (summary.total_rows, summary.created, summary.updated, summary.unchanged) == (3, 0, 0, 3)
 
 
-def test_blank_template_has_the_headers_only(client, personas):
+def _validations(sheet):
+    """{column header: allowed values} of the sheet's list drop-downs."""
+    headers = [c.value for c in sheet[1]]
+    found = {}
+    for validation in sheet.data_validations.dataValidation:
+        assert validation.type == "list"
+        first = str(validation.sqref).split(":")[0]
+        column = "".join(ch for ch in first if ch.isalpha())
+        from openpyxl.utils import column_index_from_string
+
+        assert str(validation.sqref).startswith(f"{column}2:{column}")
+        found[headers[column_index_from_string(column) - 1]] = validation.formula1.strip('"').split(",")
+    return found
+
+
+def test_blank_template_has_a_chinese_sheet_an_example_row_and_drop_downs(client, personas):
     client.force_login(personas.org_staff.user)
-    sheet = load_workbook(io.BytesIO(client.get(reverse("cadres:roster_template")).content)).active
+    content = client.get(reverse("cadres:roster_template")).content
+    book = load_workbook(io.BytesIO(content))
+    sheet = book.active
+    assert book.sheetnames == ["干部花名册"]
     assert [c.value for c in sheet[1]][:10] == HEADERS
-    assert sheet.max_row == 1
+    assert sheet.max_row == 2
+    example = dict(zip(HEADERS, [c.value for c in sheet[2]][:10], strict=True))
+    assert example["编号"] == "示例" and example["性别"] == "男" and example["角色"] == "一般干部"
+    assert sheet.freeze_panes == "A2"
+    assert _validations(sheet) == {
+        "性别": ["男", "女"],
+        "单位类别": ["乡镇街道", "区直单位", "区直下属单位"],
+        "职级": ["正科级", "副科级", "一般干部"],
+        "角色": ["主要领导", "班子成员", "一般干部"],
+    }
+    # The example row is passed over: the template filled in below it imports as it is.
+    sheet.append(row("FG001", "钱局长", rank="正科级", post="局长", role="主要领导"))
+    out = io.BytesIO()
+    book.save(out)
+    summary = import_file(out.getvalue())
+    assert (summary.total_rows, summary.created) == (1, 1)
+    assert not Cadre.objects.filter(name="张三").exists()
+
+
+def test_roster_export_has_a_chinese_sheet_widths_a_frozen_header_and_drop_downs(client, personas):
+    import_file(xlsx(valid_rows()))
+    client.force_login(personas.org_staff.user)
+    book = load_workbook(io.BytesIO(client.get(reverse("cadres:roster_export")).content))
+    sheet = book.active
+    assert book.sheetnames == ["干部花名册"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["E"].width >= 20  # 单位
+    assert all(sheet.column_dimensions[c].width for c in "ABCDEFGHIJ")
+    assert "职级" in _validations(sheet)
+    assert sheet["A2"].value != "示例"
 
 
 def _with_title(rows, *, csv=False):
