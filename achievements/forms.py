@@ -49,6 +49,8 @@ def counter_attrs(*, minimum: int, target: int | None = None, rows: int = 3, max
 class DailyLogForm(forms.Form):
     day = forms.DateField(label=_("日期"), widget=DATE_INPUT)
     text = forms.CharField(label=_("今天做了什么"), widget=forms.Textarea, strip=False, max_length=2000)
+    # The DailyLog.version the text was loaded from ("" for a day without a log).
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, author: Cadre, min_chars: int, target_chars: int, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -131,6 +131,13 @@ class DailyLog(models.Model):
     def __str__(self) -> str:
         return f"{self.author.name} {self.day}"
 
+    @property
+    def version(self) -> str:
+        """What a form or API client saw: the day and the last save. A save that names another
+        version would overwrite text its author never saw (the day is part of it because bulk
+        writes give many logs one timestamp)."""
+        return f"{self.day.isoformat()}@{self.updated_at.isoformat()}"
+
 
 class LeaveKind(models.TextChoices):
     LEAVE = "leave", _("请假")

@@ -151,6 +151,10 @@ class Composer:
     is_workday: bool
     label: str
 
+    @property
+    def version(self) -> str:
+        return self.log.version if self.log else ""
+
 
 def log_composer(*, cadre: Cadre, day: date, now: datetime | None = None) -> Composer:
     now = now or timezone.now()
