@@ -46,6 +46,7 @@ def test_staff_enter_a_whole_year_at_once_and_confirm_it(client, personas):
     assert uncovered_years([YEAR]) == []
     page = client.get(reverse("achievements:workdays"), {"year": YEAR}).content.decode()
     assert 'id="uncovered-warning"' not in page
+    assert "该字段是必填项" not in page  # neither form is shown as submitted on a plain visit
     assert "确认录入完整" in page and personas.org_staff.user.username in page
     entry = LogEntry.objects.filter(content_type__model="calendaryearconfirmation").latest("timestamp")
     assert entry.actor == personas.org_staff.user

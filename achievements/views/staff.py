@@ -51,7 +51,7 @@ def _statutory_runs(year: int) -> list[DayRun]:
 def workdays(request: HttpRequest) -> HttpResponse:
     current = this_year()
     year = parse_int(request.GET.get("year"), current, low=2000, high=2100)
-    action = request.POST.get("action", "range")
+    action = request.POST.get("action", "range") if request.method == "POST" else ""
     form = OverrideRangeForm(request.POST if action == "range" else None)
     year_form = HolidayYearForm(request.POST if action == "year" else None, initial={"year": year}, auto_id="year_%s")
     if request.method == "POST" and action == "range" and form.is_valid():
