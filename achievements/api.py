@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
@@ -26,7 +26,7 @@ from cadres.access import IsOrgStaff, cadre_of
 from cadres.models import Cadre
 
 from . import access, rules, services
-from .errors import RecordError
+from .errors import LogChanged, RecordError
 from .models import (
     Achievement,
     AchievementAttachment,
@@ -71,6 +71,11 @@ class DailyLogFilter(DateRangeFilter):
 
 class DailyLogSerializer(serializers.ModelSerializer):
     author_name = serializers.CharField(source="author.name", read_only=True)
+    version = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("读取时：这篇日志的版本。保存已有日志时须带上读到的版本，否则返回 409，不覆盖。"),
+    )
     deadline = serializers.SerializerMethodField(help_text=gettext_lazy("可填写和修改的截止时间（不含）"))
     editable = serializers.SerializerMethodField()
 
@@ -83,6 +88,7 @@ class DailyLogSerializer(serializers.ModelSerializer):
             "unit",
             "day",
             "text",
+            "version",
             "deadline",
             "editable",
             "created_at",
@@ -106,6 +112,16 @@ class DailyLogSerializer(serializers.ModelSerializer):
 
 class DailyLogUpdateSerializer(serializers.Serializer):
     text = serializers.CharField(trim_whitespace=False, max_length=2000)
+    version = serializers.CharField(
+        required=False, help_text=gettext_lazy("读到的版本；与当前不同则返回 409，不覆盖。")
+    )
+
+
+class LogConflict(APIException):
+    """409: the stored log is not the one the client read; its text and version come back."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
 
 
 class WrittenByOwnerViewSet(
@@ -120,6 +136,8 @@ class WrittenByOwnerViewSet(
     # The fields that name the day or period; the service takes them and `text`.
     key_fields: tuple[str, ...] = ()
     update_serializer_class: type[serializers.Serializer]
+    # Whether writes carry the version the client read (optimistic check, 409 on mismatch).
+    versioned = False
 
     def save_record(self, **fields: Any) -> Any:
         raise NotImplementedError
@@ -130,6 +148,10 @@ class WrittenByOwnerViewSet(
     def _save(self, author: Cadre, fields: dict) -> Any:
         try:
             return self.save_record(author=author, **fields)
+        except LogChanged as error:
+            raise LogConflict(
+                {"non_field_errors": [error.message], "version": error.current_version, "text": error.current_text}
+            ) from error
         except RecordError as error:
             raise _invalid(error) from error
 
@@ -138,6 +160,9 @@ class WrittenByOwnerViewSet(
         serializer.is_valid(raise_exception=True)
         author = cadre_of(request.user)
         fields = {name: serializer.validated_data.get(name) for name in (*self.key_fields, "text")}
+        if self.versioned:
+            # No version means the client read no log for that day: an existing one is not replaced.
+            fields["expected_version"] = serializer.validated_data.get("version", "")
         model = self.get_serializer_class().Meta.model
         existed = model.objects.filter(author=author, **{k: fields[k] for k in self.key_fields}).exists()
         record = self._save(author, fields)
@@ -153,7 +178,10 @@ class WrittenByOwnerViewSet(
         serializer = self.update_serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = {name: getattr(record, name) for name in self.key_fields}
-        return Response(self.get_serializer(self._save(author, {**fields, **serializer.validated_data})).data)
+        changes = dict(serializer.validated_data)
+        if self.versioned and "version" in changes:
+            changes["expected_version"] = changes.pop("version")
+        return Response(self.get_serializer(self._save(author, {**fields, **changes})).data)
 
 
 @extend_schema_view(partial_update=extend_schema(request=DailyLogUpdateSerializer, responses=DailyLogSerializer))
@@ -165,6 +193,7 @@ class DailyLogViewSet(WrittenByOwnerViewSet):
     filterset_class = DailyLogFilter
     key_fields = ("day",)
     update_serializer_class = DailyLogUpdateSerializer
+    versioned = True
 
     def get_queryset(self) -> QuerySet[DailyLog]:
         return access.logs_visible_to(self.request.user).select_related("author__unit").order_by("-day", "author_id")

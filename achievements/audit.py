@@ -11,6 +11,7 @@ from auditlog.registry import auditlog
 from .models import (
     Achievement,
     AchievementParticipant,
+    CalendarYearConfirmation,
     DossierExport,
     LeavePeriod,
     RecordRules,
@@ -20,6 +21,7 @@ from .models import (
 )
 
 auditlog.register(WorkdayOverride)
+auditlog.register(CalendarYearConfirmation)
 auditlog.register(RecordRules, exclude_fields=["updated_at"])
 auditlog.register(ReminderSettings, exclude_fields=["updated_at"])
 auditlog.register(LeavePeriod, exclude_fields=["created_at"])

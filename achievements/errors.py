@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -47,6 +47,32 @@ class BackfillClosed(RecordError):
         return _("%(day)s 的工作日志补记期限已于 %(deadline)s 截止，系统不再接收填写或修改。") % {
             "day": format_day(self.day),
             "deadline": format_deadline(self.deadline),
+        }
+
+
+class LogChanged(RecordError):
+    """The log for that day is not the one the author was editing: saving would lose its text."""
+
+    field = None
+
+    def __init__(self, *, day: date, current_text: str, current_version: str, saved_at: datetime):
+        self.day, self.current_text, self.current_version, self.saved_at = (
+            day,
+            current_text,
+            current_version,
+            saved_at,
+        )
+        super().__init__()
+
+    @property
+    def message(self) -> str:
+        return _(
+            "%(day)s 已有一篇日志（最后保存于 %(saved)s），不是您编辑时看到的内容，本次没有保存。"
+            "您输入的内容仍在下方；已有的内容是：“%(text)s”。核对后再次保存，将以您输入的内容替换它。"
+        ) % {
+            "day": format_day(self.day),
+            "saved": formats.date_format(timezone.localtime(self.saved_at), "DATETIME_FORMAT"),
+            "text": self.current_text,
         }
 
 

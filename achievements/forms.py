@@ -3,6 +3,8 @@ refusal reads the same on every path; the forms only parse input and keep what t
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -50,6 +52,8 @@ def counter_attrs(*, minimum: int, target: int | None = None, rows: int = 3, max
 class DailyLogForm(forms.Form):
     day = forms.DateField(label=_("日期"), widget=DATE_INPUT)
     text = forms.CharField(label=_("今天做了什么"), widget=forms.Textarea, strip=False, max_length=2000)
+    # The DailyLog.version the text was loaded from ("" for a day without a log).
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, author: Cadre, min_chars: int, target_chars: int, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -372,6 +376,77 @@ class OverrideRangeForm(forms.Form):
         if data.get("start") and not data.get("end"):
             data["end"] = data["start"]
         return data
+
+
+_DATE_TEXT = r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
+_HOLIDAY_LINE = re.compile(rf"^{_DATE_TEXT}(?:\s*(?:至|到|—|–|~|～|-{{1,2}})\s*{_DATE_TEXT})?\s*(.*)$")
+_WORKDAY_ITEM = re.compile(rf"^{_DATE_TEXT}\s*(.*)$")
+
+
+def _date_of(groups: tuple[str, ...]) -> date:
+    return date(int(groups[0]), int(groups[1]), int(groups[2]))
+
+
+class HolidayYearForm(forms.Form):
+    """A year's 放假安排 as the State Council publishes it: holiday ranges and 调休 working days."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    holidays = forms.CharField(
+        label=_("放假日期"),
+        widget=forms.Textarea(attrs={"rows": 7, "placeholder": "2027-01-01 元旦\n2027-02-06 至 2027-02-13 春节"}),
+        help_text=_("每行一段：开始日期 至 结束日期 名称；只放一天写一个日期。"),
+    )
+    workdays = forms.CharField(
+        label=_("调休上班日期"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "2027-02-14 春节调休\n2027-02-20 春节调休"}),
+        help_text=_("每行一个日期，可加说明；没有调休上班日可留空。"),
+    )
+    confirm = forms.BooleanField(
+        label=_("以上已是该年全部放假和调休安排，确认录入完整"),
+        required=False,
+        help_text=_("确认后不再提示该年日历待录入；不确认可稍后在本页确认。"),
+    )
+
+    def clean_holidays(self) -> list:
+        ranges = []
+        for number, line in enumerate(self.cleaned_data["holidays"].splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            match = _HOLIDAY_LINE.match(line)
+            try:
+                if not match:
+                    raise ValueError(line)
+                groups = match.groups()
+                start = _date_of(groups[0:3])
+                end = _date_of(groups[3:6]) if groups[3] else start
+            except ValueError:
+                raise ValidationError(
+                    _("第 %(n)s 行“%(line)s”无法识别，应为“2027-02-06 至 2027-02-13 春节”这样的格式。")
+                    % {"n": number, "line": line}
+                ) from None
+            ranges.append(services.HolidayRange(start, end, groups[6].strip()[:100]))
+        if not ranges:
+            raise ValidationError(_("请至少填写一段放假日期。"))
+        return ranges
+
+    def clean_workdays(self) -> list[tuple[date, str]]:
+        days = []
+        items = re.split(r"[\n,，;；]+", self.cleaned_data["workdays"])
+        for item in (i.strip() for i in items):
+            if not item:
+                continue
+            match = _WORKDAY_ITEM.match(item)
+            try:
+                if not match:
+                    raise ValueError(item)
+                days.append((_date_of(match.groups()[0:3]), match.groups()[3].strip()[:100]))
+            except ValueError:
+                raise ValidationError(
+                    _("“%(item)s”不是有效的日期，应为 2027-02-14 这样的格式。") % {"item": item}
+                ) from None
+        return days
 
 
 class RecordRulesForm(forms.ModelForm):

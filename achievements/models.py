@@ -39,6 +39,27 @@ class WorkdayOverride(models.Model):
 NON_NEGATIVE = MinValueValidator(Decimal("0"))
 
 
+class CalendarYearConfirmation(models.Model):
+    """Org staff's word that a year the calendar package does not know has all its holidays and
+    调休 days entered. Until then the year runs on Monday–Friday plus overrides, and staff and
+    cadres are warned that deadlines in it are provisional."""
+
+    year = models.PositiveIntegerField(_("年度"), unique=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日录入确认")
+        verbose_name_plural = _("节假日录入确认")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
 class RecordRules(models.Model):
     """The numbers of 晒实绩 for a year, optionally for one unit category.
 
@@ -133,6 +154,13 @@ class DailyLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author.name} {self.day}"
+
+    @property
+    def version(self) -> str:
+        """What a form or API client saw: the day and the last save. A save that names another
+        version would overwrite text its author never saw (the day is part of it because bulk
+        writes give many logs one timestamp)."""
+        return f"{self.day.isoformat()}@{self.updated_at.isoformat()}"
 
 
 class LeaveKind(models.TextChoices):

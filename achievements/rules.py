@@ -3,7 +3,7 @@
 Working days follow the Chinese statutory calendar with its adjusted workdays (调休) through the
 `chinesecalendar` package, which knows 2004–2026. Org staff's WorkdayOverride rows win over it;
 for a year the package does not know, the calendar falls back to Monday–Friday plus overrides
-(and `uncovered_years` tells staff to enter that year's holidays). Nothing here ever raises for
+(and `uncovered_years` warns until staff confirm that year's holidays are complete). Nothing here ever raises for
 a missing year.
 """
 
@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
-from .models import RecordRules, WorkdayOverride
+from .models import CalendarYearConfirmation, RecordRules, WorkdayOverride
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The years records can be kept for. Outside them a date is a typo or a probe, and the calendar
@@ -108,14 +108,13 @@ def _holiday_name(name: str) -> str:
 
 
 def uncovered_years(years: list[int] | range) -> list[int]:
-    """Years the statutory calendar package does not know and staff have entered no override for."""
+    """Years the statutory calendar package does not know and staff have not yet confirmed as
+    complete. A single override is not enough: the rest of the year would still run Mon–Fri."""
     missing = [y for y in years if not package_covers(y)]
     if not missing:
         return []
-    entered = set(
-        WorkdayOverride.objects.filter(day__year__in=missing).dates("day", "year").values_list("day__year", flat=True)
-    )
-    return [y for y in missing if y not in entered]
+    confirmed = set(CalendarYearConfirmation.objects.filter(year__in=missing).values_list("year", flat=True))
+    return [y for y in missing if y not in confirmed]
 
 
 # --- Record rules -----------------------------------------------------------------------------

@@ -151,6 +151,12 @@ class Composer:
     target_chars: int
     is_workday: bool
     label: str
+    # Years of this day's backfill window that run on the Mon–Fri fallback (holidays not confirmed).
+    provisional_years: list[int] = field(default_factory=list)
+
+    @property
+    def version(self) -> str:
+        return self.log.version if self.log else ""
 
 
 def log_composer(*, cadre: Cadre, day: date, now: datetime | None = None) -> Composer:
@@ -170,6 +176,7 @@ def log_composer(*, cadre: Cadre, day: date, now: datetime | None = None) -> Com
         target_chars=limits.daily_log_target_chars,
         is_workday=is_workday,
         label=label,
+        provisional_years=rules.uncovered_years(sorted({day.year, rules.last_day_of_window(deadline).year})),
     )
 
 

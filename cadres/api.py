@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action, api_view
@@ -14,7 +15,7 @@ from rest_framework.response import Response
 
 from . import access, services
 from .filters import CadreFilter
-from .models import Cadre, RankLevel, Unit
+from .models import Cadre, RankLevel, Unit, normalize_cadre_code, normalize_cadre_name
 
 
 class ReadOrOrgStaffWrite(BasePermission):
@@ -60,8 +61,17 @@ class CadreSerializer(serializers.ModelSerializer):
 
     def validate_name(self, value: str) -> str:
         if "<" in value or ">" in value:
-            raise serializers.ValidationError("姓名不能包含 < 或 > 符号。")
-        return value.strip()
+            raise serializers.ValidationError(_("姓名不能包含 < 或 > 符号。"))
+        return normalize_cadre_name(value)
+
+    def validate_code(self, value: str) -> str:
+        code = normalize_cadre_code(value)
+        taken = Cadre.objects.filter(code__iexact=code)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError(_("编号「%(code)s」已被使用（编号不区分大小写）。") % {"code": code})
+        return code
 
 
 class CadrePrivateSerializer(CadreSerializer):

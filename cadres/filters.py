@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import Cadre, RankLevel, Unit, UnitCategory, UnitRole
+from .models import Cadre, RankLevel, Unit, UnitCategory, UnitRole, normalize_cadre_name
 
 
 class CadreFilter(django_filters.FilterSet):
@@ -25,4 +25,7 @@ class CadreFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset: QuerySet[Cadre], name: str, value: str) -> QuerySet[Cadre]:
         value = value.strip()
-        return queryset.filter(Q(name__contains=value) | Q(code__istartswith=value)) if value else queryset
+        if not value:
+            return queryset
+        # Names are stored without inner spaces, so 张 伟 typed in the box finds 张伟.
+        return queryset.filter(Q(name__contains=normalize_cadre_name(value)) | Q(code__istartswith=value))

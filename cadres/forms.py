@@ -9,7 +9,17 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Cadre, OrgSettings, PoliticalStatus, ResumeEntry, StudyCredit, Unit
+from .models import (
+    Cadre,
+    OrgSettings,
+    PoliticalStatus,
+    ResumeEntry,
+    StudyCredit,
+    Unit,
+    User,
+    normalize_cadre_code,
+    normalize_cadre_name,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -26,9 +36,20 @@ class LoginForm(AuthenticationForm):
         "inactive": _("该账号已停用。"),
     }
 
+    def clean_username(self) -> str:
+        """编号 are stored in upper case; a login typed as ` qsz008 ` still finds QSZ008."""
+        typed = self.cleaned_data["username"].strip()
+        if User.objects.filter(username=typed).exists():
+            return typed
+        matches = list(User.objects.filter(username__iexact=typed).values_list("username", flat=True)[:2])
+        return matches[0] if len(matches) == 1 else typed
+
 
 class NewPasswordForm(PasswordChangeForm):
-    pass
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": _("您输入的原密码不正确，请重新输入。"),
+    }
 
 
 class CadreForm(forms.ModelForm):
@@ -73,8 +94,15 @@ class CadreForm(forms.ModelForm):
         value = self.cleaned_data.get("political_status")
         return value or self.instance.political_status or PoliticalStatus.CPC_MEMBER
 
+    def clean_code(self) -> str:
+        code = normalize_cadre_code(self.cleaned_data["code"])
+        taken = Cadre.objects.filter(code__iexact=code).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(_("编号「%(code)s」已被使用（编号不区分大小写）。") % {"code": code})
+        return code
+
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        name = normalize_cadre_name(self.cleaned_data["name"])
         if "<" in name or ">" in name:
             raise ValidationError(_("姓名不能包含 < 或 > 符号。"))
         return name

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -127,6 +130,25 @@ class PoliticalStatus(models.TextChoices):
 PARTY_STATUSES = (PoliticalStatus.CPC_MEMBER, PoliticalStatus.CPC_PROBATIONARY)
 
 
+_SPACES = re.compile(r"\s+")  # \s covers the full-width space U+3000 and NBSP U+00A0
+_SPACE_BESIDE_WIDE = re.compile(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])")
+
+
+def normalize_cadre_name(value: str) -> str:
+    """张　伟, 张 伟 and 张\u00a0伟 are one person, 张伟: spaces inside a Chinese name go.
+
+    A space between Latin letters stays (one, ordinary); the middle dot of minority names
+    (买买提·艾力) is kept, only the spaces around it go.
+    """
+    text = _SPACES.sub(" ", value or "").strip()
+    return _SPACE_BESIDE_WIDE.sub("", text)
+
+
+def normalize_cadre_code(value: str) -> str:
+    """编号 compare without case and surrounding spaces: ` e0001 ` is E0001."""
+    return (value or "").strip().upper()
+
+
 cadre_code_validator = RegexValidator(
     r"^[A-Za-z0-9_-]{1,32}$", _("编号只能由字母、数字、下划线和连字符组成，最长 32 位。")
 )
@@ -185,9 +207,21 @@ class Cadre(models.Model):
             models.Index(fields=["rank", "is_active"], name="cadre_rank_active"),
             models.Index(fields=["name"], name="cadre_name"),
         ]
+        constraints = [
+            # 编号 is the import key and the login: E0001 and e0001 must never be two cadres, even
+            # if a write bypasses the normalization in save() (bulk import, raw SQL).
+            models.UniqueConstraint(
+                Upper("code"), name="cadre_code_unique_ignoring_case", violation_error_message=_("该编号已被使用。")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.code = normalize_cadre_code(self.code)
+        self.name = normalize_cadre_name(self.name)
+        super().save(*args, **kwargs)
 
     @property
     def is_leader(self) -> bool:
@@ -340,6 +374,7 @@ class RosterImport(models.Model):
     unchanged_count = models.PositiveIntegerField(_("未变化"), default=0)
     units_created = models.PositiveIntegerField(_("新增单位"), default=0)
     errors = models.JSONField(_("错误"), default=list, blank=True)
+    title_lines = models.JSONField(_("跳过的标题行"), default=list, blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 

@@ -16,12 +16,22 @@ from datetime import date, datetime
 from typing import Any
 
 import tablib
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
-from .models import Cadre, Gender, RankLevel, Unit, UnitCategory, UnitRole
+from .models import (
+    Cadre,
+    Gender,
+    RankLevel,
+    Unit,
+    UnitCategory,
+    UnitRole,
+    normalize_cadre_code,
+    normalize_cadre_name,
+)
 
 # Column headers, in file order. The first ten are required (SPEC §2); the rest are optional.
 COL_CODE = "编号"
@@ -54,7 +64,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True, order=True)
 class RosterIssue:
-    """One reason a roster cannot be imported; line 1 is the header row."""
+    """One reason a roster cannot be imported; lines are the spreadsheet's own (1 = first row)."""
 
     line: int | None
     column: str = ""
@@ -80,6 +90,8 @@ class RosterTable:
     headers: list[str]
     rows: list[list[Any]]
     lines: list[int]  # the spreadsheet line of each row, blank rows left out
+    header_line: int = 1
+    title_lines: list[int] = field(default_factory=list)  # non-blank rows above the header, skipped
 
     def records(self) -> list[tuple[int, dict[str, Any]]]:
         return [
@@ -140,8 +152,35 @@ def _rows_from_xlsx(content: bytes) -> list[list[Any]]:
     return rows
 
 
+# Real rosters often carry a title ("青山区干部花名册") and a date line above the header.
+HEADER_SEARCH_ROWS = 10
+
+
+def _find_header(raw: list[list[Any]]) -> int:
+    """The index of the header row: the first of the top rows that names 编号 and 姓名.
+
+    Without one, the first non-blank row, so its columns are reported as they are.
+    """
+    first_filled = None
+    for index, values in enumerate(raw[:HEADER_SEARCH_ROWS]):
+        cells = {clean_text(v) for v in values}
+        if COL_CODE in cells and COL_NAME in cells:
+            return index
+        if first_filled is None and not all(_blank(v) for v in values):
+            first_filled = index
+    if first_filled is None:
+        first_filled = next((i for i, values in enumerate(raw) if not all(_blank(v) for v in values)), None)
+    if first_filled is None:
+        raise RosterFileError([RosterIssue(None, "", _("文件为空。"))])
+    return first_filled
+
+
 def read_roster_table(content: bytes, filename: str) -> RosterTable:
-    """Parse an uploaded roster into header + rows; raise RosterFileError for unusable files."""
+    """Parse an uploaded roster into header + rows; raise RosterFileError for unusable files.
+
+    Title rows above the header are skipped and listed in `title_lines`; every line number is
+    the spreadsheet's own.
+    """
     name = filename.lower()
     if not content.strip():
         raise RosterFileError([RosterIssue(None, "", _("文件为空。"))])
@@ -152,20 +191,20 @@ def read_roster_table(content: bytes, filename: str) -> RosterTable:
     else:
         raise RosterFileError([RosterIssue(None, "", _("只支持 .xlsx 和 .csv 格式的花名册。"))])
 
-    while raw and all(_blank(v) for v in raw[0]):
-        raw.pop(0)
-    if not raw:
-        raise RosterFileError([RosterIssue(None, "", _("文件为空。"))])
-    headers = [str(v).strip() if v is not None else "" for v in raw[0]]
+    header_index = _find_header(raw)
+    header_line = header_index + 1
+    title_lines = [i + 1 for i, values in enumerate(raw[:header_index]) if not all(_blank(v) for v in values)]
+    headers = [str(v).strip() if v is not None else "" for v in raw[header_index]]
     while headers and not headers[-1]:
         headers.pop()
-    _check_headers(headers)
+    _check_headers(headers, header_line)
 
     width = len(headers)
+    code_column = headers.index(COL_CODE)
     rows, lines = [], []
-    for index, values in enumerate(raw[1:], start=2):
+    for index, values in enumerate(raw[header_index + 1 :], start=header_line + 1):
         values = list(values[:width]) + [None] * (width - len(values))
-        if all(_blank(v) for v in values):
+        if all(_blank(v) for v in values) or clean_text(values[code_column]) == EXAMPLE_CODE:
             continue
         if any(not _blank(v) for v in values[width:]):
             raise RosterFileError([RosterIssue(index, "", _("本行数据超出表头列数。"))])
@@ -173,27 +212,106 @@ def read_roster_table(content: bytes, filename: str) -> RosterTable:
         lines.append(index)
     if not rows:
         raise RosterFileError([RosterIssue(None, "", _("文件中没有数据行。"))])
-    return RosterTable(headers, rows, lines)
+    return RosterTable(headers, rows, lines, header_line=header_line, title_lines=title_lines)
 
 
-def _check_headers(headers: list[str]) -> None:
+def _check_headers(headers: list[str], line: int = 1) -> None:
     issues = []
     seen = set()
     for header in headers:
         if header in seen:
-            issues.append(RosterIssue(1, header, _("表头重复。")))
+            issues.append(RosterIssue(line, header, _("表头重复。")))
         seen.add(header)
         if header and header not in ALL_COLUMNS:
             issues.append(
-                RosterIssue(1, header, _("无法识别的列名。可用的列：%(cols)s") % {"cols": "、".join(ALL_COLUMNS)})
+                RosterIssue(line, header, _("无法识别的列名。可用的列：%(cols)s") % {"cols": "、".join(ALL_COLUMNS)})
             )
         if not header:
-            issues.append(RosterIssue(1, "", _("有一列缺少表头。")))
+            issues.append(RosterIssue(line, "", _("有一列缺少表头。")))
     missing = [c for c in REQUIRED_COLUMNS if c not in seen]
     if missing:
-        issues.append(RosterIssue(1, "", _("缺少必需的列：%(cols)s") % {"cols": "、".join(missing)}))
+        issues.append(RosterIssue(line, "", _("缺少必需的列：%(cols)s") % {"cols": "、".join(missing)}))
     if issues:
         raise RosterFileError(issues)
+
+
+# --- Writing files ---------------------------------------------------------------------------
+
+# The template's example row carries this 编号; the import passes over it, so a template filled
+# in below the example imports as it is.
+EXAMPLE_CODE = "示例"
+EXAMPLE_ROW = {
+    COL_CODE: EXAMPLE_CODE,
+    COL_NAME: "张三",
+    COL_GENDER: "男",
+    COL_BIRTH: "1985-06-15",
+    COL_UNIT: "青石镇",
+    COL_CATEGORY: "乡镇街道",
+    COL_PARENT: "",
+    COL_RANK: "一般干部",
+    COL_POST: "党政办科员",
+    COL_ROLE: "一般干部",
+    "民族": "汉族",
+    "籍贯": "湖南长沙",
+    "入党时间": "2008-07-01",
+    "学历": "大学",
+    "参加工作时间": "2007-08-01",
+}
+COLUMN_WIDTHS = {COL_UNIT: 22, COL_PARENT: 22, COL_POST: 24, "籍贯": 14}
+VALIDATED_ROWS = 5000  # drop-downs reach this far below the header
+
+
+def _choice_lists(ranks: list[str]) -> dict[str, list[str]]:
+    return {
+        COL_GENDER: [str(c.label) for c in Gender],
+        COL_CATEGORY: [str(c.label) for c in UnitCategory],
+        COL_RANK: ranks,
+        COL_ROLE: [str(c.label) for c in UnitRole],
+    }
+
+
+def roster_workbook(dataset: tablib.Dataset, *, ranks: list[str], example: bool) -> bytes:
+    """The roster as an .xlsx: a Chinese sheet name, a frozen header, column widths, drop-downs
+    for the choice columns and, in the blank template, one example row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("干部花名册")
+    headers = list(dataset.headers)
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE7F0")
+    if example:
+        sheet.append([EXAMPLE_ROW.get(h, "") for h in headers])
+        for cell in sheet[2]:
+            cell.font = Font(italic=True, color="808080")
+    for values in dataset:
+        sheet.append(list(values))
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS.get(header, 13)
+    for header, choices in _choice_lists(ranks).items():
+        if header not in headers or not choices:
+            continue
+        letter = get_column_letter(headers.index(header) + 1)
+        validation = DataValidation(
+            type="list",
+            formula1='"' + ",".join(choices) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=_("无效的值"),
+            error=_("请从下拉列表中选择：%(allowed)s") % {"allowed": "、".join(choices)},
+        )
+        validation.add(f"{letter}2:{letter}{VALIDATED_ROWS + 1}")
+        sheet.add_data_validation(validation)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 # --- Cell parsing (widgets) ---------------------------------------------------------------
@@ -258,10 +376,18 @@ class CodeWidget(TextWidget):
         super().__init__(COL_CODE, required=True, max_length=32, plain=True)
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
-        code = super().clean(value, row, **kwargs)
+        code = normalize_cadre_code(super().clean(value, row, **kwargs))
         if not re.fullmatch(r"[A-Za-z0-9_-]+", code):
             raise ValueError(_("编号「%(code)s」只能由字母、数字、下划线和连字符组成。") % {"code": code})
         return code
+
+
+class NameWidget(TextWidget):
+    def __init__(self) -> None:
+        super().__init__(COL_NAME, required=True, max_length=50, plain=True)
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
+        return super().clean(normalize_cadre_name(clean_text(value)), row, **kwargs)
 
 
 class DateWidget(widgets.Widget):
@@ -338,15 +464,16 @@ class CadreByCodeLoader(BaseInstanceLoader):
 
     def __init__(self, resource: RosterResource, dataset: tablib.Dataset | None = None):
         super().__init__(resource, dataset)
-        codes = [clean_text(v) for v in (dataset[COL_CODE] if dataset is not None else [])]
+        codes = [normalize_cadre_code(clean_text(v)) for v in (dataset[COL_CODE] if dataset is not None else [])]
         self.cadres: dict[str, Cadre] = {}
         for start in range(0, len(codes), 2000):
             chunk = codes[start : start + 2000]
-            for cadre in Cadre.objects.filter(code__in=chunk):
-                self.cadres[cadre.code] = cadre
+            # Upper(code) is what the unique constraint indexes, so this lookup uses it.
+            for cadre in Cadre.objects.annotate(code_upper=Upper("code")).filter(code_upper__in=chunk):
+                self.cadres[cadre.code.upper()] = cadre
 
     def get_instance(self, row: dict[str, Any]) -> Cadre | None:
-        return self.cadres.get(clean_text(row.get(COL_CODE)))
+        return self.cadres.get(normalize_cadre_code(clean_text(row.get(COL_CODE))))
 
 
 AUDITED_FIELDS = (
@@ -371,11 +498,7 @@ def _field_values(cadre: Cadre) -> dict[str, Any]:
 
 class RosterResource(resources.ModelResource):
     code = fields.Field(attribute="code", column_name=COL_CODE, widget=CodeWidget())
-    name = fields.Field(
-        attribute="name",
-        column_name=COL_NAME,
-        widget=TextWidget(COL_NAME, required=True, max_length=50, plain=True),
-    )
+    name = fields.Field(attribute="name", column_name=COL_NAME, widget=NameWidget())
     gender = fields.Field(attribute="gender", column_name=COL_GENDER, widget=LabelChoiceWidget(COL_GENDER, Gender))
     birth_date = fields.Field(
         attribute="birth_date", column_name=COL_BIRTH, widget=DateWidget(COL_BIRTH, required=True)

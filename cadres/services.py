@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -22,11 +22,13 @@ from .models import (
     Cadre,
     ImportStatus,
     MembershipSnapshot,
+    RankLevel,
     RosterImport,
     SnapshotMember,
     Unit,
     UnitCategory,
     User,
+    normalize_cadre_code,
 )
 from .roster import COL_CATEGORY, COL_CODE, COL_PARENT, COL_UNIT, RosterFileError, RosterIssue
 
@@ -43,6 +45,7 @@ class RosterImportSummary:
     updated: int
     unchanged: int
     units_created: int
+    title_lines: list[int] = field(default_factory=list)  # rows above the header that were skipped
 
 
 @dataclass
@@ -139,7 +142,7 @@ def _duplicate_code_issues(records: list[tuple[int, dict[str, Any]]]) -> list[Ro
     first_line: dict[str, int] = {}
     issues = []
     for line, row in records:
-        code = roster.clean_text(row.get(COL_CODE))
+        code = normalize_cadre_code(roster.clean_text(row.get(COL_CODE)))
         if not code:
             continue
         if code in first_line:
@@ -225,6 +228,7 @@ def roster_import(*, content: bytes, filename: str, actor: User | None) -> Roste
         updated=totals["update"],
         unchanged=totals["skip"],
         units_created=units_created,
+        title_lines=table.title_lines,
     )
 
 
@@ -257,6 +261,7 @@ def roster_import_run(*, import_id: int) -> RosterImport:
         job.updated_count = summary.updated
         job.unchanged_count = summary.unchanged
         job.units_created = summary.units_created
+        job.title_lines = summary.title_lines
     # The file holds personal data; what matters of it is now in the database.
     job.file.delete(save=False)
     job.finished_at = timezone.now()
@@ -264,11 +269,13 @@ def roster_import_run(*, import_id: int) -> RosterImport:
     return job
 
 
-def roster_export(*, cadres: Iterable[Cadre], file_format: str) -> bytes:
+def roster_export(*, cadres: Iterable[Cadre], file_format: str, template: bool = False) -> bytes:
+    """The roster as a file; `template` adds the example row the blank template carries."""
     dataset = roster.RosterResource(units={}).export(queryset=cadres)
     if file_format == "csv":
         return ("\ufeff" + dataset.export("csv")).encode("utf-8")  # BOM so Excel reads UTF-8
-    return dataset.export("xlsx")
+    ranks = list(RankLevel.objects.order_by("sort_order", "name").values_list("name", flat=True))
+    return roster.roster_workbook(dataset, ranks=ranks, example=template)
 
 
 # --- Accounts -----------------------------------------------------------------------------

@@ -256,8 +256,8 @@ def roster_import_status(request: HttpRequest, pk: int) -> HttpResponse:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _roster_download(cadres: object, file_format: str, filename: str) -> HttpResponse:
-    content = services.roster_export(cadres=cadres, file_format=file_format)
+def _roster_download(cadres: object, file_format: str, filename: str, *, template: bool = False) -> HttpResponse:
+    content = services.roster_export(cadres=cadres, file_format=file_format, template=template)
     response = HttpResponse(content, content_type="text/csv; charset=utf-8" if file_format == "csv" else XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
     return response
@@ -275,7 +275,7 @@ def roster_export(request: HttpRequest) -> HttpResponse:
 
 @org_staff_required
 def roster_template(request: HttpRequest) -> HttpResponse:
-    return _roster_download(Cadre.objects.none(), "xlsx", "roster-template")
+    return _roster_download(Cadre.objects.none(), "xlsx", "roster-template", template=True)
 
 
 @org_staff_required

@@ -201,14 +201,15 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Our subclasses only reword the help texts (您, not Django's 你).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "cadres.validators.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "cadres.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "cadres.validators.CommonPasswordValidator"},
+    {"NAME": "cadres.validators.NumericPasswordValidator"},
 ]
 # Argon2id first: new passwords use it, and a stored PBKDF2 hash (the earlier default) still
 # verifies and is re-hashed with Argon2 at that user's next successful login.

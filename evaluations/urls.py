@@ -13,6 +13,7 @@ urlpatterns = [
     path("my/<dbid:period_pk>/", mine.my_result_detail, name="my_result_detail"),
     path("annual/<dbid:pk>/", annual.annual_detail, name="annual_detail"),
     path("rules/", annual.rules_page, name="rules"),
+    path("rules/document/", annual.rules_document, name="rules_document"),
     # Org staff
     path("settings/", periods.settings_edit, name="settings"),
     path("scopes/", periods.scope_list, name="scope_list"),

@@ -207,7 +207,9 @@ def test_api_applies_the_same_window_and_lengths(client, personas):
     )
     assert created.status_code == 201 and created.json()["editable"] is True
     again = client.post(
-        "/api/daily-logs/", {"day": today().isoformat(), "text": CHINESE_LOG + "。"}, content_type="application/json"
+        "/api/daily-logs/",
+        {"day": today().isoformat(), "text": CHINESE_LOG + "。", "version": created.json()["version"]},
+        content_type="application/json",
     )
     assert again.status_code == 200 and DailyLog.objects.filter(author=personas.cadre).count() == 1
     old = client.post(
@@ -221,7 +223,9 @@ def test_api_applies_the_same_window_and_lengths(client, personas):
     assert short.status_code == 400 and "至少需要 15 个字" in short.json()["text"][0]
     log_id = created.json()["id"]
     patched = client.patch(
-        f"/api/daily-logs/{log_id}/", {"text": CHINESE_LOG + "修改"}, content_type="application/json"
+        f"/api/daily-logs/{log_id}/",
+        {"text": CHINESE_LOG + "修改", "version": again.json()["version"]},
+        content_type="application/json",
     )
     assert patched.status_code == 200 and patched.json()["text"] == CHINESE_LOG + "修改"
     client.force_login(personas.colleague.user)
@@ -294,3 +298,97 @@ def test_odd_dates_in_the_address_never_break_the_page(client, personas):
         assert client.get(reverse("achievements:my_logs"), query).status_code == 200, query
     assert client.get(reverse("achievements:summary_annual", args=[9999])).status_code == 404
     assert client.get(reverse("achievements:summary_quarter", args=[2026, 5])).status_code == 404
+
+
+# --- No save replaces text its author did not see ------------------------------------------------------
+
+
+def test_service_refuses_to_replace_a_log_other_than_the_one_edited():
+    from achievements.errors import LogChanged
+
+    cadre = CadreFactory(records_from=date(2026, 1, 1))
+    now = at(date(2026, 3, 10))
+    first = services.daily_log_save(author=cadre, day=date(2026, 3, 9), text=CHINESE_LOG, now=now)
+    with pytest.raises(LogChanged) as caught:
+        services.daily_log_save(
+            author=cadre, day=date(2026, 3, 9), text=CHINESE_LOG + "今天的", expected_version="", now=now
+        )
+    assert caught.value.current_text == CHINESE_LOG and caught.value.current_version == first.version
+    assert DailyLog.objects.get(author=cadre, day=date(2026, 3, 9)).text == CHINESE_LOG
+    saved = services.daily_log_save(
+        author=cadre, day=date(2026, 3, 9), text=CHINESE_LOG + "今天的", expected_version=first.version, now=now
+    )
+    assert saved.text == CHINESE_LOG + "今天的"
+
+
+def test_the_log_page_for_a_day_shows_that_days_log_and_its_version(client, personas):
+    day = open_past_day(personas.cadre)
+    log = DailyLog.objects.create(author=personas.cadre, unit=personas.unit, day=day, text=CHINESE_LOG)
+    client.force_login(personas.cadre.user)
+    page = client.get(reverse("achievements:my_logs"), {"day": day.isoformat()})
+    assert page.context["form"]["text"].value() == CHINESE_LOG
+    assert page.context["form"]["version"].value() == log.version
+    assert f'value="{log.version}"' in page.content.decode()
+
+
+def test_saving_over_a_day_whose_log_was_not_shown_is_refused_and_keeps_what_was_typed(client, personas):
+    """The form was loaded for today (no log, version ""); the date was changed to a day with a log."""
+    day = open_past_day(personas.cadre)
+    existing = DailyLog.objects.create(author=personas.cadre, unit=personas.unit, day=day, text=CHINESE_LOG)
+    client.force_login(personas.cadre.user)
+    typed = "今天上午参加镇党委会，下午到青石村走访，核实了三户困难群众的低保材料。"
+    response = client.post(reverse("achievements:my_logs"), {"day": day.isoformat(), "text": typed, "version": ""})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "已有一篇日志" in text and "本次没有保存" in text and CHINESE_LOG in text
+    assert response.context["form"]["text"].value() == typed
+    assert DailyLog.objects.get(pk=existing.pk).text == CHINESE_LOG
+    # The author has now seen the stored text; the form carries its version, so saving again replaces it.
+    assert response.context["form"]["version"].value() == existing.version
+    again = client.post(
+        reverse("achievements:my_logs"), {"day": day.isoformat(), "text": typed, "version": existing.version}
+    )
+    assert again.status_code == 302
+    assert DailyLog.objects.get(pk=existing.pk).text == typed
+
+
+def test_a_stale_version_is_refused_after_someone_saved_the_day_meanwhile(client, personas):
+    day = open_past_day(personas.cadre)
+    log = DailyLog.objects.create(author=personas.cadre, unit=personas.unit, day=day, text=CHINESE_LOG)
+    seen = log.version
+    log.text = CHINESE_LOG + "（另一个窗口里改过）"
+    log.save()
+    client.force_login(personas.cadre.user)
+    response = client.post(
+        reverse("achievements:my_logs"), {"day": day.isoformat(), "text": CHINESE_LOG + "我的修改", "version": seen}
+    )
+    assert response.status_code == 200 and "另一个窗口里改过" in response.content.decode()
+    assert DailyLog.objects.get(pk=log.pk).text == CHINESE_LOG + "（另一个窗口里改过）"
+
+
+def test_api_answers_409_with_the_stored_text_instead_of_overwriting(client, personas):
+    day = open_past_day(personas.cadre)
+    log = DailyLog.objects.create(author=personas.cadre, unit=personas.unit, day=day, text=CHINESE_LOG)
+    client.force_login(personas.cadre.user)
+    blind = client.post(
+        "/api/daily-logs/", {"day": day.isoformat(), "text": CHINESE_LOG + "覆盖"}, content_type="application/json"
+    )
+    assert blind.status_code == 409
+    body = blind.json()
+    assert body["text"] == CHINESE_LOG and body["version"] == log.version
+    assert "已有一篇日志" in body["non_field_errors"][0]
+    stale = client.patch(
+        f"/api/daily-logs/{log.pk}/",
+        {"text": CHINESE_LOG + "覆盖", "version": f"{day.isoformat()}@2000-01-01T00:00:00+00:00"},
+        content_type="application/json",
+    )
+    assert stale.status_code == 409
+    assert DailyLog.objects.get(pk=log.pk).text == CHINESE_LOG
+    listed = client.get(f"/api/daily-logs/{log.pk}/").json()
+    assert listed["version"] == log.version
+    informed = client.post(
+        "/api/daily-logs/",
+        {"day": day.isoformat(), "text": CHINESE_LOG + "覆盖", "version": listed["version"]},
+        content_type="application/json",
+    )
+    assert informed.status_code == 200 and informed.json()["text"] == CHINESE_LOG + "覆盖"

@@ -192,3 +192,22 @@ def test_a_login_costs_well_under_half_a_second(client, production_hashers, pers
         costs.append(time.perf_counter() - started)
         client.logout()
     assert min(costs) < 0.3, costs
+
+
+def test_password_pages_address_the_user_as_nin_not_ni(client, personas):
+    """Django's Chinese catalogue says 你; the product says 您 everywhere a user reads it."""
+    client.force_login(personas.cadre.user)
+    form = client.get(reverse("password_change")).content.decode()
+    assert "您的密码必须包含至少 8 个字符。" in form and "您的密码不能全是数字。" in form
+    assert "你" not in form
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "not-my-password", "new_password1": "Qingshan-2026!", "new_password2": "Qingshan-2026!"},
+    )
+    page = response.content.decode()
+    assert "您输入的原密码不正确，请重新输入。" in page and "你" not in page
+    numeric = client.post(
+        reverse("password_change"), {"old_password": PASSWORD, "new_password1": "20262026", "new_password2": "20262026"}
+    ).content.decode()
+    assert "密码只包含数字。" in numeric and "你" not in numeric
+    assert 'value="20262026"' not in numeric  # Django never echoes a password back

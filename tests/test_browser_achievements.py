@@ -62,15 +62,14 @@ def test_cadre_logs_backfills_is_refused_and_downloads_the_dossier(page, persona
     assert page.get_attribute(cell, "data-status") == "logged"
     page.screenshot(path=str(artifacts / "achievements-logs-desktop.png"), full_page=True)
 
-    # An old day is refused, with the deadline in the message, and what was typed stays.
+    # Picking an old day loads that day: frozen, with the deadline, and nothing to overwrite.
     old = closed_day()
     page.fill("#id_day", old.isoformat())
-    page.fill("#id_text", CHINESE_LOG)
-    page.click("#log-form button[type=submit]")
+    page.wait_for_url(f"**day={old.isoformat()}**")
     page.wait_for_load_state("networkidle")
-    message = page.inner_text("#day-errors")
+    message = page.inner_text("#frozen-note")
     assert "补记期限已于" in message and "24:00 截止" in message
-    assert page.input_value("#id_text") == CHINESE_LOG
+    assert page.locator("#log-form").count() == 0
     assert not DailyLog.objects.filter(author=cadre, day=old).exists()
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(artifacts / "achievements-refused-phone.png"), full_page=True)
@@ -101,4 +100,45 @@ def test_phone_log_page(page, personas, artifacts):
     page.fill("#id_text", CHINESE_LOG)
     assert "is-enough" in page.get_attribute("[data-counter-for=id_text]", "class")
     page.screenshot(path=str(artifacts / "achievements-logs-phone.png"), full_page=True)
+    assert page.js_errors == []
+
+
+def test_changing_the_date_loads_that_days_log_and_never_saves_over_it(page, personas, artifacts):
+    """The reported defect: the heading and text stayed on today and the save replaced 12月1日's log."""
+    cadre = personas.cadre
+    cadre.records_from = today() - timedelta(days=30)
+    cadre.save()
+    earlier = last_open_workday(cadre)
+    log = DailyLog.objects.create(author=cadre, unit=cadre.unit, day=earlier, text=CHINESE_LOG)
+    browser_login(page, cadre.code, PASSWORD)
+    page.goto(f"{page.base_url}/achievements/logs/")
+    assert page.input_value("#id_text") == ""
+
+    page.fill("#id_day", earlier.isoformat())
+    page.wait_for_url(f"**day={earlier.isoformat()}**")
+    page.wait_for_load_state("networkidle")
+    assert f"{earlier.month}月{earlier.day}日" in page.inner_text("#composer h2")
+    assert page.input_value("#id_text") == CHINESE_LOG
+    assert page.input_value("#id_version") == log.version
+    page.screenshot(path=str(artifacts / "achievements-logs-date-switched.png"), full_page=True)
+
+    page.fill("#id_text", BACKFILL)
+    page.click("#log-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert DailyLog.objects.get(pk=log.pk).text == BACKFILL
+    assert not DailyLog.objects.filter(author=cadre, day=today()).exists()
+
+    # Typed but unsaved text is only dropped when the cadre says so.
+    page.fill("#id_text", BACKFILL + "还没保存的补充。")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.fill("#id_day", today().isoformat())
+    page.wait_for_timeout(800)
+    assert page.input_value("#id_day") == earlier.isoformat()
+    assert page.input_value("#id_text") == BACKFILL + "还没保存的补充。"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.fill("#id_day", today().isoformat())
+    page.wait_for_url(f"**day={today().isoformat()}**")
+    page.wait_for_load_state("networkidle")
+    assert page.input_value("#id_text") == ""
+    assert DailyLog.objects.get(pk=log.pk).text == BACKFILL
     assert page.js_errors == []

@@ -116,7 +116,7 @@ def test_invalid_cadre_form_keeps_input_and_names_the_problem(staff_client, pers
     response = staff_client.post(reverse("cadres:cadre_create"), data)
     text = response.content.decode()
     assert response.status_code == 200
-    assert "具有 编号 的 干部 已存在" in text
+    assert "已被使用" in text
     assert "姓名不能包含 &lt; 或 &gt; 符号" in text
     assert "出生日期不能晚于今天" in text
     assert 'value="科员（保留）"' in text

@@ -199,3 +199,17 @@ def test_settings_refuse_inconsistent_numbers():
         bad.full_clean()
     assert "score_max" in error.value.message_dict and "others_quarterly_weight" in error.value.message_dict
     assert "90%" in error.value.message_dict["others_quarterly_weight"][0]
+
+
+def test_rules_page_links_the_rules_document_shipped_with_the_product(client, personas):
+    from django.urls import reverse
+
+    client.force_login(personas.cadre.user)
+    page = client.get(reverse("evaluations:rules")).content.decode()
+    assert f'href="{reverse("evaluations:rules_document")}"' in page
+    document = client.get(reverse("evaluations:rules_document"))
+    text = document.content.decode()
+    assert document.status_code == 200
+    assert "考核规则说明" in text and "补记期限（工作日）" in text and "4 : 3 : 3" in text
+    client.logout()
+    assert client.get(reverse("evaluations:rules_document")).status_code == 302

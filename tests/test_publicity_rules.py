@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from achievements.models import WorkdayOverride
 from publicity import rules
@@ -67,10 +68,14 @@ def test_year_without_calendar_data_falls_back_to_weekdays_and_warns():
     assert rules.publicity_period(date(2031, 3, 7)).end == date(2031, 3, 13)  # over a weekend
 
 
-def test_entering_a_year_clears_the_warning_and_its_holidays_count():
+def test_entering_a_year_counts_its_holidays_and_confirming_it_clears_the_warning():
+    from achievements.models import CalendarYearConfirmation
+
     WorkdayOverride.objects.create(day=date(2031, 3, 5), is_workday=False, note="测试假日")
     period = rules.publicity_period(date(2031, 3, 3))
-    assert period.uncovered_years == () and period.end == date(2031, 3, 10)
+    assert period.uncovered_years == (2031,) and period.end == date(2031, 3, 10)
+    CalendarYearConfirmation.objects.create(year=2031, confirmed_at=timezone.now())
+    assert rules.publicity_period(date(2031, 3, 3)).uncovered_years == ()
 
 
 def test_workdays_left_counts_today_and_stops_at_the_end():

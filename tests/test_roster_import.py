@@ -249,8 +249,108 @@ def test_export_then_reimport_round_trips_without_changes(client, personas):
     assert (summary.total_rows, summary.created, summary.updated, summary.unchanged) == (3, 0, 0, 3)
 
 
-def test_blank_template_has_the_headers_only(client, personas):
+def _validations(sheet):
+    """{column header: allowed values} of the sheet's list drop-downs."""
+    headers = [c.value for c in sheet[1]]
+    found = {}
+    for validation in sheet.data_validations.dataValidation:
+        assert validation.type == "list"
+        first = str(validation.sqref).split(":")[0]
+        column = "".join(ch for ch in first if ch.isalpha())
+        from openpyxl.utils import column_index_from_string
+
+        assert str(validation.sqref).startswith(f"{column}2:{column}")
+        found[headers[column_index_from_string(column) - 1]] = validation.formula1.strip('"').split(",")
+    return found
+
+
+def test_blank_template_has_a_chinese_sheet_an_example_row_and_drop_downs(client, personas):
     client.force_login(personas.org_staff.user)
-    sheet = load_workbook(io.BytesIO(client.get(reverse("cadres:roster_template")).content)).active
+    content = client.get(reverse("cadres:roster_template")).content
+    book = load_workbook(io.BytesIO(content))
+    sheet = book.active
+    assert book.sheetnames == ["干部花名册"]
     assert [c.value for c in sheet[1]][:10] == HEADERS
-    assert sheet.max_row == 1
+    assert sheet.max_row == 2
+    example = dict(zip(HEADERS, [c.value for c in sheet[2]][:10], strict=True))
+    assert example["编号"] == "示例" and example["性别"] == "男" and example["角色"] == "一般干部"
+    assert sheet.freeze_panes == "A2"
+    assert _validations(sheet) == {
+        "性别": ["男", "女"],
+        "单位类别": ["乡镇街道", "区直单位", "区直下属单位"],
+        "职级": ["正科级", "副科级", "一般干部"],
+        "角色": ["主要领导", "班子成员", "一般干部"],
+    }
+    # The example row is passed over: the template filled in below it imports as it is.
+    sheet.append(row("FG001", "钱局长", rank="正科级", post="局长", role="主要领导"))
+    out = io.BytesIO()
+    book.save(out)
+    summary = import_file(out.getvalue())
+    assert (summary.total_rows, summary.created) == (1, 1)
+    assert not Cadre.objects.filter(name="张三").exists()
+
+
+def test_roster_export_has_a_chinese_sheet_widths_a_frozen_header_and_drop_downs(client, personas):
+    import_file(xlsx(valid_rows()))
+    client.force_login(personas.org_staff.user)
+    book = load_workbook(io.BytesIO(client.get(reverse("cadres:roster_export")).content))
+    sheet = book.active
+    assert book.sheetnames == ["干部花名册"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["E"].width >= 20  # 单位
+    assert all(sheet.column_dimensions[c].width for c in "ABCDEFGHIJ")
+    assert "职级" in _validations(sheet)
+    assert sheet["A2"].value != "示例"
+
+
+def _with_title(rows, *, csv=False):
+    """A roster as offices keep it: a title row and a date row above the header."""
+    from openpyxl import Workbook
+
+    if csv:
+        out = io.StringIO()
+        writer = csv_module.writer(out)
+        writer.writerow(["青山区干部花名册"])
+        writer.writerow([])
+        writer.writerows([HEADERS, *rows])
+        return out.getvalue().encode("utf-8-sig")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["青山区干部花名册（2026年12月）"])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+    sheet.append(["填报单位：组织部", None, None, None, None, None, None, None, "填报日期：2026-12-01"])
+    sheet.append(HEADERS)
+    for r in rows:
+        sheet.append(r)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+csv_module = csv
+
+
+def test_title_rows_above_the_header_are_skipped_and_reported(client, personas, django_capture_on_commit_callbacks):
+    client.force_login(personas.org_staff.user)
+    page = upload(client, _with_title(valid_rows()), "花名册.xlsx", django_capture_on_commit_callbacks)
+    text = page.content.decode()
+    assert Cadre.objects.filter(code__in=[r[0] for r in valid_rows()]).count() == 5
+    job = RosterImport.objects.get()
+    assert job.status == ImportStatus.SUCCEEDED and job.title_lines == [1, 2]
+    assert "导入成功" in text and "新增 5 人" in text
+    assert "表头上方的标题行（第 1、2 行）已跳过" in text
+
+
+def test_title_row_in_csv_is_skipped_and_bad_rows_keep_their_real_line_numbers():
+    summary = import_file(_with_title(valid_rows()[:2], csv=True), "roster.csv")
+    assert summary.title_lines == [1] and summary.created == 2
+    rows = valid_rows()
+    rows[1] = row("FG002", "孙副局长", gender="未知")
+    issues = issues_of(_with_title(rows))
+    # title (1), date line (2), header (3): the second data row is line 5
+    assert [(i.line, i.column) for i in issues] == [(5, "性别")]
+
+
+def test_a_file_without_a_recognizable_header_still_names_the_missing_columns():
+    issues = issues_of(xlsx([row("FG001")], headers=["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"]))
+    assert any("缺少必需的列" in i.message for i in issues)

@@ -3,8 +3,9 @@
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.utils import timezone
 
-from achievements.models import RecordRules, WorkdayOverride
+from achievements.models import CalendarYearConfirmation, RecordRules, WorkdayOverride
 from achievements.rules import SHANGHAI, WorkCalendar, backfill_deadline, summary_deadline, uncovered_years
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,8 @@ def test_a_year_without_calendar_data_falls_back_to_weekdays_and_overrides():
     calendar = WorkCalendar.load()
     assert not calendar.is_workday(date(2027, 1, 1))
     assert calendar.is_workday(date(2027, 1, 2))
+    assert uncovered_years([2027]) == [2027]  # overrides alone do not say the year is complete
+    CalendarYearConfirmation.objects.create(year=2027, confirmed_at=timezone.now())
     assert uncovered_years([2027]) == []
     # Thu 31 Dec 2026: 2 Jan 2027 (override), 4, 5, 6, 7 Jan.
     assert backfill_deadline(date(2026, 12, 31)) == end_of(date(2027, 1, 7))

@@ -11,7 +11,14 @@ from .assessments import (
     assessments_file_due,
     objection_file,
 )
-from .calendar import workday_override_delete, workday_overrides_set
+from .calendar import (
+    HolidayRange,
+    calendar_year_confirm,
+    calendar_year_enter,
+    calendar_year_unconfirm,
+    workday_override_delete,
+    workday_overrides_set,
+)
 from .dossiers import dossier_render, export_run, export_start, exports_purge
 from .logs import (
     daily_log_check,
@@ -36,6 +43,7 @@ from .reminders import ensure_schedules, reminder_settings_save, send_log_remind
 
 __all__ = [
     "FigureInput",
+    "HolidayRange",
     "ParticipantInput",
     "achievement_delete",
     "achievement_save",
@@ -47,6 +55,9 @@ __all__ = [
     "assessments_file_due",
     "attachment_add",
     "attachment_delete",
+    "calendar_year_confirm",
+    "calendar_year_enter",
+    "calendar_year_unconfirm",
     "check_participants",
     "daily_log_check",
     "daily_log_save",

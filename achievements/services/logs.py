@@ -15,6 +15,7 @@ from ..errors import (
     BackfillClosed,
     FutureDay,
     LeaveOverlaps,
+    LogChanged,
     RecordLocked,
     SummaryClosed,
     SummaryNotOpen,
@@ -66,12 +67,21 @@ def daily_log_check(*, author: Cadre, day: date, text: str, now: datetime | None
 
 
 @transaction.atomic
-def daily_log_save(*, author: Cadre, day: date, text: str, now: datetime | None = None) -> DailyLog:
-    """Create or update the author's log for `day`, inside the backfill window."""
+def daily_log_save(
+    *, author: Cadre, day: date, text: str, expected_version: str | None = None, now: datetime | None = None
+) -> DailyLog:
+    """Create or update the author's log for `day`, inside the backfill window.
+
+    `expected_version` is the `DailyLog.version` the author was editing ("" for none): when the
+    stored log differs, nothing is saved and LogChanged carries the stored text, so no save
+    replaces text its author did not see. Pages and the API always pass it.
+    """
     text = daily_log_check(author=author, day=day, text=text, now=now)
     log, created = DailyLog.objects.select_for_update().get_or_create(
         author=author, day=day, defaults={"text": text, "unit": author.unit}
     )
+    if not created and expected_version is not None and expected_version != log.version and log.text != text:
+        raise LogChanged(day=day, current_text=log.text, current_version=log.version, saved_at=log.updated_at)
     if not created and log.text != text:
         log.text = text
         log.save(update_fields=["text", "updated_at"])

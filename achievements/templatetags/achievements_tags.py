@@ -86,7 +86,7 @@ def achievements_home_cards(context: Any) -> dict[str, Any]:
                 author=cadre,
                 min_chars=composer.min_chars,
                 target_chars=composer.target_chars,
-                initial={"day": today, "text": composer.log.text if composer.log else ""},
+                initial={"day": today, "text": composer.log.text if composer.log else "", "version": composer.version},
                 auto_id="home_%s",
             ),
             open_days=selectors.open_days(cadre=cadre),

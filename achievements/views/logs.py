@@ -18,7 +18,7 @@ from cadres.access import cadre_of, cadre_required, get_object_or_404_in
 
 from .. import access, rules, selectors, services
 from ..deductions import deduction_report
-from ..errors import RecordError, format_day
+from ..errors import LogChanged, RecordError, format_day
 from ..forms import DailyLogForm, FeedFilterForm, LeaveForm, SummaryForm, apply_error
 from ..models import SummaryKind
 from ._common import YEARS, page_of, parse_day, parse_int, record_years, this_year
@@ -37,11 +37,21 @@ def my_logs(request: HttpRequest) -> HttpResponse:
         author=cadre,
         min_chars=composer.min_chars,
         target_chars=composer.target_chars,
-        initial={"day": day, "text": composer.log.text if composer.log else ""},
+        initial={"day": day, "text": composer.log.text if composer.log else "", "version": composer.version},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            log = services.daily_log_save(author=cadre, day=form.cleaned_data["day"], text=form.cleaned_data["text"])
+            log = services.daily_log_save(
+                author=cadre,
+                day=form.cleaned_data["day"],
+                text=form.cleaned_data["text"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except LogChanged as error:
+            apply_error(form, error)
+            # The author has now seen the stored text: saving again replaces it on purpose.
+            form.data = form.data.copy()
+            form.data["version"] = error.current_version
         except RecordError as error:
             apply_error(form, error)
         else:

@@ -16,8 +16,8 @@ from cadres.access import get_object_or_404_in, org_staff_required
 
 from .. import rules, services
 from ..errors import RecordError, format_day
-from ..forms import OverrideRangeForm, RecordRulesForm, ReminderSettingsForm, apply_error
-from ..models import RecordRules, ReminderSettings, WorkdayOverride
+from ..forms import HolidayYearForm, OverrideRangeForm, RecordRulesForm, ReminderSettingsForm, apply_error
+from ..models import CalendarYearConfirmation, RecordRules, ReminderSettings, WorkdayOverride
 from ._common import parse_int, this_year
 
 
@@ -51,8 +51,10 @@ def _statutory_runs(year: int) -> list[DayRun]:
 def workdays(request: HttpRequest) -> HttpResponse:
     current = this_year()
     year = parse_int(request.GET.get("year"), current, low=2000, high=2100)
-    form = OverrideRangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    action = request.POST.get("action", "range") if request.method == "POST" else ""
+    form = OverrideRangeForm(request.POST if action == "range" else None)
+    year_form = HolidayYearForm(request.POST if action == "year" else None, initial={"year": year}, auto_id="year_%s")
+    if request.method == "POST" and action == "range" and form.is_valid():
         data = form.cleaned_data
         try:
             rows = services.workday_overrides_set(
@@ -72,16 +74,50 @@ def workdays(request: HttpRequest) -> HttpResponse:
                 },
             )
             return redirect(f"{request.path}?year={data['start'].year}")
+    if request.method == "POST" and action == "year" and year_form.is_valid():
+        data = year_form.cleaned_data
+        try:
+            free, work = services.calendar_year_enter(
+                year=data["year"],
+                holidays=data["holidays"],
+                workdays=data["workdays"],
+                confirmed_by=request.user if data["confirm"] else None,
+            )
+        except RecordError as error:
+            apply_error(year_form, error)
+        else:
+            messages.success(
+                request,
+                _("已录入 %(year)s 年放假 %(free)s 天、调休上班 %(work)s 天。")
+                % {"year": data["year"], "free": free, "work": work},
+            )
+            if data["confirm"]:
+                messages.success(request, _("已确认 %(year)s 年节假日录入完整。") % {"year": data["year"]})
+            return redirect(f"{request.path}?year={data['year']}")
+    if request.method == "POST" and action in ("confirm", "unconfirm"):
+        target = parse_int(request.POST.get("year"), year, low=2000, high=2100)
+        try:
+            if action == "confirm":
+                services.calendar_year_confirm(year=target, by=request.user)
+                messages.success(request, _("已确认 %(year)s 年节假日录入完整。") % {"year": target})
+            else:
+                services.calendar_year_unconfirm(year=target)
+                messages.success(request, _("已撤销 %(year)s 年的确认，该年日历重新标为待录入。") % {"year": target})
+        except RecordError as error:
+            messages.error(request, error.message)
+        return redirect(f"{request.path}?year={target}")
     return render(
         request,
         "achievements/workdays.html",
         {
             "form": form,
+            "year_form": year_form,
             "year": year,
             "years": list(range(current - 2, current + 3)),
             "overrides": WorkdayOverride.objects.filter(day__year=year),
             "uncovered": rules.uncovered_years(sorted({current, current + 1, year})),
             "covered": rules.package_covers(year),
+            "confirmation": CalendarYearConfirmation.objects.select_related("confirmed_by").filter(year=year).first(),
             "statutory": _statutory_runs(year) if rules.package_covers(year) else [],
         },
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -244,6 +245,15 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "evaluations/follow_up_detail.html", {"follow_up": follow_up, "form": form, "history": history}
     )
+
+
+RULES_DOCUMENT = django_settings.BASE_DIR / "docs" / "rules.md"
+
+
+@login_required
+def rules_document(request: HttpRequest) -> HttpResponse:
+    """docs/rules.md, the rules in the product's own words, as shipped with this version."""
+    return render(request, "evaluations/rules_document.html", {"text": RULES_DOCUMENT.read_text(encoding="utf-8")})
 
 
 @login_required

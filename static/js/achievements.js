@@ -76,6 +76,28 @@
     if (first) first.focus();
   });
 
+  // The log form edits one day: picking another date loads that day's log (heading, text and
+  // version) instead of saving this text under it. Unsaved text is only dropped on confirmation.
+  var daySwitchTimer = null;
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    var form = input.closest && input.closest("form[data-day-switch]");
+    if (!form || input.name !== "day" || !input.value) return;
+    window.clearTimeout(daySwitchTimer);
+    daySwitchTimer = window.setTimeout(function () {
+      var text = form.querySelector("textarea[name=text]");
+      var dirty = text && text.value !== text.defaultValue;
+      if (dirty && !window.confirm(form.getAttribute("data-unsaved-confirm"))) {
+        input.value = input.defaultValue;
+        return;
+      }
+      var target = new URL(form.getAttribute("data-day-switch"), window.location.origin);
+      target.searchParams.set("day", input.value);
+      target.hash = "composer";
+      window.location.assign(target.toString());
+    }, 300);
+  });
+
   function init() {
     document.querySelectorAll("[data-counter]").forEach(updateCounter);
   }

@@ -21,6 +21,9 @@ class Command(BaseCommand):
             for issue in error.issues:
                 self.stderr.write(str(issue))
             raise CommandError(f"未导入：发现 {len(error.issues)} 处错误，没有写入任何数据。") from None
+        if summary.title_lines:
+            lines = "、".join(str(line) for line in summary.title_lines)
+            self.stdout.write(f"表头上方的标题行（第 {lines} 行）已跳过。")
         self.stdout.write(
             self.style.SUCCESS(
                 f"导入成功：共 {summary.total_rows} 行，新增 {summary.created}，更新 {summary.updated}，"
