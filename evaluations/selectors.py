@@ -289,9 +289,13 @@ def results_queryset(period: Period, filters: Mapping[str, Any] | None = None) -
 
 
 def score_distribution(results: QuerySet[QuarterlyResult], settings: EvaluationSettings) -> dict:
-    """Counts of scores per 2-point bin from the lowest possible score to the maximum."""
+    """Counts of scores per 2-point bin from the lowest ballot score (the score_min setting) to the maximum.
+
+    The axis starts at the scale's own minimum, not at 0 (25 bins nobody can fall in) nor at an
+    arbitrary 10 below it; only a score that deductions pushed below the minimum extends it.
+    """
     scores = [s for s in results.values_list("score", flat=True) if s is not None]
-    low = math.floor(min([settings.score_min - 10, *scores])) if scores else settings.score_min
+    low = math.floor(min([settings.score_min, *scores])) if scores else settings.score_min
     low -= low % 2
     high = settings.score_max
     bins = list(range(low, high + 1, 2))
