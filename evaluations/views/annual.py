@@ -100,7 +100,12 @@ def annual_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "evaluations/annual_detail.html",
-        {"explanation": selectors.explain_annual(result), "staff_view": staff, "grade_form": form},
+        {
+            "explanation": selectors.explain_annual(result),
+            "staff_view": staff,
+            "grade_form": form,
+            "last_place_basis": selectors.last_place_basis_text(result),
+        },
     )
 
 
@@ -209,6 +214,8 @@ def use_of_results(request: HttpRequest) -> HttpResponse:
             "units": Unit.objects.filter(pk__in=AnnualResult.objects.filter(year=year).values("unit")),
             "published": published,
             "settings": rules.settings_for(year),
+            "small_unit_size": rules.settings_for(year).small_unit_size,
+            "comparison": rules.settings_for(year).get_last_place_comparison_display(),
         },
     )
 
