@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from achievements.deductions import deduction_reports
 from cadres.models import Cadre, SnapshotMember, Unit, UnitCategory, User
@@ -547,9 +547,19 @@ def follow_ups_create(*, year: int) -> int:
     return len(created)
 
 
+SELF_FOLLOW_UP = gettext_lazy("这一跟进事项涉及您本人，您不能办理，请由考核办其他同志办理。")
+
+
+def follow_up_about_self(follow_up: FollowUp, user: User | None) -> bool:
+    """Nobody handles a follow-up about themselves (conflict of interest)."""
+    return user is not None and follow_up.cadre.user_id is not None and follow_up.cadre.user_id == user.pk
+
+
 @transaction.atomic
 def follow_up_close(*, follow_up: FollowUp, note: str, actor: User) -> FollowUp:
-    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    follow_up = FollowUp.objects.select_for_update().select_related("cadre").get(pk=follow_up.pk)
+    if follow_up_about_self(follow_up, actor):
+        raise ValidationError({"note": SELF_FOLLOW_UP})
     if not note.strip():
         raise ValidationError({"note": _("请填写办理情况。")})
     if follow_up.status == FollowUpStatus.CLOSED:

@@ -249,7 +249,14 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("evaluations:follow_up_detail", pk=follow_up.pk)
     history = AnnualResult.objects.filter(cadre=follow_up.cadre).select_related("unit").order_by("-year")[:5]
     return render(
-        request, "evaluations/follow_up_detail.html", {"follow_up": follow_up, "form": form, "history": history}
+        request,
+        "evaluations/follow_up_detail.html",
+        {
+            "follow_up": follow_up,
+            "form": form,
+            "history": history,
+            "about_self": annual.follow_up_about_self(follow_up, request.user),
+        },
     )
 
 
