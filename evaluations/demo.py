@@ -304,8 +304,10 @@ def _rank(rows: list[AnnualResult]) -> None:
 
 
 def _close_old_follow_ups(year: int) -> None:
-    staff = User.objects.filter(username="ZZB004").first()
-    for follow_up in FollowUp.objects.filter(year__lt=year - 1, status=FollowUpStatus.OPEN):
+    office = list(User.objects.filter(is_org_staff=True, is_active=True).order_by("username"))
+    for follow_up in FollowUp.objects.filter(year__lt=year - 1, status=FollowUpStatus.OPEN).select_related("cadre"):
+        # Nobody closes a follow-up about themselves: another member of the office does.
+        staff = next((u for u in office if u.pk != follow_up.cadre.user_id), None)
         annual.follow_up_close(
             follow_up=follow_up, note="已由单位主要领导进行谈话，本人表示认真改进。（演示数据）", actor=staff
         )

@@ -51,6 +51,11 @@ def plain(value: Decimal | int) -> str:
 # --- Settings -------------------------------------------------------------------------------
 
 
+class LastPlaceComparison(models.TextChoices):
+    RANK_LEVEL = "rank_level", _("全区同职级")
+    UNIT_CATEGORY = "unit_category", _("同类别单位")
+
+
 class EvaluationSettings(models.Model):
     """The numbers of 考实绩 / 用实绩 for a year, optionally for one unit category.
 
@@ -151,6 +156,13 @@ class EvaluationSettings(models.Model):
     )
     commendation_top_percent = models.PositiveSmallIntegerField(
         _("评先评优：同职级排名前（%）"), default=50, validators=[MaxValueValidator(100)]
+    )
+    last_place_comparison = models.CharField(
+        _("小单位末位比较范围"),
+        max_length=20,
+        choices=LastPlaceComparison.choices,
+        default=LastPlaceComparison.RANK_LEVEL,
+        help_text=_("人数少于“小单位人数界限”的单位，末位不在单位内判断，而在全区同职级或同类别单位的干部中判断。"),
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -37,6 +37,7 @@ from .models import (
     FollowUpKind,
     Grade,
     GroupResult,
+    LastPlaceComparison,
     PaperSheet,
     Period,
     PeriodKind,
@@ -53,7 +54,7 @@ from .models import (
     UnitSheetTally,
     half_up,
 )
-from .services.annual import last_place_streaks
+from .services.annual import last_place_bases, last_place_streaks
 from .services.ballots import SheetInput
 
 # --- A rater's sheets -----------------------------------------------------------------------
@@ -316,9 +317,13 @@ def results_queryset(period: Period, filters: Mapping[str, Any] | None = None) -
 
 
 def score_distribution(results: QuerySet[QuarterlyResult], settings: EvaluationSettings) -> dict:
-    """Counts of scores per 2-point bin from the lowest possible score to the maximum."""
+    """Counts of scores per 2-point bin from the lowest ballot score (the score_min setting) to the maximum.
+
+    The axis starts at the scale's own minimum, not at 0 (25 bins nobody can fall in) nor at an
+    arbitrary 10 below it; only a score that deductions pushed below the minimum extends it.
+    """
     scores = [s for s in results.values_list("score", flat=True) if s is not None]
-    low = math.floor(min([settings.score_min - 10, *scores])) if scores else settings.score_min
+    low = math.floor(min([settings.score_min, *scores])) if scores else settings.score_min
     low -= low % 2
     high = settings.score_max
     bins = list(range(low, high + 1, 2))
@@ -578,6 +583,36 @@ FLAG_KINDS = {
 }
 
 
+def _comparison_group_name(scope: str, result: AnnualResult) -> str:
+    if scope == LastPlaceComparison.RANK_LEVEL:
+        return _("全区同职级（%(rank)s）") % {"rank": result.rank.name}
+    return _("同类别单位（%(category)s）") % {"category": result.get_unit_category_display()}
+
+
+def last_place_basis_text(result: AnnualResult) -> str:
+    """Which group the result's last place is judged in, and the position there (explanation page)."""
+    basis = last_place_bases(result.year, result.year, published_only=result.is_published).get(result.pk)
+    if basis is None or basis.position is None:
+        return ""
+    if basis.scope == "unit":
+        text = _("末位判断范围：单位内，第 %(position)s 名，共 %(size)s 人。") % {
+            "position": basis.position,
+            "size": basis.size,
+        }
+    else:
+        text = _(
+            "末位判断范围：单位仅 %(unit_size)s 人（少于 %(limit)s 人），按%(group)s比较，"
+            "第 %(position)s 名，共 %(size)s 人。"
+        ) % {
+            "unit_size": basis.unit_size,
+            "limit": basis.small_unit_size,
+            "group": _comparison_group_name(basis.scope, result),
+            "position": basis.position,
+            "size": basis.size,
+        }
+    return text + (str(_("为末位。")) if basis.is_last else "")
+
+
 def use_of_results(year: int, *, unit_id: int | None = None, kind: str = "") -> list[Flag]:
     """SPEC §5 flags for a year's annual results, each with the rule and the numbers behind it."""
     results = list(
@@ -625,15 +660,31 @@ def use_of_results(year: int, *, unit_id: int | None = None, kind: str = "") -> 
         streak = streaks.get(result.cadre_id)
         if streak:
             kind_label = FollowUpKind(rules.follow_up_kind(streak.consecutive)).label
-            facts = _(
-                "%(year)s 年度单位内第 %(position)s 名（共 %(size)s 人，末位），连续 %(n)s 年末位（%(years)s）"
-            ) % {
+            numbers = {
                 "year": year,
                 "position": result.rank_in_unit,
                 "size": result.unit_size,
                 "n": streak.consecutive,
                 "years": "、".join(map(str, sorted(streak.years))),
             }
+            if streak.scope == "unit":
+                facts = (
+                    _("%(year)s 年度单位内第 %(position)s 名（共 %(size)s 人，末位），连续 %(n)s 年末位（%(years)s）")
+                    % numbers
+                )
+            else:
+                facts = _(
+                    "%(year)s 年度单位仅 %(unit_size)s 人，按%(group)s比较：第 %(position)s 名"
+                    "（共 %(size)s 人，末位），连续 %(n)s 年末位（%(years)s）"
+                ) % (
+                    numbers
+                    | {
+                        "unit_size": result.unit_size,
+                        "group": _comparison_group_name(streak.scope, result),
+                        "position": streak.position,
+                        "size": streak.size,
+                    }
+                )
             facts += " → " + str(kind_label)
             flags.append(
                 Flag(

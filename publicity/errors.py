@@ -150,3 +150,11 @@ class PlaceholderChannels(PublicityError):
             "以下内容仍是示例占位内容（如“××”“0000-12380”），改为真实内容后才能发布公示：%(names)s。"
             "落款单位和默认反映渠道在“公示设置”中修改，本公示的反映渠道在“修改内容”中修改。"
         ) % {"names": "、".join(self.names)}
+
+
+class OwnNotice(PublicityError):
+    """The staff member is the notice's subject: they may not check the gate for it."""
+
+    @property
+    def message(self) -> str:
+        return _("这份公示的对象是您本人，您不能为它记录任前把关结果，请由其他工作人员办理。")

@@ -13,6 +13,7 @@ from evaluations.errors import GradesNotConfirmed
 from evaluations.models import (
     AnnualResult,
     DemocraticScore,
+    EvaluationSettings,
     FollowUp,
     FollowUpKind,
     FollowUpStatus,
@@ -205,6 +206,9 @@ def test_recomputing_keeps_decided_grades(year_2025):
 
 def test_last_places_raise_follow_ups_that_staff_close_with_a_note(client, personas, year_2025):
     team, period = year_2025
+    # A 6-person unit is judged within itself once the small-unit size is 5 or less (default 8).
+    for year in (2024, 2025):
+        EvaluationSettings.objects.create(year=year, small_unit_size=5)
     close_and_compute(period)
     AnnualResult.objects.create(
         cadre=team["S4"], year=2024, unit=team.unit, unit_category=team.unit.category, role="staff",
@@ -338,6 +342,9 @@ def test_no_last_place_where_the_whole_unit_ties_or_the_unit_has_one_cadre(db):
             )  # fmt: skip
         return people
 
+    # These rules are about the unit itself: no unit counts as small here (see test_small_unit_last_place).
+    for year in (2024, 2025):
+        EvaluationSettings.objects.create(year=year, small_unit_size=1)
     tied = results([1, 1, 1])
     alone = results([1])
     bottom_tie = results([1, 2, 2])

@@ -61,6 +61,7 @@ def settings_post(**overrides) -> dict:
         "s-promotion_top_percent": "50",
         "s-excellent_lookback_years": "3",
         "s-commendation_top_percent": "50",
+        "s-last_place_comparison": "rank_level",
         "d-missing_log_deduction": "0.10",
         "d-missing_quarterly_summary_deduction": "1.00",
         "d-missing_annual_summary_deduction": "1.00",

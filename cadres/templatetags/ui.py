@@ -53,3 +53,12 @@ def minutes(value: Any) -> int:
 @register.filter
 def choice_label(choices: Any, value: Any) -> str:
     return str(dict(choices).get(value, value))
+
+
+@register.filter
+def in_team(role: str) -> bool:
+    """Whether a role (主要领导 / 班子成员 / 一般干部) is on the unit's leadership team: only then is
+    a "班子角色" worth showing; for everyone else it would only repeat 一般干部."""
+    from cadres.models import UnitRole
+
+    return role in (UnitRole.MAIN_LEADER, UnitRole.TEAM_MEMBER)

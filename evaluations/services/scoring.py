@@ -140,7 +140,7 @@ def _enqueue(task, run_id: int) -> None:
             status=RunStatus.FAILED,
             finished_at=timezone.now(),
             error=_(
-                "无法连接后台任务队列，原有结果保持不变。请稍后点击“计算结果”重试，或在服务器上运行 compute_period。"
+                "无法连接后台任务队列，原有结果保持不变。请稍后点击“计算结果”重试；仍不成功请联系系统管理员检查后台任务服务。"
             ),
         )
 

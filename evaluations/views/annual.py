@@ -101,7 +101,12 @@ def annual_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "evaluations/annual_detail.html",
-        {"explanation": selectors.explain_annual(result), "staff_view": staff, "grade_form": form},
+        {
+            "explanation": selectors.explain_annual(result),
+            "staff_view": staff,
+            "grade_form": form,
+            "last_place_basis": selectors.last_place_basis_text(result),
+        },
     )
 
 
@@ -210,6 +215,8 @@ def use_of_results(request: HttpRequest) -> HttpResponse:
             "units": Unit.objects.filter(pk__in=AnnualResult.objects.filter(year=year).values("unit")),
             "published": published,
             "settings": rules.settings_for(year),
+            "small_unit_size": rules.settings_for(year).small_unit_size,
+            "comparison": rules.settings_for(year).get_last_place_comparison_display(),
         },
     )
 
@@ -243,7 +250,14 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("evaluations:follow_up_detail", pk=follow_up.pk)
     history = AnnualResult.objects.filter(cadre=follow_up.cadre).select_related("unit").order_by("-year")[:5]
     return render(
-        request, "evaluations/follow_up_detail.html", {"follow_up": follow_up, "form": form, "history": history}
+        request,
+        "evaluations/follow_up_detail.html",
+        {
+            "follow_up": follow_up,
+            "form": form,
+            "history": history,
+            "about_self": annual.follow_up_about_self(follow_up, request.user),
+        },
     )
 
 

@@ -364,8 +364,12 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
         else [],
         key=lambda m: (rules.ROLE_ORDER.get(m.role, 9), m.cadre.code),
     )
-    head = PaperSheetHeadForm(request.POST or None)
-    upload = PaperUploadForm(request.POST or None, request.FILES or None, prefix="file")
+    # Each panel is bound only to its own submission: a refused key-in must not mark the import
+    # panel's fields as required, nor the other way round.
+    keyin = request.method == "POST" and "keyin" in request.POST
+    uploading = request.method == "POST" and "upload" in request.POST
+    head = PaperSheetHeadForm(request.POST if keyin else None)
+    upload = PaperUploadForm(request.POST if uploading else None, request.FILES if uploading else None, prefix="file")
     issues: list = []
     typed: dict[int, str] = {}
     if request.method == "POST" and unit and "keyin" in request.POST and not period.is_annual:

@@ -151,6 +151,11 @@ def feedback_lookup(*, code: str) -> Feedback | None:
 # --- Triage ---------------------------------------------------------------------------------------
 
 
+def about_self(feedback: Feedback, user) -> bool:
+    """Nobody triages feedback on a notice about themselves (conflict of interest)."""
+    return user is not None and feedback.notice.cadre.user_id is not None and feedback.notice.cadre.user_id == user.pk
+
+
 def allowed_next_states(state: str) -> tuple[str, ...]:
     return NEXT_STATES.get(state, ())
 
@@ -160,7 +165,9 @@ def feedback_transition(
     *, feedback: Feedback, to_state: str, note: str = "", public_reply: str | None = None, actor=None
 ) -> Feedback:
     """Move an item one step along the triage path; a finding needs a note saying what was verified."""
-    locked = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    locked = Feedback.objects.select_for_update(of=("self",)).select_related("notice__cadre").get(pk=feedback.pk)
+    if about_self(locked, actor):
+        raise TransitionRefused(_("这条反映针对的是您本人的公示，您不能办理，请由其他工作人员办理。"))
     note = (note or "").strip()
     if to_state not in allowed_next_states(locked.state):
         raise TransitionRefused(

@@ -20,6 +20,7 @@ from .. import record, rules
 from ..errors import (
     CadreInactive,
     GateIncomplete,
+    OwnNotice,
     PeriodNotEnded,
     PlaceholderChannels,
     StartInPast,
@@ -165,6 +166,12 @@ def notice_send_back(*, notice: Notice, reason: str, by: Any) -> Notice:
     return locked
 
 
+def notice_about_self(notice: Notice, user: Any) -> bool:
+    """Nobody checks the gate of a notice about themselves (conflict of interest)."""
+    cadre_user = Cadre.objects.filter(pk=notice.cadre_id).values_list("user_id", flat=True).first()
+    return user is not None and cadre_user is not None and cadre_user == getattr(user, "pk", None)
+
+
 def gate_check_record(
     *, notice: Notice, kind: str, result: str, note: str, by: Any, now: datetime | None = None
 ) -> GateCheck:
@@ -175,6 +182,8 @@ def gate_check_record(
     note = _required_text(note, field="note", label=_label(GateCheck, "note"), limit=_limit(GateCheck, "note"))
     with transaction.atomic(), set_actor(by):
         locked = _locked(notice)
+        if notice_about_self(locked, by):
+            raise OwnNotice()
         if locked.state != NoticeState.GATE:
             raise WrongState(notice=locked, action=_("记录把关结果"))
         check, _created = GateCheck.objects.update_or_create(

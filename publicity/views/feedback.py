@@ -146,7 +146,10 @@ def _detail(request: HttpRequest, feedback, form: TransitionForm | None = None, 
             "feedback": feedback,
             "events": feedback_selectors.feedback_trail(feedback),
             "form": form or TransitionForm(initial={"public_reply": feedback.public_reply}),
-            "next_states": [FeedbackState(s) for s in service.allowed_next_states(feedback.state)],
+            "next_states": []
+            if service.about_self(feedback, request.user)
+            else [FeedbackState(s) for s in service.allowed_next_states(feedback.state)],
+            "about_self": service.about_self(feedback, request.user),
         },
         status=status,
     )

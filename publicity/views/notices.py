@@ -120,6 +120,7 @@ def _detail_context(request: HttpRequest, notice: Notice, **forms: object) -> di
         "outcome_form": forms.pop("outcome_form", None) or OutcomeForm(),
         "settings": PublicitySettings.load(),
         "placeholders": rules.placeholder_settings(notice) if notice.state == NoticeState.GATE else [],
+        "own_notice": services.notice_about_self(notice, request.user),
         "section_labels": record.section_labels(notice),
         "public_url": links.public_url(notice),
         "feedback_url": links.feedback_list_url(notice),

@@ -138,7 +138,8 @@
           labels: d.labels,
           datasets: [{ label: canvas.getAttribute("data-label"), data: d.scores, borderColor: BRAND, backgroundColor: BRAND, tension: 0 }],
         },
-        options: { plugins: { legend: { display: false } } },
+        // The rating scale's own range (from the settings), so a small change does not look like a cliff.
+        options: { plugins: { legend: { display: false } }, scales: { y: { min: d.min, max: d.max } } },
       };
     },
   };
