@@ -208,6 +208,11 @@ class Selection(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_additional_data(self) -> dict | None:
+        """django-auditlog keeps this with the change being saved: the reason given for it."""
+        reason = getattr(self, "_audit_reason", "")
+        return {"reason": reason} if reason else None
+
     @property
     def is_open(self) -> bool:
         return self.state not in (State.CANDIDATES, State.CANCELLED)
@@ -447,6 +452,11 @@ class ReserveEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre.name}（{self.get_tier_display()}）"
+
+    def get_additional_data(self) -> dict | None:
+        """django-auditlog keeps this with the change being saved: the reason given for it."""
+        reason = getattr(self, "_audit_reason", "")
+        return {"reason": reason} if reason else None
 
 
 class RoundFeedback(models.Model):

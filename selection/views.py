@@ -37,6 +37,7 @@ from .models import (
     Application,
     ApprovedPost,
     Candidate,
+    ReserveEntry,
     Selection,
     SelectionSettings,
     State,
@@ -398,6 +399,19 @@ def pool(request: HttpRequest) -> HttpResponse:
         {"rows": rows, "filters": filters, "add_form": add_form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@require_POST
+@access.staff_only
+def pool_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404_in(ReserveEntry.objects.filter(is_active=True).select_related("cadre"), pk=pk)
+    try:
+        reserve_services.reserve_remove(entry=entry, reason=request.POST.get("reason", ""), by=request.user)
+    except SelectionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s 已调整出后备干部库。") % {"name": entry.cadre.name})
+    return redirect("selection:pool")
 
 
 @access.staff_only
