@@ -120,10 +120,13 @@ def test_nominee_never_sees_who_nominated_them(client, personas):
         reverse("selection:my_ballots"),
         reverse("selection:vote", args=[event.pk]),
         reverse("cadres:my_profile"),
+        reverse("cadres:notifications"),
+        reverse("achievements:my_archive"),
         "/api/me/",
+        "/api/selection/my-ballots/",
     ]
     for url in reachable:
-        response = client.get(url)
+        response = client.get(url, follow=True)
         assert response.status_code == 200, url
         text = response.content.decode()
         assert signer.name not in text, url
