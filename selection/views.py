@@ -539,7 +539,9 @@ def public_round1(request: HttpRequest, public_id) -> HttpResponse:
     rate-limited like the notice feedback."""
     today = timezone.localdate()
     selection = get_object_or_404_in(
-        Selection.objects.select_related("post__unit").filter(publicity_start__isnull=False), public_id=public_id
+        # Not public before its first day, like a notice.
+        Selection.objects.select_related("post__unit").filter(publicity_start__lte=today),
+        public_id=public_id,
     )
     in_publicity = selection.publicity_start <= today <= selection.publicity_end
     names = list(selection.candidates.filter(round1_passed=True).select_related("cadre__unit").order_by("cadre__code"))

@@ -170,6 +170,10 @@ def test_public_round1_feedback_closed_after_the_period_and_404_without_publicit
     assert "公示期已结束" in client.get(url).content.decode()
     response = client.post(url, {"text": "迟到的反映"})
     assert response.status_code == 400 and not RoundFeedback.objects.exists()
+    Selection.objects.filter(pk=selection.pk).update(
+        publicity_start=today + timedelta(days=1), publicity_end=today + timedelta(days=7)
+    )
+    assert client.get(url).status_code == 404  # not public before its first day
     Selection.objects.filter(pk=selection.pk).update(publicity_start=None, publicity_end=None)
     assert client.get(url).status_code == 404
 
