@@ -97,7 +97,13 @@ class ApprovedPost(models.Model):
         verbose_name = _("核定职数")
         verbose_name_plural = _("核定职数")
         ordering = ["unit__sort_order", "unit__name", "tier", "title"]
-        constraints = [models.UniqueConstraint(fields=["unit", "title"], name="approved_post_once_per_unit")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "title"],
+                name="approved_post_once_per_unit",
+                violation_error_message=_("该单位已有同名职务的核定职数，请修改原记录。"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit.name}{self.title}"

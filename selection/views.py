@@ -55,18 +55,27 @@ from .services import votes as vote_services
 
 @access.staff_only
 def post_list(request: HttpRequest) -> HttpResponse:
-    form = PostForm(request.POST or None)
+    """The quotas per unit and the district; the form adds a post or edits the one in ?edit=."""
+    editing = None
+    edit_id = request.POST.get("post_id") or request.GET.get("edit")
+    if edit_id:
+        editing = get_object_or_404_in(ApprovedPost.objects.select_related("unit"), pk=edit_id)
+    form = PostForm(request.POST or None, instance=editing)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            post_services.post_save(by=request.user, **data)
+            post_services.post_save(by=request.user, post=editing, **form.cleaned_data)
         except SelectionError as error:
             apply_error(form, error)
         else:
             messages.success(request, _("已保存核定职数。"))
             return redirect("selection:post_list")
     units, totals = quota.occupancy()
-    return render(request, "selection/post_list.html", {"units": units, "totals": totals, "form": form})
+    return render(
+        request,
+        "selection/post_list.html",
+        {"units": units, "totals": totals, "form": form, "editing": editing},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # --- Selections -------------------------------------------------------------------------------
