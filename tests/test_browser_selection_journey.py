@@ -59,7 +59,7 @@ def test_vacancy_through_two_rounds_to_inspection_candidates(new_page, live_serv
     staff.wait_for_selector(f"#post-table tr[data-post='{post.pk}']")
     assert staff.inner_text("#total-vacancies") == "1"
     staff.screenshot(path=str(artifacts / "selection-01-posts.png"), full_page=True)
-    staff.click(f"#post-table tr[data-post='{post.pk}'] a")
+    staff.click(f"#post-table tr[data-post='{post.pk}'] a.start-selection")
     staff.fill("#id_plan", "海推、公推两轮提名后民主推荐。")
     staff.fill("#id_max_age", "50")
     staff.click("#open-selection")
