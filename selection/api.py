@@ -16,13 +16,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cadres.access import IsCadre, cadre_of
-from cadres.models import Cadre, RankLevel
+from cadres.access import IsCadre, cadre_of, get_object_or_404_in
+from cadres.models import Cadre, RankLevel, Unit
 
 from . import quota, selectors
 from .access import IsOrgStaffOr404
 from .errors import SelectionError
-from .models import ApprovedPost, Candidate, Method, Nomination, ReserveEntry, Selection, VoteKind
+from .models import ApprovedPost, Candidate, Method, Nomination, ReserveEntry, Selection, VoteEvent, VoteKind, VoteMode
 from .services import posts as post_services
 from .services import reserves as reserve_services
 from .services import selections as services
@@ -129,6 +129,54 @@ class NominationSerializer(serializers.ModelSerializer):
         fields = ["nominator", "nominee", "reason", "signed_at"]
 
 
+class VotersInputSerializer(serializers.Serializer):
+    voters = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62), max_length=5000)
+
+
+class UnitRecommendationInputSerializer(serializers.Serializer):
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.filter(is_active=True))
+    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.filter(is_active=True))
+    reason = serializers.CharField(max_length=2000)
+    document_number = serializers.CharField(max_length=100)
+
+
+class Round1CloseInputSerializer(serializers.Serializer):
+    publicity_start = serializers.DateField(required=False, allow_null=True)
+
+
+class EventSetupInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=VoteKind.choices)
+    mode = serializers.ChoiceField(choices=VoteMode.choices)
+    voter_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**62), max_length=5000, required=False, default=list
+    )
+    expected = serializers.IntegerField(min_value=1, max_value=100000, required=False, allow_null=True)
+    max_choices = serializers.IntegerField(min_value=1, max_value=50, required=False, default=1)
+
+
+class PaperCountsInputSerializer(serializers.Serializer):
+    actual = serializers.IntegerField(min_value=0, max_value=100000)
+    counts = serializers.DictField(
+        child=serializers.IntegerField(min_value=0, max_value=100000), help_text="人选 id → 得票"
+    )
+
+    def validate_counts(self, value: dict) -> dict:
+        if not all(str(k).isdigit() and len(str(k)) <= 18 for k in value):
+            raise serializers.ValidationError("人选 id 须为数字。")
+        return value
+
+
+class OutcomeSerializer(serializers.Serializer):
+    candidate = serializers.IntegerField(source="candidate.id")
+    name = serializers.CharField(source="candidate.cadre.name")
+    meeting_votes = serializers.IntegerField(allow_null=True)
+    meeting_share = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    talk_votes = serializers.IntegerField(allow_null=True)
+    talk_share = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    in_pool = serializers.BooleanField()
+    passes = serializers.BooleanField()
+
+
 class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Selections (org staff). Create opens one within the quota or with an approved exception."""
 
@@ -153,6 +201,99 @@ class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         selection = self.get_object()
         rows = Nomination.objects.filter(selection=selection).select_related("nominator__unit", "nominee__unit")
         return Response(NominationSerializer(rows, many=True).data)
+
+    def _run(self, request: Request, input_class: type | None, call: Any) -> Response:
+        """Validate the input, run the service, answer with the selection as it now stands."""
+        selection = self.get_object()
+        data = {}
+        if input_class is not None:
+            parsed = input_class(data=request.data)
+            parsed.is_valid(raise_exception=True)
+            data = parsed.validated_data
+        try:
+            call(selection, data)
+        except SelectionError as error:
+            raise _refused(error) from None
+        return Response(SelectionSerializer(self.get_queryset().get(pk=selection.pk)).data)
+
+    @extend_schema(request=VotersInputSerializer, responses=SelectionSerializer)
+    @action(detail=True, methods=["post"], url_path="start-nomination")
+    def start_nomination(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(
+            request,
+            VotersInputSerializer,
+            lambda s, d: services.selection_start_nomination(selection=s, voter_ids=d["voters"], by=request.user),
+        )
+
+    @extend_schema(request=UnitRecommendationInputSerializer, responses=SelectionSerializer)
+    @action(detail=True, methods=["post"], url_path="unit-recommendations")
+    def unit_recommendation(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(
+            request,
+            UnitRecommendationInputSerializer,
+            lambda s, d: services.unit_recommendation_record(selection=s, by=request.user, **d),
+        )
+
+    @extend_schema(request=Round1CloseInputSerializer, responses=SelectionSerializer)
+    @action(detail=True, methods=["post"], url_path="round1-close")
+    def round1_close(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(
+            request,
+            Round1CloseInputSerializer,
+            lambda s, d: services.round1_close(selection=s, by=request.user, publicity_start=d.get("publicity_start")),
+        )
+
+    @extend_schema(request=None, responses=SelectionSerializer)
+    @action(detail=True, methods=["post"], url_path="publicity-end")
+    def publicity_end(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(request, None, lambda s, d: services.publicity_end(selection=s, by=request.user))
+
+    @extend_schema(request=None, responses=SelectionSerializer)
+    @action(detail=True, methods=["post"], url_path="round2-close")
+    def round2_close(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(request, None, lambda s, d: services.round2_close(selection=s, by=request.user))
+
+    @extend_schema(request=None, responses=SelectionSerializer)
+    @action(detail=True, methods=["post"])
+    def finalize(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(request, None, lambda s, d: services.candidates_finalize(selection=s, by=request.user))
+
+    @extend_schema(request=EventSetupInputSerializer, responses=SelectionSerializer)
+    @action(detail=True, methods=["post"])
+    def votes(self, request: Request, pk: str | None = None) -> Response:
+        """Set up the 公推 vote, the meeting or the talk recommendation (online or paper)."""
+        return self._run(
+            request,
+            EventSetupInputSerializer,
+            lambda s, d: vote_services.event_setup(selection=s, by=request.user, **d),
+        )
+
+    @extend_schema(request=PaperCountsInputSerializer, responses=SelectionSerializer)
+    @action(detail=True, methods=["post"], url_path=r"votes/(?P<kind>round2|meeting|talk)/paper")
+    def paper_counts(self, request: Request, pk: str | None = None, kind: str = "") -> Response:
+        def call(s: Selection, d: dict) -> None:
+            event = get_object_or_404_in(VoteEvent.objects.filter(selection=s), kind=kind)
+            vote_services.paper_counts_enter(
+                event=event, actual=d["actual"], counts={int(k): v for k, v in d["counts"].items()}, by=request.user
+            )
+
+        return self._run(request, PaperCountsInputSerializer, call)
+
+    @extend_schema(request=None, responses=SelectionSerializer)
+    @action(detail=True, methods=["post"], url_path=r"votes/(?P<kind>round2|meeting|talk)/close")
+    def close_vote(self, request: Request, pk: str | None = None, kind: str = "") -> Response:
+        def call(s: Selection, d: dict) -> None:
+            event = get_object_or_404_in(VoteEvent.objects.filter(selection=s), kind=kind)
+            vote_services.event_close(event=event, by=request.user)
+
+        return self._run(request, None, call)
+
+    @extend_schema(responses=OutcomeSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def outcome(self, request: Request, pk: str | None = None) -> Response:
+        """民主推荐: each finalist's votes and shares, and whether they pass (closed votes only)."""
+        result = selectors.recommendation_outcome(self.get_object())
+        return Response(OutcomeSerializer(result.rows, many=True).data)
 
 
 class ReserveSerializer(serializers.ModelSerializer):
@@ -193,6 +334,11 @@ class VoteInputSerializer(serializers.Serializer):
     candidates = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62), max_length=50)
 
 
+class NominateInputSerializer(serializers.Serializer):
+    nominee = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.filter(is_active=True))
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
 class MyBallotViewSet(viewsets.ViewSet):
     """The signed-in cadre's pending ballots; an online vote records only that they voted."""
 
@@ -201,6 +347,26 @@ class MyBallotViewSet(viewsets.ViewSet):
     @extend_schema(responses=BallotSerializer(many=True))
     def list(self, request: Request) -> Response:
         return Response(BallotSerializer(selectors.pending_ballots(cadre_of(request.user)), many=True).data)
+
+    @extend_schema(request=NominateInputSerializer, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def nominate(self, request: Request, pk: str | None = None) -> Response:
+        """Round 1: sign a nomination in the selection `pk` (only for voters on its list)."""
+        from .access import get_selection_for_nominator
+
+        selection = get_selection_for_nominator(request.user, pk)
+        data = NominateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.nomination_sign(
+                selection=selection,
+                nominator=cadre_of(request.user),
+                nominee=data.validated_data["nominee"],
+                reason=data.validated_data.get("reason", ""),
+            )
+        except SelectionError as error:
+            raise _refused(error) from None
+        return Response(status=204)
 
     @extend_schema(request=VoteInputSerializer, responses={204: None})
     @action(detail=True, methods=["post"])

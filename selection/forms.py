@@ -44,9 +44,6 @@ class PostForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(is_active=True)
 
-    def validate_unique(self) -> None:
-        """The service says which unit already has the title, in its own words."""
-
 
 class SelectionForm(forms.ModelForm):
     class Meta:

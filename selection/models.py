@@ -97,7 +97,13 @@ class ApprovedPost(models.Model):
         verbose_name = _("核定职数")
         verbose_name_plural = _("核定职数")
         ordering = ["unit__sort_order", "unit__name", "tier", "title"]
-        constraints = [models.UniqueConstraint(fields=["unit", "title"], name="approved_post_once_per_unit")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "title"],
+                name="approved_post_once_per_unit",
+                violation_error_message=_("该单位已有同名职务的核定职数，请修改原记录。"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit.name}{self.title}"
@@ -207,6 +213,11 @@ class Selection(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_additional_data(self) -> dict | None:
+        """django-auditlog keeps this with the change being saved: the reason given for it."""
+        reason = getattr(self, "_audit_reason", "")
+        return {"reason": reason} if reason else None
 
     @property
     def is_open(self) -> bool:
@@ -447,6 +458,11 @@ class ReserveEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre.name}（{self.get_tier_display()}）"
+
+    def get_additional_data(self) -> dict | None:
+        """django-auditlog keeps this with the change being saved: the reason given for it."""
+        reason = getattr(self, "_audit_reason", "")
+        return {"reason": reason} if reason else None
 
 
 class RoundFeedback(models.Model):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.selection_create, name="selection_create"),
     path("posts/", views.post_list, name="post_list"),
     path("pool/", views.pool, name="pool"),
+    path("pool/<dbid:pk>/remove/", views.pool_remove, name="pool_remove"),
     path("structure/", views.structure, name="structure"),
     path("settings/", views.settings_edit, name="settings"),
     path("my/", views.my_ballots, name="my_ballots"),

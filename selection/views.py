@@ -37,6 +37,7 @@ from .models import (
     Application,
     ApprovedPost,
     Candidate,
+    ReserveEntry,
     Selection,
     SelectionSettings,
     State,
@@ -54,18 +55,27 @@ from .services import votes as vote_services
 
 @access.staff_only
 def post_list(request: HttpRequest) -> HttpResponse:
-    form = PostForm(request.POST or None)
+    """The quotas per unit and the district; the form adds a post or edits the one in ?edit=."""
+    editing = None
+    edit_id = request.POST.get("post_id") or request.GET.get("edit")
+    if edit_id:
+        editing = get_object_or_404_in(ApprovedPost.objects.select_related("unit"), pk=edit_id)
+    form = PostForm(request.POST or None, instance=editing)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            post_services.post_save(by=request.user, **data)
+            post_services.post_save(by=request.user, post=editing, **form.cleaned_data)
         except SelectionError as error:
             apply_error(form, error)
         else:
             messages.success(request, _("已保存核定职数。"))
             return redirect("selection:post_list")
     units, totals = quota.occupancy()
-    return render(request, "selection/post_list.html", {"units": units, "totals": totals, "form": form})
+    return render(
+        request,
+        "selection/post_list.html",
+        {"units": units, "totals": totals, "form": form, "editing": editing},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # --- Selections -------------------------------------------------------------------------------
@@ -400,6 +410,19 @@ def pool(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_POST
+@access.staff_only
+def pool_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404_in(ReserveEntry.objects.filter(is_active=True).select_related("cadre"), pk=pk)
+    try:
+        reserve_services.reserve_remove(entry=entry, reason=request.POST.get("reason", ""), by=request.user)
+    except SelectionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s 已调整出后备干部库。") % {"name": entry.cadre.name})
+    return redirect("selection:pool")
+
+
 @access.staff_only
 def structure(request: HttpRequest) -> HttpResponse:
     leaders_only = request.GET.get("scope") != "all"
@@ -525,7 +548,9 @@ def public_round1(request: HttpRequest, public_id) -> HttpResponse:
     rate-limited like the notice feedback."""
     today = timezone.localdate()
     selection = get_object_or_404_in(
-        Selection.objects.select_related("post__unit").filter(publicity_start__isnull=False), public_id=public_id
+        # Not public before its first day, like a notice.
+        Selection.objects.select_related("post__unit").filter(publicity_start__lte=today),
+        public_id=public_id,
     )
     in_publicity = selection.publicity_start <= today <= selection.publicity_end
     names = list(selection.candidates.filter(round1_passed=True).select_related("cadre__unit").order_by("cadre__code"))

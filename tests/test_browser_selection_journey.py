@@ -59,7 +59,7 @@ def test_vacancy_through_two_rounds_to_inspection_candidates(new_page, live_serv
     staff.wait_for_selector(f"#post-table tr[data-post='{post.pk}']")
     assert staff.inner_text("#total-vacancies") == "1"
     staff.screenshot(path=str(artifacts / "selection-01-posts.png"), full_page=True)
-    staff.click(f"#post-table tr[data-post='{post.pk}'] a")
+    staff.click(f"#post-table tr[data-post='{post.pk}'] a.start-selection")
     staff.fill("#id_plan", "海推、公推两轮提名后民主推荐。")
     staff.fill("#id_max_age", "50")
     staff.click("#open-selection")
@@ -148,3 +148,65 @@ def test_vacancy_through_two_rounds_to_inspection_candidates(new_page, live_serv
     phone_staff.screenshot(path=str(artifacts / "selection-08-phone-candidates.png"), full_page=True)
     width = phone_staff.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], width
+
+
+def test_pool_structure_and_public_round1_pages_desktop_and_phone(new_page, live_server, personas, artifacts):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cadres.models import Gender, PoliticalStatus
+
+    from .factories import CadreFactory
+
+    for i in range(4):
+        person = CadreFactory(
+            unit=personas.unit if i % 2 else personas.other_unit,
+            name=f"后备{i}",
+            gender=Gender.FEMALE if i % 2 else Gender.MALE,
+            political_status=PoliticalStatus.NON_PARTISAN if i == 3 else PoliticalStatus.CPC_MEMBER,
+            education="大学本科",
+        )
+        ReserveEntry.objects.create(
+            cadre=person,
+            tier=LeadershipTier.DEPUTY,
+            source="staff",
+            reason="群众公认，实绩突出",
+            entered_on=DAY,
+            review_on=DAY,
+        )
+    staff_user = personas.org_staff.user
+    selection = services.selection_open(
+        post=ApprovedPost.objects.create(unit=personas.unit, title="副主任", tier=LeadershipTier.DEPUTY, count=1),
+        title="副主任选拔",
+        method="recommendation",
+        rounds=2,
+        plan="方案",
+        qualification_date=DAY,
+        by=staff_user,
+    )
+    vs = voters(personas.unit, 2)
+    people = nominees(personas.other_unit, 2)
+    services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in vs], by=staff_user)
+    for v, p in zip(vs, people, strict=True):
+        services.nomination_sign(selection=selection, nominator=v, nominee=p)
+    services.round1_close(selection=selection, by=staff_user)
+    today = timezone.localdate()
+    Selection.objects.filter(pk=selection.pk).update(
+        state=State.ROUND1_PUBLICITY, publicity_start=today, publicity_end=today + timedelta(days=6)
+    )
+    for name, viewport in (("desktop", None), ("phone", PHONE)):
+        page = new_page(viewport)
+        browser_login(page, personas.org_staff.code, PASSWORD)
+        for path, shot in (("/selection/pool/", "pool"), ("/selection/structure/", "structure")):
+            page.goto(f"{live_server.url}{path}")
+            page.screenshot(path=str(artifacts / f"selection-{shot}-{name}.png"), full_page=True)
+            assert page.evaluate("document.documentElement.scrollWidth") <= (viewport or {"width": 1280})["width"]
+        public = new_page(viewport)
+        public.goto(f"{live_server.url}/selection/public/{selection.public_id}/")
+        assert people[0].name in public.inner_text("#round1-public")
+        public.fill("textarea[name=text]", "反映该同志工作作风扎实。")
+        public.click("#feedback button[type=submit]")
+        public.wait_for_selector("#feedback-sent")
+        public.screenshot(path=str(artifacts / f"selection-public-round1-{name}.png"), full_page=True)
+        assert page.js_errors == [] and public.js_errors == []

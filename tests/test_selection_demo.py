@@ -52,3 +52,26 @@ def test_demo_has_each_step_quota_exception_pool_and_is_idempotent():
     assert done.candidates.filter(is_inspection_candidate=True).count() == 1
     _units, totals = quota.occupancy()
     assert totals["vacancies"] >= 6
+
+
+def test_demo_pages_render_for_staff_and_the_demo_voter(client):
+    from django.urls import reverse
+
+    from cadres.models import User
+
+    seed_all()
+    client.force_login(User.objects.get(username=demo.STAFF))
+    for selection in Selection.objects.all():
+        response = client.get(reverse("selection:selection_detail", args=[selection.pk]))
+        assert response.status_code == 200, selection.state
+    invalid = Selection.objects.get(state=State.RECOMMENDATION)
+    page = client.get(reverse("selection:selection_detail", args=[invalid.pk])).content.decode()
+    assert "到会人数不足，推荐无效" in page
+    for name in ("selection:post_list", "selection:pool", "selection:structure", "selection:selection_list"):
+        assert client.get(reverse(name)).status_code == 200
+    public = Selection.objects.get(state=State.ROUND1_PUBLICITY)
+    client.logout()
+    assert client.get(reverse("selection:public_round1", args=[public.public_id])).status_code == 200
+    client.force_login(User.objects.get(username=demo.DEMO_VOTER))
+    page = client.get(reverse("selection:my_ballots")).content.decode()
+    assert "海推（实名推荐）" in page and "公推会议" in page

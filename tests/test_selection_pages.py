@@ -120,10 +120,13 @@ def test_nominee_never_sees_who_nominated_them(client, personas):
         reverse("selection:my_ballots"),
         reverse("selection:vote", args=[event.pk]),
         reverse("cadres:my_profile"),
+        reverse("cadres:notifications"),
+        reverse("achievements:my_archive"),
         "/api/me/",
+        "/api/selection/my-ballots/",
     ]
     for url in reachable:
-        response = client.get(url)
+        response = client.get(url, follow=True)
         assert response.status_code == 200, url
         text = response.content.decode()
         assert signer.name not in text, url
@@ -325,3 +328,29 @@ def test_cadre_form_records_political_status(personas):
     form = CadreForm(data, instance=cadre)
     assert form.is_valid(), form.errors
     assert form.save().political_status == PoliticalStatus.DEMOCRATIC_PARTY
+
+
+def test_staff_add_and_edit_approved_posts(client, personas):
+    client.force_login(personas.org_staff.user)
+    url = reverse("selection:post_list")
+    data = {
+        "unit": personas.unit.pk,
+        "title": "副主任",
+        "tier": "deputy",
+        "count": "2",
+        "document_number": "青编〔2024〕1号",
+    }
+    assert client.post(url, data).status_code == 302
+    post = ApprovedPost.objects.get()
+    duplicate = client.post(url, data)
+    assert duplicate.status_code == 400 and "该单位已有同名职务的核定职数" in duplicate.content.decode()
+    assert ApprovedPost.objects.count() == 1
+    page = client.get(url, {"edit": post.pk}).content.decode()
+    assert "修改核定职数：区教师发展中心副主任" in page
+    assert client.post(url, data | {"post_id": post.pk, "count": "3"}).status_code == 302
+    post.refresh_from_db()
+    assert post.count == 3
+    client.force_login(personas.leader.user)
+    assert client.post(url, data | {"post_id": post.pk, "count": "9"}).status_code == 404
+    post.refresh_from_db()
+    assert post.count == 3

@@ -170,6 +170,10 @@ def test_public_round1_feedback_closed_after_the_period_and_404_without_publicit
     assert "公示期已结束" in client.get(url).content.decode()
     response = client.post(url, {"text": "迟到的反映"})
     assert response.status_code == 400 and not RoundFeedback.objects.exists()
+    Selection.objects.filter(pk=selection.pk).update(
+        publicity_start=today + timedelta(days=1), publicity_end=today + timedelta(days=7)
+    )
+    assert client.get(url).status_code == 404  # not public before its first day
     Selection.objects.filter(pk=selection.pk).update(publicity_start=None, publicity_end=None)
     assert client.get(url).status_code == 404
 
@@ -185,3 +189,26 @@ def test_public_round1_feedback_is_rate_limited(client, personas):
     response = client.post(url, {"text": "三"})
     assert response.status_code == 429 and "提交过于频繁" in response.content.decode()
     assert RoundFeedback.objects.count() == 2
+
+
+def test_staff_take_a_reserve_out_of_the_pool_with_a_reason(client, personas):
+    entry = _reserve(personas, personas.cadre)
+    url = reverse("selection:pool_remove", args=[entry.pk])
+    client.force_login(personas.leader.user)
+    assert client.post(url, {"reason": "x"}).status_code == 404
+    client.force_login(personas.org_staff.user)
+    page = client.post(url, {"reason": " "}, follow=True).content.decode()
+    assert "请填写调整出库理由" in page
+    assert ReserveEntry.objects.get().is_active
+    client.post(url, {"reason": "已提拔任用"})
+    assert not ReserveEntry.objects.get().is_active
+    assert client.post(url, {"reason": "again"}).status_code == 404
+
+
+def test_the_reason_for_leaving_the_pool_is_in_the_audit_trail(personas):
+    from auditlog.models import LogEntry
+
+    entry = _reserve(personas, personas.cadre)
+    reserves.reserve_remove(entry=entry, reason="已提拔任用", by=personas.org_staff.user)
+    last = LogEntry.objects.get_for_object(entry).order_by("-pk").first()
+    assert last.additional_data == {"reason": "已提拔任用"} and last.actor == personas.org_staff.user

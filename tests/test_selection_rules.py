@@ -247,3 +247,24 @@ def test_reserve_entry_by_staff_needs_reason_and_review_after_entry(personas):
     entry = reserves.reserve_add(cadre=personas.cadre, tier="deputy", reason="优秀", entered_on=DAY, by=staff)
     assert entry.review_on == date(2027, 6, 1)
     assert Cadre.objects.get(pk=personas.cadre.pk).reserve_entries.count() == 1
+
+
+def test_round1_publicity_lasts_the_set_working_days_and_starts_on_a_working_day(personas):
+    staff = personas.org_staff.user
+    SelectionSettings.objects.update_or_create(pk=1, defaults={"round1_publicity_workdays": 7})
+    selection = open_selection(post_with_vacancy(personas.unit), staff)
+    vs = voters(personas.unit, 1)
+    services.selection_start_nomination(selection=selection, voter_ids=[vs[0].pk], by=staff)
+    services.nomination_sign(selection=selection, nominator=vs[0], nominee=personas.cadre)
+    with pytest.raises(SelectionError, match="公示期须从工作日开始"):
+        services.round1_close(selection=selection, by=staff, publicity_start=date(2026, 5, 30), today=date(2026, 5, 29))
+    with pytest.raises(SelectionError, match="不能早于今天"):
+        services.round1_close(selection=selection, by=staff, publicity_start=date(2026, 5, 28), today=date(2026, 5, 29))
+    selection = services.round1_close(
+        selection=selection, by=staff, publicity_start=date(2026, 6, 1), today=date(2026, 5, 29)
+    )
+    assert selection.state == State.ROUND1_PUBLICITY
+    assert (selection.publicity_start, selection.publicity_end) == (date(2026, 6, 1), date(2026, 6, 9))
+    with pytest.raises(SelectionError, match="公示期至 2026-06-09 结束"):
+        services.publicity_end(selection=selection, by=staff, today=date(2026, 6, 9))
+    assert services.publicity_end(selection=selection, by=staff, today=date(2026, 6, 10)).state == State.ROUND2
