@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from evaluations.models import RaterGroup, Sheet
+from evaluations.models import RaterGroup, SealedSheet
 from evaluations.services import periods
 
 from .evaluation_helpers import close_and_compute, make_team, open_period, submit_all
@@ -36,7 +36,7 @@ def test_a_refused_key_in_does_not_mark_the_import_panel_as_required(client, per
     data |= {f"score-{team[name].pk}": "95" for name in ("S1", "S2", "S3", "S4")}
     response = client.post(url, data)
     text = response.content.decode()
-    assert "强制分档" in text and Sheet.objects.count() == 0
+    assert "强制分档" in text and SealedSheet.objects.count() == 0
     assert not response.context["upload"].is_bound
     file_input = re.search(r'<input[^>]*name="file-file"[^>]*>', text).group(0)
     assert "is-invalid" not in file_input

@@ -245,7 +245,16 @@ def _open_unit(sheets: list[dict], settings: Any, rng: Shuffle) -> _UnitBox:
             quality.append(_quality(sheet["scores"], totals, settings))
     for rows in (scores, democratic, ticks, quality):
         rng.shuffle(rows)
+    # Then grouped by ratee and rater group, keeping the random order inside each group (a stable
+    # sort): rows of one sheet are never neighbours, the index on (period, ratee, group) fills in
+    # order, and the computation reads each ratee's scores together.
+    scores.sort(key=_by_ratee)
+    democratic.sort(key=_by_ratee)
     return _UnitBox(scores, democratic, ticks, quality, len(sheets), spreads)
+
+
+def _by_ratee(row: list) -> tuple:
+    return row[0], row[1]
 
 
 def _quality(rows: list, totals: Mapping[tuple[int, str], list[int]], settings: Any) -> tuple:
@@ -369,7 +378,12 @@ def _copy_text(ids: list[str], constant: tuple, rows: list[tuple]) -> str:
         return str(value)
 
     prefix = "".join(text(v) + "\t" for v in constant)
-    body = ["\t".join(map(text, row)) for row in rows]
+    if any(v is None or isinstance(v, bool) for row in rows[:1] for v in row) or any(
+        v is None for row in rows for v in row
+    ):
+        body = ["\t".join(map(text, row)) for row in rows]
+    else:  # ints, codes and decimals only (every score row): str() is their COPY text
+        body = ["\t".join(map(str, row)) for row in rows]
     if ids:
         return "".join(f"{ids[i]}\t{prefix}{line}\n" for i, line in enumerate(body))
     return "".join(f"{prefix}{line}\n" for line in body)
