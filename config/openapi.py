@@ -43,8 +43,10 @@ def _json(ref: str) -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}
 
 
-def _errors_of(operation: dict[str, Any]) -> set[str]:
+def _errors_of(method: str, operation: dict[str, Any]) -> set[str]:
     codes = {"403", "404"}
+    if method in ("post", "put", "patch", "delete"):
+        codes.add("400")  # a change the domain rules refuse in the object's current state
     if "requestBody" in operation:
         codes |= {"400", "415"}
     if any(p["in"] == "query" for p in operation.get("parameters", [])):
@@ -58,9 +60,9 @@ def document_errors(result: dict[str, Any], generator: Any, request: Any, public
     schemas["Error"] = ERROR
     schemas["ValidationError"] = VALIDATION_ERROR
     for methods in result.get("paths", {}).values():
-        for operation in methods.values():
+        for method, operation in methods.items():
             responses = operation.setdefault("responses", {})
-            for code in _errors_of(operation) - set(responses):
+            for code in _errors_of(method, operation) - set(responses):
                 responses[code] = {"description": DESCRIPTIONS[code]}
             for code, response in responses.items():
                 if code.startswith("4") and "content" not in response:

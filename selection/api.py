@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -27,6 +27,9 @@ from .services import posts as post_services
 from .services import reserves as reserve_services
 from .services import selections as services
 from .services import votes as vote_services
+
+# Any other kind answers the API's JSON 404 (the URL pattern takes any word for it).
+VOTE_KIND = OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=["round2", "meeting", "talk"])
 
 
 def _refused(error: SelectionError) -> serializers.ValidationError:
@@ -268,8 +271,8 @@ class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             lambda s, d: vote_services.event_setup(selection=s, by=request.user, **d),
         )
 
-    @extend_schema(request=PaperCountsInputSerializer, responses=SelectionSerializer)
-    @action(detail=True, methods=["post"], url_path=r"votes/(?P<kind>round2|meeting|talk)/paper")
+    @extend_schema(request=PaperCountsInputSerializer, responses=SelectionSerializer, parameters=[VOTE_KIND])
+    @action(detail=True, methods=["post"], url_path=r"votes/(?P<kind>[^/.]+)/paper")
     def paper_counts(self, request: Request, pk: str | None = None, kind: str = "") -> Response:
         def call(s: Selection, d: dict) -> None:
             event = get_object_or_404_in(VoteEvent.objects.filter(selection=s), kind=kind)
@@ -279,8 +282,8 @@ class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
         return self._run(request, PaperCountsInputSerializer, call)
 
-    @extend_schema(request=None, responses=SelectionSerializer)
-    @action(detail=True, methods=["post"], url_path=r"votes/(?P<kind>round2|meeting|talk)/close")
+    @extend_schema(request=None, responses=SelectionSerializer, parameters=[VOTE_KIND])
+    @action(detail=True, methods=["post"], url_path=r"votes/(?P<kind>[^/.]+)/close")
     def close_vote(self, request: Request, pk: str | None = None, kind: str = "") -> Response:
         def call(s: Selection, d: dict) -> None:
             event = get_object_or_404_in(VoteEvent.objects.filter(selection=s), kind=kind)
@@ -289,7 +292,7 @@ class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return self._run(request, None, call)
 
     @extend_schema(responses=OutcomeSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def outcome(self, request: Request, pk: str | None = None) -> Response:
         """民主推荐: each finalist's votes and shares, and whether they pass (closed votes only)."""
         result = selectors.recommendation_outcome(self.get_object())
