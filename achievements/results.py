@@ -32,6 +32,8 @@ class ResultLine:
     grade: str = ""
     explained_url: str = ""
     is_annual: bool = False
+    # Computed before the period's last backfill window closed: recomputed automatically later.
+    provisional: bool = False
 
 
 class ResultsProvider(Protocol):

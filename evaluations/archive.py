@@ -11,7 +11,7 @@ from achievements.results import Ranking, ResultLine
 from cadres.access import is_org_staff
 from cadres.models import Cadre
 
-from .models import AnnualResult, PeriodState, QuarterlyResult
+from .models import AnnualResult, Period, PeriodKind, PeriodState, QuarterlyResult
 
 
 class PublishedResults:
@@ -46,8 +46,10 @@ class PublishedResults:
                         Ranking(_("同类别排名"), result.rank_in_category, result.category_size),
                     ],
                     explained_url=url,
+                    provisional=result.period.is_provisional,
                 )
             )
+        annual_period = Period.objects.filter(kind=PeriodKind.ANNUAL, year=year).first()
         for result in AnnualResult.objects.filter(cadre=cadre, year=year, is_published=True):
             lines.append(
                 ResultLine(
@@ -60,6 +62,7 @@ class PublishedResults:
                     grade=result.get_grade_display() if result.grade else "",
                     explained_url=reverse("evaluations:annual_detail", args=[result.pk]),
                     is_annual=True,
+                    provisional=bool(annual_period and annual_period.is_provisional),
                 )
             )
         return lines

@@ -142,6 +142,27 @@ def test_dossier_pdf_carries_the_published_quarterly_results(
     assert "61.00" not in text
 
 
+@pytest.mark.parametrize("persona", ["cadre", "org_staff"])
+def test_a_provisional_published_result_is_marked_in_the_archive_and_the_dossier(
+    client, personas, results_only_last_year, tmp_path, persona
+):
+    from django.utils import timezone
+
+    Period.objects.filter(year=LAST_YEAR, quarter=3).update(
+        provisional_until=timezone.now() + timezone.timedelta(days=3)
+    )
+    client.force_login(personas.user(persona))
+    page = archive(client, results_only_last_year, LAST_YEAR).content.decode()
+    table = page.split('id="archive-results"', 1)[1].split("</table>", 1)[0]
+    row = table.split("第3季度", 1)[1].split("</tr>", 1)[0]
+    assert "暂定" in row and "暂定" not in table.split("第3季度", 1)[0]
+    response = client.get(
+        reverse("achievements:dossier_pdf", args=[results_only_last_year.pk]),
+        {"year_from": LAST_YEAR, "year_to": LAST_YEAR},
+    )
+    assert "88.40（暂定）" in pdf_text(response.content, tmp_path).replace(" ", "")
+
+
 def test_achievements_never_imports_evaluations():
     """An import never runs up a floor: evaluations registers its results with achievements."""
     offenders = []
