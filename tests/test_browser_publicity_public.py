@@ -47,8 +47,9 @@ def realistic_notice(unit):
         "三、表彰情况\n个人先后多次被区委区政府表彰为先进个人，2025 年 5 月获市劳动模范称号。",
         evaluation_results="2023 年度 称职，单位内第 2 名\n2024 年度 优秀，单位内第 1 名\n"
         "2025 年度 优秀，单位内第 1 名",
-        feedback_channels="中共淮阴区委组织部干部监督室\n举报电话：0000-12380\n"
-        "来信地址：淮阴区行政中心组织部（邮编 000000）",
+        feedback_channels="中共淮阴区委组织部干部监督室\n举报电话：0517-12380\n"
+        "来信地址：淮阴区行政中心组织部（邮编 223300）",
+        issued_by="中共淮阴区委组织部",  # frozen at publishing, as the publish service does
     )
 
 
