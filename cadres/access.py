@@ -1,8 +1,9 @@
 """Who may see and do what: the one permission layer every view, API endpoint and app uses.
 
 Roles (SPEC §1): 干部 every cadre with an account; 单位领导 a cadre whose role in the unit is
-主要领导 or 班子成员; 考核办 a user with the explicit org-staff grant; 系统管理员 a superuser;
-公众 anyone without a login. Other apps build their own `access.py` on these primitives.
+主要领导 or 班子成员; 考核办 a user with the explicit org-staff grant; 纪检监察 a user with the
+discipline grant (candidates' 党风廉政意见, reports and supervision information, nothing else);
+系统管理员 a superuser; 公众 anyone without a login. Other apps build their own `access.py` on these primitives.
 
 Outside their scope a user gets 404, the same answer as for something that does not exist;
 a page meant for another role as a whole answers 403.
@@ -27,6 +28,7 @@ from .models import Cadre, Unit, User
 class Role(StrEnum):
     ADMIN = "admin"
     ORG_STAFF = "org_staff"
+    DISCIPLINE = "discipline"
     LEADER = "leader"
     CADRE = "cadre"
 
@@ -51,6 +53,11 @@ def is_org_staff(user: Any) -> bool:
     )
 
 
+def is_discipline_staff(user: Any) -> bool:
+    """纪检监察: an explicit grant, never implied by org staff or superuser status."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_discipline_staff)
+
+
 def is_leader(user: Any) -> bool:
     cadre = cadre_of(user)
     return bool(cadre and cadre.is_leader)
@@ -62,6 +69,8 @@ def roles_of(user: Any) -> frozenset[Role]:
         roles.add(Role.ADMIN)
     if is_org_staff(user):
         roles.add(Role.ORG_STAFF)
+    if is_discipline_staff(user):
+        roles.add(Role.DISCIPLINE)
     cadre = cadre_of(user)
     if cadre:
         roles.add(Role.CADRE)
@@ -155,6 +164,7 @@ def role_required(*roles: Role) -> Callable:
 
 org_staff_required = role_required(Role.ORG_STAFF)
 cadre_required = role_required(Role.CADRE)
+discipline_staff_required = role_required(Role.DISCIPLINE)
 
 
 class IsOrgStaff(BasePermission):
@@ -162,6 +172,13 @@ class IsOrgStaff(BasePermission):
 
     def has_permission(self, request: Any, view: Any) -> bool:
         return is_org_staff(request.user)
+
+
+class IsDisciplineStaff(BasePermission):
+    message = "仅纪检监察人员可以执行此操作。"
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return is_discipline_staff(request.user)
 
 
 class IsCadre(BasePermission):

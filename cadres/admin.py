@@ -17,11 +17,19 @@ from .models import (
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "__str__", "is_org_staff", "is_superuser", "is_active", "must_change_password"]
-    list_filter = ["is_org_staff", "is_superuser", "is_active", "must_change_password"]
+    list_display = [
+        "username",
+        "__str__",
+        "is_org_staff",
+        "is_discipline_staff",
+        "is_superuser",
+        "is_active",
+        "must_change_password",
+    ]
+    list_filter = ["is_org_staff", "is_discipline_staff", "is_superuser", "is_active", "must_change_password"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("本系统角色"), {"fields": ("is_org_staff", "must_change_password")}),
+        (_("本系统角色"), {"fields": ("is_org_staff", "is_discipline_staff", "must_change_password")}),
     )
 
 

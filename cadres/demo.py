@@ -250,6 +250,17 @@ def _demo_logins(password_hash: str) -> list[DemoLogin]:
         staff.user.is_org_staff = True
         staff.user.save(update_fields=["is_org_staff"])
 
+    # 区纪委监委 is outside the evaluated district units: a login with the discipline grant only.
+    User.objects.get_or_create(
+        username="jiwei",
+        defaults={
+            "password": password_hash,
+            "is_discipline_staff": True,
+            "last_name": "区纪委监委",
+            "first_name": "审查员",
+        },
+    )
+
     def login(role: str, code: str) -> DemoLogin:
         cadre = Cadre.objects.select_related("unit").get(code=code)
         return DemoLogin(role, code, cadre.name, cadre.unit.name)
@@ -257,6 +268,7 @@ def _demo_logins(password_hash: str) -> list[DemoLogin]:
     return [
         DemoLogin("系统管理员", "admin", "系统管理员", "—"),
         login("考核办", "ZZB004"),
+        DemoLogin("纪检监察", "jiwei", "区纪委监委审查员", "青山区纪委监委"),
         login("单位领导（主要领导）", "QSZ001"),
         login("单位领导（班子成员）", "QSZ003"),
         login("上级单位领导（教育局局长）", "JYJ001"),

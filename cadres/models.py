@@ -24,6 +24,13 @@ class User(AbstractUser):
         default=False,
         help_text=_("授予组织部（考核办）工作人员权限：管理单位、干部、考核周期与结果。"),
     )
+    is_discipline_staff = models.BooleanField(
+        _("纪检监察人员"),
+        default=False,
+        help_text=_(
+            "纪检监察机关人员：对拟任人选出具党风廉政意见、参加考察组、查看举报和监督信息；不能查看纪实和评分。"
+        ),
+    )
     must_change_password = models.BooleanField(
         _("须修改初始密码"),
         default=False,

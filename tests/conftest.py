@@ -103,13 +103,14 @@ class Personas:
     superior_leader: object
     stranger: object
     org_staff: object
+    discipline: object
     admin: object
 
     def user(self, name: str):
         if name == "anonymous":
             return None
         persona = getattr(self, name)
-        return persona if name == "admin" else persona.user
+        return persona if name in ("admin", "discipline") else persona.user
 
 
 @pytest.fixture
@@ -138,6 +139,7 @@ def personas(db) -> Personas:
         ),
         stranger=CadreFactory(unit=other, name="孙镇干部", with_account=True),
         org_staff=org_staff,
+        discipline=UserFactory(username="jiwei", is_discipline_staff=True),
         admin=UserFactory(username="root", is_superuser=True, is_staff=True),
     )
 

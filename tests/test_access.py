@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-ANON, CADRE, COLLEAGUE, LEADER, SUPERIOR, STAFF, STRANGER, ADMIN = (
+ANON, CADRE, COLLEAGUE, LEADER, SUPERIOR, STAFF, STRANGER, DISCIPLINE, ADMIN = (
     "anonymous",
     "cadre",
     "colleague",
@@ -13,14 +13,17 @@ ANON, CADRE, COLLEAGUE, LEADER, SUPERIOR, STAFF, STRANGER, ADMIN = (
     "superior_leader",
     "org_staff",
     "stranger",
+    "discipline",
     "admin",
 )
-PERSONAS = (ANON, CADRE, COLLEAGUE, LEADER, SUPERIOR, STAFF, STRANGER, ADMIN)
+PERSONAS = (ANON, CADRE, COLLEAGUE, LEADER, SUPERIOR, STAFF, STRANGER, DISCIPLINE, ADMIN)
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
     table = dict.fromkeys(PERSONAS, default)
     table[ANON] = 302
+    # 纪检监察 has no cadre record and no staff grant: the cadres app shows it nothing.
+    table[DISCIPLINE] = 200 if default == 200 else (404 if default == 404 else 403)
     table.update(overrides)
     return table
 
@@ -29,7 +32,7 @@ STAFF_ONLY = expect(403, org_staff=200, admin=200)
 # (url name, kwargs from personas, expected status per persona)
 PAGES = [
     ("home", None, expect(200)),
-    ("cadres:my_profile", None, expect(200, admin=403)),
+    ("cadres:my_profile", None, expect(200, discipline=403, admin=403)),
     ("cadres:cadre_list", None, STAFF_ONLY),
     ("cadres:cadre_create", None, STAFF_ONLY),
     (
