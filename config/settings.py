@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "evaluations",
     "publicity",
     "selection",
+    "supervision",
 ]
 
 MIDDLEWARE = [
