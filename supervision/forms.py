@@ -112,7 +112,7 @@ class ReportRegisterForm(forms.Form):
         help_text=_("受保护：仅组织、纪检监察人员可见。"),
     )
     reporter_contact = forms.CharField(label=_("反映人联系方式（可不填）"), max_length=100, required=False)
-    text = forms.CharField(label=_("反映内容"), widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(label=_("反映内容"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
     scan = forms.FileField(label=_("扫描件（可不传）"), required=False, help_text=_("来信或来访记录的扫描件。"))
 
 
@@ -156,7 +156,10 @@ class ScanForm(forms.Form):
 class InfoForm(forms.Form):
     cadre = CadreChoiceField(label=_("干部"), queryset=active_cadres())
     source = forms.ChoiceField(label=_("来源"), choices=InfoSource.choices)
-    provided_by = forms.CharField(label=_("提供单位"), max_length=100)
-    summary = forms.CharField(label=_("情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    # Required, but the service says so in its own words.
+    provided_by = forms.CharField(label=_("提供单位"), max_length=100, required=False)
+    summary = forms.CharField(
+        label=_("情况"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     date = forms.DateField(label=_("日期"), widget=DATE_INPUT)
     status = forms.ChoiceField(label=_("状态"), choices=InfoStatus.choices)
