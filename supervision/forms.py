@@ -62,7 +62,14 @@ class SettingsForm(forms.ModelForm):
 
     class Meta:
         model = SupervisionSettings
-        fields = ["commendation_requires_excellent", "receive_days", "verify_days", "close_days"]
+        fields = [
+            "commendation_requires_excellent",
+            "receive_days",
+            "verify_days",
+            "close_days",
+            "township_head_min_years",
+            "department_head_min_years",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -40,6 +40,18 @@ class SupervisionSettings(models.Model):
     close_days = models.PositiveSmallIntegerField(
         _("作出结论后办结期限（天）"), default=10, validators=[MinValueValidator(1), MaxValueValidator(90)]
     )
+    township_head_min_years = models.PositiveSmallIntegerField(
+        _("乡镇街道主要领导最短任职年限"),
+        default=3,
+        validators=[MaxValueValidator(10)],
+        help_text=_("衡南做法：乡镇党政正职任职满 3 年才调整。0 表示不提醒。"),
+    )
+    department_head_min_years = models.PositiveSmallIntegerField(
+        _("部门主要领导最短任职年限"),
+        default=5,
+        validators=[MaxValueValidator(10)],
+        help_text=_("衡南做法：部门正职原则上任满一届（5 年）。0 表示不提醒。"),
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:

@@ -100,3 +100,22 @@ def step_due(state: str, day: date, settings: SupervisionSettings | None = None)
         FeedbackState.UNSUBSTANTIATED: settings.close_days,
     }.get(state)
     return day + timedelta(days=days) if days else None
+
+
+# --- Tenure (任期) ---------------------------------------------------------------------------------
+
+
+def min_tenure_years(cadre, settings: SupervisionSettings | None = None) -> int:
+    """The minimum years in post before a move, by post type (0: no minimum)."""
+    from cadres.models import UnitCategory, UnitRole
+
+    if cadre.role != UnitRole.MAIN_LEADER:
+        return 0
+    settings = settings or SupervisionSettings.load()
+    if cadre.unit.category == UnitCategory.TOWNSHIP:
+        return settings.township_head_min_years
+    return settings.department_head_min_years
+
+
+def full_years(start: date, day: date) -> int:
+    return day.year - start.year - ((day.month, day.day) < (start.month, start.day))

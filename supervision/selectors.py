@@ -9,10 +9,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from cadres.models import ResumeEntry
 from publicity.models import FeedbackState
 
 from . import rules
-from .models import Channel, InfoStatus, Report, RewardSanction, SupervisionInfo
+from .models import Channel, InfoStatus, Report, RewardSanction, SupervisionInfo, SupervisionSettings
 
 
 def impact_reason(record: RewardSanction) -> str:
@@ -82,10 +83,11 @@ class CadreSupervision:
     impacts: list[str] = field(default_factory=list)
     reports: list[Report] = field(default_factory=list)
     info: list[SupervisionInfo] = field(default_factory=list)
+    tenure: str = ""
 
     @property
     def empty(self) -> bool:
-        return not (self.impacts or self.reports or self.info)
+        return not (self.impacts or self.reports or self.info or self.tenure)
 
 
 def supervision_rows(cadres: list[Any], day: date) -> list[CadreSupervision]:
@@ -98,7 +100,51 @@ def supervision_rows(cadres: list[Any], day: date) -> list[CadreSupervision]:
         rows[report.cadre_id].reports.append(report)
     for info in SupervisionInfo.objects.filter(cadre_id__in=ids, status=InfoStatus.OPEN).order_by("-date"):
         rows[info.cadre_id].info.append(info)
+    for cadre_id, text in tenure_alerts(cadres, day).items():
+        rows[cadre_id].tenure = text
     return list(rows.values())
+
+
+def post_start(cadre_ids: list[int]) -> dict[int, date]:
+    """When each cadre took up the current post: the start of the open entry of the resume."""
+    starts: dict[int, date] = {}
+    for cadre_id, start in (
+        ResumeEntry.objects.filter(cadre_id__in=cadre_ids, end_date__isnull=True)
+        .order_by("cadre_id", "start_date")
+        .values_list("cadre_id", "start_date")
+    ):
+        starts[cadre_id] = start  # the latest open entry wins
+    return starts
+
+
+def tenure_alerts(cadres: list[Any], day: date) -> dict[int, str]:
+    """An alert for each cadre a move on `day` would take out of the post before the minimum tenure."""
+    settings = SupervisionSettings.load()
+    bound = {c.pk: rules.min_tenure_years(c, settings) for c in cadres}
+    starts = post_start([pk for pk, years in bound.items() if years])
+    alerts: dict[int, str] = {}
+    for cadre in cadres:
+        minimum = bound[cadre.pk]
+        if not minimum:
+            continue
+        start = starts.get(cadre.pk)
+        if start is None:
+            alerts[cadre.pk] = _("任期提醒：简历中没有现任职务的起始时间，无法核对是否任满 %(min)s 年") % {
+                "min": minimum
+            }
+            continue
+        years = rules.full_years(start, day)
+        if years < minimum:
+            alerts[cadre.pk] = _(
+                "任期提醒：现任职务自 %(start)s 起任职 %(years)s 年，未满 %(min)s 年（%(post)s），%(until)s 后方满"
+            ) % {
+                "start": start.isoformat(),
+                "years": years,
+                "min": minimum,
+                "post": cadre.unit.get_category_display() + str(_("主要领导")),
+                "until": rules.add_months(start, minimum * 12).isoformat(),
+            }
+    return alerts
 
 
 @dataclass

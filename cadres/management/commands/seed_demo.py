@@ -7,7 +7,7 @@ from django.utils import timezone
 from cadres import demo
 
 # Each app may add its own demo data in <app>/demo.py, in this order (later apps use earlier ones).
-DEMO_APPS = ("achievements", "evaluations", "publicity", "selection")
+DEMO_APPS = ("achievements", "evaluations", "publicity", "selection", "supervision")
 
 
 class Command(BaseCommand):
