@@ -334,3 +334,23 @@ class SupervisionInfo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre.name} {self.get_source_display()} {self.date}"
+
+
+class UnitFeedbackNote(models.Model):
+    """Org staff's note to a unit on its year's results (谁考察谁反馈), shown in the unit report."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    text = models.TextField(_("反馈意见"), max_length=5000)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填写人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("单位反馈意见")
+        verbose_name_plural = _("单位反馈意见")
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="unit_feedback_once_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}"

@@ -4,22 +4,26 @@ supervision information, statistics, settings) and the public's report form and 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
-from cadres.access import get_object_or_404_in, org_staff_required
+from achievements.pdf import render_pdf
+from cadres.access import get_object_or_404_in, is_org_staff, org_staff_required
 from cadres.models import Cadre
 from publicity.feedback_forms import HONEYPOT, LookupForm
 from publicity.models import FeedbackState, PublicitySettings
 from publicity.services import feedback as feedback_service
 from publicity.services.feedback import allowed_next_states
 
-from . import access, rules, selectors
+from . import access, rules, selectors, unit_report
 from .errors import SupervisionError
 from .forms import (
     CloseForm,
@@ -34,7 +38,15 @@ from .forms import (
     SettingsForm,
     apply_error,
 )
-from .models import RecordKind, Report, ReportScan, RewardSanction, SupervisionInfo, SupervisionSettings
+from .models import (
+    RecordKind,
+    Report,
+    ReportScan,
+    RewardSanction,
+    SupervisionInfo,
+    SupervisionSettings,
+    UnitFeedbackNote,
+)
 from .services import info as info_services
 from .services import records as record_services
 from .services import reports as report_services
@@ -396,3 +408,59 @@ def public_lookup(request: HttpRequest) -> HttpResponse:
         {"form": form, "result": result, "not_found": not_found},
         status=status,
     )
+
+
+# --- 谁考察谁反馈: the unit report ---------------------------------------------------------------------
+
+
+def _year(request: HttpRequest) -> int:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year - 1))
+    except ValueError:
+        year = today.year - 1
+    return min(max(year, 2000), today.year)
+
+
+@login_required
+def unit_reports(request: HttpRequest) -> HttpResponse:
+    units = unit_report.readable_units(request.user)
+    if not units.exists():
+        raise PermissionDenied
+    year = _year(request)
+    return render(
+        request,
+        "supervision/unit_reports.html",
+        {"units": units, "year": year, "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1)},
+    )
+
+
+@login_required
+def unit_report_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    unit = unit_report.get_unit_for_reader(request.user, pk)
+    staff = is_org_staff(request.user)
+    if request.method == "POST":
+        if not staff:
+            raise PermissionDenied
+        text = request.POST.get("text", "").strip()
+        if not text or len(text) > 5000:
+            messages.error(request, _("反馈意见须填写，最多 5000 字。"))
+        else:
+            UnitFeedbackNote.objects.update_or_create(
+                unit=unit, year=year, defaults={"text": text, "written_by": request.user}
+            )
+            messages.success(request, _("已保存反馈意见。"))
+        return redirect("supervision:unit_report", pk=unit.pk, year=year)
+    report = unit_report.unit_report(unit, year)
+    return render(request, "supervision/unit_report.html", {"report": report, "staff": staff})
+
+
+@login_required
+def unit_report_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    unit = unit_report.get_unit_for_reader(request.user, pk)
+    report = unit_report.unit_report(unit, year)
+    html = render_to_string("supervision/pdf/unit_report.html", {"report": report, "generated_at": timezone.now()})
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="unit-report-{unit.pk}-{year}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
