@@ -110,6 +110,7 @@ MENU: tuple[NavSection, ...] = (
             item(_("奖惩记录"), "supervision:record_list", STAFF, DISCIPLINE, prefix="/supervision/records/"),
             item(_("限期整改跟进"), "supervision:rectifications", STAFF, DISCIPLINE),
             item(_("监督信息"), "supervision:info_list", STAFF, DISCIPLINE, prefix="/supervision/info/"),
+            item(_("领导班子等次"), "supervision:team_grades", STAFF),
             item(_("单位考核反馈"), "supervision:unit_reports", STAFF, LEADER, prefix="/supervision/units/"),
             item(_("监督设置"), "supervision:settings", STAFF),
         ),

@@ -69,6 +69,10 @@ class SettingsForm(forms.ModelForm):
             "close_days",
             "township_head_min_years",
             "department_head_min_years",
+            "team_excellent_quota_percent",
+            "team_excellent_min_unit_score",
+            "team_excellent_max_problem_share",
+            "team_poor_max_unit_score",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any):

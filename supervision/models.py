@@ -52,6 +52,22 @@ class SupervisionSettings(models.Model):
         validators=[MaxValueValidator(10)],
         help_text=_("衡南做法：部门正职原则上任满一届（5 年）。0 表示不提醒。"),
     )
+    team_excellent_quota_percent = models.PositiveSmallIntegerField(
+        _("优秀领导班子比例上限（%）"), default=30, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    team_excellent_min_unit_score = models.DecimalField(
+        _("优秀领导班子单位得分下限"), max_digits=5, decimal_places=2, default=90
+    )
+    team_excellent_max_problem_share = models.DecimalField(
+        _("优秀领导班子反测评比例上限（%）"),
+        max_digits=5,
+        decimal_places=2,
+        default=10,
+        help_text=_("班子反测评勾选数占测评表数（乘以项目数）的比例。"),
+    )
+    team_poor_max_unit_score = models.DecimalField(
+        _("较差领导班子单位得分上限"), max_digits=5, decimal_places=2, default=70
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -354,3 +370,64 @@ class UnitFeedbackNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.year}"
+
+
+class TeamGradeValue(models.TextChoices):
+    EXCELLENT = "excellent", _("优秀")
+    GOOD = "good", _("良好")
+    FAIR = "fair", _("一般")
+    POOR = "poor", _("较差")
+
+
+class TeamGrade(models.Model):
+    """领导班子等次 of a unit for a year: proposed by the rule, confirmed by org staff (trail below)."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    unit_score = models.DecimalField(_("单位年度考核得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    problem_share = models.DecimalField(_("班子反测评比例（%）"), max_digits=6, decimal_places=2, null=True, blank=True)
+    weak_members = models.PositiveSmallIntegerField(_("基本称职及以下成员数"), default=0)
+    proposed = models.CharField(_("建议等次"), max_length=20, choices=TeamGradeValue.choices)
+    basis = models.CharField(_("建议依据"), max_length=500, blank=True)
+    grade = models.CharField(_("确定等次"), max_length=20, choices=TeamGradeValue.choices, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确定人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("确定时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("领导班子等次")
+        verbose_name_plural = _("领导班子等次")
+        ordering = ["-year", "unit__sort_order"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="team_grade_once_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}"
+
+
+class TeamGradeChange(models.Model):
+    """Confirmation trail: a team grade set, from what to what, by whom and why."""
+
+    team_grade = models.ForeignKey(
+        TeamGrade, verbose_name=_("领导班子等次"), on_delete=models.CASCADE, related_name="changes"
+    )
+    before = models.CharField(_("原等次"), max_length=20, choices=TeamGradeValue.choices, blank=True)
+    after = models.CharField(_("新等次"), max_length=20, choices=TeamGradeValue.choices)
+    reason = models.CharField(_("理由"), max_length=500, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确定人"), on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("班子等次确定记录")
+        verbose_name_plural = _("班子等次确定记录")
+        ordering = ["team_grade", "changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.team_grade_id}: {self.before} → {self.after}"

@@ -22,6 +22,7 @@ urlpatterns = [
     path("info/", views.info_list, name="info_list"),
     path("info/<dbid:pk>/conclude/", views.info_conclude, name="info_conclude"),
     path("settings/", views.settings_edit, name="settings"),
+    path("team-grades/", views.team_grades, name="team_grades"),
     path("units/", views.unit_reports, name="unit_reports"),
     path("units/<dbid:pk>/<int:year>/", views.unit_report_page, name="unit_report"),
     path("units/<dbid:pk>/<int:year>/pdf/", views.unit_report_pdf, name="unit_report_pdf"),

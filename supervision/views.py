@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -45,11 +46,14 @@ from .models import (
     RewardSanction,
     SupervisionInfo,
     SupervisionSettings,
+    TeamGrade,
+    TeamGradeValue,
     UnitFeedbackNote,
 )
 from .services import info as info_services
 from .services import records as record_services
 from .services import reports as report_services
+from .services import team_grades as team_grade_services
 
 
 @access.supervision_staff_required
@@ -464,3 +468,42 @@ def unit_report_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="unit-report-{unit.pk}-{year}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- 领导班子等次 ------------------------------------------------------------------------------------------
+
+
+@org_staff_required
+def team_grades(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    if request.method == "POST":
+        if request.POST.get("action") == "propose":
+            proposed = team_grade_services.team_grades_propose(year=year)
+            messages.success(request, _("已按规则生成 %(n)s 个领导班子的建议等次。") % {"n": len(proposed)})
+        else:
+            grade = get_object_or_404_in(TeamGrade.objects.all(), pk=request.POST.get("team_grade", ""), year=year)
+            try:
+                team_grade_services.team_grade_confirm(
+                    team_grade=grade,
+                    grade=request.POST.get("grade", ""),
+                    reason=request.POST.get("reason", ""),
+                    by=request.user,
+                )
+                messages.success(request, _("已确定%(unit)s领导班子等次。") % {"unit": grade.unit.name})
+            except SupervisionError as error:
+                messages.error(request, error.message)
+        return redirect(f"{reverse('supervision:team_grades')}?year={year}")
+    grades = TeamGrade.objects.filter(year=year).select_related("unit").prefetch_related("changes__changed_by")
+    settings = SupervisionSettings.load()
+    return render(
+        request,
+        "supervision/team_grades.html",
+        {
+            "grades": grades,
+            "year": year,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+            "choices": TeamGradeValue.choices,
+            "quota": team_grade_services.excellent_quota(grades.count(), settings),
+            "settings": settings,
+        },
+    )

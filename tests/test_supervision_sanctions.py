@@ -137,7 +137,12 @@ def test_settings_page_changes_the_months_with_the_regulation_shown(client, pers
     form = page(client.get(url))
     assert "关于对党员领导干部进行诫勉的规定" in form and "公职人员政务处分法" in form
     data = {"commendation_requires_excellent": "on", "receive_days": 5, "verify_days": 30, "close_days": 10}
-    data |= {"township_head_min_years": 3, "department_head_min_years": 5}
+    data |= {"township_head_min_years": 3, "department_head_min_years": 5, "team_excellent_quota_percent": 30}
+    data |= {
+        "team_excellent_min_unit_score": 90,
+        "team_excellent_max_problem_share": 10,
+        "team_poor_max_unit_score": 70,
+    }
     data |= {f"months_{k}": rules.DEFAULT_IMPACT_MONTHS[k] for k in rules.SANCTION_KINDS} | {"months_admonition": 9}
     assert client.post(url, data).status_code == 302
     assert SupervisionSettings.load().impact_months["admonition"] == 9

@@ -10,12 +10,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre
+from cadres.models import Cadre, UnitRole
 from evaluations.models import AnnualResult, Grade
 
 from .. import rules
 from ..errors import SupervisionError
-from ..models import RecordKind, RectifyEntry, RectifyStatus, RewardSanction, SupervisionSettings
+from ..models import (
+    RecordKind,
+    RectifyEntry,
+    RectifyStatus,
+    RewardSanction,
+    SupervisionSettings,
+    TeamGrade,
+    TeamGradeValue,
+)
 
 
 def _text(value: str, *, field: str, label: str, limit: int, required: bool = True) -> str:
@@ -54,6 +62,19 @@ def commendation_refusal(*, cadre: Cadre, kind: str, year: int | None) -> str | 
             "grade": result.get_grade_display(),
             "kind": label,
         }
+    if result.role == UnitRole.MAIN_LEADER:
+        # The team's head: the team's own grade of the year must be 优秀 too.
+        team = TeamGrade.objects.filter(unit_id=result.unit_id, year=year).exclude(grade="").first()
+        if team is None or team.grade != TeamGradeValue.EXCELLENT:
+            return _(
+                "%(name)s是%(unit)s主要领导，%(year)s 年领导班子等次%(team)s，只有班子也被确定为优秀的才能%(kind)s。"
+            ) % {
+                "name": cadre.name,
+                "unit": result.unit.name,
+                "year": year,
+                "team": (_("为“%(g)s”") % {"g": team.get_grade_display()}) if team else _("尚未确定"),
+                "kind": label,
+            }
     return None
 
 
