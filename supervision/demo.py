@@ -3,7 +3,8 @@
 A phone report about a candidate of the 青石镇副镇长 selection, verified and substantiated, and the
 诫勉 that followed (its 影响期 refuses the promotion on the selection page); an open report and
 an audit finding about the cadre whose notice is at the gate; a 黄牌警告 with a 限期整改 deadline
-for the demo cadre QSZ008; a 嘉奖 for a cadre graded 优秀 last year; a web report and a letter.
+for the demo cadre QSZ008; a 嘉奖 for a cadre graded 优秀 last year; last year's proposed team
+grades; a web report and a letter.
 Idempotent: nothing is added once any demo report exists.
 """
 
@@ -13,12 +14,12 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from cadres.models import Cadre, User
+from cadres.models import Cadre, UnitRole, User
 from evaluations.models import AnnualResult, Grade
 from selection.models import Candidate, Selection
 
 from .models import Channel, InfoSource, InfoStatus, Report
-from .services import info, records, reports
+from .services import info, records, reports, team_grades
 
 MARK = "（演示）"
 
@@ -112,6 +113,7 @@ def seed(today: date) -> None:
 
     excellent = (
         AnnualResult.objects.filter(year=today.year - 1, grade=Grade.EXCELLENT, is_published=True)
+        .exclude(role=UnitRole.MAIN_LEADER)  # a head's commendation waits for the team's grade
         .select_related("cadre")
         .order_by("cadre__code")
         .first()
@@ -128,6 +130,9 @@ def seed(today: date) -> None:
             by=staff,
             today=today,
         )
+
+    # The leadership teams' grades of last year, proposed by the rule (staff confirm them).
+    team_grades.team_grades_propose(year=today.year - 1)
 
     reports.report_submit_public(
         subject="青山区发展和改革局某科长",

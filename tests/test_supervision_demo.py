@@ -14,7 +14,7 @@ from selection import demo as selection_demo
 from selection import rules as selection_rules
 from selection.models import Selection
 from supervision import demo
-from supervision.models import Report, RewardSanction, SupervisionInfo
+from supervision.models import Report, RewardSanction, SupervisionInfo, TeamGrade
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 20)
@@ -45,3 +45,4 @@ def test_demo_has_each_piece_and_is_idempotent():
     assert any(f"影响期至 {admonition.impact_end.isoformat()}" in f for f in failures)
     assert RewardSanction.objects.get(kind="yellow_card").rectify_status == "open"
     assert SupervisionInfo.objects.get().cadre.code == "DHJ003"
+    assert TeamGrade.objects.filter(year=TODAY.year - 1).exists()
