@@ -10,16 +10,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .rules import RECORD_YEARS, last_day_of_window
+from core.dates import format_day, format_deadline
 
-
-def format_day(day: date) -> str:
-    return formats.date_format(day, "DATE_FORMAT")
-
-
-def format_deadline(deadline: datetime) -> str:
-    """A deadline is the midnight after its last day: say "<last day> 24:00", as offices do."""
-    return _("%(day)s 24:00") % {"day": format_day(last_day_of_window(deadline))}
+from .rules import RECORD_YEARS
 
 
 class RecordError(Exception):

@@ -3,7 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from achievements import api as achievements_api
 from cadres import api as cadres_api
-from config.converters import DatabaseIdConverter
+from core.ids import DatabaseIdConverter
 from evaluations import api as evaluations_api
 from publicity import api as publicity_api
 from publicity import api_feedback as publicity_feedback_api

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    "core",
     "cadres",
     "achievements",
     "evaluations",

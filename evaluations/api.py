@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cadres.access import IsCadre, IsOrgStaff, cadre_of, is_org_staff
-from config.converters import parse_id
+from core.ids import parse_id
 
 from . import selectors
 from .errors import AlreadySubmitted, EvaluationError, SheetRuleBroken

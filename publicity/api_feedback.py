@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.converters import parse_id
+from core.ids import parse_id
 
 from . import feedback_selectors
 from .feedback_access import HandlesFeedback

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from achievements.errors import format_day
+from core.dates import format_day
 
 from .models import GateCheckKind, Notice, NoticeState
 

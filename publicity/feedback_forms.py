@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.converters import MAX_ID
+from core.ids import MAX_ID
 
 from .models import FeedbackState
 from .services.feedback import MIN_TEXT_CHARS, FeedbackError, check_text

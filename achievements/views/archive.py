@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django_ratelimit.decorators import ratelimit
 
 from cadres.access import cadre_of, cadre_required, is_org_staff, org_staff_required
+from core.paging import page_of
 
 from .. import access, rules, selectors, services
 from ..errors import RecordError
@@ -18,7 +19,7 @@ from ..forms import UnitExportForm, VerifyExportForm, YearRangeForm, apply_error
 from ..models import DossierExport
 from ..pdf import verify_export
 from ..services.dossiers import dossier_filename, export_download_name
-from ._common import page_of, parse_int, this_year
+from ._common import parse_int, this_year
 
 
 def attachment_disposition(filename: str) -> str:

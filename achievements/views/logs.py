@@ -15,13 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.access import cadre_of, cadre_required, get_object_or_404_in
+from core.dates import format_day
+from core.paging import page_of
 
 from .. import access, rules, selectors, services
 from ..deductions import deduction_report
-from ..errors import LogChanged, RecordError, format_day
+from ..errors import LogChanged, RecordError
 from ..forms import DailyLogForm, FeedFilterForm, LeaveForm, SummaryForm, apply_error
 from ..models import SummaryKind
-from ._common import YEARS, page_of, parse_day, parse_int, record_years, this_year
+from ._common import YEARS, parse_day, parse_int, record_years, this_year
 
 # --- The cadre's own log page ---------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.access import cadre_of, cadre_required, is_org_staff, org_staff_required
 from cadres.models import Unit
+from core.paging import page_of
 
 from .. import access, selectors, services
 from ..errors import RecordError
@@ -23,7 +24,7 @@ from ..forms import (
     apply_error,
 )
 from ..models import AchievementCategory, VerificationStatus
-from ._common import page_of, parse_int
+from ._common import parse_int
 
 
 @cadre_required

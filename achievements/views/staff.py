@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.access import get_object_or_404_in, org_staff_required
+from core.dates import format_day
 
 from .. import rules, services
-from ..errors import RecordError, format_day
+from ..errors import RecordError
 from ..forms import HolidayYearForm, OverrideRangeForm, RecordRulesForm, ReminderSettingsForm, apply_error
 from ..models import CalendarYearConfirmation, RecordRules, ReminderSettings, WorkdayOverride
 from ._common import parse_int, this_year

@@ -14,14 +14,15 @@ from django.views.decorators.http import require_POST
 
 from cadres.access import get_object_or_404_in, is_org_staff, org_staff_required
 from cadres.models import Unit, UnitCategory
-from config.converters import parse_id
+from core.ids import parse_id
+from core.paging import page_of, query_without_page
 
 from .. import access, exports, rules, selectors
 from ..errors import EvaluationError, ImportFailed
 from ..forms import AnnualFilterForm, FollowUpCloseForm, GradeForm, UnitScoreForm, UploadForm
 from ..models import AnnualResult, FollowUp, FollowUpStatus, Grade, PeriodState, UnitAnnualScore
 from ..services import annual
-from .common import download, page_of, query_without_page
+from .common import download
 
 
 def _year(request: HttpRequest, default: int | None = None) -> int:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cadres.access import cadre_of, cadre_required
+from core.paging import page_of
 
 from .. import access, selectors
 from ..errors import AlreadySubmitted, EvaluationError, SheetRuleBroken
@@ -16,7 +17,6 @@ from ..forms import sheet_input_from_post
 from ..models import DIMENSIONS, PERSON_PROBLEMS, TEAM_PROBLEMS, PeriodState
 from ..sealing import normalize_receipt
 from ..services import ballots
-from .common import page_of
 
 
 @cadre_required

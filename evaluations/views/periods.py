@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from cadres.access import get_object_or_404_in, org_staff_required
 from cadres.models import Cadre, SnapshotMember, Unit, UnitCategory
-from config.converters import parse_id
+from core.ids import parse_id
+from core.paging import page_of, query_without_page
 
 from .. import access, rules, selectors
 from ..errors import EvaluationError, ImportFailed
@@ -31,7 +32,6 @@ from ..forms import (
 from ..models import ComputationRun, EvaluatorScope, PeriodState, RaterGroup
 from ..services import configuration, paper, periods, scoring
 from ..services.ballots import SheetInput
-from .common import page_of, query_without_page
 
 # --- Settings ---------------------------------------------------------------------------------
 

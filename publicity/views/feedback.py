@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
+
+from core.paging import page_of, query_without_page
 
 from .. import feedback_selectors, public_pages
 from ..feedback_access import feedback_staff_required, get_feedback_for_user
@@ -123,16 +124,14 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
     items = feedback_selectors.feedback_list(
         viewer=request.user, notice_id=notice_id, state=data.get("state") or "", q=data.get("q") or ""
     )
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "publicity/feedback/list.html",
         {
             "filters": filters,
-            "page": Paginator(items, STAFF_PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": page_of(request, items, STAFF_PAGE_SIZE),
             "notice": Notice.objects.filter(pk=notice_id).first() if notice_id else None,
-            "query": params.urlencode(),
+            "query": query_without_page(request),
             "states": FeedbackState,
         },
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,11 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cadres.models import Cadre
-from config.converters import parse_id
+from core.dates import format_day
+from core.ids import parse_id
+from core.paging import page_of
 
 from .. import links, record, rules, selectors
 from ..access import get_notice_for_staff, staff_only
-from ..errors import PublicityError, format_day
+from ..errors import PublicityError
 from ..forms import (
     GateCheckForm,
     NoticeCreateForm,
@@ -46,7 +47,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     today = _today()
     tab = request.GET.get("state", "")
     q = request.GET.get("q", "").strip()[:50]
-    page = Paginator(selectors.notice_list(today=today, tab=tab, q=q), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.notice_list(today=today, tab=tab, q=q), PAGE_SIZE)
     page.object_list = selectors.with_deadlines(list(page.object_list), today)
     counts = selectors.tab_counts(today)
     return render(
