@@ -11,21 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.dates import format_day, format_deadline
+from core.errors import DomainError
 
 from .rules import RECORD_YEARS
 
 
-class RecordError(Exception):
+class RecordError(DomainError):
     """Base class: `message` is the Chinese (or translated) sentence shown to the user."""
-
-    field: str | None = None
-
-    @property
-    def message(self) -> str:
-        raise NotImplementedError
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class BackfillClosed(RecordError):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
+from core.errors import DomainError
 from core.spreadsheets import SpreadsheetUnreadable, cell_text, csv_rows, is_blank, neutralize_formula, open_workbook
 
 from .models import (
@@ -78,7 +79,7 @@ class RosterIssue:
         return f"{where}{column}：{self.message}"
 
 
-class RosterFileError(Exception):
+class RosterFileError(DomainError):
     def __init__(self, issues: list[RosterIssue]):
         self.issues = sorted(issues, key=lambda i: (i.line or 0, i.column))
         super().__init__("; ".join(str(i) for i in self.issues[:5]))
