@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from publicity.feedback_forms import FeedbackForm
+from publicity.forms import FeedbackForm
 from publicity.models import FeedbackState, Notice
 from selection.forms import CadreChoiceField, active_cadres
 from selection.models import Selection

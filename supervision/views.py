@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
-from achievements.pdf import render_pdf
 from cadres.access import get_object_or_404_in, is_org_staff, org_staff_required
 from cadres.models import Cadre
-from publicity.feedback_forms import HONEYPOT, LookupForm
+from core.errors import DomainError
+from core.pdf import render_pdf
+from publicity.forms import HONEYPOT, LookupForm
 from publicity.models import FeedbackState, PublicitySettings
 from publicity.services import feedback as feedback_service
 from publicity.services.feedback import allowed_next_states
@@ -369,7 +370,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
             text=form.cleaned_data["text"],
             today=timezone.localdate(),
         )
-    except (SupervisionError, feedback_service.FeedbackError) as exc:
+    except DomainError as exc:
         error = exc.message
     else:
         request.session[RECEIPT_SESSION_KEY] = report.receipt_code

@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 
 from achievements import rules as evidence_rules
 from cadres.models import Cadre, User
-from cadres.notifications import notify
+from core.notifications import notify
+from publicity.errors import FeedbackError
 from publicity.models import FeedbackState, Notice, PublicitySettings
 from publicity.services.feedback import (
     FINDINGS,
-    FeedbackError,
     allowed_next_states,
     check_text,
     normalize_receipt_code,
