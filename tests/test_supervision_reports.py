@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from cadres.models import Notification
+from core.models import Notification
 from publicity.models import FeedbackState, NoticeState
 from publicity.services import feedback as feedback_service
 from supervision.models import Channel, InfoStatus, Report, ReportEvent, SupervisionInfo, SupervisionSettings
