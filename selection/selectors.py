@@ -228,6 +228,17 @@ def pending_ballots(cadre: Cadre | None) -> list[PendingBallot]:
     return items
 
 
+def closed_votes(cadre: Cadre | None) -> list[VoteEvent]:
+    """The opened online votes this cadre was a voter of: their receipt lists."""
+    if cadre is None:
+        return []
+    return list(
+        VoteEvent.objects.filter(voters__cadre=cadre, opened_at__isnull=False)
+        .select_related("selection__post__unit")
+        .order_by("-opened_at")
+    )
+
+
 def open_applications() -> QuerySet[Selection]:
     from .models import Method
 

@@ -4,6 +4,7 @@ ballots, nomination, vote, application) and the public round-1 publicity page.""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from cadres.access import cadre_of, get_object_or_404_in
+from evaluations.sealing import normalize_receipt
+from evaluations.views.common import page_of
 from publicity.rules import workdays_left
 from publicity.services.feedback import feedback_rate
 
@@ -456,6 +459,7 @@ def my_ballots(request: HttpRequest) -> HttpResponse:
         "selection/my_ballots.html",
         {
             "pending": selectors.pending_ballots(cadre),
+            "closed_votes": selectors.closed_votes(cadre),
             "open_applications": list(selectors.open_applications()),
             "applied": applied,
         },
@@ -500,12 +504,12 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("candidates") if v.isdigit()]
         try:
-            vote_services.vote_cast(event_id=event.pk, voter=cadre, candidate_ids=ids)
+            receipt = vote_services.vote_cast(event_id=event.pk, voter=cadre, candidate_ids=ids)
         except SelectionError as exc:
             error = exc.message
         else:
-            messages.success(request, _("投票已提交。系统只记录您已投票，不记录您投给了谁。"))
-            return redirect("selection:my_ballots")
+            # Shown once, in this response only: the server keeps no record of whose receipt it is.
+            return render(request, "selection/vote_receipt.html", {"event": event, "receipt": receipt})
     voted = event.voters.filter(cadre=cadre, has_voted=True).exists()
     # The voter sees names only: never anyone's running count.
     return render(
@@ -513,6 +517,25 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         "selection/vote.html",
         {"event": event, "rows": rows, "error": error, "voted": voted, "chosen": request.POST.getlist("candidates")},
         status=400 if error else 200,
+    )
+
+
+@login_required
+def receipts(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sorted receipts of a closed online vote, for its voters and org staff to check."""
+    event = access.get_event_for_receipts(request.user, pk)
+    typed = request.GET.get("code", "").strip()
+    code = normalize_receipt(typed)
+    return render(
+        request,
+        "selection/vote_receipts.html",
+        {
+            "event": event,
+            "typed": typed,
+            "code": code,
+            "found": bool(code) and code in event.receipts,
+            "page": page_of(request, event.receipts, size=300),
+        },
     )
 
 

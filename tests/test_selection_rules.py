@@ -10,7 +10,16 @@ import pytest
 from cadres.models import Cadre, LeadershipTier
 from selection import rules
 from selection.errors import SelectionError
-from selection.models import Candidate, Education, ReserveEntry, SelectionSettings, State, VoteKind, VoteMode
+from selection.models import (
+    Candidate,
+    Education,
+    ReserveEntry,
+    SealedVote,
+    SelectionSettings,
+    State,
+    VoteKind,
+    VoteMode,
+)
 from selection.services import reserves, votes
 from selection.services import selections as services
 
@@ -222,16 +231,22 @@ def test_online_vote_keeps_only_counts_and_who_voted(personas):
         selection=selection, kind=VoteKind.MEETING, mode=VoteMode.ONLINE, voter_ids=[v.pk for v in vs], by=staff
     )
     candidate = Candidate.objects.get(selection=selection)
-    votes.vote_cast(event_id=event.pk, voter=vs[0], candidate_ids=[candidate.pk])
+    receipt = votes.vote_cast(event_id=event.pk, voter=vs[0], candidate_ids=[candidate.pk])
     with pytest.raises(SelectionError, match="已经投过票"):
         votes.vote_cast(event_id=event.pk, voter=vs[0], candidate_ids=[candidate.pk])
     with pytest.raises(SelectionError, match="请至少选择一人"):
         votes.vote_cast(event_id=event.pk, voter=vs[1], candidate_ids=[])
     event.refresh_from_db()
+    # While the vote is open the ballot is sealed: no counter has moved.
+    assert event.actual == 0 and event.counts.get().votes == 0
+    assert SealedVote.objects.filter(event=event).count() == 1
+    votes.event_close(event=event, by=staff)
+    event.refresh_from_db()
     assert event.actual == 1
     assert event.counts.get().votes == 1
+    assert event.receipts == [receipt] and not SealedVote.objects.filter(event=event).exists()
     voter_fields = {f.name for f in event.voters.model._meta.get_fields()}
-    assert voter_fields == {"id", "event", "cadre", "has_voted"}
+    assert voter_fields == {"id", "event", "cadre", "has_voted", "voted_on"}
     count_fields = {f.name for f in event.counts.model._meta.get_fields()}
     assert count_fields == {"id", "event", "candidate", "votes"}
 
