@@ -18,13 +18,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, LeadershipTier, RankLevel, Unit
-from evaluations.models import new_id
+from evaluations.models import FIRST_YEAR, LAST_YEAR, new_id
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
 class SelectionSettings(models.Model):
-    """Organization-wide numbers of selection work (a single row, edited by org staff)."""
+    """The numbers of selection work for a year, like the evaluation settings: the year's row, else
+    these field defaults. A selection reads the year of its reference date (资格审查基准日)."""
+
+    year = models.PositiveSmallIntegerField(
+        _("年度"), unique=True, validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
 
     round1_top_k = models.PositiveSmallIntegerField(
         _("海推每个职位入围人数（K）"), default=5, validators=[MinValueValidator(1), MaxValueValidator(50)]
@@ -78,12 +83,12 @@ class SelectionSettings(models.Model):
         verbose_name_plural = _("选拔任用设置")
 
     def __str__(self) -> str:
-        return str(_("选拔任用设置"))
+        return str(_("%(year)s 年选拔任用设置") % {"year": self.year})
 
     @classmethod
-    def load(cls) -> SelectionSettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
+    def for_year(cls, year: int) -> SelectionSettings:
+        """The settings a year reads: its own row, else an unsaved row of the field defaults."""
+        return cls.objects.filter(year=year).first() or cls(year=year)
 
 
 class ApprovedPost(models.Model):
@@ -220,6 +225,13 @@ class Selection(models.Model):
         """django-auditlog keeps this with the change being saved: the reason given for it."""
         reason = getattr(self, "_audit_reason", "")
         return {"reason": reason} if reason else None
+
+    @property
+    def settings(self) -> SelectionSettings:
+        """The selection settings of the year of its reference date."""
+        if not hasattr(self, "_settings"):
+            self._settings = SelectionSettings.for_year(self.qualification_date.year)
+        return self._settings
 
     @property
     def is_open(self) -> bool:

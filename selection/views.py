@@ -34,6 +34,7 @@ from .forms import (
     SettingsForm,
     UnitRecommendationForm,
     VotersForm,
+    YearPickForm,
     apply_error,
 )
 from .models import (
@@ -136,7 +137,7 @@ def _detail(request: HttpRequest, selection: Selection, status: int = 200, **for
         )
     context = {
         "selection": selection,
-        "settings": SelectionSettings.load(),
+        "settings": selection.settings,
         "status": quota.status_of(selection.post, exclude_selection=selection.pk),
         "candidates": list(selection.candidates.select_related("cadre__unit", "cadre__rank")),
         "applications": list(selection.applications.select_related("cadre__unit")),
@@ -154,8 +155,8 @@ def _detail(request: HttpRequest, selection: Selection, status: int = 200, **for
         "exception_form": forms.get("exception_form") or ReasonForm(),
         "cancel_form": forms.get("cancel_form") or ReasonForm(prefix="cancel"),
         "action_error": forms.get("action_error", ""),
-        "tie_rule_k": rules.TIE_RULE % {"n": SelectionSettings.load().round1_top_k},
-        "tie_rule_m": rules.TIE_RULE % {"n": SelectionSettings.load().round2_top_m},
+        "tie_rule_k": rules.TIE_RULE % {"n": selection.settings.round1_top_k},
+        "tie_rule_m": rules.TIE_RULE % {"n": selection.settings.round2_top_m},
         "public_feedback": list(selection.public_feedback.all()),
         "publicity_left": (
             workdays_left(start=selection.publicity_start, end=selection.publicity_end, today=today)
@@ -429,22 +430,41 @@ def pool_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @access.staff_only
 def structure(request: HttpRequest) -> HttpResponse:
     leaders_only = request.GET.get("scope") != "all"
-    rows, total, settings = selectors.structure(today=timezone.localdate(), leaders_only=leaders_only)
+    year = _picked_year(request)
+    rows, total, settings = selectors.structure(today=timezone.localdate(), year=year, leaders_only=leaders_only)
     return render(
         request,
         "selection/structure.html",
-        {"rows": rows, "total": total, "settings": settings, "leaders_only": leaders_only},
+        {
+            "rows": rows,
+            "total": total,
+            "settings": settings,
+            "leaders_only": leaders_only,
+            "pick": YearPickForm({"year": year}),
+        },
     )
+
+
+def _picked_year(request: HttpRequest) -> int:
+    pick = YearPickForm(request.GET if "year" in request.GET else {"year": timezone.localdate().year})
+    return pick.cleaned_data["year"] if pick.is_valid() else timezone.localdate().year
 
 
 @access.staff_only
 def settings_edit(request: HttpRequest) -> HttpResponse:
-    form = SettingsForm(request.POST or None, instance=SelectionSettings.load())
+    year = _picked_year(request)
+    current = SelectionSettings.for_year(year)
+    form = SettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        post_services.settings_save(values=form.cleaned_data, by=request.user)
-        messages.success(request, _("已保存选拔任用设置。"))
-        return redirect("selection:settings")
-    return render(request, "selection/settings.html", {"form": form}, status=400 if request.method == "POST" else 200)
+        post_services.settings_save(year=year, values=form.cleaned_data, by=request.user)
+        messages.success(request, _("%(year)s 年选拔任用设置已保存。") % {"year": year})
+        return redirect(f"{request.path}?year={year}")
+    return render(
+        request,
+        "selection/settings.html",
+        {"form": form, "year": year, "inherited": current.pk is None, "pick": YearPickForm({"year": year})},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # --- A voter's pages -----------------------------------------------------------------------------

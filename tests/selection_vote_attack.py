@@ -42,7 +42,7 @@ class Scenario:
 
 def build(*, seed: int = 11) -> Scenario:
     from cadres.models import UnitCategory
-    from selection.models import SealedVote, Voter, VoteKind, VoteMode
+    from selection.models import SealedVote, VoteKind, VoteMode, Voter
     from selection.services import selections as services
     from selection.services import votes
 
@@ -118,6 +118,7 @@ def close(scenario: Scenario) -> None:
 
 def attack(scenario: Scenario) -> dict:
     from auditlog.models import LogEntry
+
     from selection.models import SealedVote, VoteCount, VoteEvent, Voter
 
     rank_of = _rank(scenario)
