@@ -26,6 +26,7 @@ from core.spreadsheets import SpreadsheetUnreadable, cell_text, csv_rows, is_bla
 from .models import (
     Cadre,
     Gender,
+    PoliticalStatus,
     RankLevel,
     Unit,
     UnitCategory,
@@ -57,7 +58,8 @@ REQUIRED_COLUMNS = (
     COL_POST,
     COL_ROLE,
 )
-OPTIONAL_COLUMNS = ("民族", "籍贯", "入党时间", "学历", "参加工作时间")
+COL_POLITICAL = "政治面貌"
+OPTIONAL_COLUMNS = ("民族", COL_POLITICAL, "籍贯", "入党时间", "学历", "参加工作时间")
 ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 MARKUP = re.compile(r"[<>]")
 
@@ -244,6 +246,7 @@ EXAMPLE_ROW = {
     COL_POST: "党政办科员",
     COL_ROLE: "一般干部",
     "民族": "汉族",
+    COL_POLITICAL: "中共党员",
     "籍贯": "湖南长沙",
     "入党时间": "2008-07-01",
     "学历": "大学",
@@ -259,6 +262,7 @@ def _choice_lists(ranks: list[str]) -> dict[str, list[str]]:
         COL_CATEGORY: [str(c.label) for c in UnitCategory],
         COL_RANK: ranks,
         COL_ROLE: [str(c.label) for c in UnitRole],
+        COL_POLITICAL: [str(c.label) for c in PoliticalStatus],
     }
 
 
@@ -414,6 +418,42 @@ class LabelChoiceWidget(widgets.Widget):
         return str(self.choices(value).label) if value else ""
 
 
+class PoliticalStatusWidget(LabelChoiceWidget):
+    """政治面貌 by its label; the short forms people type (党员, 预备党员, 团员) are understood."""
+
+    ALIASES = {
+        "党员": PoliticalStatus.CPC_MEMBER,
+        "中国共产党党员": PoliticalStatus.CPC_MEMBER,
+        "预备党员": PoliticalStatus.CPC_PROBATIONARY,
+        "团员": PoliticalStatus.LEAGUE_MEMBER,
+        "共青团员": PoliticalStatus.LEAGUE_MEMBER,
+        "无党派": PoliticalStatus.NON_PARTISAN,
+    }
+
+    def __init__(self) -> None:
+        super().__init__(COL_POLITICAL, PoliticalStatus)
+        self.by_label = {**self.by_label, **{k: v for k, v in self.ALIASES.items() if k not in self.by_label}}
+        self.allowed = [str(c.label) for c in PoliticalStatus]
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
+        text = cell_text(value)
+        if text in self.by_label:
+            return self.by_label[text]
+        raise ValueError(
+            _("%(column)s「%(value)s」无法识别，应为：%(allowed)s。")
+            % {"column": self.column, "value": text, "allowed": "、".join(self.allowed)}
+        )
+
+
+class KeptWhenBlankField(fields.Field):
+    """A column whose empty cell leaves the value as it is (a new cadre gets the model's default)."""
+
+    def save(self, instance: Any, row: Any, is_m2m: bool = False, **kwargs: Any) -> None:
+        if not cell_text(row.get(self.column_name)):
+            return
+        super().save(instance, row, is_m2m, **kwargs)
+
+
 class NamedObjectWidget(widgets.Widget):
     """A foreign key written by name, resolved against a preloaded name → object map."""
 
@@ -462,6 +502,7 @@ AUDITED_FIELDS = (
     "post_title",
     "role",
     "ethnicity",
+    "political_status",
     "native_place",
     "party_join_date",
     "education",
@@ -497,6 +538,9 @@ class RosterResource(resources.ModelResource):
     ethnicity = fields.Field(
         attribute="ethnicity", column_name="民族", widget=TextWidget("民族", required=False, max_length=20)
     )
+    political_status = KeptWhenBlankField(
+        attribute="political_status", column_name=COL_POLITICAL, widget=PoliticalStatusWidget()
+    )
     native_place = fields.Field(
         attribute="native_place",
         column_name="籍贯",
@@ -528,6 +572,7 @@ class RosterResource(resources.ModelResource):
             "post_title",
             "role",
             "ethnicity",
+            "political_status",
             "native_place",
             "party_join_date",
             "education",

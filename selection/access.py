@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest
 from cadres.access import cadre_of, get_object_or_404_in, is_org_staff
 from publicity.access import IsOrgStaffOr404, staff_only
 
-from .models import Selection, State, VoteEvent, Voter
+from .models import Selection, State, VoteEvent, VoteMode, Voter
 
 __all__ = ["IsOrgStaffOr404", "cadre_only", "get_selection_for_staff", "staff_only"]
 
@@ -57,6 +57,19 @@ def get_event_for_voter(user: Any, pk: Any) -> VoteEvent:
         raise Http404
     event = get_object_or_404_in(VoteEvent.objects.select_related("selection__post__unit"), pk=pk)
     if not Voter.objects.filter(event=event, cadre=cadre).exists():
+        raise Http404
+    return event
+
+
+def get_event_for_receipts(user: Any, pk: Any) -> VoteEvent:
+    """An online vote's receipt list: for its voters and org staff; anyone else gets 404."""
+    event = get_object_or_404_in(
+        VoteEvent.objects.select_related("selection__post__unit").filter(mode=VoteMode.ONLINE), pk=pk
+    )
+    if is_org_staff(user):
+        return event
+    cadre = cadre_of(user)
+    if cadre is None or not Voter.objects.filter(event=event, cadre=cadre).exists():
         raise Http404
     return event
 

@@ -19,7 +19,7 @@ from .models import (
 
 @admin.register(SelectionSettings)
 class SelectionSettingsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "round1_top_k", "round2_top_m", "min_attendance_percent", "min_vote_percent"]
+    list_display = ["year", "round1_top_k", "round2_top_m", "min_attendance_percent", "min_vote_percent"]
 
 
 @admin.register(ApprovedPost)

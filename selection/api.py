@@ -316,6 +316,10 @@ class BallotSerializer(serializers.Serializer):
         return VoteKind(ballot.event.kind).label if ballot.event else ""
 
 
+class VoteReceiptSerializer(serializers.Serializer):
+    receipt = serializers.CharField(help_text="XXXX-XXXX-XXXX: check it in the receipt list once the vote closes")
+
+
 class VoteInputSerializer(serializers.Serializer):
     candidates = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62), max_length=50)
 
@@ -351,15 +355,16 @@ class MyBallotViewSet(viewsets.ViewSet):
         )
         return Response(status=204)
 
-    @extend_schema(request=VoteInputSerializer, responses={204: None})
+    @extend_schema(request=VoteInputSerializer, responses=VoteReceiptSerializer)
     @action(detail=True, methods=["post"])
     def vote(self, request: Request, pk: str | None = None) -> Response:
+        """Cast an online ballot; the answer carries its receipt, shown once and kept nowhere."""
         from .access import get_event_for_voter
 
         event = get_event_for_voter(request.user, pk)
         data = VoteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        vote_services.vote_cast(
+        receipt = vote_services.vote_cast(
             event_id=event.pk, voter=cadre_of(request.user), candidate_ids=data.validated_data["candidates"]
         )
-        return Response(status=204)
+        return Response({"receipt": receipt})

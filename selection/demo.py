@@ -4,7 +4,8 @@ Approved posts for every unit's leadership (a few with a vacancy, 财政局副�
 beyond the quota with an approved exception), 政治面貌 and 任现职级时间 for every cadre, a reserve
 pool of 15, and one selection stopped at each step: plan, nomination (海推 under way, the demo
 cadre QSZ008 still to sign), round-1 publicity, 公推 (online vote open, QSZ008 still to vote),
-民主推荐 (meeting recommendation below the attendance line), and 考察对象 decided.
+民主推荐 (meeting recommendation below the attendance line), and 考察对象 decided (its talk
+recommendation online and closed: the demo cadre voted and can check the receipt list).
 Idempotent: posts and statuses are updated in place; the pool and the selections are made once.
 """
 
@@ -18,7 +19,7 @@ from django.db import transaction
 from cadres.models import Cadre, LeadershipTier, PoliticalStatus, UnitRole, User
 from publicity import rules as publicity_rules
 
-from .models import ApprovedPost, Candidate, ReserveEntry, Selection, VoteKind, VoteMode
+from .models import ApprovedPost, Candidate, ReserveEntry, Selection, VoteEvent, VoteKind, VoteMode
 from .services import reserves, votes
 from .services import selections as services
 
@@ -212,7 +213,23 @@ def _selections(today: date, staff: User) -> None:
     _paper(done, VoteKind.ROUND2, staff, expected=40, actual=37, shares=[31, 24, 9, 5, 4, 1], max_choices=2)
     services.round2_close(selection=done, by=staff)
     _paper(done, VoteKind.MEETING, staff, expected=60, actual=55, shares=[38, 14])
-    _paper(done, VoteKind.TALK, staff, expected=25, actual=24, shares=[17, 7])
+    # The talk recommendation was online: 24 of 25 voted (the demo cadre too), the box is opened.
+    ranked = list(
+        VoteEvent.objects.get(selection=done, kind=VoteKind.MEETING)
+        .counts.order_by("-votes", "candidate_id")
+        .values_list("candidate_id", flat=True)
+    )
+    talkers = [*leaders[:23], demo_voter]
+    talk = votes.event_setup(
+        selection=done,
+        kind=VoteKind.TALK,
+        mode=VoteMode.ONLINE,
+        voter_ids=[v.pk for v in [*talkers, leaders[23]]],
+        by=staff,
+    )
+    for i, voter in enumerate(talkers):
+        votes.vote_cast(event_id=talk.pk, voter=voter, candidate_ids=[ranked[0] if i < 17 else ranked[1]], today=today)
+    votes.event_close(event=talk, by=staff)
     for candidate in Candidate.objects.filter(selection=done, round2_passed=True).select_related("cadre"):
         if not ReserveEntry.objects.filter(cadre=candidate.cadre, is_active=True).exists():
             services.reserve_exception_record(

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Gender, LeadershipTier, RankLevel, Unit
+from evaluations.models import FIRST_YEAR, LAST_YEAR
 
 from .models import ApprovedPost, Education, ReserveEntry, Selection, SelectionSettings, VoteKind, VoteMode
 
@@ -188,6 +189,12 @@ class PoolFilterForm(forms.Form):
     )
     min_age = forms.IntegerField(label=_("年龄从"), min_value=18, max_value=70, required=False)
     max_age = forms.IntegerField(label=_("年龄至"), min_value=18, max_value=70, required=False)
+
+
+class YearPickForm(forms.Form):
+    year = forms.TypedChoiceField(
+        label=_("年度"), coerce=int, choices=lambda: [(y, y) for y in range(FIRST_YEAR, LAST_YEAR + 1)]
+    )
 
 
 class SettingsForm(forms.ModelForm):

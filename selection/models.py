@@ -2,8 +2,9 @@
 a selection from its vacancy through nomination to the inspection candidates (考察对象).
 
 Holders of a post are never stored: they are the active cadres whose current unit and post title
-match it. Ballots of the anonymous votes (公推, 会议推荐, 谈话推荐) are only counts per candidate;
-a voter's row says "has voted" and nothing else (no time, no link to a count).
+match it. Ballots of the anonymous votes (公推, 会议推荐, 谈话推荐) go through the evaluation's
+ballot box: sealed while the vote is open, only counts per candidate once it closes; a voter's row
+says "has voted, on day D" and nothing else (no time, no link to a ballot or a count).
 """
 
 from __future__ import annotations
@@ -17,12 +18,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, LeadershipTier, RankLevel, Unit
+from evaluations.models import FIRST_YEAR, LAST_YEAR, new_id
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
 class SelectionSettings(models.Model):
-    """Organization-wide numbers of selection work (a single row, edited by org staff)."""
+    """The numbers of selection work for a year, like the evaluation settings: the year's row, else
+    these field defaults. A selection reads the year of its reference date (资格审查基准日)."""
+
+    year = models.PositiveSmallIntegerField(
+        _("年度"), unique=True, validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
 
     round1_top_k = models.PositiveSmallIntegerField(
         _("海推每个职位入围人数（K）"), default=5, validators=[MinValueValidator(1), MaxValueValidator(50)]
@@ -76,12 +83,12 @@ class SelectionSettings(models.Model):
         verbose_name_plural = _("选拔任用设置")
 
     def __str__(self) -> str:
-        return str(_("选拔任用设置"))
+        return str(_("%(year)s 年选拔任用设置") % {"year": self.year})
 
     @classmethod
-    def load(cls) -> SelectionSettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
+    def for_year(cls, year: int) -> SelectionSettings:
+        """The settings a year reads: its own row, else an unsaved row of the field defaults."""
+        return cls.objects.filter(year=year).first() or cls(year=year)
 
 
 class ApprovedPost(models.Model):
@@ -218,6 +225,13 @@ class Selection(models.Model):
         """django-auditlog keeps this with the change being saved: the reason given for it."""
         reason = getattr(self, "_audit_reason", "")
         return {"reason": reason} if reason else None
+
+    @property
+    def settings(self) -> SelectionSettings:
+        """The selection settings of the year of its reference date."""
+        if not hasattr(self, "_settings"):
+            self._settings = SelectionSettings.for_year(self.qualification_date.year)
+        return self._settings
 
     @property
     def is_open(self) -> bool:
@@ -368,6 +382,11 @@ class VoteEvent(models.Model):
     max_choices = models.PositiveSmallIntegerField(_("每票最多推荐人数"), default=1, validators=[MinValueValidator(1)])
     is_open = models.BooleanField(_("投票进行中"), default=False)
     is_closed = models.BooleanField(_("已结束"), default=False)
+    # The box of an online vote: opened when the vote closes, its sorted receipts kept for voters.
+    opened_at = models.DateTimeField(_("开箱时间"), null=True, blank=True)
+    receipts = models.JSONField(default=list, blank=True)
+    # When the tables that held its sealed ballots were rewritten (VACUUM FULL); empty until then.
+    swept_at = models.DateTimeField(_("清理时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("推荐投票")
@@ -380,11 +399,14 @@ class VoteEvent(models.Model):
 
 
 class Voter(models.Model):
-    """A named participant of an online vote. Only whether they have voted — no time, no choice."""
+    """A named participant of an online vote: whether they have voted, and the day — no time, no
+    choice. The key is random; when the vote closes the rows are written again in random order."""
 
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     event = models.ForeignKey(VoteEvent, verbose_name=_("推荐投票"), on_delete=models.CASCADE, related_name="voters")
     cadre = models.ForeignKey(Cadre, verbose_name=_("参加人员"), on_delete=models.PROTECT, related_name="+")
     has_voted = models.BooleanField(_("已投票"), default=False)
+    voted_on = models.DateField(_("投票日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("参加人员")
@@ -394,6 +416,27 @@ class Voter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id}: {self.cadre_id}"
+
+
+class SealedVote(models.Model):
+    """An online ballot in the box of its vote: encrypted, random key. No voter, no time.
+
+    Every ballot rewrites its vote's sealed rows in a fresh random order (evaluations' box)."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    event = models.ForeignKey(VoteEvent, on_delete=models.CASCADE, related_name="+")
+    sealed = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("密封选票")
+        verbose_name_plural = _("密封选票")
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+    @staticmethod
+    def context(event_id: int) -> str:
+        return f"selection-vote:{event_id}"
 
 
 class VoteCount(models.Model):

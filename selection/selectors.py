@@ -158,7 +158,7 @@ def recommendation_outcome(selection: Selection) -> RecommendationOutcome:
     """民主推荐: attendance of each vote, each finalist's shares, and who becomes a 考察对象."""
     from .services.selections import finalists
 
-    settings = SelectionSettings.load()
+    settings = selection.settings
     events = {
         e.kind: e for e in VoteEvent.objects.filter(selection=selection, kind__in=[VoteKind.MEETING, VoteKind.TALK])
     }
@@ -225,6 +225,17 @@ def pending_ballots(cadre: Cadre | None) -> list[PendingBallot]:
     ).select_related("event__selection__post__unit"):
         items.append(PendingBallot("vote", voter.event.selection, voter.event))
     return items
+
+
+def closed_votes(cadre: Cadre | None) -> list[VoteEvent]:
+    """The opened online votes this cadre was a voter of: their receipt lists."""
+    if cadre is None:
+        return []
+    return list(
+        VoteEvent.objects.filter(voters__cadre=cadre, opened_at__isnull=False)
+        .select_related("selection__post__unit")
+        .order_by("-opened_at")
+    )
 
 
 def open_applications() -> QuerySet[Selection]:
@@ -321,9 +332,12 @@ class StructureRow:
         return self.share(self.non_party)
 
 
-def structure(*, today: date, leaders_only: bool = True) -> tuple[list[StructureRow], StructureRow, SelectionSettings]:
-    """年轻干部、女干部、党外干部 per unit (counts and shares), with the district total and the targets."""
-    settings = SelectionSettings.load()
+def structure(
+    *, today: date, year: int | None = None, leaders_only: bool = True
+) -> tuple[list[StructureRow], StructureRow, SelectionSettings]:
+    """年轻干部、女干部、党外干部 per unit (counts and shares), with the district total and the
+    targets of `year` (default: today's)."""
+    settings = SelectionSettings.for_year(year or today.year)
     qs = Cadre.objects.filter(is_active=True).select_related("unit")
     if leaders_only:
         qs = qs.filter(role__in=["main_leader", "team_member"])

@@ -15,6 +15,7 @@ urlpatterns = [
     path("my/", views.my_ballots, name="my_ballots"),
     path("my/nominate/<dbid:pk>/", views.nominate, name="nominate"),
     path("my/vote/<dbid:pk>/", views.vote, name="vote"),
+    path("votes/<dbid:pk>/receipts/", views.receipts, name="receipts"),
     path("my/apply/<dbid:pk>/", views.apply, name="apply"),
     path("public/<uuid:public_id>/", views.public_round1, name="public_round1"),
     path("<dbid:pk>/", views.selection_detail, name="selection_detail"),

@@ -4,6 +4,7 @@ ballots, nomination, vote, application) and the public round-1 publicity page.""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +14,8 @@ from django_ratelimit.core import is_ratelimited
 
 from cadres.access import cadre_of, get_object_or_404_in
 from core.errors import show_error
+from core.paging import page_of
+from evaluations.sealing import normalize_receipt
 from publicity.rules import workdays_left
 from publicity.services.feedback import feedback_rate
 
@@ -32,6 +35,7 @@ from .forms import (
     SettingsForm,
     UnitRecommendationForm,
     VotersForm,
+    YearPickForm,
 )
 from .models import (
     Application,
@@ -133,7 +137,7 @@ def _detail(request: HttpRequest, selection: Selection, status: int = 200, **for
         )
     context = {
         "selection": selection,
-        "settings": SelectionSettings.load(),
+        "settings": selection.settings,
         "status": quota.status_of(selection.post, exclude_selection=selection.pk),
         "candidates": list(selection.candidates.select_related("cadre__unit", "cadre__rank")),
         "applications": list(selection.applications.select_related("cadre__unit")),
@@ -151,8 +155,8 @@ def _detail(request: HttpRequest, selection: Selection, status: int = 200, **for
         "exception_form": forms.get("exception_form") or ReasonForm(),
         "cancel_form": forms.get("cancel_form") or ReasonForm(prefix="cancel"),
         "action_error": forms.get("action_error", ""),
-        "tie_rule_k": rules.TIE_RULE % {"n": SelectionSettings.load().round1_top_k},
-        "tie_rule_m": rules.TIE_RULE % {"n": SelectionSettings.load().round2_top_m},
+        "tie_rule_k": rules.TIE_RULE % {"n": selection.settings.round1_top_k},
+        "tie_rule_m": rules.TIE_RULE % {"n": selection.settings.round2_top_m},
         "public_feedback": list(selection.public_feedback.all()),
         "publicity_left": (
             workdays_left(start=selection.publicity_start, end=selection.publicity_end, today=today)
@@ -426,22 +430,41 @@ def pool_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @access.staff_only
 def structure(request: HttpRequest) -> HttpResponse:
     leaders_only = request.GET.get("scope") != "all"
-    rows, total, settings = selectors.structure(today=timezone.localdate(), leaders_only=leaders_only)
+    year = _picked_year(request)
+    rows, total, settings = selectors.structure(today=timezone.localdate(), year=year, leaders_only=leaders_only)
     return render(
         request,
         "selection/structure.html",
-        {"rows": rows, "total": total, "settings": settings, "leaders_only": leaders_only},
+        {
+            "rows": rows,
+            "total": total,
+            "settings": settings,
+            "leaders_only": leaders_only,
+            "pick": YearPickForm({"year": year}),
+        },
     )
+
+
+def _picked_year(request: HttpRequest) -> int:
+    pick = YearPickForm(request.GET if "year" in request.GET else {"year": timezone.localdate().year})
+    return pick.cleaned_data["year"] if pick.is_valid() else timezone.localdate().year
 
 
 @access.staff_only
 def settings_edit(request: HttpRequest) -> HttpResponse:
-    form = SettingsForm(request.POST or None, instance=SelectionSettings.load())
+    year = _picked_year(request)
+    current = SelectionSettings.for_year(year)
+    form = SettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        post_services.settings_save(values=form.cleaned_data, by=request.user)
-        messages.success(request, _("已保存选拔任用设置。"))
-        return redirect("selection:settings")
-    return render(request, "selection/settings.html", {"form": form}, status=400 if request.method == "POST" else 200)
+        post_services.settings_save(year=year, values=form.cleaned_data, by=request.user)
+        messages.success(request, _("%(year)s 年选拔任用设置已保存。") % {"year": year})
+        return redirect(f"{request.path}?year={year}")
+    return render(
+        request,
+        "selection/settings.html",
+        {"form": form, "year": year, "inherited": current.pk is None, "pick": YearPickForm({"year": year})},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # --- A voter's pages -----------------------------------------------------------------------------
@@ -456,6 +479,7 @@ def my_ballots(request: HttpRequest) -> HttpResponse:
         "selection/my_ballots.html",
         {
             "pending": selectors.pending_ballots(cadre),
+            "closed_votes": selectors.closed_votes(cadre),
             "open_applications": list(selectors.open_applications()),
             "applied": applied,
         },
@@ -500,12 +524,12 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("candidates") if v.isdigit()]
         try:
-            vote_services.vote_cast(event_id=event.pk, voter=cadre, candidate_ids=ids)
+            receipt = vote_services.vote_cast(event_id=event.pk, voter=cadre, candidate_ids=ids)
         except SelectionError as exc:
             error = exc.message
         else:
-            messages.success(request, _("投票已提交。系统只记录您已投票，不记录您投给了谁。"))
-            return redirect("selection:my_ballots")
+            # Shown once, in this response only: the server keeps no record of whose receipt it is.
+            return render(request, "selection/vote_receipt.html", {"event": event, "receipt": receipt})
     voted = event.voters.filter(cadre=cadre, has_voted=True).exists()
     # The voter sees names only: never anyone's running count.
     return render(
@@ -513,6 +537,25 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         "selection/vote.html",
         {"event": event, "rows": rows, "error": error, "voted": voted, "chosen": request.POST.getlist("candidates")},
         status=400 if error else 200,
+    )
+
+
+@login_required
+def receipts(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sorted receipts of a closed online vote, for its voters and org staff to check."""
+    event = access.get_event_for_receipts(request.user, pk)
+    typed = request.GET.get("code", "").strip()
+    code = normalize_receipt(typed)
+    return render(
+        request,
+        "selection/vote_receipts.html",
+        {
+            "event": event,
+            "typed": typed,
+            "code": code,
+            "found": bool(code) and code in event.receipts,
+            "page": page_of(request, event.receipts, size=300),
+        },
     )
 
 

@@ -7,6 +7,7 @@ Screenshots go to test-artifacts/ (desktop 1280 and phone 390)."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from cadres.models import LeadershipTier
 from selection.models import ApprovedPost, Candidate, ReserveEntry, Selection, SelectionSettings, State, VoteEvent
@@ -42,7 +43,7 @@ def new_page(chromium, live_server):
 
 
 def test_vacancy_through_two_rounds_to_inspection_candidates(new_page, live_server, personas, artifacts):
-    SelectionSettings.objects.update_or_create(pk=1, defaults={"round1_top_k": 2})
+    SelectionSettings.objects.update_or_create(year=timezone.localdate().year, defaults={"round1_top_k": 2})
     post = ApprovedPost.objects.create(unit=personas.unit, title="副主任", tier=LeadershipTier.DEPUTY, count=1)
     vs = voters(personas.unit, 5)
     people = nominees(personas.other_unit, 3)

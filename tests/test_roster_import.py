@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cadres.models import Cadre, ImportStatus, RosterImport, Unit, UnitCategory, UnitRole
+from cadres.models import Cadre, ImportStatus, PoliticalStatus, RosterImport, Unit, UnitCategory, UnitRole
 from cadres.roster import RosterFileError
 from cadres.services import roster_import
 
@@ -105,6 +105,37 @@ def test_a_bad_reimport_changes_nothing_already_there():
     rows.append(row("X1", birth="不是日期"))
     issues_of(xlsx(rows))
     assert Cadre.objects.get(code="FG001").post_title == "局长"
+
+
+def test_political_status_imports_by_label_keeps_blank_and_refuses_unknown_values_all_or_nothing():
+    headers = [*HEADERS, "政治面貌"]
+    rows = [
+        [*r, status] for r, status in zip(valid_rows(), ["中共党员", "群众", "", "民主党派成员", "团员"], strict=True)
+    ]
+    import_file(xlsx(rows, headers=headers))
+    statuses = dict(Cadre.objects.values_list("code", "political_status"))
+    assert statuses == {
+        "FG001": PoliticalStatus.CPC_MEMBER,
+        "FG002": PoliticalStatus.MASSES,
+        "FG003": PoliticalStatus.CPC_MEMBER,  # blank for a new cadre: the default
+        "JG001": PoliticalStatus.DEMOCRATIC_PARTY,
+        "QS001": PoliticalStatus.LEAGUE_MEMBER,  # 团员, as people write it
+    }
+    # A blank cell leaves an existing cadre's status alone; an unknown value refuses the whole file.
+    rows[0][-1], rows[1][-1], rows[3][-1] = "无党派人士", "", "党外人士"
+    issues = issues_of(xlsx(rows, headers=headers))
+    assert [(i.line, i.column) for i in issues] == [(5, "政治面貌")]
+    assert issues[0].message == (
+        "政治面貌「党外人士」无法识别，应为：中共党员、中共预备党员、共青团员、民主党派成员、无党派人士、群众。"
+    )
+    assert dict(Cadre.objects.values_list("code", "political_status")) == statuses  # nothing written
+    rows[3][-1] = "民主党派成员"
+    summary = import_file(xlsx(rows, headers=headers))
+    assert (summary.updated, summary.unchanged) == (1, 4)
+    assert Cadre.objects.get(code="FG001").political_status == PoliticalStatus.NON_PARTISAN
+    assert Cadre.objects.get(code="FG002").political_status == PoliticalStatus.MASSES
+    # Without the column nothing changes either.
+    assert import_file(xlsx(valid_rows())).unchanged == 5
 
 
 def test_unit_with_two_categories_in_one_file_is_refused():
@@ -245,8 +276,15 @@ def test_export_then_reimport_round_trips_without_changes(client, personas):
     exported = client.get(reverse("cadres:roster_export"), {"unit": Unit.objects.get(name="区发改局").pk})
     sheet = load_workbook(io.BytesIO(exported.content)).active
     assert [c.value for c in sheet[1]][:10] == HEADERS
+    Cadre.objects.filter(code="FG002").update(political_status=PoliticalStatus.NON_PARTISAN)
+    exported = client.get(reverse("cadres:roster_export"), {"unit": Unit.objects.get(name="区发改局").pk})
+    sheet = load_workbook(io.BytesIO(exported.content)).active
+    headers = [c.value for c in sheet[1]]
+    status = {r[0].value: r[headers.index("政治面貌")].value for r in sheet.iter_rows(min_row=2)}
+    assert status == {"FG001": "中共党员", "FG002": "无党派人士", "FG003": "中共党员"}
     summary = import_file(exported.content)
     assert (summary.total_rows, summary.created, summary.updated, summary.unchanged) == (3, 0, 0, 3)
+    assert Cadre.objects.get(code="FG002").political_status == PoliticalStatus.NON_PARTISAN
 
 
 def _validations(sheet):
@@ -280,7 +318,10 @@ def test_blank_template_has_a_chinese_sheet_an_example_row_and_drop_downs(client
         "单位类别": ["乡镇街道", "区直单位", "区直下属单位"],
         "职级": ["正科级", "副科级", "一般干部"],
         "角色": ["主要领导", "班子成员", "一般干部"],
+        "政治面貌": ["中共党员", "中共预备党员", "共青团员", "民主党派成员", "无党派人士", "群众"],
     }
+    headers = [c.value for c in sheet[1]]
+    assert headers[10:12] == ["民族", "政治面貌"] and sheet[2][11].value == "中共党员"
     # The example row is passed over: the template filled in below it imports as it is.
     sheet.append(row("FG001", "钱局长", rank="正科级", post="局长", role="主要领导"))
     out = io.BytesIO()

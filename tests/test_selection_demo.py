@@ -10,7 +10,17 @@ from cadres import demo as cadres_demo
 from evaluations import demo as evaluations_demo
 from publicity import demo as publicity_demo
 from selection import demo, quota
-from selection.models import ApprovedPost, Candidate, Nomination, ReserveEntry, Selection, State, VoteCount
+from selection.models import (
+    ApprovedPost,
+    Candidate,
+    Nomination,
+    ReserveEntry,
+    SealedVote,
+    Selection,
+    State,
+    VoteCount,
+    VoteEvent,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 20)
@@ -50,6 +60,14 @@ def test_demo_has_each_step_quota_exception_pool_and_is_idempotent():
     assert 13 <= ReserveEntry.objects.filter(is_active=True).count() <= 17
     done = Selection.objects.get(state=State.CANDIDATES)
     assert done.candidates.filter(is_inspection_candidate=True).count() == 1
+    talk = VoteEvent.objects.get(selection=done, kind="talk")
+    assert (talk.mode, talk.expected, talk.actual, len(talk.receipts)) == ("online", 25, 24, 24)
+    assert sorted(talk.counts.values_list("votes", flat=True)) == [7, 17]
+    assert not SealedVote.objects.filter(event=talk).exists()
+    # The open online 公推: nine ballots sealed, no counter moved.
+    open_vote = VoteEvent.objects.get(is_open=True, mode="online")
+    assert SealedVote.objects.filter(event=open_vote).count() == 9
+    assert set(open_vote.counts.values_list("votes", flat=True)) == {0}
     _units, totals = quota.occupancy()
     assert totals["vacancies"] >= 6
 
@@ -74,4 +92,6 @@ def test_demo_pages_render_for_staff_and_the_demo_voter(client):
     assert client.get(reverse("selection:public_round1", args=[public.public_id])).status_code == 200
     client.force_login(User.objects.get(username=demo.DEMO_VOTER))
     page = client.get(reverse("selection:my_ballots")).content.decode()
-    assert "海推（实名推荐）" in page and "公推会议" in page
+    assert "海推（实名推荐）" in page and "公推会议" in page and 'id="closed-votes"' in page
+    talk = VoteEvent.objects.get(kind="talk", mode="online")
+    assert client.get(reverse("selection:receipts", args=[talk.pk])).status_code == 200

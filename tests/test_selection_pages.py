@@ -3,6 +3,8 @@ anonymity toward nominees."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -176,11 +178,33 @@ def test_online_vote_through_the_page(client, personas):
     client.force_login(personas.stranger.user)
     assert client.get(url).status_code == 404
     client.force_login(personas.leader.user)
-    assert client.post(url, {"candidates": [candidate.pk]}).status_code == 302
+    response = client.post(url, {"candidates": [candidate.pk]})
+    assert response.status_code == 200
+    receipt = re.search(r'id="receipt">([0-9A-F-]{14})<', response.content.decode()).group(1)
     assert "您已投票" in client.get(url).content.decode()
     assert client.post(url, {"candidates": [candidate.pk]}).status_code == 400
+    receipts = reverse("selection:receipts", args=[event.pk])
+    assert 'id="box-sealed"' in client.get(receipts).content.decode()
+    event.refresh_from_db()
+    assert (event.actual, event.counts.get().votes) == (0, 0)  # sealed until the close
+    client.force_login(staff)
+    close = reverse("selection:event_close", args=[selection.pk, VoteKind.ROUND2])
+    assert client.post(close).status_code == 302
     event.refresh_from_db()
     assert (event.actual, event.counts.get().votes) == (1, 1)
+    assert receipt in client.get(receipts).content.decode()
+    # The voter checks their receipt, typed loosely; the list is for the vote's voters and staff only.
+    client.force_login(personas.leader.user)
+    assert 'id="receipt-found"' in client.get(receipts, {"code": receipt.lower().replace("-", " ")}).content.decode()
+    assert 'id="receipt-missing"' in client.get(receipts, {"code": "0000-0000-0000"}).content.decode()
+    assert event.selection.post.title in client.get(reverse("selection:my_ballots")).content.decode()
+    for persona in (personas.stranger.user, personas.cadre.user):
+        client.force_login(persona)
+        assert client.get(receipts).status_code == 404
+    client.force_login(personas.discipline)
+    assert client.get(receipts).status_code == 404
+    client.logout()
+    assert client.get(receipts).status_code == 302
 
 
 def test_application_runs_the_qualification_check(client, personas):
@@ -354,3 +378,26 @@ def test_staff_add_and_edit_approved_posts(client, personas):
     assert client.post(url, data | {"post_id": post.pk, "count": "9"}).status_code == 404
     post.refresh_from_db()
     assert post.count == 3
+
+
+def test_online_vote_through_the_api_answers_the_receipt(client, personas):
+    selection, _signer = _nominated(personas)
+    staff = personas.org_staff.user
+    services.round1_close(selection=selection, by=staff)
+    event = votes.event_setup(
+        selection=selection, kind=VoteKind.ROUND2, mode=VoteMode.ONLINE, voter_ids=[personas.leader.pk], by=staff
+    )
+    candidate = Candidate.objects.get(selection=selection)
+    url = f"/api/selection/my-ballots/{event.pk}/vote/"
+    client.force_login(personas.stranger.user)
+    assert client.post(url, {"candidates": [candidate.pk]}, content_type="application/json").status_code == 404
+    client.force_login(personas.leader.user)
+    response = client.post(url, {"candidates": [candidate.pk]}, content_type="application/json")
+    assert response.status_code == 200 and re.fullmatch(
+        r"[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}", response.json()["receipt"]
+    )
+    again = client.post(url, {"candidates": [candidate.pk]}, content_type="application/json")
+    assert again.status_code == 400 and "已经投过票" in str(again.json())
+    votes.event_close(event=event, by=staff)
+    event.refresh_from_db()
+    assert event.receipts == [response.json()["receipt"]]

@@ -102,12 +102,16 @@ def test_structure_counts_and_shares_against_targets(client, personas):
     client.force_login(personas.org_staff.user)
     page = client.get(reverse("selection:structure")).content.decode()
     assert "1（25.0%）" in page  # one young, one woman, one outside the party, of four
-    SelectionSettings.objects.filter(pk=1).update(young_age_max=29)
+    SelectionSettings.objects.create(year=today.year, young_age_max=29, target_female_percent=Decimal("40"))
     from selection import selectors
 
     rows, _total, _settings = selectors.structure(today=today)
     row = next(r for r in rows if r.unit == unit)
     assert (row.total, row.young, row.female, row.non_party) == (4, 0, 1, 1)
+    # Targets are the picked year's: next year has no row and reads the defaults.
+    assert "年目标占比：年轻干部 20.00%，女干部 40.00%" in client.get(reverse("selection:structure")).content.decode()
+    other = client.get(reverse("selection:structure"), {"year": today.year + 1}).content.decode()
+    assert f"{today.year + 1} 年目标占比" in other and "女干部 20%" in other and "女干部 40" not in other
 
 
 def test_settings_page_saves_and_refuses_bad_values(client, personas):
@@ -119,10 +123,20 @@ def test_settings_page_saves_and_refuses_bad_values(client, personas):
     data["reserve_required"] = "on"
     response = client.post(url, data)
     assert response.status_code == 400
+    assert "75.5" not in response.content.decode() and 'value="4"' in response.content.decode()  # input kept
+    assert not SelectionSettings.objects.exists()
     data["min_attendance_percent"] = "75.5"
+    year = timezone.localdate().year
     assert client.post(url, data).status_code == 302
-    saved = SelectionSettings.load()
-    assert (saved.round1_top_k, saved.min_attendance_percent) == (4, Decimal("75.50"))
+    saved = SelectionSettings.objects.get()
+    assert (saved.year, saved.round1_top_k, saved.min_attendance_percent) == (year, 4, Decimal("75.50"))
+    # Another year: the page shows the defaults (not this year's numbers) until saved for that year.
+    page = client.get(url, {"year": year + 1})
+    assert page.context["form"].initial["round1_top_k"] == 5 and "尚无单独设置" in page.content.decode()
+    data.update(round1_top_k=3)
+    assert client.post(f"{url}?year={year + 1}", data).status_code == 302
+    assert dict(SelectionSettings.objects.values_list("year", "round1_top_k")) == {year: 4, year + 1: 3}
+    assert client.get(url, {"year": "1900"}).context["year"] == year  # an impossible year: this year
 
 
 def _in_publicity(personas):

@@ -10,7 +10,16 @@ import pytest
 from cadres.models import Cadre, LeadershipTier
 from selection import rules
 from selection.errors import SelectionError
-from selection.models import Candidate, Education, ReserveEntry, SelectionSettings, State, VoteKind, VoteMode
+from selection.models import (
+    Candidate,
+    Education,
+    ReserveEntry,
+    SealedVote,
+    SelectionSettings,
+    State,
+    VoteKind,
+    VoteMode,
+)
 from selection.services import reserves, votes
 from selection.services import selections as services
 
@@ -102,7 +111,7 @@ def _nominate(selection, pairs):
 
 def test_round1_counts_signed_nominations_and_cuts_at_k_with_ties(personas):
     staff = personas.org_staff.user
-    SelectionSettings.objects.update_or_create(pk=1, defaults={"round1_top_k": 2})
+    SelectionSettings.objects.update_or_create(year=DAY.year, defaults={"round1_top_k": 2})
     post = post_with_vacancy(personas.unit)
     selection = open_selection(post, staff)
     vs = voters(personas.unit, 6)
@@ -187,8 +196,10 @@ def test_vote_share_edge(personas, votes_for, passes):
 
 def test_thresholds_are_settings(personas):
     SelectionSettings.objects.update_or_create(
-        pk=1, defaults={"min_attendance_percent": Decimal("90"), "min_vote_percent": Decimal("50")}
+        year=DAY.year, defaults={"min_attendance_percent": Decimal("90"), "min_vote_percent": Decimal("50")}
     )
+    # Another year's numbers do not reach this selection (its reference date is in DAY's year).
+    SelectionSettings.objects.create(year=DAY.year - 1, min_attendance_percent=Decimal("50"))
     from selection import selectors
 
     selection, _people = _to_recommendation(personas)
@@ -211,7 +222,23 @@ def test_outside_the_pool_needs_a_recorded_exception(personas):
         candidate=Candidate.objects.get(selection=selection), reason="急需专业人才", by=staff
     )
     assert services.candidates_finalize(selection=selection, by=staff).state == State.CANDIDATES
-    SelectionSettings.objects.filter(pk=1).update(reserve_required=False)
+
+
+def test_settings_are_per_year_with_defaults_for_a_year_without_its_own(personas):
+    """The selection reads the settings of its reference date's year; other years do not reach it,
+    a year without a row reads the defaults; the reserve rule and the review interval alike."""
+    SelectionSettings.objects.create(year=DAY.year + 1, reserve_required=True, reserve_review_months=6)
+    SelectionSettings.objects.create(year=DAY.year, reserve_required=False, reserve_review_months=24)
+    selection, _people = _to_recommendation(personas)
+    assert selection.qualification_date.year == DAY.year
+    _paper(selection, VoteKind.MEETING, expected=10, actual=10, votes_for=9)
+    _paper(selection, VoteKind.TALK, expected=10, actual=10, votes_for=9)
+    # Outside the pool, yet no exception needed: the rule is off in this selection's year.
+    assert services.candidates_finalize(selection=selection, by=selection.created_by).state == State.CANDIDATES
+    assert reserves.default_review_date(DAY) == date(DAY.year + 2, DAY.month, DAY.day)
+    assert reserves.default_review_date(date(DAY.year + 1, 3, 31)) == date(DAY.year + 1, 9, 30)
+    assert reserves.default_review_date(date(DAY.year - 1, 1, 31)) == date(DAY.year, 1, 31)  # the default 12
+    assert SelectionSettings.for_year(DAY.year - 1).pk is None
 
 
 def test_online_vote_keeps_only_counts_and_who_voted(personas):
@@ -222,16 +249,22 @@ def test_online_vote_keeps_only_counts_and_who_voted(personas):
         selection=selection, kind=VoteKind.MEETING, mode=VoteMode.ONLINE, voter_ids=[v.pk for v in vs], by=staff
     )
     candidate = Candidate.objects.get(selection=selection)
-    votes.vote_cast(event_id=event.pk, voter=vs[0], candidate_ids=[candidate.pk])
+    receipt = votes.vote_cast(event_id=event.pk, voter=vs[0], candidate_ids=[candidate.pk])
     with pytest.raises(SelectionError, match="已经投过票"):
         votes.vote_cast(event_id=event.pk, voter=vs[0], candidate_ids=[candidate.pk])
     with pytest.raises(SelectionError, match="请至少选择一人"):
         votes.vote_cast(event_id=event.pk, voter=vs[1], candidate_ids=[])
     event.refresh_from_db()
+    # While the vote is open the ballot is sealed: no counter has moved.
+    assert event.actual == 0 and event.counts.get().votes == 0
+    assert SealedVote.objects.filter(event=event).count() == 1
+    votes.event_close(event=event, by=staff)
+    event.refresh_from_db()
     assert event.actual == 1
     assert event.counts.get().votes == 1
+    assert event.receipts == [receipt] and not SealedVote.objects.filter(event=event).exists()
     voter_fields = {f.name for f in event.voters.model._meta.get_fields()}
-    assert voter_fields == {"id", "event", "cadre", "has_voted"}
+    assert voter_fields == {"id", "event", "cadre", "has_voted", "voted_on"}
     count_fields = {f.name for f in event.counts.model._meta.get_fields()}
     assert count_fields == {"id", "event", "candidate", "votes"}
 
@@ -251,7 +284,7 @@ def test_reserve_entry_by_staff_needs_reason_and_review_after_entry(personas):
 
 def test_round1_publicity_lasts_the_set_working_days_and_starts_on_a_working_day(personas):
     staff = personas.org_staff.user
-    SelectionSettings.objects.update_or_create(pk=1, defaults={"round1_publicity_workdays": 7})
+    SelectionSettings.objects.update_or_create(year=DAY.year, defaults={"round1_publicity_workdays": 7})
     selection = open_selection(post_with_vacancy(personas.unit), staff)
     vs = voters(personas.unit, 1)
     services.selection_start_nomination(selection=selection, voter_ids=[vs[0].pk], by=staff)

@@ -123,29 +123,38 @@ def sheet_payload(
 # --- Sealing ------------------------------------------------------------------------------------
 
 
-def _lock_unit_box(period_id: int, unit_id: int) -> None:
-    """One submission at a time per unit box, so a reshuffle never misses or doubles a sheet."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"box:{period_id}:{unit_id}"])
-
-
 def box_seal(*, period: Period, unit: Unit, payload: dict) -> str:
     """Put a sheet in the box and return its receipt. Must run inside the submitting transaction."""
-    assert connection.in_atomic_block, "sealing is part of the submitting transaction"
-    _lock_unit_box(period.pk, unit.pk)
     token = seal(payload, context=SealedSheet.context(period.pk, unit.pk))
-    table = connection.ops.quote_name(SealedSheet._meta.db_table)
+    sealed_rows_reseal(model=SealedSheet, where={"period_id": period.pk, "unit_id": unit.pk}, token=token)
+    return receipt_code(token)
+
+
+# --- Any box of sealed rows (also selection's anonymous votes) ---------------------------------
+
+
+def sealed_rows_reseal(*, model: type, where: Mapping[str, int], token: bytes) -> None:
+    """Add `token` to the box of `model` rows matching `where` (column → id): under a lock on that
+    box, one submission at a time so a reshuffle never misses or doubles a row, every row of the
+    box is taken out (DELETE … RETURNING) and written back under fresh random keys in a fresh
+    random order. `model` has a random UUID key, the `where` columns and a binary `sealed`."""
+    assert connection.in_atomic_block, "sealing is part of the submitting transaction"
+    columns = sorted(where)
+    box = ":".join([model._meta.db_table, *(str(where[c]) for c in columns)])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"box:{box}"])
+    table = connection.ops.quote_name(model._meta.db_table)
+    condition = " AND ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {table} WHERE period_id = %s AND unit_id = %s RETURNING sealed",  # noqa: S608
-            [period.pk, unit.pk],
+            f"DELETE FROM {table} WHERE {condition} RETURNING sealed",  # noqa: S608
+            [where[c] for c in columns],
         )
         tokens = [bytes(row[0]) for row in cursor.fetchall()]
     tokens.append(token)
     _shuffler().shuffle(tokens)
-    SealedSheet.objects.bulk_create(SealedSheet(period=period, unit=unit, sealed=t) for t in tokens)
-    return receipt_code(token)
+    model.objects.bulk_create(model(**where, sealed=t) for t in tokens)
 
 
 def draft_seal(*, assignment_id: int, data: dict) -> bytes:
@@ -463,6 +472,15 @@ def box_sweep(*, everything: bool = False) -> bool:
     VACUUM FULL must keep a deleted row that an older transaction might still see (a long report,
     a pg_dump running): it says so, and then the opening stays unswept and is tried again.
     SQLite needs none of this: it zeroes deleted rows (secure_delete, config/settings.py)."""
+    if not vacuum_tables(SWEPT + (OPENED if everything else ())):
+        return False
+    BoxOpening.objects.filter(swept_at__isnull=True).update(swept_at=timezone.now())
+    return True
+
+
+def vacuum_tables(models: Sequence[type]) -> bool:
+    """VACUUM FULL the tables of `models` (PostgreSQL; nothing to do on SQLite). False when it could
+    not run (inside a transaction, a lock) or when an older transaction keeps deleted rows."""
     if connection.vendor == "postgresql":
         if connection.in_atomic_block:
             return False
@@ -479,7 +497,7 @@ def box_sweep(*, everything: bool = False) -> bool:
             with connection.cursor() as cursor:
                 cursor.execute("SET lock_timeout = '60s'")
                 try:
-                    for model in SWEPT + (OPENED if everything else ()):
+                    for model in models:
                         notices.clear()
                         cursor.execute(f"VACUUM (FULL, VERBOSE) {connection.ops.quote_name(model._meta.db_table)}")
                         kept += [(model._meta.db_table, n) for n in _still_dead(notices)]
@@ -493,7 +511,6 @@ def box_sweep(*, everything: bool = False) -> bool:
         if kept:
             logger.warning("ballot box: deleted rows kept for older transactions, tried again every hour: %s", kept)
             return False
-    BoxOpening.objects.filter(swept_at__isnull=True).update(swept_at=timezone.now())
     return True
 
 

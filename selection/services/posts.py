@@ -42,9 +42,13 @@ def post_save(
     return post
 
 
-def settings_save(*, values: dict[str, Any], by: Any) -> SelectionSettings:
+def settings_save(*, year: int, values: dict[str, Any], by: Any) -> SelectionSettings:
+    """Save the selection settings of a year; a new year's row starts from what the year reads
+    today (the field defaults), so saving some fields never changes the others."""
     with transaction.atomic(), set_actor(by):
-        current = SelectionSettings.objects.select_for_update().get(pk=SelectionSettings.load().pk)
+        current = SelectionSettings.objects.select_for_update().filter(year=year).first() or SelectionSettings(
+            year=year
+        )
         for field, value in values.items():
             setattr(current, field, value)
         current.full_clean()

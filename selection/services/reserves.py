@@ -28,7 +28,7 @@ def _add_months(day: date, months: int) -> date:
 
 
 def default_review_date(entered_on: date) -> date:
-    return _add_months(entered_on, SelectionSettings.load().reserve_review_months)
+    return _add_months(entered_on, SelectionSettings.for_year(entered_on.year).reserve_review_months)
 
 
 def reserve_add(

@@ -29,7 +29,6 @@ from ..models import (
     ReserveEntry,
     RoundFeedback,
     Selection,
-    SelectionSettings,
     State,
     UnitRecommendation,
     VoteEvent,
@@ -234,7 +233,7 @@ def round1_close(
     """Count the signed nominations, keep the top K (ties at the line pass), and go on to the
     publicity step (when a start date is given), to 公推 (two rounds) or to 民主推荐."""
     today = today or timezone.localdate()
-    settings = SelectionSettings.load()
+    settings = selection.settings
     with transaction.atomic(), set_actor(by):
         locked = _locked(selection)
         _require_state(locked, State.NOMINATION, action=_("结束海推"))
@@ -298,7 +297,7 @@ def finalists(selection: Selection) -> list[Candidate]:
 
 def round2_close(*, selection: Selection, by: Any) -> Selection:
     """公推 → 民主推荐: the top M of the closed 公推 vote pass (ties at the line pass)."""
-    settings = SelectionSettings.load()
+    settings = selection.settings
     with transaction.atomic(), set_actor(by):
         locked = _locked(selection)
         _require_state(locked, State.ROUND2, action=_("结束公推"))
@@ -331,7 +330,7 @@ def candidates_finalize(*, selection: Selection, by: Any) -> Selection:
     """民主推荐 → 考察对象: both votes valid, more than the share in both; reserve rule enforced."""
     from .. import selectors  # the outcome is computed once, for the page and here
 
-    settings = SelectionSettings.load()
+    settings = selection.settings
     with transaction.atomic(), set_actor(by):
         locked = _locked(selection)
         _require_state(locked, State.RECOMMENDATION, action=_("确定考察对象"))

@@ -1,25 +1,33 @@
 """Anonymous votes among candidates (公推, 会议推荐, 谈话推荐): only counts per candidate are kept.
 
-Online, a vote marks the voter "has voted" and increments counters in place: no ballot row, no
-time, no sequence number. When the vote closes every counter and voter row is rewritten in the
-closing transaction, so the rows' last-writer no longer points at the last voter. On paper, staff
-enter the number of participants and the counts from the tally sheet.
+Online, a ballot goes through the evaluation's ballot box (evaluations/services/box.py): it is
+sealed under the ballot key into a SealedVote row, and the vote's sealed rows are written again
+under fresh random keys in a fresh random order; the voter's row is marked "voted, on day D". The
+voter gets the ballot's receipt; the server keeps no record of whose it is. When the vote closes
+the box is opened in the closing transaction: the ballots are decrypted and counted, only the
+counts per candidate are written, the sealed rows are deleted, the voter rows are written again in
+random order, and the sorted receipts are kept; after the commit the tables are rewritten
+(VACUUM FULL). On paper, staff enter the number of participants and the counts from the tally sheet.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from auditlog.context import set_actor
 from django.db import transaction
-from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
+from evaluations.sealing import receipt_code, seal, unseal
+from evaluations.services.box import Shuffle, insert_rows, sealed_rows_reseal, vacuum_tables
 
 from ..errors import SelectionError
-from ..models import Selection, State, VoteCount, VoteEvent, VoteKind, VoteMode, Voter
+from ..models import SealedVote, Selection, State, VoteCount, VoteEvent, VoteKind, VoteMode, Voter
 from . import notices
 from .selections import _locked, _require_state, finalists
 
@@ -86,8 +94,8 @@ def event_setup(
     return event
 
 
-def vote_cast(*, event_id: int, voter: Cadre, candidate_ids: list[int]) -> None:
-    """One online vote: the voter is marked, the chosen candidates' counters go up by one."""
+def vote_cast(*, event_id: int, voter: Cadre, candidate_ids: list[int], today: date | None = None) -> str:
+    """One online ballot, sealed in the vote's box; the voter is marked. Returns the receipt."""
     chosen = set(candidate_ids)
     with transaction.atomic():
         event = VoteEvent.objects.select_for_update().get(pk=event_id)
@@ -105,12 +113,12 @@ def vote_cast(*, event_id: int, voter: Cadre, candidate_ids: list[int]) -> None:
                 _("每票最多推荐 %(n)s 人，您选了 %(m)s 人。") % {"n": event.max_choices, "m": len(chosen)},
                 field="candidates",
             )
-        counters = VoteCount.objects.filter(event=event, candidate_id__in=chosen)
-        if counters.count() != len(chosen):
+        if VoteCount.objects.filter(event=event, candidate_id__in=chosen).count() != len(chosen):
             raise SelectionError(_("所选人员不在本次投票的名单中。"), field="candidates")
-        counters.update(votes=F("votes") + 1)
-        VoteEvent.objects.filter(pk=event.pk).update(actual=F("actual") + 1)
-        Voter.objects.filter(pk=row.pk).update(has_voted=True)
+        token = seal({"candidates": sorted(chosen)}, context=SealedVote.context(event.pk))
+        sealed_rows_reseal(model=SealedVote, where={"event_id": event.pk}, token=token)
+        Voter.objects.filter(pk=row.pk).update(has_voted=True, voted_on=today or timezone.localdate())
+    return receipt_code(token)
 
 
 def paper_counts_enter(*, event: VoteEvent, actual: int, counts: Mapping[int, int], by: Any) -> VoteEvent:
@@ -148,13 +156,46 @@ def paper_counts_enter(*, event: VoteEvent, actual: int, counts: Mapping[int, in
 
 
 def event_close(*, event: VoteEvent, by: Any) -> VoteEvent:
-    """Close an online vote; counters and voter rows are rewritten in this one transaction."""
+    """Close an online vote and open its box in this one transaction (see the module's docstring)."""
     with transaction.atomic(), set_actor(by):
         locked = VoteEvent.objects.select_for_update().get(pk=event.pk)
         if locked.mode != VoteMode.ONLINE or locked.is_closed:
             raise SelectionError(_("这次投票已经结束。"))
-        VoteCount.objects.filter(event=locked).update(votes=F("votes"))
-        Voter.objects.filter(event=locked).update(has_voted=F("has_voted"))
+        _box_open(locked)
         locked.is_open, locked.is_closed = False, True
         locked.save()
+    transaction.on_commit(votes_sweep)
     return locked
+
+
+def _box_open(event: VoteEvent) -> None:
+    """Count the sealed ballots into the candidates' counters; keep nothing else of them."""
+    context = SealedVote.context(event.pk)
+    tokens = [bytes(t) for t in SealedVote.objects.filter(event=event).values_list("sealed", flat=True)]
+    tally: Counter[int] = Counter()
+    for token in tokens:
+        tally.update(unseal(token, context=context)["candidates"])
+    counters = list(VoteCount.objects.filter(event=event))
+    for counter in counters:  # votes cast before the box (an upgrade) are already in the counter
+        counter.votes += tally.pop(counter.candidate_id, 0)
+    if tally:
+        raise SelectionError(_("票箱中有不在本次投票名单中的人选，无法开箱。"))
+    VoteCount.objects.bulk_update(counters, ["votes"])
+    SealedVote.objects.filter(event=event).delete()
+    # The voter rows again, under new random keys in random order: nothing keeps the voting order.
+    voters = list(Voter.objects.filter(event=event).values_list("cadre_id", "has_voted", "voted_on"))
+    Shuffle().shuffle(voters)
+    Voter.objects.filter(event=event)._raw_delete(Voter.objects.db)
+    insert_rows(Voter, ["event_id", "cadre_id", "has_voted", "voted_on"], voters, constant=(event.pk,))
+    event.actual = sum(1 for _c, voted, _d in voters if voted)
+    event.receipts = sorted(receipt_code(t) for t in tokens)
+    event.opened_at = timezone.now()
+
+
+def votes_sweep() -> bool:
+    """Rewrite the tables that held sealed ballots and ordered voter rows (VACUUM FULL), and mark the
+    opened votes swept. Runs after a vote closes, and hourly while one is not swept."""
+    if not vacuum_tables([SealedVote, Voter, VoteCount]):
+        return False
+    VoteEvent.objects.filter(opened_at__isnull=False, swept_at__isnull=True).update(swept_at=timezone.now())
+    return True
