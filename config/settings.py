@@ -392,3 +392,7 @@ LOGGING = logging_config(fmt=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INF
 # /metrics (Prometheus) answers only these networks, or a request with "Authorization: Bearer METRICS_TOKEN".
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# `manage.py backup` (make backup) writes backup sets here and the ballot keys to BACKUP_KEYS_DIR,
+# which must be somewhere else (another volume, another custodian: SECURITY.md).
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(DATA_DIR / "backups")))
+BACKUP_KEYS_DIR = env.str("BACKUP_KEYS_DIR", default="")
