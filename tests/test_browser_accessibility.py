@@ -39,8 +39,7 @@ def test_public_pages_and_login_have_no_serious_violations(page, db):
         "/achievements/verify/",
     ]:
         found += axe_violations(page, path)
-    print("\n".join(found))
-    assert found == []
+    assert found == [], "\n".join(found)
 
 
 @pytest.mark.parametrize("who", ["cadre", "leader", "org_staff"])
@@ -53,5 +52,4 @@ def test_signed_in_pages_have_no_serious_violations(page, personas, who):
     found = []
     for path in paths:
         found += axe_violations(page, path)
-    print("\n".join(found))
-    assert found == []
+    assert found == [], "\n".join(found)
