@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "evaluations",
     "publicity",
     "selection",
+    "supervision",
 ]
 
 MIDDLEWARE = [
