@@ -6,7 +6,7 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format system-deps venv messages worker beat clean
+.PHONY: run test lint format system-deps venv messages worker beat backup restore clean
 
 ## run: embedded demo (SQLite, Celery eager) on http://127.0.0.1:$(PORT)
 run: system-deps venv messages
@@ -49,6 +49,15 @@ worker: venv
 
 beat: venv
 	$(PY) -m celery -A config beat -l info
+
+## backup: database (pg_dump -Fc / SQLite backup API), uploaded files, manifest; keys to BACKUP_KEYS_DIR
+backup: venv
+	$(PY) manage.py backup
+
+## restore: BACKUP=path/to/cadreperf-YYYYmmdd-HHMMSS [RESTORE_ARGS="--database-url postgres://…/rehearsal"]
+restore: venv
+	test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=path [RESTORE_ARGS=...]"; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)" $(if $(RESTORE_ARGS),$(RESTORE_ARGS),--yes)
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages the product and its tests need: CJK fonts and HarfBuzz's subsetter for
 # WeasyPrint PDFs, poppler-utils to read PDFs back, Chromium for browser tests, gettext for
-# the English translation. Installs only what is missing; fails loudly if it cannot.
+# the English translation; redis-server (a Redis the fault tests stop and start themselves) and
+# postgresql-client-15 (pg_dump / pg_restore for backups). Installs only what is missing; fails loudly if it cannot.
 set -euo pipefail
 
-PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium gettext)
+PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium gettext
+  redis-server postgresql-client-15)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

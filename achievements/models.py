@@ -542,6 +542,8 @@ class DossierExport(models.Model):
     size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
     error = models.CharField(_("错误"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # Written as each PDF is added: a running job whose heartbeat stops had its worker killed.
+    heartbeat_at = models.DateTimeField(_("最近进展时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:

@@ -24,3 +24,8 @@ def file_due_self_assessments() -> int:
 @shared_task
 def purge_old_exports() -> int:
     return services.exports_purge()
+
+
+@shared_task
+def fail_stale_exports() -> int:
+    return services.exports_fail_stale()

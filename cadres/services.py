@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.spreadsheets import cell_text
 
 from . import roster
+from .background import queue_after_commit
 from .models import (
     Cadre,
     ImportStatus,
@@ -238,7 +239,7 @@ def roster_import_start(*, upload: UploadedFile, actor: User) -> RosterImport:
     from .tasks import run_roster_import
 
     job = RosterImport.objects.create(original_name=upload.name[:255], uploaded_by=actor, file=upload)
-    transaction.on_commit(lambda: run_roster_import.delay(job.pk))
+    queue_after_commit(run_roster_import, job.pk)
     return job
 
 

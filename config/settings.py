@@ -19,6 +19,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from ops.logconfig import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 TEST_RUN_ID = uuid.uuid4().hex[:10] if TESTING else ""
@@ -60,7 +62,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    "django_prometheus",
     "core",
+    "ops",
     "cadres",
     "achievements",
     "evaluations",
@@ -70,7 +74,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one: a dropped database connection anywhere below answers a clean 503 page.
+    "ops.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cadres.middleware.LanguageMiddleware",
@@ -83,8 +90,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "cadres.middleware.PasswordChangeRequiredMiddleware",
+    "ops.sessions.SessionTimeoutMiddleware",
     # Axes must come last so it sees the final authentication result.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -166,8 +175,13 @@ REDIS_URL = env.str("REDIS_URL", default=f"{_TEST_REDIS_URL}/15" if TESTING else
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # With Redis unreachable, reads miss and writes are dropped (ops/cache.py): pages still serve.
+            "BACKEND": "ops.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=1.0),
+            },
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=f"test-{TEST_RUN_ID}" if TESTING else "cadreperf"),
         }
     }
@@ -191,6 +205,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Each test run has a queue of its own, so its worker never takes another run's tasks.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default=f"test-{TEST_RUN_ID}" if TESTING else "cadreperf")
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Background work is recorded in the database first (ops/outbox.py); a request whose broker is down
+# gives up publishing quickly and the relay sends the task when Redis returns.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- Auth -------------------------------------------------------------------------------
@@ -223,7 +241,13 @@ PASSWORD_HASHERS = [
 if TESTING:
     # Hashing cost is not what the tests are about.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# A signed-in session ends after SESSION_IDLE_MINUTES without a request, and in any case
+# SESSION_ABSOLUTE_HOURS after the login (ops/sessions.py); the cookie lives as long as the latter.
+SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", default=8))
+if not timedelta(0) < SESSION_IDLE_TIMEOUT <= SESSION_ABSOLUTE_TIMEOUT:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES must be positive and at most SESSION_ABSOLUTE_HOURS.")
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=int(SESSION_ABSOLUTE_TIMEOUT.total_seconds()))
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Lock by username + IP after a few failures, so one office behind a shared address is not locked
@@ -294,7 +318,7 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG and not 
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG or TESTING else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -361,16 +385,18 @@ FILTERS_EMPTY_CHOICE_LABEL = _("全部")
 FILTERS_NULL_CHOICE_LABEL = _("无")
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# One JSON object per line in production (LOG_FORMAT=json, the default when DEBUG is off), for the
+# log collector; plain lines in development and tests.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG or TESTING else "json")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
+
+# --- Operations ------------------------------------------------------------------------------
+# /metrics (Prometheus) answers only these networks, or a request with "Authorization: Bearer METRICS_TOKEN".
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# `manage.py backup` (make backup) writes backup sets here and the ballot keys to BACKUP_KEYS_DIR,
+# which must be somewhere else (another volume, another custodian: SECURITY.md).
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(DATA_DIR / "backups")))
+BACKUP_KEYS_DIR = env.str("BACKUP_KEYS_DIR", default="")

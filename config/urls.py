@@ -1,8 +1,6 @@
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.db import connection
-from django.http import HttpRequest, JsonResponse
 from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
@@ -18,15 +16,9 @@ admin.site.site_title = _("系统管理")
 admin.site.index_title = _("数据管理")
 
 
-def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
-
-
 urlpatterns = [
     path("", cadre_views.home, name="home"),
-    path("healthz", healthz, name="healthz"),
+    path("", include("ops.urls")),
     path("accounts/login/", cadre_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", cadre_views.PasswordChangeView.as_view(), name="password_change"),

@@ -19,7 +19,7 @@ from .calendar import (
     workday_override_delete,
     workday_overrides_set,
 )
-from .dossiers import dossier_render, export_run, export_start, exports_purge
+from .dossiers import dossier_render, export_run, export_start, exports_fail_stale, exports_purge
 from .logs import (
     daily_log_check,
     daily_log_save,
@@ -65,6 +65,7 @@ __all__ = [
     "ensure_schedules",
     "export_run",
     "export_start",
+    "exports_fail_stale",
     "exports_purge",
     "leave_delete",
     "leave_mark",

@@ -16,6 +16,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cadres.background import enqueue_after_commit
 from cadres.models import Cadre, Unit, User
@@ -115,7 +116,11 @@ def export_run(*, export_id: int, progress: Callable[[int, int], None] | None = 
     if job.is_finished:
         return job
     cadres = list(Cadre.objects.filter(unit=job.unit, is_active=True).select_related("unit", "rank").order_by("code"))
-    DossierExport.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, total=len(cadres), done=0)
+    # A redelivered job (its worker was killed) starts again from the first cadre: the zip is
+    # written to a temporary file and becomes the job's file only once it is complete.
+    DossierExport.objects.filter(pk=job.pk).update(
+        status=ExportStatus.RUNNING, total=len(cadres), done=0, heartbeat_at=timezone.now()
+    )
     try:
         with tempfile.TemporaryFile() as buffer:
             manifest = io.StringIO()
@@ -129,7 +134,9 @@ def export_run(*, export_id: int, progress: Callable[[int, int], None] | None = 
                     name = dossier_filename(cadre, job.year_from, job.year_to)
                     archive.writestr(name, pdf.content)
                     writer.writerow([cadre.code, cadre.name, name, pdf.code, pdf.sha256])
-                    DossierExport.objects.filter(pk=job.pk).update(done=done)
+                    DossierExport.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
+                        done=done, heartbeat_at=timezone.now()
+                    )
                     if progress:
                         progress(done, len(cadres))
                 archive.writestr(_("清单.csv"), "\ufeff" + manifest.getvalue())
@@ -151,6 +158,29 @@ def export_run(*, export_id: int, progress: Callable[[int, int], None] | None = 
     job.finished_at = timezone.now()
     job.save()
     return job
+
+
+EXPORT_STALE_AFTER = timedelta(minutes=10)
+INTERRUPTED_MESSAGE = gettext_noop("生成过程中后台进程中断，导出未完成，未生成文件。请重新导出。")
+
+
+def exports_fail_stale(*, now: datetime | None = None, stale_after: timedelta = EXPORT_STALE_AFTER) -> int:
+    """Mark running exports whose worker stopped reporting as failed, visibly; drop any partial file.
+
+    A killed worker's job is redelivered by the broker when it can be (acks_late), and then starts
+    again; one that nobody picks up must not show 生成中 for ever.
+    """
+    now = now or timezone.now()
+    stale = DossierExport.objects.filter(status=ExportStatus.RUNNING, heartbeat_at__lt=now - stale_after)
+    failed = 0
+    for job in stale:
+        if job.file:
+            job.file.delete(save=False)
+        updated = DossierExport.objects.filter(
+            pk=job.pk, status=ExportStatus.RUNNING, heartbeat_at__lt=now - stale_after
+        ).update(status=ExportStatus.FAILED, error=INTERRUPTED_MESSAGE, finished_at=now, file="", size=0)
+        failed += updated
+    return failed
 
 
 def exports_purge(*, now: datetime | None = None, keep_days: int | None = None) -> int:

@@ -26,11 +26,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from achievements.deductions import deduction_reports
 from achievements.rules import records_final_deadline
+from cadres.background import queue_after_commit
 from cadres.models import Cadre, SnapshotMember, UnitCategory, User
+from ops import outbox
 
 from .. import rules
 from ..errors import EvaluationError, WrongState
@@ -101,8 +102,15 @@ def computation_request(*, period: Period, actor: User | None = None, queue: boo
         raise WrongState(period, _("计算结果"))
     run = ComputationRun.objects.create(period=period, requested_by=actor)
     if queue:
-        transaction.on_commit(lambda: _enqueue(compute_period_task, run.pk))
+        queue_after_commit(compute_period_task, run.pk)
     return run
+
+
+def waiting_for_broker(run: ComputationRun) -> bool:
+    """Whether a requested computation is recorded in the outbox but not yet handed to the broker."""
+    from ..tasks import compute_period_task
+
+    return run.status == RunStatus.QUEUED and outbox.is_pending(compute_period_task, run.pk)
 
 
 def computable(period: Period) -> bool:
@@ -128,21 +136,6 @@ def provisional_recompute_due(*, now: datetime | None = None) -> list[Computatio
         with transaction.atomic():
             runs.append(computation_request(period=period))
     return runs
-
-
-def _enqueue(task, run_id: int) -> None:
-    """Queue the job; with the broker unreachable, say so on the run (staff can start it again)."""
-    try:
-        task.delay(run_id)
-    except KombuOperationalError:
-        logger.exception("could not queue computation run %s", run_id)
-        ComputationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-            status=RunStatus.FAILED,
-            finished_at=timezone.now(),
-            error=_(
-                "无法连接后台任务队列，原有结果保持不变。请稍后点击“计算结果”重试；仍不成功请联系系统管理员检查后台任务服务。"
-            ),
-        )
 
 
 def computation_execute(

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cadres.access import get_object_or_404_in, org_staff_required
@@ -224,6 +225,13 @@ ACTIONS = {
 }
 
 
+# The computation is recorded but the background service (Redis) is down: it starts when it returns.
+WAITING_MESSAGES = {
+    "close": gettext_lazy("%(period)s 已截止测评。后台任务服务暂时不可用，结果计算已登记，将在服务恢复后自动开始。"),
+    "compute": gettext_lazy("已登记重新计算 %(period)s 的结果。后台任务服务暂时不可用，将在服务恢复后自动开始。"),
+}
+
+
 @org_staff_required
 @require_POST
 def period_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -245,6 +253,8 @@ def period_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         show_error(error, request=request)
     else:
         sheets = getattr(outcome, "sheets", 0)
+        if action in ("close", "compute") and scoring.waiting_for_broker(outcome):
+            message = WAITING_MESSAGES[action]
         messages.success(request, message % {"period": period.title, "sheets": sheets})
         if action in ("close", "compute") and (until := selectors.records_open_until(period)):
             messages.warning(request, provisional_warning(until))

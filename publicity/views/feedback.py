@@ -9,10 +9,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
-from django_ratelimit.core import is_ratelimited
 
 from core.paging import page_of, query_without_page
+from ops import ratelimit
 
 from .. import public_pages, selectors
 from ..access import get_feedback_for_user, staff_only
@@ -24,6 +25,8 @@ from .public import notice_page
 
 RECEIPT_SESSION_KEY = "publicity_receipt"
 STAFF_PAGE_SIZE = 30
+# Public forms refuse while their rate-limit counter (Redis) is unreachable: see ops/ratelimit.py.
+BUSY_MESSAGE = gettext_lazy("系统繁忙，暂时无法提交，请几分钟后再试（您填写的内容已保留）。")
 
 
 # --- The public ------------------------------------------------------------------------------------
@@ -38,16 +41,13 @@ def feedback_submit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         raise Http404
     publicity_settings = PublicitySettings.load()
     form = FeedbackForm(request.POST, max_chars=publicity_settings.feedback_max_chars)
-    limited = is_ratelimited(
-        request,
-        group="publicity-feedback",
-        key="ip",
-        rate=service.feedback_rate(publicity_settings),
-        method="POST",
-        increment=True,
+    limit = ratelimit.check(
+        request, group="publicity-feedback", key="ip", rate=service.feedback_rate(publicity_settings)
     )
-    if limited:
+    if limit is ratelimit.Limit.LIMITED:
         return _refused(request, entry, public_id, form, _("提交过于频繁，请稍后再试（您填写的内容已保留）。"), 429)
+    if limit is ratelimit.Limit.UNAVAILABLE:
+        return _refused(request, entry, public_id, form, BUSY_MESSAGE, 503)
     try:
         service.check_open_for_feedback(notice=notice, today=today)
     except FeedbackClosed as error:
@@ -97,12 +97,13 @@ def feedback_lookup(request: HttpRequest) -> HttpResponse:
     not_found = False
     status = 200
     if request.method == "POST":
-        limited = is_ratelimited(
-            request, group="publicity-lookup", key="ip", rate=service.LOOKUP_RATE, method="POST", increment=True
-        )
-        if limited:
+        limit = ratelimit.check(request, group="publicity-lookup", key="ip", rate=service.LOOKUP_RATE)
+        if limit is ratelimit.Limit.LIMITED:
             form.add_error(None, _("查询过于频繁，请稍后再试。"))
             status = 429
+        elif limit is ratelimit.Limit.UNAVAILABLE:
+            form.add_error(None, BUSY_MESSAGE)
+            status = 503
         elif form.is_valid():
             result = service.feedback_lookup(code=form.cleaned_data["code"])
             not_found = result is None
