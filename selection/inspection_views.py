@@ -1,0 +1,405 @@
+"""Pages of the inspection (考察) for org staff, the 测 sheet for a participant, the discipline
+body's own page (党风廉政意见), and the full-process record (全程记实)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cadres.access import cadre_of, discipline_staff_required, get_object_or_404_in
+
+from . import access
+from . import inspection_selectors as selectors
+from .errors import SelectionError
+from .forms import apply_error
+from .inspection_forms import (
+    AnalysisForm,
+    CorrectionForm,
+    DocumentForm,
+    OpinionForm,
+    PollSetupForm,
+    TalkForm,
+    TeamForm,
+    VisitForm,
+)
+from .models import Analysis, Candidate, InspectionPoll, Level, PollVoter, ProcessEntry, Selection, State
+from .services import inspection as services
+from .services import record as record_services
+
+
+def _inspection_page(request: HttpRequest, selection: Selection, status: int = 200, **forms: object) -> HttpResponse:
+    poll = InspectionPoll.objects.filter(selection=selection).first()
+    context = {
+        "selection": selection,
+        "team": selectors.team(selection),
+        "files": selectors.inspection_overview(selection),
+        "poll": poll,
+        "poll_voted": poll.voters.filter(has_voted=True).count() if poll else 0,
+        "levels": Level.choices,
+        "team_form": forms.get("team_form") or TeamForm(),
+        "poll_form": forms.get("poll_form") or PollSetupForm(),
+        "action_error": forms.get("action_error", ""),
+        "editable": selection.state == State.CANDIDATES,
+    }
+    return render(request, "selection/inspection.html", context, status=status)
+
+
+@access.staff_only
+def inspection(request: HttpRequest, pk: int) -> HttpResponse:
+    return _inspection_page(request, access.get_selection_for_staff(request.user, pk))
+
+
+def _run(
+    request: HttpRequest, call: Callable, success: str, on_error: Callable[[SelectionError], HttpResponse], to: str
+) -> HttpResponse:
+    try:
+        call()
+    except SelectionError as error:
+        return on_error(error)
+    messages.success(request, success)
+    return redirect(to)
+
+
+@require_POST
+@access.staff_only
+def team_set(request: HttpRequest, pk: int) -> HttpResponse:
+    selection = access.get_selection_for_staff(request.user, pk)
+    form = TeamForm(request.POST)
+    if not form.is_valid():
+        return _inspection_page(request, selection, status=400, team_form=form)
+
+    def fail(error: SelectionError) -> HttpResponse:
+        apply_error(form, error)
+        return _inspection_page(request, selection, status=400, team_form=form)
+
+    data = form.cleaned_data
+    return _run(
+        request,
+        lambda: services.team_set(
+            selection=selection,
+            leader=data["leader"],
+            staff=list(data["staff"]),
+            discipline=list(data["discipline"]),
+            by=request.user,
+        ),
+        _("已组建考察组。"),
+        fail,
+        reverse("selection:inspection", args=[selection.pk]),
+    )
+
+
+@require_POST
+@access.staff_only
+def poll_setup(request: HttpRequest, pk: int) -> HttpResponse:
+    selection = access.get_selection_for_staff(request.user, pk)
+    form = PollSetupForm(request.POST)
+    if not form.is_valid():
+        return _inspection_page(request, selection, status=400, poll_form=form)
+
+    def fail(error: SelectionError) -> HttpResponse:
+        apply_error(form, error)
+        return _inspection_page(request, selection, status=400, poll_form=form)
+
+    return _run(
+        request,
+        lambda: services.poll_setup(
+            selection=selection,
+            items=form.item_list(),
+            voter_ids=[c.pk for c in form.cleaned_data["voters"]],
+            by=request.user,
+        ),
+        _("已安排考察民主测评，参加人员可在“我的推荐票”中测评。"),
+        fail,
+        reverse("selection:inspection", args=[selection.pk]),
+    )
+
+
+@require_POST
+@access.staff_only
+def poll_close(request: HttpRequest, pk: int) -> HttpResponse:
+    selection = access.get_selection_for_staff(request.user, pk)
+    poll = get_object_or_404_in(InspectionPoll.objects.filter(selection=selection), selection=selection)
+    return _run(
+        request,
+        lambda: services.poll_close(poll=poll, by=request.user),
+        _("测评已结束，测评表已统计。"),
+        lambda error: _inspection_page(request, selection, status=400, action_error=error.message),
+        reverse("selection:inspection", args=[selection.pk]),
+    )
+
+
+# --- One candidate -------------------------------------------------------------------------------
+
+
+def _candidate(request: HttpRequest, pk: int, candidate_id: int) -> Candidate:
+    selection = access.get_selection_for_staff(request.user, pk)
+    return get_object_or_404_in(
+        Candidate.objects.filter(selection=selection, is_inspection_candidate=True).select_related(
+            "cadre__unit", "cadre__rank", "selection__post__unit"
+        ),
+        pk=candidate_id,
+    )
+
+
+def _candidate_page(request: HttpRequest, candidate: Candidate, status: int = 200, **forms: object) -> HttpResponse:
+    analysis = Analysis.objects.filter(candidate=candidate).select_related("edited_by").first()
+    poll = InspectionPoll.objects.filter(selection=candidate.selection).first()
+    context = {
+        "selection": candidate.selection,
+        "candidate": candidate,
+        "talks": list(candidate.talks.select_related("recorded_by")),
+        "visits": list(candidate.visits.select_related("recorded_by")),
+        "documents": list(candidate.document_checks.select_related("recorded_by")),
+        "analysis": analysis,
+        "source": analysis.source if analysis else None,
+        "tallies": selectors.poll_tallies(poll).get(candidate.pk, []),
+        "poll": poll,
+        "levels": Level.choices,
+        "opinion": getattr(candidate, "discipline_opinion", None),
+        "talk_form": forms.get("talk_form") or TalkForm(),
+        "visit_form": forms.get("visit_form") or VisitForm(),
+        "document_form": forms.get("document_form") or DocumentForm(),
+        "analysis_form": forms.get("analysis_form")
+        or AnalysisForm(initial={"text": analysis.text if analysis else ""}),
+        "action_error": forms.get("action_error", ""),
+        "editable": candidate.selection.state == State.CANDIDATES,
+    }
+    return render(request, "selection/inspection_candidate.html", context, status=status)
+
+
+@access.staff_only
+def candidate_file(request: HttpRequest, pk: int, candidate_id: int) -> HttpResponse:
+    return _candidate_page(request, _candidate(request, pk, candidate_id))
+
+
+def _candidate_post(request: HttpRequest, pk: int, candidate_id: int, form_class, form_name: str, call, success: str):
+    candidate = _candidate(request, pk, candidate_id)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _candidate_page(request, candidate, status=400, **{form_name: form})
+
+    def fail(error: SelectionError) -> HttpResponse:
+        apply_error(form, error)
+        return _candidate_page(request, candidate, status=400, **{form_name: form})
+
+    target = reverse("selection:inspection_candidate", args=[candidate.selection_id, candidate.pk])
+    return _run(request, lambda: call(candidate, form.cleaned_data), success, fail, target)
+
+
+@require_POST
+@access.staff_only
+def talk_add(request: HttpRequest, pk: int, candidate_id: int) -> HttpResponse:
+    return _candidate_post(
+        request,
+        pk,
+        candidate_id,
+        TalkForm,
+        "talk_form",
+        lambda c, d: services.talk_record(candidate=c, by=request.user, **d),
+        _("已记录个别谈话。"),
+    )
+
+
+@require_POST
+@access.staff_only
+def visit_add(request: HttpRequest, pk: int, candidate_id: int) -> HttpResponse:
+    return _candidate_post(
+        request,
+        pk,
+        candidate_id,
+        VisitForm,
+        "visit_form",
+        lambda c, d: services.visit_record(candidate=c, by=request.user, **d),
+        _("已记录走访情况。"),
+    )
+
+
+@require_POST
+@access.staff_only
+def document_add(request: HttpRequest, pk: int, candidate_id: int) -> HttpResponse:
+    return _candidate_post(
+        request,
+        pk,
+        candidate_id,
+        DocumentForm,
+        "document_form",
+        lambda c, d: services.document_record(candidate=c, by=request.user, **d),
+        _("已记录查阅资料。"),
+    )
+
+
+@require_POST
+@access.staff_only
+def analysis_draft(request: HttpRequest, pk: int, candidate_id: int) -> HttpResponse:
+    candidate = _candidate(request, pk, candidate_id)
+    return _run(
+        request,
+        lambda: services.analysis_draft(candidate=candidate, by=request.user),
+        _("已按档案生成实绩综合分析材料。"),
+        lambda error: _candidate_page(request, candidate, status=400, action_error=error.message),
+        reverse("selection:inspection_candidate", args=[candidate.selection_id, candidate.pk]),
+    )
+
+
+@require_POST
+@access.staff_only
+def analysis_edit(request: HttpRequest, pk: int, candidate_id: int) -> HttpResponse:
+    candidate = _candidate(request, pk, candidate_id)
+    analysis = get_object_or_404_in(Analysis.objects.filter(candidate=candidate), candidate=candidate)
+    form = AnalysisForm(request.POST)
+    if not form.is_valid():
+        return _candidate_page(request, candidate, status=400, analysis_form=form)
+
+    def fail(error: SelectionError) -> HttpResponse:
+        apply_error(form, error)
+        return _candidate_page(request, candidate, status=400, analysis_form=form)
+
+    return _run(
+        request,
+        lambda: services.analysis_edit(analysis_obj=analysis, text=form.cleaned_data["text"], by=request.user),
+        _("已保存实绩综合分析材料。"),
+        fail,
+        reverse("selection:inspection_candidate", args=[candidate.selection_id, candidate.pk]),
+    )
+
+
+# --- The 测 sheet --------------------------------------------------------------------------------
+
+
+def _poll_for_voter(request: HttpRequest, poll_id: int) -> tuple[InspectionPoll, PollVoter]:
+    cadre = cadre_of(request.user)
+    if cadre is None:
+        raise Http404
+    row = get_object_or_404_in(
+        PollVoter.objects.select_related("poll__selection__post__unit"), poll_id=poll_id, cadre=cadre
+    )
+    return row.poll, row
+
+
+@access.cadre_only
+def poll_sheet(request: HttpRequest, poll_id: int) -> HttpResponse:
+    poll, row = _poll_for_voter(request, poll_id)
+    candidates = services.inspection_candidates(poll.selection)
+    error, receipt, chosen, status = "", "", {}, 200
+    if request.method == "POST":
+        ratings: dict[int, dict[str, int]] = {}
+        for c in candidates:
+            for index, item in enumerate(poll.items):
+                value = request.POST.get(f"r_{c.pk}_{index}", "")
+                chosen[f"r_{c.pk}_{index}"] = value
+                if value.isdigit():
+                    ratings.setdefault(c.pk, {})[item] = int(value)
+        try:
+            receipt = services.poll_submit(poll_id=poll.pk, voter=row.cadre, ratings=ratings)
+        except SelectionError as exc:
+            error, status = exc.message, 400
+        else:
+            row.has_voted = True
+    rows = [
+        {"candidate": c, "items": [(index, item, f"r_{c.pk}_{index}") for index, item in enumerate(poll.items)]}
+        for c in candidates
+    ]
+    return render(
+        request,
+        "selection/poll_sheet.html",
+        {
+            "poll": poll,
+            "row": row,
+            "rows": rows,
+            "levels": Level.choices,
+            "chosen": chosen,
+            "error": error,
+            "receipt": receipt,
+        },
+        status=status,
+    )
+
+
+# --- The discipline body's page --------------------------------------------------------------------
+
+
+@discipline_staff_required
+def discipline_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "selection/discipline_list.html",
+        {"candidates": selectors.discipline_candidates(), "form": OpinionForm()},
+    )
+
+
+@require_POST
+@discipline_staff_required
+def discipline_opinion(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    candidates = {c.pk: c for c in selectors.discipline_candidates()}
+    candidate = candidates.get(candidate_id)
+    if candidate is None:
+        raise Http404
+    form = OpinionForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            services.opinion_give(candidate=candidate, by=request.user, **form.cleaned_data)
+        except SelectionError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("已回复党风廉政意见。"))
+            return redirect("selection:discipline_list")
+    return render(
+        request,
+        "selection/discipline_list.html",
+        {
+            "candidates": list(candidates.values()),
+            "form": OpinionForm(),
+            "failed_form": form,
+            "failed_id": candidate_id,
+            "error": error,
+        },
+        status=400,
+    )
+
+
+# --- The full-process record -----------------------------------------------------------------------
+
+
+@access.staff_only
+def process_record(request: HttpRequest, pk: int) -> HttpResponse:
+    selection = access.get_selection_for_staff(request.user, pk)
+    return render(
+        request,
+        "selection/process_record.html",
+        {"selection": selection, "entries": selectors.process_entries(selection), "form": CorrectionForm()},
+    )
+
+
+@require_POST
+@access.staff_only
+def process_correct(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    selection = access.get_selection_for_staff(request.user, pk)
+    entry = get_object_or_404_in(ProcessEntry.objects.filter(selection=selection), pk=entry_id)
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        try:
+            record_services.correct(entry=entry, text=form.cleaned_data["text"], by=request.user)
+        except SelectionError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, _("已追加更正记录。"))
+            return redirect("selection:process_record", pk=selection.pk)
+    return render(
+        request,
+        "selection/process_record.html",
+        {
+            "selection": selection,
+            "entries": selectors.process_entries(selection),
+            "form": CorrectionForm(),
+            "failed_form": form,
+            "failed_id": entry.pk,
+        },
+        status=400,
+    )
