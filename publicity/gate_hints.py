@@ -28,3 +28,32 @@ def register(kind: str, provider: Callable[[Any], GateHint | None]) -> None:
 def hint_for(kind: str, notice: Any) -> GateHint | None:
     provider = _providers.get(kind)
     return provider(notice) if provider else None
+
+
+# --- Checks answered by another body ------------------------------------------------------------------
+#
+# An app may own a check for some notices: for a notice of a selection's inspection candidate the
+# 凡提必听 is answered by the discipline body's own account in the selection app. The provider returns
+# None for a notice it does not own; otherwise a GateAnswer (result "" while not yet answered). Staff
+# cannot record an owned check; when a notice goes to the gate, a given answer is written as its check.
+
+
+@dataclass(frozen=True)
+class GateAnswer:
+    result: str  # GateCheckResult value, or "" while the owner has not answered
+    note: str = ""
+    by: Any = None
+    at: Any = None
+    owner: str = ""  # who answers it, for the refusal message
+
+
+_answers: dict[str, Callable[[Any], GateAnswer | None]] = {}
+
+
+def register_answer(kind: str, provider: Callable[[Any], GateAnswer | None]) -> None:
+    _answers[kind] = provider
+
+
+def answer_for(kind: str, notice: Any) -> GateAnswer | None:
+    provider = _answers.get(kind)
+    return provider(notice) if provider else None

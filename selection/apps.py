@@ -10,6 +10,9 @@ class SelectionConfig(AppConfig):
         from publicity import gate_hints
 
         from . import audit  # noqa: F401  (registers models with the audit trail)
+        from .inspection_selectors import discipline_gate_answer, discipline_gate_hint
         from .selectors import quota_gate_hint
 
         gate_hints.register("quota", quota_gate_hint)
+        gate_hints.register("discipline", discipline_gate_hint)
+        gate_hints.register_answer("discipline", discipline_gate_answer)

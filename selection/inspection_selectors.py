@@ -110,3 +110,48 @@ def discipline_candidates() -> list[Candidate]:
 
 def process_entries(selection: Selection) -> list[ProcessEntry]:
     return list(ProcessEntry.objects.filter(selection=selection).select_related("corrects").order_by("seq"))
+
+
+# --- 凡提必听: the notice gate's discipline check is the discipline body's own opinion ---------------
+
+
+def candidacy_of_notice(notice: Any) -> Candidate | None:
+    """The inspection candidacy a notice comes from: the cadre's latest, in a selection not cancelled."""
+    return (
+        Candidate.objects.filter(cadre_id=notice.cadre_id, is_inspection_candidate=True)
+        .exclude(selection__state=State.CANCELLED)
+        .select_related("discipline_opinion__given_by")
+        .order_by("-selection__created_at")
+        .first()
+    )
+
+
+def discipline_gate_answer(notice: Any) -> Any:
+    from django.utils.translation import gettext as _
+
+    from publicity.gate_hints import GateAnswer
+    from publicity.models import GateCheckResult
+
+    candidate = candidacy_of_notice(notice)
+    if candidate is None:
+        return None
+    owner = str(_("纪检监察机关"))
+    opinion = getattr(candidate, "discipline_opinion", None)
+    if opinion is None:
+        return GateAnswer("", owner=owner)
+    result = GateCheckResult.PASSED if opinion.passed else GateCheckResult.FAILED
+    note = f"{opinion.get_result_display()}：{opinion.note}"[:500]
+    return GateAnswer(result, note=note, by=opinion.given_by, at=opinion.given_at, owner=owner)
+
+
+def discipline_gate_hint(notice: Any) -> Any:
+    from django.utils.translation import gettext as _
+
+    from publicity.gate_hints import GateHint
+
+    answer = discipline_gate_answer(notice)
+    if answer is None:
+        return None
+    if not answer.result:
+        return GateHint(None, _("考察对象的党风廉政意见由纪检监察机关的账号直接回复，尚未回复。"))
+    return GateHint(answer.result == "passed", _("纪检监察机关已回复：%(note)s") % {"note": answer.note})

@@ -15,7 +15,7 @@ from cadres.access import cadre_of, get_object_or_404_in
 from publicity.rules import workdays_left
 from publicity.services.feedback import feedback_rate
 
-from . import access, quota, rules, selectors
+from . import access, inspection_selectors, quota, rules, selectors
 from .errors import SelectionError
 from .forms import (
     ApplicationForm,
@@ -458,6 +458,7 @@ def my_ballots(request: HttpRequest) -> HttpResponse:
             "pending": selectors.pending_ballots(cadre),
             "open_applications": list(selectors.open_applications()),
             "applied": applied,
+            "polls": list(inspection_selectors.pending_polls(cadre)),
         },
     )
 

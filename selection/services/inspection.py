@@ -25,6 +25,7 @@ from cadres.access import is_discipline_staff, is_org_staff
 from cadres.models import Cadre, User
 from evaluations.sealing import receipt_code, seal, unseal
 from evaluations.services.box import Shuffle
+from publicity.models import GateCheck, GateCheckKind, GateCheckResult, Notice, NoticeState
 
 from .. import analysis
 from ..errors import SelectionError
@@ -342,6 +343,7 @@ def opinion_give(
         opinion, _created = DisciplineOpinion.objects.update_or_create(
             candidate=candidate, defaults={"result": result, "note": note, "given_by": by, "given_at": now}
         )
+        _answer_gate(candidate, opinion)
         record.append(
             selection=locked,
             step=_("党风廉政意见"),
@@ -349,3 +351,19 @@ def opinion_give(
             by=by,
         )
     return opinion
+
+
+def _answer_gate(candidate: Candidate, opinion: DisciplineOpinion) -> None:
+    """The opinion is the 凡提必听 check of the candidate's notices waiting at the gate."""
+    result = GateCheckResult.PASSED if opinion.passed else GateCheckResult.FAILED
+    for notice in Notice.objects.filter(cadre=candidate.cadre, state=NoticeState.GATE):
+        GateCheck.objects.update_or_create(
+            notice=notice,
+            kind=GateCheckKind.DISCIPLINE,
+            defaults={
+                "result": result,
+                "note": f"{opinion.get_result_display()}：{opinion.note}"[:500],
+                "checked_by": opinion.given_by,
+                "checked_at": opinion.given_at,
+            },
+        )
