@@ -83,7 +83,7 @@ def test_a_notice_outside_any_selection_keeps_the_staff_recorded_check(personas)
 
 
 def test_opinion_only_on_candidates_under_inspection(client, personas):
-    selection, (a, _b) = to_inspection(personas)
+    _selection, (a, _b) = to_inspection(personas)
     a.is_inspection_candidate = False
     a.save()
     client.force_login(personas.discipline)
@@ -136,12 +136,12 @@ def _patterns(resolver=None, prefix="", namespace=""):
 def _urls(values):
     """Concrete URLs of every pattern, each argument filled with real ids of the data made."""
     for raw, name in _patterns():
-        if raw.startswith("^static") or "admin/" in raw[:7] or raw.startswith("static/"):
+        if raw.startswith(("^static", "static/")) or "admin/" in raw[:7]:
             continue
         path = raw.lstrip("^").rstrip("$").replace("\\.", ".").replace("\\Z", "")
         groups = re.findall(r"<(?:(\w+):)?(\w+)>|\(\?P<(\w+)>[^)]*\)", path)
         options = []
-        for conv, arg, regex_arg in groups:
+        for _conv, arg, regex_arg in groups:
             key = arg or regex_arg
             options.append(values.get(key, values["pk"]))
         urls = [path]
@@ -154,7 +154,7 @@ def _urls(values):
 
 
 def test_discipline_reaches_nothing_but_its_candidates(client, personas):
-    selection, (a, b) = to_inspection(personas)
+    selection, (a, _b) = to_inspection(personas)
     staff = personas.org_staff.user
     services.talk_record(
         candidate=a,
