@@ -10,12 +10,41 @@ closes. A talk keeps who was talked with for the team; reports show only the sum
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre
 
 from .models import Candidate, Selection
+
+
+class InspectionSettings(models.Model):
+    """Numbers of the inspection and comparison (a single row, edited by org staff in the admin)."""
+
+    unclear_rule_enabled = models.BooleanField(
+        _("实绩不明显的不推荐"),
+        default=True,
+        help_text=_(
+            "开启后，近 N 年既没有优秀等次、也没有一年排在同职级前一半的考察对象，在比实绩中标为“实绩不明显”。"
+        ),
+    )
+    unclear_lookback_years = models.PositiveSmallIntegerField(
+        _("实绩不明显的判断年数（N）"), default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("考察与比实绩设置")
+        verbose_name_plural = _("考察与比实绩设置")
+
+    def __str__(self) -> str:
+        return str(_("考察与比实绩设置"))
+
+    @classmethod
+    def load(cls) -> InspectionSettings:
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
 
 
 class TeamRole(models.TextChoices):

@@ -403,3 +403,38 @@ def process_correct(request: HttpRequest, pk: int, entry_id: int) -> HttpRespons
         },
         status=400,
     )
+
+
+# --- 比实绩 ------------------------------------------------------------------------------------------
+
+
+@access.staff_only
+def comparison(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.utils import timezone
+
+    from .comparison import compare
+
+    selection = access.get_selection_for_staff(request.user, pk)
+    result = compare(selection, today=timezone.localdate())
+    return render(request, "selection/comparison.html", {"selection": selection, "comparison": result})
+
+
+@access.staff_only
+def comparison_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from achievements.pdf import render_pdf
+
+    from .comparison import compare
+
+    selection = access.get_selection_for_staff(request.user, pk)
+    today = timezone.localdate()
+    title = _("%(post)s考察对象比实绩") % {"post": selection.post}
+    html = render_to_string(
+        "selection/pdf_comparison.html",
+        {"selection": selection, "comparison": compare(selection, today=today), "title": title, "today": today},
+    )
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="comparison-{selection.pk}.pdf"'
+    return response

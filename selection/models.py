@@ -493,6 +493,7 @@ from .inspection_models import (  # noqa: E402, F401
     DocumentCheck,
     InspectionMember,
     InspectionPoll,
+    InspectionSettings,
     Level,
     OpinionResult,
     PollSealedSheet,

@@ -47,6 +47,8 @@ urlpatterns = [
     path("inspection-polls/<dbid:poll_id>/", iv.poll_sheet, name="poll_sheet"),
     path("discipline/", iv.discipline_list, name="discipline_list"),
     path("discipline/<dbid:candidate_id>/opinion/", iv.discipline_opinion, name="discipline_opinion"),
+    path("<dbid:pk>/comparison/", iv.comparison, name="comparison"),
+    path("<dbid:pk>/comparison.pdf", iv.comparison_pdf, name="comparison_pdf"),
     path("<dbid:pk>/record/", iv.process_record, name="process_record"),
     path("<dbid:pk>/record/<dbid:entry_id>/correct/", iv.process_correct, name="process_correct"),
 ]

@@ -11,3 +11,9 @@ register = template.Library()
 def lookup(mapping: dict, key: Any) -> Any:
     """mapping[key] in a template ("" when absent)."""
     return (mapping or {}).get(key, "")
+
+
+@register.filter
+def get_item(mapping: dict, key: Any) -> Any:
+    """mapping[key] in a template (None when absent)."""
+    return (mapping or {}).get(key)
