@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cadres.models import User
 
 from .forms import DATE_INPUT, CadreMultipleChoiceField, active_cadres
-from .models import DEFAULT_POLL_ITEMS, OpinionResult, VisitKind
+from .models import DEFAULT_POLL_ITEMS, MeetingKind, OpinionResult, VisitKind
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -104,3 +104,36 @@ class OpinionForm(forms.Form):
 
 class CorrectionForm(forms.Form):
     text = forms.CharField(label=_("更正内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("会议"), choices=MeetingKind.choices)
+    held_on = forms.DateField(label=_("会议日期"), widget=DATE_INPUT)
+    members_total = forms.IntegerField(label=_("应到会成员"), min_value=1, max_value=200)
+    present = forms.IntegerField(label=_("实到会成员"), min_value=0, max_value=200)
+    attendees = forms.CharField(label=_("出席人员"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("会议情况"), max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    speech = forms.FileField(label=_("施政演说材料（可选）"), required=False)
+    has_vote = forms.BooleanField(label=_("进行差额票决"), required=False)
+
+    def __init__(self, *args: Any, candidates: list | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates or []
+        for c in self.candidates:
+            for part, label in (("for", _("赞成")), ("against", _("反对")), ("abstain", _("弃权"))):
+                self.fields[f"votes_{c.pk}_{part}"] = forms.IntegerField(
+                    label=f"{c.cadre.name} {label}", min_value=0, max_value=200, required=False
+                )
+
+    def vote_rows(self) -> list[tuple[Any, list]]:
+        return [(c, [self[f"votes_{c.pk}_{part}"] for part in ("for", "against", "abstain")]) for c in self.candidates]
+
+    def votes(self) -> dict[int, tuple[int, int, int]]:
+        if not self.cleaned_data.get("has_vote"):
+            return {}
+        return {
+            c.pk: tuple(self.cleaned_data.get(f"votes_{c.pk}_{part}") or 0 for part in ("for", "against", "abstain"))
+            for c in self.candidates
+        }

@@ -32,6 +32,22 @@ class InspectionSettings(models.Model):
     unclear_lookback_years = models.PositiveSmallIntegerField(
         _("实绩不明显的判断年数（N）"), default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
+    quorum_percent = models.DecimalField(
+        _("票决会议到会须超过的比例（%）"),
+        max_digits=5,
+        decimal_places=2,
+        default=50,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("到会成员须超过应到会成员的此比例，票决才有效（默认超过半数）。"),
+    )
+    pass_percent = models.DecimalField(
+        _("当选须超过的赞成票比例（%）"),
+        max_digits=5,
+        decimal_places=2,
+        default=50,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("赞成票须超过应到会成员的此比例（默认超过半数）。"),
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -343,3 +359,107 @@ class ProcessEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.selection_id}#{self.seq} {self.step}"
+
+
+class MeetingKind(models.TextChoices):
+    MINISTRY = "ministry", _("部务会")
+    SECRETARIES = "secretaries", _("书记办公会")
+    STANDING = "standing", _("常委会")
+
+
+class DecisionMeeting(models.Model):
+    """A meeting that discussed the candidates (部务会 → 书记办公会 → 常委会), with its vote if any."""
+
+    selection = models.ForeignKey(
+        Selection, verbose_name=_("选拔任用工作"), on_delete=models.CASCADE, related_name="meetings"
+    )
+    kind = models.CharField(_("会议"), max_length=20, choices=MeetingKind.choices)
+    held_on = models.DateField(_("会议日期"))
+    members_total = models.PositiveSmallIntegerField(_("应到会成员"), validators=[MinValueValidator(1)])
+    present = models.PositiveSmallIntegerField(_("实到会成员"))
+    attendees = models.TextField(_("出席人员"), max_length=2000)
+    speech = models.FileField(_("施政演说材料"), upload_to="selection/speeches/", blank=True)
+    note = models.TextField(_("会议情况"), max_length=3000, blank=True)
+    has_vote = models.BooleanField(_("进行票决"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("研究决定会议")
+        verbose_name_plural = _("研究决定会议")
+        ordering = ["selection", "held_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(present__lte=models.F("members_total")), name="meeting_present_le_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.selection_id} {self.kind} {self.held_on}"
+
+
+class MeetingVote(models.Model):
+    """差额票决: the for / against / abstain counts of one candidate at one meeting."""
+
+    meeting = models.ForeignKey(DecisionMeeting, verbose_name=_("会议"), on_delete=models.CASCADE, related_name="votes")
+    candidate = models.ForeignKey(Candidate, verbose_name=_("考察对象"), on_delete=models.CASCADE, related_name="+")
+    votes_for = models.PositiveSmallIntegerField(_("赞成"))
+    votes_against = models.PositiveSmallIntegerField(_("反对"))
+    votes_abstain = models.PositiveSmallIntegerField(_("弃权"))
+
+    class Meta:
+        verbose_name = _("票决结果")
+        verbose_name_plural = _("票决结果")
+        ordering = ["meeting", "-votes_for"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "candidate"], name="meeting_vote_once")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.candidate_id} {self.votes_for}/{self.votes_against}/{self.votes_abstain}"
+
+
+class Decision(models.Model):
+    """The outcome of a selection: the chosen candidate, the deciding meeting and the notice drafted."""
+
+    selection = models.OneToOneField(
+        Selection, verbose_name=_("选拔任用工作"), on_delete=models.PROTECT, related_name="decision"
+    )
+    meeting = models.ForeignKey(DecisionMeeting, verbose_name=_("决定会议"), on_delete=models.PROTECT, related_name="+")
+    chosen = models.ForeignKey(Candidate, verbose_name=_("拟任人选"), on_delete=models.PROTECT, related_name="+")
+    notice = models.ForeignKey(
+        "publicity.Notice",
+        verbose_name=_("任前公示"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("记录时间"))
+
+    class Meta:
+        verbose_name = _("任用决定")
+        verbose_name_plural = _("任用决定")
+
+    def __str__(self) -> str:
+        return f"{self.selection_id}: {self.chosen_id}"
+
+
+class ArchivedCandidate(models.Model):
+    """A candidate not chosen, archived with the reason."""
+
+    candidate = models.OneToOneField(
+        Candidate, verbose_name=_("考察对象"), on_delete=models.PROTECT, related_name="archived"
+    )
+    reason = models.CharField(_("归档理由"), max_length=500)
+    archived_at = models.DateTimeField(_("归档时间"))
+
+    class Meta:
+        verbose_name = _("未任用人选归档")
+        verbose_name_plural = _("未任用人选归档")
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id}: {self.reason}"

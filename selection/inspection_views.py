@@ -22,13 +22,15 @@ from .inspection_forms import (
     AnalysisForm,
     CorrectionForm,
     DocumentForm,
+    MeetingForm,
     OpinionForm,
     PollSetupForm,
     TalkForm,
     TeamForm,
     VisitForm,
 )
-from .models import Analysis, Candidate, InspectionPoll, Level, PollVoter, ProcessEntry, Selection, State
+from .models import Analysis, Candidate, Decision, InspectionPoll, Level, PollVoter, ProcessEntry, Selection, State
+from .services import decision as decision_services
 from .services import inspection as services
 from .services import record as record_services
 
@@ -43,6 +45,12 @@ def _inspection_page(request: HttpRequest, selection: Selection, status: int = 2
         "poll_voted": poll.voters.filter(has_voted=True).count() if poll else 0,
         "levels": Level.choices,
         "team_form": forms.get("team_form") or TeamForm(),
+        "meetings": decision_selectors_meetings(selection),
+        "decision": Decision.objects.filter(selection=selection)
+        .select_related("chosen__cadre", "notice", "meeting")
+        .first(),
+        "meeting_form": forms.get("meeting_form")
+        or MeetingForm(candidates=services.inspection_candidates(selection), initial={"kind": "standing"}),
         "poll_form": forms.get("poll_form") or PollSetupForm(),
         "action_error": forms.get("action_error", ""),
         "editable": selection.state == State.CANDIDATES,
@@ -438,3 +446,77 @@ def comparison_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="comparison-{selection.pk}.pdf"'
     return response
+
+
+# --- 研究决定 ------------------------------------------------------------------------------------------
+
+
+def decision_selectors_meetings(selection: Selection) -> list[dict]:
+    rows = []
+    for meeting in selection.meetings.prefetch_related("votes__candidate__cadre").select_related("recorded_by"):
+        rows.append(
+            {
+                "meeting": meeting,
+                "votes": list(meeting.votes.all()),
+                "outcome": decision_services.outcome_of(meeting) if meeting.has_vote else None,
+            }
+        )
+    return rows
+
+
+@require_POST
+@access.staff_only
+def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
+    selection = access.get_selection_for_staff(request.user, pk)
+    form = MeetingForm(request.POST, request.FILES, candidates=services.inspection_candidates(selection))
+    if not form.is_valid():
+        return _inspection_page(request, selection, status=400, meeting_form=form)
+
+    def fail(error: SelectionError) -> HttpResponse:
+        apply_error(form, error)
+        return _inspection_page(request, selection, status=400, meeting_form=form)
+
+    data = form.cleaned_data
+    return _run(
+        request,
+        lambda: decision_services.meeting_record(
+            selection=selection,
+            kind=data["kind"],
+            held_on=data["held_on"],
+            members_total=data["members_total"],
+            present=data["present"],
+            attendees=data["attendees"],
+            note=data["note"],
+            speech=data.get("speech"),
+            votes=form.votes(),
+            by=request.user,
+        ),
+        _("已记录会议。"),
+        fail,
+        reverse("selection:inspection", args=[selection.pk]) + "#decision",
+    )
+
+
+@require_POST
+@access.staff_only
+def decide(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
+    selection = access.get_selection_for_staff(request.user, pk)
+    meeting = get_object_or_404_in(selection.meetings.all(), pk=meeting_id)
+    return _run(
+        request,
+        lambda: decision_services.decide(selection=selection, meeting=meeting, by=request.user),
+        _("已作出任用决定，任前公示草稿已按档案生成。"),
+        lambda error: _inspection_page(request, selection, status=400, action_error=error.message),
+        reverse("selection:inspection", args=[selection.pk]) + "#decision",
+    )
+
+
+@access.staff_only
+def meeting_speech(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
+    from django.http import FileResponse
+
+    selection = access.get_selection_for_staff(request.user, pk)
+    meeting = get_object_or_404_in(selection.meetings.all(), pk=meeting_id)
+    if not meeting.speech:
+        raise Http404
+    return FileResponse(meeting.speech.open("rb"), as_attachment=True, filename=meeting.speech.name.rsplit("/", 1)[-1])

@@ -75,7 +75,7 @@ def test_same_rows_comparable_ranking_best_and_unclear(personas):
 
 
 def test_comparison_page_and_pdf(client, personas, tmp_path):
-    selection, a, b, year = _setup(personas)
+    selection, a, b, _year = _setup(personas)
     client.force_login(personas.org_staff.user)
     page = client.get(reverse("selection:comparison", args=[selection.pk])).content.decode()
     assert "实绩不明显，不推荐" in page and 'class="best"' in page and "@media print" in page

@@ -32,6 +32,7 @@ from ..errors import SelectionError
 from ..models import (
     Analysis,
     Candidate,
+    Decision,
     DisciplineOpinion,
     DocumentCheck,
     InspectionMember,
@@ -65,6 +66,8 @@ def inspection_candidates(selection: Selection) -> list[Candidate]:
 def _require_inspection(selection: Selection, action: str) -> Selection:
     locked = _locked(selection)
     _require_state(locked, State.CANDIDATES, action=action)
+    if Decision.objects.filter(selection=locked).exists():
+        raise SelectionError(_("这项选拔任用工作已经作出决定，考察材料不能再修改。"))
     return locked
 
 
