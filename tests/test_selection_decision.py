@@ -37,7 +37,8 @@ def _meeting(selection, staff, *, total=11, present=11, votes=None, kind="standi
 @pytest.mark.parametrize(("present", "valid"), [(5, False), (6, True)], ids=["5of11-invalid", "6of11-valid"])
 def test_quorum_is_more_than_half_of_the_members(personas, present, valid):
     selection, (a, b) = to_inspection(personas)
-    meeting = _meeting(selection, personas.org_staff.user, present=present, votes={a.pk: (present, 0, 0), b.pk: (0, present - 1, 1)})
+    votes = {a.pk: (present, 0, 0), b.pk: (0, present - 1, 1)}
+    meeting = _meeting(selection, personas.org_staff.user, present=present, votes=votes)
     outcome = services.outcome_of(meeting)
     assert outcome.valid is valid
     assert (outcome.chosen == a) is valid
