@@ -520,3 +520,30 @@ def meeting_speech(request: HttpRequest, pk: int, meeting_id: int) -> HttpRespon
     if not meeting.speech:
         raise Http404
     return FileResponse(meeting.speech.open("rb"), as_attachment=True, filename=meeting.speech.name.rsplit("/", 1)[-1])
+
+
+@access.staff_only
+def process_record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.conf import settings
+    from django.utils import timezone
+
+    from achievements.pdf import render_verified_pdf
+
+    selection = access.get_selection_for_staff(request.user, pk)
+    title = _("%(title)s全程记实") % {"title": selection.title}
+    pdf = render_verified_pdf(
+        template="selection/pdf_record.html",
+        context={
+            "selection": selection,
+            "entries": selectors.process_entries(selection),
+            "title": title,
+            "generated_at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+            "verify_url": f"{settings.SITE_URL.rstrip('/')}{reverse('achievements:verify')}",
+        },
+        kind="selection_record",
+        title=title,
+        user=request.user,
+    )
+    response = HttpResponse(pdf.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="selection-record-{selection.pk}.pdf"'
+    return response

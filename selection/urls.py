@@ -52,6 +52,7 @@ urlpatterns = [
     path("<dbid:pk>/meetings/<dbid:meeting_id>/speech/", iv.meeting_speech, name="meeting_speech"),
     path("<dbid:pk>/comparison/", iv.comparison, name="comparison"),
     path("<dbid:pk>/comparison.pdf", iv.comparison_pdf, name="comparison_pdf"),
+    path("<dbid:pk>/record.pdf", iv.process_record_pdf, name="process_record_pdf"),
     path("<dbid:pk>/record/", iv.process_record, name="process_record"),
     path("<dbid:pk>/record/<dbid:entry_id>/correct/", iv.process_correct, name="process_correct"),
 ]
