@@ -9,8 +9,8 @@ from achievements import demo as achievements_demo
 from cadres import demo as cadres_demo
 from evaluations import demo as evaluations_demo
 from publicity import demo as publicity_demo
-from selection import demo, quota
 from publicity.models import NoticeState
+from selection import demo, quota
 from selection.models import (
     ApprovedPost,
     ArchivedCandidate,
