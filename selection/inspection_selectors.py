@@ -88,7 +88,12 @@ def inspection_overview(selection: Selection) -> list[CandidateFile]:
 
 
 def team(selection: Selection) -> list[InspectionMember]:
-    return list(InspectionMember.objects.filter(selection=selection).select_related("user").order_by("role", "pk"))
+    from cadres.access import user_display_name
+
+    members = list(InspectionMember.objects.filter(selection=selection).select_related("user").order_by("pk"))
+    for m in members:
+        m.display_name = user_display_name(m.user)
+    return members
 
 
 def pending_polls(cadre: Any) -> QuerySet[PollVoter]:

@@ -53,7 +53,7 @@ def _inspection_page(request: HttpRequest, selection: Selection, status: int = 2
         or MeetingForm(candidates=services.inspection_candidates(selection), initial={"kind": "standing"}),
         "poll_form": forms.get("poll_form") or PollSetupForm(),
         "action_error": forms.get("action_error", ""),
-        "editable": selection.state == State.CANDIDATES,
+        "editable": selection.state == State.CANDIDATES and not Decision.objects.filter(selection=selection).exists(),
     }
     return render(request, "selection/inspection.html", context, status=status)
 
@@ -176,7 +176,8 @@ def _candidate_page(request: HttpRequest, candidate: Candidate, status: int = 20
         "analysis_form": forms.get("analysis_form")
         or AnalysisForm(initial={"text": analysis.text if analysis else ""}),
         "action_error": forms.get("action_error", ""),
-        "editable": candidate.selection.state == State.CANDIDATES,
+        "editable": candidate.selection.state == State.CANDIDATES
+        and not Decision.objects.filter(selection=candidate.selection).exists(),
     }
     return render(request, "selection/inspection_candidate.html", context, status=status)
 

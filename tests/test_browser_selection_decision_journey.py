@@ -9,8 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from evaluations.models import AnnualResult, Grade
+from publicity import rules as publicity_rules
 from publicity.models import Notice, NoticeState
 from publicity.services import notices as notice_services
 from selection.models import Decision, DisciplineOpinion
@@ -127,10 +129,17 @@ def test_inspection_to_published_notice(new_page, live_server, personas, artifac
             notice=notice, kind=kind, result="passed", note="经审核符合要求。", by=staff_user
         )
     staff.reload()
+    # Publicity starts today when today is a working day (the public sees a notice from its first day).
+    start = timezone.localdate()
+    if not publicity_rules.calendar_around(start).is_workday(start):
+        start = publicity_rules.next_workday(start)
+    staff.fill("#publish input[name=start_date]", start.isoformat())
     staff.click("#publish-button")
     staff.wait_for_load_state("networkidle")
     notice = Notice.objects.get(pk=notice.pk)
     assert notice.state == NoticeState.PUBLISHED
+    if notice.start_date > timezone.localdate():  # a weekend or holiday: the period begins on the next workday
+        Notice.objects.filter(pk=notice.pk).update(start_date=timezone.localdate())
 
     # The public reads the notice, on a desktop and a phone.
     for viewport, name in ((None, "desktop"), (PHONE, "phone")):
