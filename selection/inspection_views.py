@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.access import cadre_of, discipline_staff_required, get_object_or_404_in
+from core.errors import show_error
 
 from . import access
 from . import inspection_selectors as selectors
 from .errors import SelectionError
-from .forms import apply_error
 from .inspection_forms import (
     AnalysisForm,
     CorrectionForm,
@@ -83,7 +83,7 @@ def team_set(request: HttpRequest, pk: int) -> HttpResponse:
         return _inspection_page(request, selection, status=400, team_form=form)
 
     def fail(error: SelectionError) -> HttpResponse:
-        apply_error(form, error)
+        show_error(error, form=form)
         return _inspection_page(request, selection, status=400, team_form=form)
 
     data = form.cleaned_data
@@ -111,7 +111,7 @@ def poll_setup(request: HttpRequest, pk: int) -> HttpResponse:
         return _inspection_page(request, selection, status=400, poll_form=form)
 
     def fail(error: SelectionError) -> HttpResponse:
-        apply_error(form, error)
+        show_error(error, form=form)
         return _inspection_page(request, selection, status=400, poll_form=form)
 
     return _run(
@@ -194,7 +194,7 @@ def _candidate_post(request: HttpRequest, pk: int, candidate_id: int, form_class
         return _candidate_page(request, candidate, status=400, **{form_name: form})
 
     def fail(error: SelectionError) -> HttpResponse:
-        apply_error(form, error)
+        show_error(error, form=form)
         return _candidate_page(request, candidate, status=400, **{form_name: form})
 
     target = reverse("selection:inspection_candidate", args=[candidate.selection_id, candidate.pk])
@@ -266,7 +266,7 @@ def analysis_edit(request: HttpRequest, pk: int, candidate_id: int) -> HttpRespo
         return _candidate_page(request, candidate, status=400, analysis_form=form)
 
     def fail(error: SelectionError) -> HttpResponse:
-        apply_error(form, error)
+        show_error(error, form=form)
         return _candidate_page(request, candidate, status=400, analysis_form=form)
 
     return _run(
@@ -396,7 +396,7 @@ def process_correct(request: HttpRequest, pk: int, entry_id: int) -> HttpRespons
         try:
             record_services.correct(entry=entry, text=form.cleaned_data["text"], by=request.user)
         except SelectionError as error:
-            apply_error(form, error)
+            show_error(error, form=form)
         else:
             messages.success(request, _("已追加更正记录。"))
             return redirect("selection:process_record", pk=selection.pk)
@@ -474,7 +474,7 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _inspection_page(request, selection, status=400, meeting_form=form)
 
     def fail(error: SelectionError) -> HttpResponse:
-        apply_error(form, error)
+        show_error(error, form=form)
         return _inspection_page(request, selection, status=400, meeting_form=form)
 
     data = form.cleaned_data
