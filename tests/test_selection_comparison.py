@@ -78,7 +78,7 @@ def test_comparison_page_and_pdf(client, personas, tmp_path):
     selection, a, b, _year = _setup(personas)
     client.force_login(personas.org_staff.user)
     page = client.get(reverse("selection:comparison", args=[selection.pk])).content.decode()
-    assert "实绩不明显，不推荐" in page and 'class="best"' in page and "@media print" in page
+    assert "实绩不明显，不推荐" in page and 'class="best"' in page and "css/selection.css" in page
     response = client.get(reverse("selection:comparison_pdf", args=[selection.pk]))
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content, tmp_path)
