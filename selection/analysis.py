@@ -25,7 +25,7 @@ from cadres.rules import leadership_tier, reach_date
 from evaluations.models import AnnualResult, FollowUp, PeriodState, ProblemCount, ProblemItem, QuarterlyResult
 from evaluations.rules import may_show_count, settings_for
 
-from . import checks, rules
+from . import candidate_flags, rules
 from .models import Candidate
 
 SOURCE_VERSION = 1
@@ -137,7 +137,7 @@ def _build(candidate: Candidate, *, today: date) -> dict[str, Any]:
         {"text": text, "url": reverse("selection:eligible", args=[candidate.selection_id]) + "?all=1"}
         for text in rules.qualification_failures(cadre, candidate.selection)
     ]
-    flags += [{"text": f.text, "url": f.url} for f in checks.flags_for(cadre, today)]
+    flags += [{"text": f.text, "url": f.url} for f in candidate_flags.flags_for(cadre, today)]
     return {
         "version": SOURCE_VERSION,
         "as_of": today.isoformat(),

@@ -1,39 +1,30 @@
-"""Candidate checks from other apps (the extension point for supervision and later work).
+"""Qualification checks supplied by apps above selection (supervision's 影响期, for example).
 
-An app above selection registers `check(cadre, today) -> list[CandidateFlag]` under a name; the
-inspection's analysis and the comparison show every flag the registered checks raise, beside the
-qualification flags selection computes itself. Selection never imports those apps.
+Selection never imports those apps: an app registers a provider
+`provider(cadre_ids, day) -> {cadre_id: [reason, ...]}` when it starts, and every qualification
+check (eligibility, candidates, nominations) adds the reasons it returns. One call per check
+covers a whole list of cadres, so the eligibility page stays a fixed number of queries.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
+
+Provider = Callable[[list[int], date], dict[int, list[str]]]
+
+_providers: dict[str, Provider] = {}
 
 
-@dataclass(frozen=True)
-class CandidateFlag:
-    source: str  # the registered name
-    text: str
-    url: str = ""
-    serious: bool = False
+def register(name: str, provider: Provider) -> None:
+    """Register (or replace, on a reload) the provider known as `name`."""
+    _providers[name] = provider
 
 
-_checks: dict[str, Callable[[Any, date], list[CandidateFlag]]] = {}
-
-
-def register(name: str, check: Callable[[Any, date], list[CandidateFlag]]) -> None:
-    _checks[name] = check
-
-
-def unregister(name: str) -> None:
-    _checks.pop(name, None)
-
-
-def flags_for(cadre: Any, today: date) -> list[CandidateFlag]:
-    flags: list[CandidateFlag] = []
-    for name in sorted(_checks):
-        flags += _checks[name](cadre, today)
-    return flags
+def extra_failures(cadre_ids: Iterable[int], day: date) -> dict[int, list[str]]:
+    ids = list(cadre_ids)
+    found: dict[int, list[str]] = {}
+    for provider in _providers.values():
+        for cadre_id, reasons in provider(ids, day).items():
+            found.setdefault(cadre_id, []).extend(reasons)
+    return found

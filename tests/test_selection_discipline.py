@@ -118,6 +118,8 @@ ALLOWED = {
     "api-root",  # the API's list of endpoints (no data)
     "api-me",  # its own account
 }
+# The supervision app (监督与奖惩) is the discipline body's own work area, by its design.
+SUPERVISION = "supervision:"
 # Writes of its own: its opinion, its session, its notifications.
 OWN_WRITES = {"logout", "selection:discipline_opinion", "cadres:notifications_read_all"}
 PUBLIC_PREFIXES = ("/notices/", "/selection/public/", "/api/schema", "/api/docs", "/api/redoc")
@@ -198,7 +200,7 @@ def test_discipline_reaches_nothing_but_its_candidates(client, personas):
         checked += 1
         if response.status_code == 200:
             opened.append(name)
-            assert name in ALLOWED or url.startswith(PUBLIC_PREFIXES), (url, name)
+            assert name in ALLOWED or url.startswith(PUBLIC_PREFIXES) or name.startswith(SUPERVISION), (url, name)
             body = response.content.decode(errors="ignore")
             for secret in ("93.17", "秘密谈话人", "谈话内容保密"):
                 assert secret not in body, (url, secret)
@@ -213,7 +215,7 @@ def test_discipline_reaches_nothing_but_its_candidates(client, personas):
     # Nothing it can write either: every write endpoint of the other roles refuses it.
     before = (Talk.objects.count(), GateCheck.objects.count(), ProcessEntry.objects.count())
     for url, name in _urls(values):
-        if name in ALLOWED or name in OWN_WRITES or url.startswith(PUBLIC_PREFIXES):
+        if name in ALLOWED or name in OWN_WRITES or url.startswith(PUBLIC_PREFIXES) or name.startswith(SUPERVISION):
             continue
         response = client.post(url, {})
         assert response.status_code in (302, 400, 403, 404, 405), (url, response.status_code)

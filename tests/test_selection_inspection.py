@@ -22,7 +22,7 @@ from evaluations.models import (
     ProblemItem,
     QuarterlyResult,
 )
-from selection import checks
+from selection import candidate_flags as checks
 from selection.errors import SelectionError
 from selection.models import (
     Analysis,

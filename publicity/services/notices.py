@@ -24,6 +24,7 @@ from ..errors import (
     OwnNotice,
     PeriodNotEnded,
     PlaceholderChannels,
+    PublishBlocked,
     StartInPast,
     StartNotWorkday,
     TextRequired,
@@ -235,6 +236,8 @@ def notice_publish(*, notice: Notice, start_date: date, by: Any, now: datetime |
         missing, failed = gate_status(locked)
         if missing or failed:
             raise GateIncomplete(missing=missing, failed=failed)
+        if reasons := gate_hints.publish_blockers(locked, max(start_date, today)):
+            raise PublishBlocked(reasons=reasons)
         if placeholders := rules.placeholder_settings(locked):
             raise PlaceholderChannels(names=placeholders)
         if start_date < today:
