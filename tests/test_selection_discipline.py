@@ -119,10 +119,10 @@ ALLOWED = {
     "api-me",  # its own account
 }
 # The supervision app (监督与奖惩) is the discipline body's own work area, by its design.
-SUPERVISION = "supervision:"
+SUPERVISION = ("supervision:", "supervision-")
 # Writes of its own: its opinion, its session, its notifications.
 OWN_WRITES = {"logout", "selection:discipline_opinion", "cadres:notifications_read_all"}
-PUBLIC_PREFIXES = ("/notices/", "/selection/public/", "/api/schema", "/api/docs", "/api/redoc")
+PUBLIC_PREFIXES = ("/notices/", "/report/", "/selection/public/", "/api/schema", "/api/docs", "/api/redoc")
 
 
 def _patterns(resolver=None, prefix="", namespace=""):
