@@ -101,6 +101,7 @@ MENU: tuple[NavSection, ...] = (
             item(_("后备干部库"), "selection:pool", STAFF),
             item(_("班子结构"), "selection:structure", STAFF),
             item(_("选拔任用设置"), "selection:settings", STAFF),
+            item(_("党风廉政意见"), "selection:discipline_list", Role.DISCIPLINE, prefix="/selection/discipline/"),
         ),
     ),
     NavSection(

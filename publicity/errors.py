@@ -164,6 +164,23 @@ class OwnNotice(PublicityError):
         return _("这份公示的对象是您本人，您不能为它记录任前把关结果，请由其他工作人员办理。")
 
 
+class CheckAnsweredElsewhere(PublicityError):
+    """A check another body answers with its own account (凡提必听 of a selection's candidate)."""
+
+    field = "kind"
+
+    def __init__(self, *, kind: str, owner: str):
+        self.kind, self.owner = kind, owner
+        super().__init__()
+
+    @property
+    def message(self) -> str:
+        return _("“%(kind)s”由%(owner)s的账号直接回复，组织部门不能代为记录。") % {
+            "kind": GateCheckKind(self.kind).label,
+            "owner": self.owner,
+        }
+
+
 class FeedbackError(PublicityError):
     """A refusal of public feedback (submitting or triage), with the form field it belongs to."""
 

@@ -30,6 +30,35 @@ def hint_for(kind: str, notice: Any) -> GateHint | None:
     return provider(notice) if provider else None
 
 
+# --- Checks answered by another body ------------------------------------------------------------------
+#
+# An app may own a check for some notices: for a notice of a selection's inspection candidate the
+# 凡提必听 is answered by the discipline body's own account in the selection app. The provider returns
+# None for a notice it does not own; otherwise a GateAnswer (result "" while not yet answered). Staff
+# cannot record an owned check; when a notice goes to the gate, a given answer is written as its check.
+
+
+@dataclass(frozen=True)
+class GateAnswer:
+    result: str  # GateCheckResult value, or "" while the owner has not answered
+    note: str = ""
+    by: Any = None
+    at: Any = None
+    owner: str = ""  # who answers it, for the refusal message
+
+
+_answers: dict[str, Callable[[Any], GateAnswer | None]] = {}
+
+
+def register_answer(kind: str, provider: Callable[[Any], GateAnswer | None]) -> None:
+    _answers[kind] = provider
+
+
+def answer_for(kind: str, notice: Any) -> GateAnswer | None:
+    provider = _answers.get(kind)
+    return provider(notice) if provider else None
+
+
 # --- Refusals before publishing -------------------------------------------------------------------
 
 # An app registers `blocker(notice, day) -> [reason, ...]`: a notice is not published while any

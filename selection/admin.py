@@ -87,3 +87,6 @@ class ReserveEntryAdmin(admin.ModelAdmin):
 @admin.register(RoundFeedback)
 class RoundFeedbackAdmin(admin.ModelAdmin):
     list_display = ["selection", "name", "created_at"]
+
+
+from . import inspection_admin  # noqa: E402, F401  (part 2's models)

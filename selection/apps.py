@@ -9,7 +9,14 @@ class SelectionConfig(AppConfig):
     def ready(self) -> None:
         from publicity import gate_hints
 
-        from . import audit  # noqa: F401  (registers models with the audit trail)
+        from . import (
+            audit,  # noqa: F401  (registers models with the audit trail)
+            record_signals,
+        )
+        from .inspection_selectors import discipline_gate_answer, discipline_gate_hint
         from .selectors import quota_gate_hint
 
+        record_signals.connect()
         gate_hints.register("quota", quota_gate_hint)
+        gate_hints.register("discipline", discipline_gate_hint)
+        gate_hints.register_answer("discipline", discipline_gate_answer)

@@ -28,7 +28,7 @@ STAFF = "ZZB004"
 DEMO_VOTER = "QSZ008"
 # unit, post title → extra approved posts beyond today's holders (the vacancies the demo fills)
 VACANCIES = {
-    ("青山区教育局", "副局长"): 1,
+    ("青山区教育局", "副局长"): 2,  # one for the 公推公选 plan, one for the decided selection (part 2)
     ("柳溪镇", "副镇长"): 1,
     ("青石镇", "副镇长"): 1,
     ("东湖街道", "副主任"): 1,
@@ -61,6 +61,9 @@ def seed(today: date) -> None:
         _pool(today, staff)
     if not Selection.objects.filter(title__endswith=MARK).exists():
         _selections(today, staff)
+    from . import demo_inspection
+
+    demo_inspection.seed(today)
 
 
 def _statuses(today: date) -> None:

@@ -526,3 +526,30 @@ class RoundFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.selection_id}: {self.text[:20]}"
+
+
+# Part 2 (inspection, discipline opinion) lives in its own module; Django finds the models here.
+from .inspection_models import (  # noqa: E402, F401
+    DEFAULT_POLL_ITEMS,
+    Analysis,
+    ArchivedCandidate,
+    Decision,
+    DecisionMeeting,
+    DisciplineOpinion,
+    DocumentCheck,
+    InspectionMember,
+    InspectionPoll,
+    InspectionSettings,
+    Level,
+    MeetingKind,
+    MeetingVote,
+    OpinionResult,
+    PollSealedSheet,
+    PollTally,
+    PollVoter,
+    ProcessEntry,
+    Talk,
+    TeamRole,
+    Visit,
+    VisitKind,
+)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import inspection_views as iv
 from . import views
 
 app_name = "selection"
@@ -34,4 +35,25 @@ urlpatterns = [
     path("<dbid:pk>/finalize/", views.finalize, name="finalize"),
     path("<dbid:pk>/add-to-pool/", views.add_to_pool, name="add_to_pool"),
     path("<dbid:pk>/cancel/", views.cancel, name="cancel"),
+    path("<dbid:pk>/inspection/", iv.inspection, name="inspection"),
+    path("<dbid:pk>/inspection/team/", iv.team_set, name="inspection_team"),
+    path("<dbid:pk>/inspection/poll/", iv.poll_setup, name="inspection_poll"),
+    path("<dbid:pk>/inspection/poll/close/", iv.poll_close, name="inspection_poll_close"),
+    path("<dbid:pk>/inspection/<dbid:candidate_id>/", iv.candidate_file, name="inspection_candidate"),
+    path("<dbid:pk>/inspection/<dbid:candidate_id>/talks/", iv.talk_add, name="inspection_talk"),
+    path("<dbid:pk>/inspection/<dbid:candidate_id>/visits/", iv.visit_add, name="inspection_visit"),
+    path("<dbid:pk>/inspection/<dbid:candidate_id>/documents/", iv.document_add, name="inspection_document"),
+    path("<dbid:pk>/inspection/<dbid:candidate_id>/analysis/draft/", iv.analysis_draft, name="analysis_draft"),
+    path("<dbid:pk>/inspection/<dbid:candidate_id>/analysis/edit/", iv.analysis_edit, name="analysis_edit"),
+    path("inspection-polls/<dbid:poll_id>/", iv.poll_sheet, name="poll_sheet"),
+    path("discipline/", iv.discipline_list, name="discipline_list"),
+    path("discipline/<dbid:candidate_id>/opinion/", iv.discipline_opinion, name="discipline_opinion"),
+    path("<dbid:pk>/meetings/", iv.meeting_add, name="meeting_add"),
+    path("<dbid:pk>/meetings/<dbid:meeting_id>/decide/", iv.decide, name="decide"),
+    path("<dbid:pk>/meetings/<dbid:meeting_id>/speech/", iv.meeting_speech, name="meeting_speech"),
+    path("<dbid:pk>/comparison/", iv.comparison, name="comparison"),
+    path("<dbid:pk>/comparison.pdf", iv.comparison_pdf, name="comparison_pdf"),
+    path("<dbid:pk>/record.pdf", iv.process_record_pdf, name="process_record_pdf"),
+    path("<dbid:pk>/record/", iv.process_record, name="process_record"),
+    path("<dbid:pk>/record/<dbid:entry_id>/correct/", iv.process_correct, name="process_correct"),
 ]

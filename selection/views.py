@@ -19,7 +19,7 @@ from evaluations.sealing import normalize_receipt
 from publicity.rules import workdays_left
 from publicity.services.feedback import feedback_rate
 
-from . import access, quota, rules, selectors
+from . import access, inspection_selectors, quota, rules, selectors
 from .errors import SelectionError
 from .forms import (
     ApplicationForm,
@@ -482,6 +482,7 @@ def my_ballots(request: HttpRequest) -> HttpResponse:
             "closed_votes": selectors.closed_votes(cadre),
             "open_applications": list(selectors.open_applications()),
             "applied": applied,
+            "polls": list(inspection_selectors.pending_polls(cadre)),
         },
     )
 

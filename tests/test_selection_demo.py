@@ -9,10 +9,13 @@ from achievements import demo as achievements_demo
 from cadres import demo as cadres_demo
 from evaluations import demo as evaluations_demo
 from publicity import demo as publicity_demo
+from publicity.models import NoticeState
 from selection import demo, quota
 from selection.models import (
     ApprovedPost,
+    ArchivedCandidate,
     Candidate,
+    DisciplineOpinion,
     Nomination,
     ReserveEntry,
     SealedVote,
@@ -58,7 +61,7 @@ def test_demo_has_each_step_quota_exception_pool_and_is_idempotent():
     over = Selection.objects.exclude(quota_exception_document="").get()
     assert quota.status_of(over.post, exclude_selection=over.pk).free == 0
     assert 13 <= ReserveEntry.objects.filter(is_active=True).count() <= 17
-    done = Selection.objects.get(state=State.CANDIDATES)
+    done = Selection.objects.get(state=State.CANDIDATES, decision__isnull=True)
     assert done.candidates.filter(is_inspection_candidate=True).count() == 1
     talk = VoteEvent.objects.get(selection=done, kind="talk")
     assert (talk.mode, talk.expected, talk.actual, len(talk.receipts)) == ("online", 25, 24, 24)
@@ -68,6 +71,16 @@ def test_demo_has_each_step_quota_exception_pool_and_is_idempotent():
     open_vote = VoteEvent.objects.get(is_open=True, mode="online")
     assert SealedVote.objects.filter(event=open_vote).count() == 9
     assert set(open_vote.counts.values_list("votes", flat=True)) == {0}
+    # Part 2: that one is under inspection (the 测 open, the opinion to come); another went the whole way.
+    assert done.inspection_members.filter(role="discipline").exists()
+    assert done.inspection_poll.is_open and not DisciplineOpinion.objects.filter(candidate__selection=done).exists()
+    decided = Selection.objects.get(decision__isnull=False)
+    notice = decided.decision.notice
+    assert notice.state == NoticeState.DECIDED and notice.outcome == "appointed"
+    assert notice.gate_checks.get(kind="discipline").checked_by.username == "jiwei"
+    assert ArchivedCandidate.objects.filter(candidate__selection=decided).count() == 1
+    steps = list(decided.process_entries.values_list("step", flat=True))
+    assert steps[0] == "制定工作方案" and steps[-1] == "任用决定" and "常委会" in steps
     _units, totals = quota.occupancy()
     assert totals["vacancies"] >= 6
 
@@ -95,3 +108,11 @@ def test_demo_pages_render_for_staff_and_the_demo_voter(client):
     assert "海推（实名推荐）" in page and "公推会议" in page and 'id="closed-votes"' in page
     talk = VoteEvent.objects.get(kind="talk", mode="online")
     assert client.get(reverse("selection:receipts", args=[talk.pk])).status_code == 200
+    assert "海推（实名推荐）" in page and "公推会议" in page and "考察民主测评" in page
+    client.force_login(User.objects.get(username="jiwei"))
+    page = client.get(reverse("selection:discipline_list")).content.decode()
+    assert "回复意见" in page
+    client.force_login(User.objects.get(username=demo.STAFF))
+    for selection in Selection.objects.filter(state=State.CANDIDATES):
+        for name in ("selection:inspection", "selection:comparison", "selection:process_record"):
+            assert client.get(reverse(name, args=[selection.pk])).status_code == 200, name

@@ -19,6 +19,7 @@ from cadres.models import Cadre
 from .. import gate_hints, record, rules
 from ..errors import (
     CadreInactive,
+    CheckAnsweredElsewhere,
     GateIncomplete,
     OwnNotice,
     PeriodNotEnded,
@@ -151,7 +152,25 @@ def notice_submit(*, notice: Notice, by: Any) -> Notice:
             raise WrongState(notice=locked, action=_("提交把关"))
         locked.state = NoticeState.GATE
         locked.save()
+        _write_answers(locked)
     return locked
+
+
+def _write_answers(notice: Notice) -> None:
+    """Checks answered by another body (gate_hints.register_answer) become the notice's checks."""
+    for kind in GateCheckKind.values:
+        answer = gate_hints.answer_for(kind, notice)
+        if answer is not None and answer.result:
+            GateCheck.objects.update_or_create(
+                notice=notice,
+                kind=kind,
+                defaults={
+                    "result": answer.result,
+                    "note": answer.note,
+                    "checked_by": answer.by,
+                    "checked_at": answer.at,
+                },
+            )
 
 
 def notice_send_back(*, notice: Notice, reason: str, by: Any) -> Notice:
@@ -187,6 +206,9 @@ def gate_check_record(
             raise OwnNotice()
         if locked.state != NoticeState.GATE:
             raise WrongState(notice=locked, action=_("记录把关结果"))
+        answer = gate_hints.answer_for(kind, locked)
+        if answer is not None:
+            raise CheckAnsweredElsewhere(kind=kind, owner=answer.owner)
         check, _created = GateCheck.objects.update_or_create(
             notice=locked,
             kind=kind,
