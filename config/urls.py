@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from cadres import views as cadre_views
-from config.converters import DatabaseIdConverter
+from core.ids import DatabaseIdConverter
 
 # Before the includes below: every app's urls.py writes its ids as <dbid:pk>.
 register_converter(DatabaseIdConverter, "dbid")

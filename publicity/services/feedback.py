@@ -16,6 +16,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ..errors import FeedbackClosed, FeedbackError, FeedbackSuspected, TransitionRefused
 from ..models import Feedback, FeedbackEvent, FeedbackState, Notice, PublicitySettings
 
 logger = logging.getLogger(__name__)
@@ -37,29 +38,6 @@ NEXT_STATES: dict[str, tuple[str, ...]] = {
     FeedbackState.CLOSED: (),
 }
 FINDINGS = (FeedbackState.SUBSTANTIATED, FeedbackState.UNSUBSTANTIATED)
-
-
-class FeedbackError(Exception):
-    """A refusal with the message the page or API shows, and the form field it belongs to."""
-
-    field = None
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field or self.field
-
-
-class FeedbackClosed(FeedbackError):
-    pass
-
-
-class FeedbackSuspected(FeedbackError):
-    """The honeypot was filled, or the form token is missing, tampered, too fresh or too old."""
-
-
-class TransitionRefused(FeedbackError):
-    pass
 
 
 def feedback_rate(publicity_settings: PublicitySettings | None = None) -> str:
