@@ -142,7 +142,6 @@ def repeatable_box(monkeypatch) -> None:
     counter = iter(range(1, 10**9))
     monkeypatch.setattr(evaluation_models, "uuid4", lambda: uuid.UUID(int=next(counter)))
     monkeypatch.setattr(box, "_new_ids", lambda n: [uuid.UUID(int=next(counter)).hex for _ in range(n)])
-    monkeypatch.setattr(box, "_ordered_ids", lambda n: [uuid.UUID(int=next(counter)).hex for _ in range(n)])
     monkeypatch.setattr(box, "_shuffler", SortingShuffle)
     monkeypatch.setattr(sealing, "_nonce", lambda: next(counter).to_bytes(sealing.NONCE_BYTES, "big"))
 

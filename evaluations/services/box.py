@@ -9,9 +9,8 @@ the id of the latest transaction. The rater is given the receipt of the token (a
 
 Opening, when the period is computed (inside the computation's transaction):
 1. every sealed sheet is decrypted and checked against its period and unit;
-2. the scores are written as rows without any sheet key, grouped by ratee and rater group and
-   in random order within each group, in one run in that order under ascending keys; each
-   quarterly sheet leaves one SheetQuality row (random id, unit,
+2. the scores are written as rows without any sheet key, in random order, unit by unit in a
+   random order of units; each quarterly sheet leaves one SheetQuality row (random id, unit,
    mean, distance from the consensus of the others, flags: no ratees, no count);
 3. the sealed rows are deleted; the period's submission and paper records are written again in
    random order (with their audit entries, by day only), so after the close no table keeps the
@@ -27,9 +26,6 @@ import json
 import logging
 import os
 import re
-import secrets
-import sys
-from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -37,7 +33,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from math import lcm
 from operator import itemgetter
-from time import perf_counter, time_ns
+from time import perf_counter
 from typing import Any
 from uuid import UUID
 
@@ -94,21 +90,6 @@ class Shuffle:
 
 def _shuffler() -> Shuffle:
     return Shuffle()
-
-
-def _ordered_ids(count: int) -> list[str]:
-    """Keys for rows written in one go in an order that is itself random or public (the opened
-    scores): UUIDs of version 7, the time of writing in milliseconds followed by random bits, in
-    ascending order. They say no more than that order and that time (the box's opening time, which
-    BoxOpening keeps anyway), and they arrive in index order, so the primary key index takes 1.7
-    million of them page by page instead of at random places all over."""
-    head = f"{time_ns() // 1_000_000 & 0xFFFF_FFFF_FFFF:012x}7{secrets.randbits(12):03x}"
-    # The last 64 bits: sorted random numbers, shifted under the variant bits (10), as hex in one go.
-    low = array("Q", [key >> 2 | 1 << 63 for key in sorted(memoryview(os.urandom(8 * count)).cast("Q").tolist())])
-    if sys.byteorder == "little":
-        low.byteswap()
-    text = low.tobytes().hex()
-    return [head + text[i : i + 16] for i in range(0, 16 * count, 16)]
 
 
 def _new_ids(count: int) -> list[str]:
@@ -223,8 +204,8 @@ def box_open(*, period: Period, now: datetime | None = None, timings: dict[str, 
     tallies: list[UnitSheetTally] = []
     spreads: list[UnitGroupSpread] = []
     rows = _RowBuffer(period.pk, clock)
-    # One pass over the box in unit order (one query, streamed): each unit is opened and shuffled
-    # by itself; memory holds one unit's sheets and the period's opened score rows (_RowBuffer).
+    # One pass over the box in unit order (one query, streamed): each unit is opened, shuffled and
+    # buffered by itself, so memory holds one unit's sheets and a bounded buffer of rows.
     clock("start")
     for unit_id, tokens in _sealed_by_unit(period):
         clock("read_sealed")
@@ -241,7 +222,7 @@ def box_open(*, period: Period, now: datetime | None = None, timings: dict[str, 
             for group, figures in opened.spreads.items()
         ]
         clock("open_unit")
-    rows.flush(last=True)
+    rows.flush()
     UnitSheetTally.objects.bulk_create(tallies)
     UnitGroupSpread.objects.bulk_create(spreads)
     clock("tallies")
@@ -346,17 +327,7 @@ def _sealed_by_unit(period: Period) -> Iterable[tuple[int, list[bytes]]]:
 
 
 class _RowBuffer:
-    """Opened rows waiting to be written: a few big COPYs instead of four statements per unit.
-
-    The score rows of the whole period are written at the end, in one COPY, in the order of the
-    index the computation reads them by (period, ratee, rater group), keeping each group's random
-    order (a stable sort of the units' shuffled rows), under ascending keys: both indexes then
-    fill page by page. Written unit by unit under random keys they landed at random places in both
-    indexes: the COPY was the largest part of an opening at 50,000 cadres, and a COPY of its 1.67
-    million score rows took 28 s in index order against 48 s so (a busy machine, same run). The
-    order says nothing more than before: which ratee, which group, and within a group an order
-    drawn at random. The price is memory: the period's score rows (about 200 MB at 50,000 cadres)
-    wait until the end instead of 200,000 at a time."""
+    """Opened rows waiting to be written: a few big COPYs instead of four statements per unit."""
 
     LIMIT = 200_000
     TABLES = (
@@ -372,27 +343,19 @@ class _RowBuffer:
         self.rows: dict[str, list[tuple]] = {attr: [] for _m, _c, attr in self.TABLES}
         self.size = 0
 
-    INDEX_ORDERED = ("scores", "democratic")
-
     def add(self, unit_id: int, opened: _UnitBox) -> None:
         self.rows["scores"] += opened.scores
         self.rows["democratic"] += opened.democratic
         self.rows["ticks"] += [(unit_id, *row) for row in opened.ticks]
         self.rows["quality"] += [(unit_id, *row) for row in opened.quality]
-        self.size += len(opened.ticks) + len(opened.quality)
+        self.size += len(opened.scores) + len(opened.democratic) + len(opened.ticks) + len(opened.quality)
         if self.size >= self.LIMIT:
             self.flush()
 
-    def flush(self, *, last: bool = False) -> None:
+    def flush(self) -> None:
         self.clock("open_unit")
         for model, columns, attr in self.TABLES:
-            ordered = attr in self.INDEX_ORDERED
-            if ordered and not last:
-                continue
-            rows = self.rows[attr]
-            if ordered:
-                rows.sort(key=_by_ratee)  # stable: each group keeps its random order
-            insert_rows(model, ["period_id", *columns], rows, constant=(self.period_id,), ordered_ids=ordered)
+            insert_rows(model, ["period_id", *columns], self.rows[attr], constant=(self.period_id,))
             self.rows[attr] = []
         self.size = 0
         self.clock("insert_rows")
@@ -404,17 +367,15 @@ def insert_rows(
     rows: Iterable[tuple],
     *,
     random_ids: bool = True,
-    ordered_ids: bool = False,
     constant: tuple = (),
 ) -> list[str]:
     """Insert rows in the order given (COPY on PostgreSQL), each under a fresh random id unless the
-    table numbers its own rows (with `ordered_ids`, ascending ones: _ordered_ids); `constant`
-    values lead every row. Values go in as the database takes them: ids as hex, JSON as text,
-    times as aware datetimes. Returns the ids."""
+    table numbers its own rows; `constant` values lead every row. Values go in as the database
+    takes them: ids as hex, JSON as text, times as aware datetimes. Returns the ids."""
     rows = list(rows)
     if not rows:
         return []
-    ids = (_ordered_ids if ordered_ids else _new_ids)(len(rows)) if random_ids else []
+    ids = _new_ids(len(rows)) if random_ids else []
     names = ", ".join(connection.ops.quote_name(c) for c in (["id"] if ids else []) + columns)
     table = connection.ops.quote_name(model._meta.db_table)
     head = [ids] if ids else []
