@@ -240,3 +240,29 @@ def test_sealed_sheets_of_another_period_stay_sealed_when_one_opens(db):
     close_and_compute(first)
     assert len(box_sheets(second)) == len(team.people) and not Score.objects.filter(period=second).exists()
     assert {s.score for s in Score.objects.filter(period=first)} == {80}
+
+
+def test_the_benchmark_times_the_opening_against_the_computation_in_one_transaction(db):
+    """bench_box_opening opens a closed period's box and computes it, with a clock between the
+    parts: the same rows as a computation run writes, and figures for each part."""
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    first, second = make_team("甲测镇", staff=3), make_team("乙测镇", staff=3)
+    period = open_period()
+    submit_all(period, lambda rater, ratee: 70 + (ratee.pk * 7 + rater.pk) % 19)  # below the 90-point band
+    periods.period_close(period=period)  # closed, not computed: the box is still sealed
+    output = StringIO()
+    call_command("bench_box_opening", period.code, stdout=output)
+    figures = json.loads(output.getvalue())
+    assert figures["cadres"] == len(first.people) + len(second.people)
+    assert figures["opening"] > 0 and figures["computation"] > 0 and figures["phases"]["insert_rows"] > 0
+    assert figures["cpu"]["opening"]["python"] > 0
+    assert figures["scores"] == Score.objects.filter(period=period).count() > 20
+    assert (
+        BoxOpening.objects.get(period=period).sheet_count == figures["sheets"] == len(first.people) + len(second.people)
+    )
+    assert not SealedSheet.objects.filter(period=period).exists()
+    assert QuarterlyResult.objects.filter(period=period).count() == figures["cadres"]

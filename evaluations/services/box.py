@@ -31,7 +31,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from fractions import Fraction
+from math import lcm
+from operator import itemgetter
+from time import perf_counter
 from typing import Any
 from uuid import UUID
 
@@ -180,12 +182,29 @@ def box_is_open(period: Period) -> bool:
     return BoxOpening.objects.filter(period=period).exists()
 
 
-def box_open(*, period: Period, now: datetime | None = None) -> BoxOpening:
-    """Open the period's box (idempotent: a period's box opens once). Call with the period locked."""
+class _Clock:
+    """Seconds spent in each phase of an opening, when a benchmark asks for them."""
+
+    def __init__(self, timings: dict[str, float] | None):
+        self.timings = timings
+        self.last = perf_counter()
+
+    def __call__(self, phase: str) -> None:
+        if self.timings is not None:
+            now = perf_counter()
+            self.timings[phase] = self.timings.get(phase, 0.0) + now - self.last
+            self.last = now
+
+
+def box_open(*, period: Period, now: datetime | None = None, timings: dict[str, float] | None = None) -> BoxOpening:
+    """Open the period's box (idempotent: a period's box opens once). Call with the period locked.
+
+    `timings`, if given, receives the seconds spent in each phase (bench_box_opening)."""
     assert connection.in_atomic_block, "the box opens inside the computation's transaction"
     existing = BoxOpening.objects.filter(period=period).first()
     if existing is not None:
         return existing
+    clock = _Clock(timings)
     now = now or timezone.now()
     rng = _shuffler()
     table = rules.settings_table(period.year)
@@ -193,28 +212,38 @@ def box_open(*, period: Period, now: datetime | None = None) -> BoxOpening:
     receipts: list[str] = []
     tallies: list[UnitSheetTally] = []
     spreads: list[UnitGroupSpread] = []
-    rows = _RowBuffer(period.pk)
+    rows = _RowBuffer(period.pk, clock)
     # One pass over the box in unit order (one query, streamed): each unit is opened, shuffled and
     # buffered by itself, so memory holds one unit's sheets and a bounded buffer of rows.
+    clock("start")
     for unit_id, tokens in _sealed_by_unit(period):
+        clock("read_sealed")
         receipts += [receipt_code(t) for t in tokens]
         context = SealedSheet.context(period.pk, unit_id)
-        opened = _open_unit([unseal(t, context=context) for t in tokens], table[categories[unit_id]], rng)
+        sheets = [unseal(t, context=context) for t in tokens]
+        clock("unseal")
+        opened = _open_unit(sheets, table[categories[unit_id]], rng)
+        clock("open_unit")
         rows.add(unit_id, opened)
         tallies.append(UnitSheetTally(period=period, unit_id=unit_id, sheets=opened.sheets))
         spreads += [
             UnitGroupSpread(period=period, unit_id=unit_id, rater_group=group, **figures)
             for group, figures in opened.spreads.items()
         ]
+        clock("open_unit")
     rows.flush()
     UnitSheetTally.objects.bulk_create(tallies)
     UnitGroupSpread.objects.bulk_create(spreads)
+    clock("tallies")
     SealedSheet.objects.filter(period=period).delete()
     SheetDraft.objects.filter(assignment__period=period).delete()
+    clock("delete_sealed")
     _rewrite_submissions(period, rng)
+    clock("rewrite_submissions")
     opening = BoxOpening.objects.create(
         period=period, opened_at=now, sheet_count=len(receipts), receipts=sorted(receipts)
     )
+    clock("receipts")
     transaction.on_commit(box_sweep)
     return opening
 
@@ -262,8 +291,7 @@ def _open_unit(sheets: list[dict], settings: Any, rng: Shuffle) -> _UnitBox:
     return _UnitBox(scores, democratic, ticks, quality, len(sheets), spreads)
 
 
-def _by_ratee(row: list) -> tuple:
-    return row[0], row[1]
+_by_ratee = itemgetter(0, 1)  # a row's ratee and rater group
 
 
 def _quality(rows: list, totals: Mapping[tuple[int, str], list[int]], settings: Any) -> tuple:
@@ -271,7 +299,7 @@ def _quality(rows: list, totals: Mapping[tuple[int, str], list[int]], settings: 
 
     A score's distance from the others' mean is |score − (total − score)/(count − 1)|, that is
     |score·count − total| / (count − 1): integer numerators summed per denominator, then one exact
-    fraction per sheet."""
+    quotient per sheet."""
     values = [score for _r, _g, score in rows]
     numerators: dict[int, int] = defaultdict(int)
     terms = 0
@@ -282,8 +310,10 @@ def _quality(rows: list, totals: Mapping[tuple[int, str], list[int]], settings: 
             terms += 1
     deviation = None
     if terms:
-        exact = sum((Fraction(n, d) for d, n in numerators.items()), Fraction(0)) / terms
-        deviation = Decimal(exact.numerator) / Decimal(exact.denominator)
+        # Σ n_d / d over one common denominator: the same exact value as a sum of fractions
+        # (and so the same correctly rounded quotient), without a Fraction per term.
+        common = lcm(*numerators)
+        deviation = Decimal(sum(n * (common // d) for d, n in numerators.items())) / Decimal(common * terms)
     return (
         half_up(Decimal(sum(values)) / len(values)),
         half_up(deviation) if deviation is not None else None,
@@ -316,8 +346,9 @@ class _RowBuffer:
         (SheetQuality, ["unit_id", "mean_score", "deviation", "is_flat", "is_outlier"], "quality"),
     )
 
-    def __init__(self, period_id: int):
+    def __init__(self, period_id: int, clock: _Clock | None = None):
         self.period_id = period_id
+        self.clock = clock or _Clock(None)
         self.rows: dict[str, list[tuple]] = {attr: [] for _m, _c, attr in self.TABLES}
         self.size = 0
 
@@ -331,14 +362,21 @@ class _RowBuffer:
             self.flush()
 
     def flush(self) -> None:
+        self.clock("open_unit")
         for model, columns, attr in self.TABLES:
             insert_rows(model, ["period_id", *columns], self.rows[attr], constant=(self.period_id,))
             self.rows[attr] = []
         self.size = 0
+        self.clock("insert_rows")
 
 
 def insert_rows(
-    model: type, columns: list[str], rows: Iterable[tuple], *, random_ids: bool = True, constant: tuple = ()
+    model: type,
+    columns: list[str],
+    rows: Iterable[tuple],
+    *,
+    random_ids: bool = True,
+    constant: tuple = (),
 ) -> list[str]:
     """Insert rows in the order given (COPY on PostgreSQL), each under a fresh random id unless the
     table numbers its own rows; `constant` values lead every row. Values go in as the database
