@@ -109,6 +109,8 @@ ALLOWED = {
     "password_change",
     "login",
     "healthz",
+    "readyz",  # the readiness probe: service states, no data
+    "metrics",  # Prometheus figures per view and task (loopback only), no data
     "selection:discipline_list",
     "set_language",
     "cadres:notifications",  # its own in-app notifications
