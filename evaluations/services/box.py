@@ -167,10 +167,6 @@ class _UnitBox:
     spreads: dict[str, dict[str, int]]
 
 
-def box_is_open(period: Period) -> bool:
-    return BoxOpening.objects.filter(period=period).exists()
-
-
 def box_open(*, period: Period, now: datetime | None = None) -> BoxOpening:
     """Open the period's box (idempotent: a period's box opens once). Call with the period locked."""
     assert connection.in_atomic_block, "the box opens inside the computation's transaction"
