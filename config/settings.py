@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "evaluations",
     "publicity",
     "selection",
+    "supervision",
 ]
 
 MIDDLEWARE = [

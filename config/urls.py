@@ -38,6 +38,8 @@ urlpatterns = [
     path("publicity/", include("publicity.urls")),
     path("notices/", include("publicity.urls_public")),
     path("selection/", include("selection.urls")),
+    path("supervision/", include("supervision.urls")),
+    path("report/", include("supervision.urls_public")),
     path("api/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's page carries one inline <style>; scripts stay strictly 'self'.

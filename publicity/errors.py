@@ -51,6 +51,18 @@ class GateIncomplete(PublicityError):
         return _("四项任前把关全部通过后才能发布公示。%(details)s。") % {"details": "；".join(parts)}
 
 
+class PublishBlocked(PublicityError):
+    """A registered app refuses the promotion (e.g. a sanction's 影响期): each reason names its rule."""
+
+    def __init__(self, *, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__()
+
+    @property
+    def message(self) -> str:
+        return _("不能发布这份公示：%(reasons)s。") % {"reasons": "；".join(self.reasons)}
+
+
 class StartInPast(PublicityError):
     field = "start_date"
 
