@@ -6,7 +6,7 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format system-deps venv messages worker beat backup restore clean
+.PHONY: run test lint types format system-deps venv messages worker beat backup restore clean
 
 ## run: embedded demo (SQLite, Celery eager) on http://127.0.0.1:$(PORT)
 run: system-deps venv messages
@@ -14,13 +14,18 @@ run: system-deps venv messages
 	DEBUG=1 SITE_URL=$(SITE_URL) $(PY) manage.py seed_demo
 	DEBUG=1 SITE_URL=$(SITE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-## test: lint, then the whole suite on PostgreSQL 127.0.0.1:5432 and Redis 127.0.0.1:6379
-test: system-deps venv messages lint
+## test: lint and types, then the whole suite on PostgreSQL 127.0.0.1:5432 and Redis 127.0.0.1:6379
+## (parallel, not yet the default: PYTEST_ARGS="-n auto --dist loadgroup", one test database per worker)
+test: system-deps venv messages lint types
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+## types: mypy with the Django and DRF stubs (strict on the typed services, selectors and access)
+types: venv
+	DEBUG=1 $(PY) -m mypy .
 
 format: venv
 	$(PY) -m ruff format .

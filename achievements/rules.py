@@ -19,7 +19,10 @@ from django.conf import settings
 from django.utils.translation import get_language, gettext
 
 # The calendar day and its zone are shared by every app; this app's rules speak them too.
-from core.dates import SHANGHAI, last_day_of_window, now_in_shanghai, today_in_shanghai  # noqa: F401
+from core.dates import SHANGHAI as SHANGHAI  # re-exported: the rules speak Shanghai time
+from core.dates import last_day_of_window as last_day_of_window
+from core.dates import now_in_shanghai as now_in_shanghai
+from core.dates import today_in_shanghai as today_in_shanghai
 
 from .models import CalendarYearConfirmation, RecordRules, WorkdayOverride
 
@@ -244,12 +247,6 @@ def summary_opens(year: int, quarter: int | None = None) -> date:
     return start
 
 
-def month_bounds(year: int, month: int) -> tuple[date, date]:
-    start = date(year, month, 1)
-    end = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
-    return start, end
-
-
 def quarter_of(day: date) -> int:
     return (day.month - 1) // 3 + 1
 
@@ -260,11 +257,6 @@ def quarter_of(day: date) -> int:
 def normalize_text(text: str) -> str:
     """Browsers submit CRLF; the live counter counts LF. Store what the writer saw."""
     return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def text_length(text: str) -> int:
-    """Characters as the live counter shows them: code points of the trimmed text."""
-    return len(normalize_text(text))
 
 
 # --- Evidence attachments -----------------------------------------------------------------------

@@ -3,6 +3,11 @@
 The computation itself runs as set-based SQL (services/scoring.py); the functions here are the
 same rules in plain Python, used to validate sheets, to explain a number on a page, and as the
 reference the SQL is tested against.
+
+This module is the executable specification of the scoring rules: where the SQL and these
+functions disagree, the SQL is wrong. Some of them (used_scores, weighted_score, annual_weights)
+are called only by the tests that check the SQL against them; they stay here, next to the rules
+they state, on purpose.
 """
 
 from __future__ import annotations

@@ -51,6 +51,17 @@ def _private_media_root(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _catalogues_loaded() -> None:
+    """Each (xdist) process reads the compiled catalogues once, up front: `make run` in
+    test_embedded_default recompiles them while tests on the other worker are running."""
+    from django.utils import translation
+
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            translation.gettext("Log in")
+
+
 @pytest.fixture(autouse=True)
 def _default_language() -> None:
     """A request in English leaves English active in the thread; each test starts in the default language."""

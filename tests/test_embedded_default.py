@@ -15,6 +15,9 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
+# `make run` rewrites the English catalogue (make messages): under xdist, the test that reads it
+# runs on the same worker (Makefile: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("locale-files")
 APP_VARS = ("DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("locale-files")]  # see test_embedded_default
 ROOT = Path(settings.BASE_DIR)
 
 

@@ -178,10 +178,6 @@ class _UnitBox:
     spreads: dict[str, dict[str, int]]
 
 
-def box_is_open(period: Period) -> bool:
-    return BoxOpening.objects.filter(period=period).exists()
-
-
 class _Clock:
     """Seconds spent in each phase of an opening, when a benchmark asks for them."""
 

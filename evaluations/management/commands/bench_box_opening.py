@@ -58,7 +58,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         period = period_arg(options["period"])
-        if period.is_annual or period.state != PeriodState.CLOSED or box.box_is_open(period):
+        if period.is_annual or period.state != PeriodState.CLOSED or BoxOpening.objects.filter(period=period).exists():
             raise CommandError(f"{period.title} 须为已截止、票箱尚未开启的季度周期。")
         sheets = SealedSheet.objects.filter(period=period).count()
         now = timezone.now()
