@@ -23,6 +23,7 @@ mem AS (
     WHERE m.snapshot_id = :snapshot
 ),
 grp AS (
+    -- Sums as bigint: integer division below, exactly as the product's integer hundredths.
     SELECT s.ratee_id AS cadre_id, s.rater_group, COUNT(*) AS n,
            CASE WHEN :drop_on = 1 AND COUNT(*) >= :drop_min THEN COUNT(*) - 2 ELSE COUNT(*) END AS used_n,
            CASE WHEN :drop_on = 1 AND COUNT(*) >= :drop_min THEN SUM(s.score) - MIN(s.score) - MAX(s.score)
@@ -33,13 +34,13 @@ grp AS (
 ),
 g AS (
     SELECT cadre_id,
-           SUM(used_n) FILTER (WHERE rater_group = 'leader') AS n_lead,
-           SUM(used_s) FILTER (WHERE rater_group = 'leader') AS s_lead,
-           SUM(used_n) FILTER (WHERE rater_group = 'peer') AS n_peer,
-           SUM(used_s) FILTER (WHERE rater_group = 'peer') AS s_peer,
-           SUM(used_n) FILTER (WHERE rater_group = 'other') AS n_oth,
-           SUM(used_s) FILTER (WHERE rater_group = 'other') AS s_oth,
-           SUM(n) AS raters
+           (SUM(used_n) FILTER (WHERE rater_group = 'leader'))::bigint AS n_lead,
+           (SUM(used_s) FILTER (WHERE rater_group = 'leader'))::bigint AS s_lead,
+           (SUM(used_n) FILTER (WHERE rater_group = 'peer'))::bigint AS n_peer,
+           (SUM(used_s) FILTER (WHERE rater_group = 'peer'))::bigint AS s_peer,
+           (SUM(used_n) FILTER (WHERE rater_group = 'other'))::bigint AS n_oth,
+           (SUM(used_s) FILTER (WHERE rater_group = 'other'))::bigint AS s_oth,
+           SUM(n)::bigint AS raters
     FROM grp GROUP BY cadre_id
 ),
 required AS (
