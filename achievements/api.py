@@ -40,10 +40,6 @@ from .models import (
 )
 
 
-def _invalid(error: RecordError) -> serializers.ValidationError:
-    return serializers.ValidationError({error.field or "non_field_errors": [error.message]})
-
-
 class CadreWritesOwn(BasePermission):
     """Reading needs a login; writing needs a cadre record (the author is always the caller)."""
 
@@ -152,8 +148,6 @@ class WrittenByOwnerViewSet(
             raise LogConflict(
                 {"non_field_errors": [error.message], "version": error.current_version, "text": error.current_text}
             ) from error
-        except RecordError as error:
-            raise _invalid(error) from error
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -337,21 +331,18 @@ class AchievementSerializer(serializers.ModelSerializer):
             )
             for name in ("title", "date", "category", "description"):
                 data.setdefault(name, getattr(achievement, name))
-        try:
-            return services.achievement_save(
-                author=author,
-                achievement=achievement,
-                title=data["title"],
-                date=data["date"],
-                category=data["category"],
-                description=data["description"],
-                figures=[services.FigureInput(f["label"], f["value"], f["unit"]) for f in data.get("figures", [])],
-                participants=[
-                    services.ParticipantInput(p["cadre"], p["role"], p["share"]) for p in data.get("participants", [])
-                ],
-            )
-        except RecordError as error:
-            raise _invalid(error) from error
+        return services.achievement_save(
+            author=author,
+            achievement=achievement,
+            title=data["title"],
+            date=data["date"],
+            category=data["category"],
+            description=data["description"],
+            figures=[services.FigureInput(f["label"], f["value"], f["unit"]) for f in data.get("figures", [])],
+            participants=[
+                services.ParticipantInput(p["cadre"], p["role"], p["share"]) for p in data.get("participants", [])
+            ],
+        )
 
 
 class VerifySerializer(serializers.Serializer):
@@ -406,10 +397,7 @@ class AchievementViewSet(viewsets.ModelViewSet):
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         achievement = self._own()
-        try:
-            services.achievement_delete(achievement=achievement, author=cadre_of(request.user))
-        except RecordError as error:
-            raise _invalid(error) from error
+        services.achievement_delete(achievement=achievement, author=cadre_of(request.user))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=VerifySerializer, responses=AchievementSerializer)
@@ -419,15 +407,12 @@ class AchievementViewSet(viewsets.ModelViewSet):
         achievement = self.get_object()
         serializer = VerifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.achievement_verify(
-                achievement=achievement,
-                status=serializer.validated_data["verification_status"],
-                note=serializer.validated_data["verification_note"],
-                user=request.user,
-            )
-        except RecordError as error:
-            raise _invalid(error) from error
+        services.achievement_verify(
+            achievement=achievement,
+            status=serializer.validated_data["verification_status"],
+            note=serializer.validated_data["verification_note"],
+            user=request.user,
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=achievement.pk)).data)
 
     @extend_schema(request={"multipart/form-data": AttachmentUploadSerializer}, responses={201: AttachmentSerializer})
@@ -437,13 +422,10 @@ class AchievementViewSet(viewsets.ModelViewSet):
         achievement = self._own()
         serializer = AttachmentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            attachment = services.attachment_add(
-                achievement=achievement,
-                upload=serializer.validated_data["file"],
-                author=cadre_of(request.user),
-                user=request.user,
-            )
-        except RecordError as error:
-            raise _invalid(error) from error
+        attachment = services.attachment_add(
+            achievement=achievement,
+            upload=serializer.validated_data["file"],
+            author=cadre_of(request.user),
+            user=request.user,
+        )
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)

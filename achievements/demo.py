@@ -327,7 +327,7 @@ ACHIEVEMENTS = [
 
 
 def _evidence_pdf() -> bytes:
-    from .pdf import render_pdf
+    from core.pdf import render_pdf
 
     return render_pdf(
         '<html><body style="font-family: sans-serif"><h1>佐证材料（演示）</h1>'

@@ -10,29 +10,14 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .rules import RECORD_YEARS, last_day_of_window
+from core.dates import format_day, format_deadline
+from core.errors import DomainError
+
+from .rules import RECORD_YEARS
 
 
-def format_day(day: date) -> str:
-    return formats.date_format(day, "DATE_FORMAT")
-
-
-def format_deadline(deadline: datetime) -> str:
-    """A deadline is the midnight after its last day: say "<last day> 24:00", as offices do."""
-    return _("%(day)s 24:00") % {"day": format_day(last_day_of_window(deadline))}
-
-
-class RecordError(Exception):
+class RecordError(DomainError):
     """Base class: `message` is the Chinese (or translated) sentence shown to the user."""
-
-    field: str | None = None
-
-    @property
-    def message(self) -> str:
-        raise NotImplementedError
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class BackfillClosed(RecordError):

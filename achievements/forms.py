@@ -15,6 +15,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Unit
+from core.errors import show_error
 
 from . import rules, services
 from .errors import RecordError
@@ -29,12 +30,6 @@ from .models import (
 from .pdf import normalize_code
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def apply_error(form: forms.BaseForm, error: RecordError) -> None:
-    """Show a domain error next to its field (or above the form when it has no such field)."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 def counter_attrs(*, minimum: int, target: int | None = None, rows: int = 3, maximum: int | None = None) -> dict:
@@ -70,7 +65,7 @@ class DailyLogForm(forms.Form):
             try:
                 data["text"] = services.daily_log_check(author=self.author, day=data["day"], text=data["text"])
             except RecordError as error:
-                apply_error(self, error)
+                show_error(error, form=self)
         return data
 
 
@@ -94,7 +89,7 @@ class SummaryForm(forms.Form):
                     text=data["text"],
                 )
             except RecordError as error:
-                apply_error(self, error)
+                show_error(error, form=self)
         return data
 
 
@@ -321,7 +316,7 @@ class YearRangeForm(forms.Form):
             try:
                 services.dossiers.check_years(data["year_from"], data["year_to"])
             except RecordError as error:
-                apply_error(self, error)
+                show_error(error, form=self)
         return data
 
 

@@ -13,16 +13,16 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import get_language, gettext
+
+# The calendar day and its zone are shared by every app; this app's rules speak them too.
+from core.dates import SHANGHAI, last_day_of_window, now_in_shanghai, today_in_shanghai  # noqa: F401
 
 from .models import CalendarYearConfirmation, RecordRules, WorkdayOverride
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The years records can be kept for. Outside them a date is a typo or a probe, and the calendar
 # arithmetic would run off the end of Python's dates.
 RECORD_YEARS = range(2000, 2101)
@@ -202,19 +202,6 @@ def records_final_deadline(year: int, quarter: int | None = None) -> datetime:
     calendar = WorkCalendar.load(end, end)
     windows = {r.backfill_workdays for r in rules_table(year).values()}
     return max(calendar.deadline_after(end, w) for w in windows)
-
-
-def now_in_shanghai() -> datetime:
-    return timezone.now().astimezone(SHANGHAI)
-
-
-def today_in_shanghai(now: datetime | None = None) -> date:
-    return (now or timezone.now()).astimezone(SHANGHAI).date()
-
-
-def last_day_of_window(deadline: datetime) -> date:
-    """The calendar day a window ends on (deadlines are the exclusive midnight after it)."""
-    return (deadline.astimezone(SHANGHAI) - timedelta(microseconds=1)).date()
 
 
 def rules_for_unit(year: int, unit: Any) -> Rules:

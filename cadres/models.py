@@ -396,37 +396,3 @@ class RosterImport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
-
-
-class Notification(models.Model):
-    """An in-app notice shown in the header (reminders, workflow events)."""
-
-    recipient = models.ForeignKey(
-        User, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications"
-    )
-    title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"), blank=True)
-    url = models.CharField(_("链接"), max_length=300, blank=True)
-    # Lets a scheduled job send "the same" reminder once, however often it runs.
-    dedupe_key = models.CharField(_("去重键"), max_length=120, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("站内通知")
-        verbose_name_plural = _("站内通知")
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["recipient", "dedupe_key"],
-                condition=~models.Q(dedupe_key=""),
-                name="notification_once_per_key",
-            )
-        ]
-        indexes = [
-            # The header counts a user's unread notices on every page.
-            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
-        ]
-
-    def __str__(self) -> str:
-        return self.title

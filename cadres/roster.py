@@ -7,10 +7,8 @@ The workflow lives in `services.roster_import`; this module knows the file forma
 
 from __future__ import annotations
 
-import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -21,6 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
+
+from core.errors import DomainError
+from core.spreadsheets import SpreadsheetUnreadable, cell_text, csv_rows, is_blank, neutralize_formula, open_workbook
 
 from .models import (
     Cadre,
@@ -59,7 +60,6 @@ REQUIRED_COLUMNS = (
 OPTIONAL_COLUMNS = ("民族", "籍贯", "入党时间", "学历", "参加工作时间")
 ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 MARKUP = re.compile(r"[<>]")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, order=True)
@@ -79,7 +79,7 @@ class RosterIssue:
         return f"{where}{column}：{self.message}"
 
 
-class RosterFileError(Exception):
+class RosterFileError(DomainError):
     def __init__(self, issues: list[RosterIssue]):
         self.issues = sorted(issues, key=lambda i: (i.line or 0, i.column))
         super().__init__("; ".join(str(i) for i in self.issues[:5]))
@@ -111,30 +111,22 @@ class RosterTable:
 # --- Reading files ---------------------------------------------------------------------------
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _rows_from_csv(content: bytes) -> list[list[Any]]:
-    if b"\x00" in content[:4096]:
-        raise RosterFileError([RosterIssue(None, "", _("文件不是文本格式的 CSV，请上传 .xlsx 或 .csv 花名册。"))])
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise RosterFileError([RosterIssue(None, "", _("无法识别 CSV 文件的字符编码，请以 UTF-8 保存。"))])
-    return [list(row) for row in csv.reader(io.StringIO(text))]
+    try:
+        return csv_rows(content)
+    except SpreadsheetUnreadable as error:
+        message = (
+            _("文件不是文本格式的 CSV，请上传 .xlsx 或 .csv 花名册。")
+            if error.reason == "not_text"
+            else _("无法识别 CSV 文件的字符编码，请以 UTF-8 保存。")
+        )
+        raise RosterFileError([RosterIssue(None, "", message)]) from None
 
 
 def _rows_from_xlsx(content: bytes) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        workbook = open_workbook(content)
+    except SpreadsheetUnreadable:
         raise RosterFileError([RosterIssue(None, "", _("文件不是有效的 Excel (.xlsx) 表格，无法读取。"))]) from None
     try:
         rows, formulas = [], []
@@ -163,13 +155,13 @@ def _find_header(raw: list[list[Any]]) -> int:
     """
     first_filled = None
     for index, values in enumerate(raw[:HEADER_SEARCH_ROWS]):
-        cells = {clean_text(v) for v in values}
+        cells = {cell_text(v) for v in values}
         if COL_CODE in cells and COL_NAME in cells:
             return index
-        if first_filled is None and not all(_blank(v) for v in values):
+        if first_filled is None and not all(is_blank(v) for v in values):
             first_filled = index
     if first_filled is None:
-        first_filled = next((i for i, values in enumerate(raw) if not all(_blank(v) for v in values)), None)
+        first_filled = next((i for i, values in enumerate(raw) if not all(is_blank(v) for v in values)), None)
     if first_filled is None:
         raise RosterFileError([RosterIssue(None, "", _("文件为空。"))])
     return first_filled
@@ -193,7 +185,7 @@ def read_roster_table(content: bytes, filename: str) -> RosterTable:
 
     header_index = _find_header(raw)
     header_line = header_index + 1
-    title_lines = [i + 1 for i, values in enumerate(raw[:header_index]) if not all(_blank(v) for v in values)]
+    title_lines = [i + 1 for i, values in enumerate(raw[:header_index]) if not all(is_blank(v) for v in values)]
     headers = [str(v).strip() if v is not None else "" for v in raw[header_index]]
     while headers and not headers[-1]:
         headers.pop()
@@ -204,9 +196,9 @@ def read_roster_table(content: bytes, filename: str) -> RosterTable:
     rows, lines = [], []
     for index, values in enumerate(raw[header_index + 1 :], start=header_line + 1):
         values = list(values[:width]) + [None] * (width - len(values))
-        if all(_blank(v) for v in values) or clean_text(values[code_column]) == EXAMPLE_CODE:
+        if all(is_blank(v) for v in values) or cell_text(values[code_column]) == EXAMPLE_CODE:
             continue
-        if any(not _blank(v) for v in values[width:]):
+        if any(not is_blank(v) for v in values[width:]):
             raise RosterFileError([RosterIssue(index, "", _("本行数据超出表头列数。"))])
         rows.append(values)
         lines.append(index)
@@ -317,14 +309,6 @@ def roster_workbook(dataset: tablib.Dataset, *, ranks: list[str], example: bool)
 # --- Cell parsing (widgets) ---------------------------------------------------------------
 
 
-def clean_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
@@ -336,7 +320,7 @@ def parse_date(value: Any, column: str) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    text = clean_text(value)
+    text = cell_text(value)
     if not text:
         return None
     text = text.split(" ")[0]  # "1975-03-12 00:00:00" from spreadsheets saved as text
@@ -358,7 +342,7 @@ class TextWidget(widgets.Widget):
         self.column, self.required, self.max_length, self.plain = column, required, max_length, plain
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
-        text = clean_text(value)
+        text = cell_text(value)
         if self.required and not text:
             raise ValueError(_("%(column)s不能为空。") % {"column": self.column})
         if len(text) > self.max_length:
@@ -387,7 +371,7 @@ class NameWidget(TextWidget):
         super().__init__(COL_NAME, required=True, max_length=50, plain=True)
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
-        return super().clean(normalize_cadre_name(clean_text(value)), row, **kwargs)
+        return super().clean(normalize_cadre_name(cell_text(value)), row, **kwargs)
 
 
 class DateWidget(widgets.Widget):
@@ -416,7 +400,7 @@ class LabelChoiceWidget(widgets.Widget):
         self.by_label = {str(c.label): c.value for c in choices}
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
-        text = clean_text(value)
+        text = cell_text(value)
         if not text and self.default is not None:
             return self.default
         if text in self.by_label:
@@ -438,7 +422,7 @@ class NamedObjectWidget(widgets.Widget):
         self.column, self.objects = column, objects
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
-        text = clean_text(value)
+        text = cell_text(value)
         if not text:
             raise ValueError(_("%(column)s不能为空。") % {"column": self.column})
         if text not in self.objects:
@@ -449,13 +433,6 @@ class NamedObjectWidget(widgets.Widget):
         return value.name if value else ""
 
 
-def neutralize_formula(value: Any) -> Any:
-    """Spreadsheet programs run cells that start with = + - @ (CSV injection): quote them."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 # --- The resource -----------------------------------------------------------------------------
 
 
@@ -464,7 +441,7 @@ class CadreByCodeLoader(BaseInstanceLoader):
 
     def __init__(self, resource: RosterResource, dataset: tablib.Dataset | None = None):
         super().__init__(resource, dataset)
-        codes = [normalize_cadre_code(clean_text(v)) for v in (dataset[COL_CODE] if dataset is not None else [])]
+        codes = [normalize_cadre_code(cell_text(v)) for v in (dataset[COL_CODE] if dataset is not None else [])]
         self.cadres: dict[str, Cadre] = {}
         for start in range(0, len(codes), 2000):
             chunk = codes[start : start + 2000]
@@ -473,7 +450,7 @@ class CadreByCodeLoader(BaseInstanceLoader):
                 self.cadres[cadre.code.upper()] = cadre
 
     def get_instance(self, row: dict[str, Any]) -> Cadre | None:
-        return self.cadres.get(normalize_cadre_code(clean_text(row.get(COL_CODE))))
+        return self.cadres.get(normalize_cadre_code(cell_text(row.get(COL_CODE))))
 
 
 AUDITED_FIELDS = (

@@ -17,6 +17,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import cell_text
+
 from . import roster
 from .models import (
     Cadre,
@@ -62,11 +64,11 @@ def _plan_units(records: list[tuple[int, dict[str, Any]]]) -> tuple[dict[str, _U
     plans: dict[str, _UnitPlan] = {}
     issues: list[RosterIssue] = []
     for line, row in records:
-        name = roster.clean_text(row.get(COL_UNIT))
+        name = cell_text(row.get(COL_UNIT))
         if not name:
             continue  # reported by the row check
-        label = roster.clean_text(row.get(COL_CATEGORY))
-        parent = roster.clean_text(row.get(COL_PARENT))
+        label = cell_text(row.get(COL_CATEGORY))
+        parent = cell_text(row.get(COL_PARENT))
         if label not in categories:
             issues.append(
                 RosterIssue(
@@ -142,7 +144,7 @@ def _duplicate_code_issues(records: list[tuple[int, dict[str, Any]]]) -> list[Ro
     first_line: dict[str, int] = {}
     issues = []
     for line, row in records:
-        code = normalize_cadre_code(roster.clean_text(row.get(COL_CODE)))
+        code = normalize_cadre_code(cell_text(row.get(COL_CODE)))
         if not code:
             continue
         if code in first_line:

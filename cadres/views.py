@@ -5,7 +5,6 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import access, notifications, rules, selectors, services
+from core import notifications
+from core.paging import page_of, query_without_page
+
+from . import access, rules, selectors, services
 from .access import org_staff_required
 from .filters import CadreFilter
 from .forms import (
@@ -31,19 +33,6 @@ from .forms import (
 )
 from .models import Cadre, OrgSettings, RosterImport, Unit
 from .roster import REQUIRED_COLUMNS
-
-PAGE_SIZE = 50
-
-
-def _page(request: HttpRequest, items: object, size: int = PAGE_SIZE) -> object:
-    return Paginator(items, size).get_page(request.GET.get("page"))
-
-
-def _querystring_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
 
 # --- Accounts -----------------------------------------------------------------------------
 
@@ -87,7 +76,7 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cadres/cadre_list.html",
-        {"filter": filters, "page": _page(request, cadres), "query": _querystring_without_page(request)},
+        {"filter": filters, "page": page_of(request, cadres), "query": query_without_page(request)},
     )
 
 
@@ -184,7 +173,7 @@ def cadre_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = _page(request, notifications.notifications_for(request.user), size=30)
+    page = page_of(request, notifications.notifications_for(request.user), size=30)
     return render(request, "cadres/notifications.html", {"page": page})
 
 
@@ -339,14 +328,14 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         actor=request.GET.get("actor", "").strip(),
         object_pk=request.GET.get("object", "").strip(),
     )
-    page = _page(request, entries)
+    page = page_of(request, entries)
     return render(
         request,
         "cadres/audit_log.html",
         {
             "page": page,
             "rows": selectors.audit_rows(page),
-            "query": _querystring_without_page(request),
+            "query": query_without_page(request),
             "model": request.GET.get("model", ""),
             "models": selectors.audited_models(),
             "actor": request.GET.get("actor", ""),

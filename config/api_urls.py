@@ -3,10 +3,9 @@ from rest_framework.routers import DefaultRouter
 
 from achievements import api as achievements_api
 from cadres import api as cadres_api
-from config.converters import DatabaseIdConverter
+from core.ids import DatabaseIdConverter
 from evaluations import api as evaluations_api
 from publicity import api as publicity_api
-from publicity import api_feedback as publicity_feedback_api
 from selection import api as selection_api
 
 
@@ -28,7 +27,7 @@ router.register("evaluations/my-sheets", evaluations_api.MySheetViewSet, basenam
 router.register("evaluations/my-results", evaluations_api.MyResultViewSet, basename="evaluation-my-result")
 router.register("evaluations/annual-results", evaluations_api.AnnualResultViewSet, basename="evaluation-annual-result")
 router.register("publicity/notices", publicity_api.NoticeViewSet, basename="publicity-notice")
-router.register("publicity/feedback", publicity_feedback_api.FeedbackViewSet, basename="publicity-feedback")
+router.register("publicity/feedback", publicity_api.FeedbackViewSet, basename="publicity-feedback")
 router.register("selection/posts", selection_api.PostViewSet, basename="selection-post")
 router.register("selection/selections", selection_api.SelectionViewSet, basename="selection-selection")
 router.register("selection/reserves", selection_api.ReserveViewSet, basename="selection-reserve")

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from cadres.access import cadre_of, roles_of, user_display_name
-from cadres.notifications import unread_count
+from core.notifications import unread_count
 
 from .navigation import MENU
 

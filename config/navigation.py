@@ -30,6 +30,7 @@ class NavSection:
 STAFF = Role.ORG_STAFF
 CADRE = Role.CADRE
 LEADER = Role.LEADER
+DISCIPLINE = Role.DISCIPLINE
 
 MENU: tuple[NavSection, ...] = (
     NavSection(
@@ -100,6 +101,18 @@ MENU: tuple[NavSection, ...] = (
             item(_("后备干部库"), "selection:pool", STAFF),
             item(_("班子结构"), "selection:structure", STAFF),
             item(_("选拔任用设置"), "selection:settings", STAFF),
+        ),
+    ),
+    NavSection(
+        _("监督与奖惩"),
+        (
+            item(_("举报受理"), "supervision:report_list", STAFF, DISCIPLINE, prefix="/supervision/reports/"),
+            item(_("奖惩记录"), "supervision:record_list", STAFF, DISCIPLINE, prefix="/supervision/records/"),
+            item(_("限期整改跟进"), "supervision:rectifications", STAFF, DISCIPLINE),
+            item(_("监督信息"), "supervision:info_list", STAFF, DISCIPLINE, prefix="/supervision/info/"),
+            item(_("领导班子等次"), "supervision:team_grades", STAFF),
+            item(_("单位考核反馈"), "supervision:unit_reports", STAFF, LEADER, prefix="/supervision/units/"),
+            item(_("监督设置"), "supervision:settings", STAFF),
         ),
     ),
     NavSection(

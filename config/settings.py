@@ -60,11 +60,13 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    "core",
     "cadres",
     "achievements",
     "evaluations",
     "publicity",
     "selection",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -321,6 +323,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A domain error (core.errors.DomainError) raised by a service answers 400 with its field.
+    "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "干部实绩考核评价系统 API",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from cadres import views as cadre_views
-from config.converters import DatabaseIdConverter
+from core.ids import DatabaseIdConverter
 
 # Before the includes below: every app's urls.py writes its ids as <dbid:pk>.
 register_converter(DatabaseIdConverter, "dbid")
@@ -38,6 +38,8 @@ urlpatterns = [
     path("publicity/", include("publicity.urls")),
     path("notices/", include("publicity.urls_public")),
     path("selection/", include("selection.urls")),
+    path("supervision/", include("supervision.urls")),
+    path("report/", include("supervision.urls_public")),
     path("api/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's page carries one inline <style>; scripts stay strictly 'self'.

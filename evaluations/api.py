@@ -19,10 +19,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cadres.access import IsCadre, IsOrgStaff, cadre_of, is_org_staff
-from config.converters import parse_id
+from core.ids import parse_id
 
 from . import selectors
-from .errors import AlreadySubmitted, EvaluationError, SheetRuleBroken
+from .errors import AlreadySubmitted, SheetRuleBroken
 from .models import AnnualResult, Period, PeriodState, QuarterlyResult, SheetAssignment
 from .services import ballots, periods, scoring
 from .services.ballots import SheetInput
@@ -100,10 +100,6 @@ class RunSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
-def _error(error: EvaluationError) -> Response:
-    return Response({"detail": error.message}, status=status.HTTP_400_BAD_REQUEST)
-
-
 class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Evaluation periods (org staff): create, open, close, compute, publish; completion and results."""
 
@@ -114,23 +110,17 @@ class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     def perform_create(self, serializer: PeriodSerializer) -> None:
         data = serializer.validated_data
-        try:
-            serializer.instance = periods.period_create(
-                kind=data.get("kind", "quarterly"),
-                year=data["year"],
-                quarter=data.get("quarter"),
-                deadline=data.get("deadline"),
-                actor=self.request.user,
-            )
-        except EvaluationError as error:
-            raise serializers.ValidationError({"non_field_errors": [error.message]}) from None
+        serializer.instance = periods.period_create(
+            kind=data.get("kind", "quarterly"),
+            year=data["year"],
+            quarter=data.get("quarter"),
+            deadline=data.get("deadline"),
+            actor=self.request.user,
+        )
 
     def _transition(self, request: Request, service: Any) -> Response:
         period = self.get_object()
-        try:
-            service(period=period, actor=request.user)
-        except EvaluationError as error:
-            return _error(error)
+        service(period=period, actor=request.user)
         period.refresh_from_db()
         return Response(PeriodSerializer(period).data)
 
@@ -147,10 +137,7 @@ class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     @extend_schema(request=None, responses={202: RunSerializer, 400: None})
     @action(detail=True, methods=["post"])
     def compute(self, request: Request, pk: str | None = None) -> Response:
-        try:
-            run = scoring.computation_request(period=self.get_object(), actor=request.user)
-        except EvaluationError as error:
-            return _error(error)
+        run = scoring.computation_request(period=self.get_object(), actor=request.user)
         return Response({"id": run.pk, "status": run.status}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={200: PeriodSerializer, 400: None})
@@ -257,8 +244,6 @@ class MySheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             )
         except AlreadySubmitted as error:
             return Response({"detail": error.message}, status=status.HTTP_409_CONFLICT)
-        except EvaluationError as error:
-            return _error(error)
         if isinstance(outcome, str):  # a submission's receipt, kept by the rater alone
             return Response({"status": "ok", "receipt": outcome})
         return Response({"status": "ok"})

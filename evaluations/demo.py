@@ -19,7 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from achievements.rules import quarter_bounds
-from cadres.models import Cadre, Notification, Unit, UnitRole, User
+from cadres.models import Cadre, Unit, UnitRole, User
+from core.models import Notification
 
 from . import rules
 from .models import (

@@ -6,16 +6,14 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
+
 from .models import FIRST_YEAR, LAST_YEAR, Period, PeriodState
 from .rules import SheetProblem
 
 
-class EvaluationError(Exception):
+class EvaluationError(DomainError):
     """Base class: `message` is what a page or the API shows."""
-
-    @property
-    def message(self) -> str:
-        return str(self)
 
 
 class SheetRuleBroken(EvaluationError):

@@ -10,9 +10,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import write_table
+
 from . import rules, selectors
 from .models import Period
-from .tables import write_table
 
 
 def provisional_label(period: Period) -> str:

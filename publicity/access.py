@@ -1,7 +1,8 @@
 """Who may do what with 任前公示 on the staff side: org staff (and admins) only.
 
-Anyone else who is logged in gets 404, the same answer as for a notice that does not exist;
-anonymous users are sent to the login page. The public pages have their own rules.
+Notices and public feedback (which names cadres and may carry the sender's contact) alike: anyone
+else who is logged in gets 404, the same answer as for something that does not exist; anonymous
+users are sent to the login page. The public pages have their own rules.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 
 from cadres.access import get_object_or_404_in, is_org_staff
 
-from .models import Notice
+from .models import Feedback, Notice
 
 
 def staff_only(view: Callable) -> Callable:
@@ -48,3 +50,13 @@ def get_notice_for_staff(user: Any, pk: Any) -> Notice:
     if not is_org_staff(user):
         raise Http404
     return get_object_or_404_in(Notice.objects.select_related("cadre__unit", "cadre__rank"), pk=pk)
+
+
+def feedback_visible_to(user: Any) -> QuerySet[Feedback]:
+    if not is_org_staff(user):
+        return Feedback.objects.none()
+    return Feedback.objects.select_related("notice", "notice__cadre")
+
+
+def get_feedback_for_user(user: Any, pk: Any) -> Feedback:
+    return get_object_or_404_in(feedback_visible_to(user), pk=pk)

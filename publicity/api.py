@@ -9,18 +9,29 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cadres.models import Cadre
+from core.ids import parse_id
 
 from . import selectors
 from .access import IsOrgStaffOr404
-from .errors import PublicityError
-from .models import NOTICE_TEXT_FIELDS, GateCheck, GateCheckKind, GateCheckResult, Notice, Outcome
+from .models import (
+    NOTICE_TEXT_FIELDS,
+    Feedback,
+    FeedbackEvent,
+    FeedbackState,
+    GateCheck,
+    GateCheckKind,
+    GateCheckResult,
+    Notice,
+    Outcome,
+)
+from .services import feedback as feedback_service
 from .services import notices as services
 
 
@@ -98,10 +109,6 @@ class OutcomeSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=Notice._meta.get_field("outcome_reason").max_length)
 
 
-def _refused(error: PublicityError) -> serializers.ValidationError:
-    return serializers.ValidationError({error.field or "non_field_errors": [error.message]})
-
-
 class NoticeViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -130,10 +137,7 @@ class NoticeViewSet(
             serializer = input_class(data=request.data)
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
-        try:
-            call(notice, data)
-        except PublicityError as error:
-            raise _refused(error) from None
+        call(notice, data)
         return Response(NoticeSerializer(self.get_queryset().get(pk=notice.pk)).data)
 
     @extend_schema(request=NoticeCreateSerializer, responses={201: NoticeSerializer})
@@ -141,15 +145,12 @@ class NoticeViewSet(
         serializer = NoticeCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            notice = services.notice_create(
-                cadre=data["cadre"],
-                proposed_post=data["proposed_post"],
-                current_post=data.get("current_post"),
-                by=request.user,
-            )
-        except PublicityError as error:
-            raise _refused(error) from None
+        notice = services.notice_create(
+            cadre=data["cadre"],
+            proposed_post=data["proposed_post"],
+            current_post=data.get("current_post"),
+            by=request.user,
+        )
         return Response(NoticeSerializer(self.get_queryset().get(pk=notice.pk)).data, status=201)
 
     @extend_schema(request=NoticeUpdateSerializer, responses={200: NoticeSerializer})
@@ -157,10 +158,7 @@ class NoticeViewSet(
         notice = self.get_object()
         serializer = NoticeUpdateSerializer(notice, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.notice_update(notice=notice, by=request.user, **serializer.validated_data)
-        except PublicityError as error:
-            raise _refused(error) from None
+        services.notice_update(notice=notice, by=request.user, **serializer.validated_data)
         return Response(NoticeSerializer(self.get_queryset().get(pk=notice.pk)).data)
 
     @extend_schema(request=None, responses={200: NoticeSerializer})
@@ -200,3 +198,106 @@ class NoticeViewSet(
         return self._run(
             request, OutcomeSerializer, lambda n, d: services.outcome_record(notice=n, by=request.user, **d)
         )
+
+
+# --- Public feedback triage --------------------------------------------------------------------
+
+
+class FeedbackEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+
+    class Meta:
+        model = FeedbackEvent
+        fields = ["from_state", "to_state", "note", "actor", "at"]
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    notice_title = serializers.CharField(source="notice.title", read_only=True)
+    allowed_next_states = serializers.SerializerMethodField()
+    # Blank until verification finds something: the schema's enum says so ("" besides the choices).
+    finding = serializers.ChoiceField(
+        choices=Feedback._meta.get_field("finding").choices, allow_blank=True, read_only=True
+    )
+
+    class Meta:
+        model = Feedback
+        fields = [
+            "id",
+            "receipt_code",
+            "notice",
+            "notice_title",
+            "name",
+            "contact",
+            "text",
+            "state",
+            "finding",
+            "public_reply",
+            "allowed_next_states",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=FeedbackState.choices)))
+    def get_allowed_next_states(self, obj: Feedback) -> list[str]:
+        return list(feedback_service.allowed_next_states(obj.state))
+
+
+class FeedbackDetailSerializer(FeedbackSerializer):
+    events = FeedbackEventSerializer(many=True, read_only=True)
+
+    class Meta(FeedbackSerializer.Meta):
+        fields = [*FeedbackSerializer.Meta.fields, "events"]
+        read_only_fields = fields
+
+
+class FeedbackTransitionSerializer(serializers.Serializer):
+    to_state = serializers.ChoiceField(choices=FeedbackState.choices)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    public_reply = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Public feedback on notices (org staff): list with filters, one item with its trail, triage steps."""
+
+    permission_classes = [IsOrgStaffOr404]
+    serializer_class = FeedbackSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        params = self.request.query_params
+        notice = params.get("notice", "")
+        return selectors.feedback_list(
+            viewer=self.request.user,
+            notice_id=parse_id(notice),
+            state=params.get("state", ""),
+            q=params.get("q", ""),
+        ).prefetch_related("events__actor")
+
+    def get_serializer_class(self):
+        return FeedbackDetailSerializer if self.action in ("retrieve", "transition") else FeedbackSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("notice", int, description="任前公示 id"),
+            OpenApiParameter("state", str, enum=FeedbackState.values),
+            OpenApiParameter("q", str, description="查询码、内容、姓名、联系方式或公示对象"),
+        ]
+    )
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=FeedbackTransitionSerializer, responses={200: FeedbackDetailSerializer, 400: None})
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk: str | None = None) -> Response:
+        feedback = self.get_object()
+        data = FeedbackTransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        feedback = feedback_service.feedback_transition(
+            feedback=feedback,
+            to_state=data.validated_data["to_state"],
+            note=data.validated_data["note"],
+            public_reply=data.validated_data["public_reply"],
+            actor=request.user,
+        )
+        return Response(FeedbackDetailSerializer(feedback).data)

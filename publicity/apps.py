@@ -7,10 +7,7 @@ class PublicityConfig(AppConfig):
     verbose_name = _("任前公示")
 
     def ready(self) -> None:
-        from . import (
-            audit,  # noqa: F401  (registers models with the audit trail)
-            audit_feedback,  # noqa: F401  (registers feedback with the audit trail)
-        )
+        from . import audit  # noqa: F401  (registers models with the audit trail)
         from .public_pages import connect_signals
 
         connect_signals()

@@ -7,22 +7,14 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from achievements.errors import format_day
+from core.dates import format_day
+from core.errors import DomainError
 
 from .models import GateCheckKind, Notice, NoticeState
 
 
-class PublicityError(Exception):
+class PublicityError(DomainError):
     """Base class: `message` is the sentence shown to the user; `field` the input it is about."""
-
-    field: str | None = None
-
-    @property
-    def message(self) -> str:
-        raise NotImplementedError
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class WrongState(PublicityError):
@@ -57,6 +49,18 @@ class GateIncomplete(PublicityError):
                 _("未通过：%(kinds)s") % {"kinds": "、".join(str(GateCheckKind(k).label) for k in self.failed)}
             )
         return _("四项任前把关全部通过后才能发布公示。%(details)s。") % {"details": "；".join(parts)}
+
+
+class PublishBlocked(PublicityError):
+    """A registered app refuses the promotion (e.g. a sanction's 影响期): each reason names its rule."""
+
+    def __init__(self, *, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__()
+
+    @property
+    def message(self) -> str:
+        return _("不能发布这份公示：%(reasons)s。") % {"reasons": "；".join(self.reasons)}
 
 
 class StartInPast(PublicityError):
@@ -158,3 +162,22 @@ class OwnNotice(PublicityError):
     @property
     def message(self) -> str:
         return _("这份公示的对象是您本人，您不能为它记录任前把关结果，请由其他工作人员办理。")
+
+
+class FeedbackError(PublicityError):
+    """A refusal of public feedback (submitting or triage), with the form field it belongs to."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message, field=field)
+
+
+class FeedbackClosed(FeedbackError):
+    """The notice takes no feedback: its period has not begun or has ended."""
+
+
+class FeedbackSuspected(FeedbackError):
+    """The honeypot was filled, or the form token is missing, tampered, too fresh or too old."""
+
+
+class TransitionRefused(FeedbackError):
+    """A triage step the feedback's state or the input does not allow."""

@@ -28,3 +28,18 @@ def register(kind: str, provider: Callable[[Any], GateHint | None]) -> None:
 def hint_for(kind: str, notice: Any) -> GateHint | None:
     provider = _providers.get(kind)
     return provider(notice) if provider else None
+
+
+# --- Refusals before publishing -------------------------------------------------------------------
+
+# An app registers `blocker(notice, day) -> [reason, ...]`: a notice is not published while any
+# registered blocker gives a reason (supervision registers the 影响期 of a sanction).
+_blockers: dict[str, Callable[[Any, Any], list[str]]] = {}
+
+
+def register_blocker(name: str, blocker: Callable[[Any, Any], list[str]]) -> None:
+    _blockers[name] = blocker
+
+
+def publish_blockers(notice: Any, day: Any) -> list[str]:
+    return [reason for blocker in _blockers.values() for reason in blocker(notice, day)]

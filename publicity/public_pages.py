@@ -24,8 +24,8 @@ from django.db.models.signals import post_delete, post_save
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from achievements.pdf import render_pdf
 from cadres.models import Cadre
+from core.pdf import render_pdf
 
 from .models import Feedback, Notice, NoticeState, PublicitySettings
 from .privacy import mask_private_data

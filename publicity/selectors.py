@@ -15,7 +15,17 @@ from django.utils.translation import gettext_lazy as _
 from achievements.rules import WorkCalendar
 
 from . import gate_hints, rules
-from .models import NOTICE_TEXT_FIELDS, FeedbackState, GateCheck, GateCheckKind, Notice, NoticeState
+from .access import feedback_visible_to
+from .models import (
+    NOTICE_TEXT_FIELDS,
+    Feedback,
+    FeedbackEvent,
+    FeedbackState,
+    GateCheck,
+    GateCheckKind,
+    Notice,
+    NoticeState,
+)
 from .privacy import find_private_data
 
 
@@ -193,3 +203,28 @@ def privacy_warnings(notice: Notice) -> list[PrivacyWarning]:
         for field in NOTICE_TEXT_FIELDS
         for finding in find_private_data(getattr(notice, field), cadre=notice.cadre)
     ]
+
+
+# --- Public feedback (staff triage) ------------------------------------------------------------
+
+
+def feedback_list(*, viewer: Any, notice_id: int | None = None, state: str = "", q: str = "") -> QuerySet[Feedback]:
+    items = feedback_visible_to(viewer).order_by("-created_at", "-pk")
+    if notice_id:
+        items = items.filter(notice_id=notice_id)
+    if state in FeedbackState.values:
+        items = items.filter(state=state)
+    if q := q.strip():
+        items = items.filter(
+            Q(receipt_code__icontains=q)
+            | Q(text__icontains=q)
+            | Q(name__icontains=q)
+            | Q(contact__icontains=q)
+            | Q(notice__title__icontains=q)
+            | Q(notice__cadre__name__icontains=q)
+        )
+    return items
+
+
+def feedback_trail(feedback: Feedback) -> QuerySet[FeedbackEvent]:
+    return feedback.events.select_related("actor").order_by("at", "pk")

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from .urls_feedback import feedback_urlpatterns
-from .views import notices
+from .views import feedback, notices
 
 app_name = "publicity"
 
@@ -18,5 +17,8 @@ urlpatterns = [
     path("<dbid:pk>/publish/", notices.notice_publish, name="notice_publish"),
     path("<dbid:pk>/publish/preview/", notices.publish_preview, name="publish_preview"),
     path("<dbid:pk>/outcome/", notices.outcome_record, name="outcome_record"),
+    # Public feedback (群众反映), handled by the same staff.
+    path("feedback/", feedback.feedback_list, name="feedback_list"),
+    path("feedback/<dbid:pk>/", feedback.feedback_detail, name="feedback_detail"),
+    path("feedback/<dbid:pk>/transition/", feedback.feedback_transition, name="feedback_transition"),
 ]
-urlpatterns += feedback_urlpatterns

@@ -21,7 +21,6 @@ from cadres.models import Cadre, RankLevel, Unit
 
 from . import quota, selectors
 from .access import IsOrgStaffOr404
-from .errors import SelectionError
 from .models import ApprovedPost, Candidate, Method, Nomination, ReserveEntry, Selection, VoteEvent, VoteKind, VoteMode
 from .services import posts as post_services
 from .services import reserves as reserve_services
@@ -30,10 +29,6 @@ from .services import votes as vote_services
 
 # Any other kind answers the API's JSON 404 (the URL pattern takes any word for it).
 VOTE_KIND = OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=["round2", "meeting", "talk"])
-
-
-def _refused(error: SelectionError) -> serializers.ValidationError:
-    return serializers.ValidationError({error.field or "non_field_errors": [error.message]})
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -67,10 +62,7 @@ class PostViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
 
     def perform_create(self, serializer: PostSerializer) -> None:
         data = serializer.validated_data
-        try:
-            serializer.instance = post_services.post_save(by=self.request.user, **data)
-        except SelectionError as error:
-            raise _refused(error) from None
+        serializer.instance = post_services.post_save(by=self.request.user, **data)
 
 
 class CandidateSerializer(serializers.ModelSerializer):
@@ -191,10 +183,7 @@ class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def create(self, request: Request) -> Response:
         data = SelectionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            selection = services.selection_open(by=request.user, **data.validated_data)
-        except SelectionError as error:
-            raise _refused(error) from None
+        selection = services.selection_open(by=request.user, **data.validated_data)
         return Response(SelectionSerializer(selection).data, status=201)
 
     @extend_schema(responses=NominationSerializer(many=True))
@@ -213,10 +202,7 @@ class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             parsed = input_class(data=request.data)
             parsed.is_valid(raise_exception=True)
             data = parsed.validated_data
-        try:
-            call(selection, data)
-        except SelectionError as error:
-            raise _refused(error) from None
+        call(selection, data)
         return Response(SelectionSerializer(self.get_queryset().get(pk=selection.pk)).data)
 
     @extend_schema(request=VotersInputSerializer, responses=SelectionSerializer)
@@ -316,10 +302,7 @@ class ReserveViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
     queryset = ReserveEntry.objects.filter(is_active=True).select_related("cadre__unit")
 
     def perform_create(self, serializer: ReserveSerializer) -> None:
-        try:
-            serializer.instance = reserve_services.reserve_add(by=self.request.user, **serializer.validated_data)
-        except SelectionError as error:
-            raise _refused(error) from None
+        serializer.instance = reserve_services.reserve_add(by=self.request.user, **serializer.validated_data)
 
 
 class BallotSerializer(serializers.Serializer):
@@ -360,15 +343,12 @@ class MyBallotViewSet(viewsets.ViewSet):
         selection = get_selection_for_nominator(request.user, pk)
         data = NominateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.nomination_sign(
-                selection=selection,
-                nominator=cadre_of(request.user),
-                nominee=data.validated_data["nominee"],
-                reason=data.validated_data.get("reason", ""),
-            )
-        except SelectionError as error:
-            raise _refused(error) from None
+        services.nomination_sign(
+            selection=selection,
+            nominator=cadre_of(request.user),
+            nominee=data.validated_data["nominee"],
+            reason=data.validated_data.get("reason", ""),
+        )
         return Response(status=204)
 
     @extend_schema(request=VoteInputSerializer, responses={204: None})
@@ -379,10 +359,7 @@ class MyBallotViewSet(viewsets.ViewSet):
         event = get_event_for_voter(request.user, pk)
         data = VoteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            vote_services.vote_cast(
-                event_id=event.pk, voter=cadre_of(request.user), candidate_ids=data.validated_data["candidates"]
-            )
-        except SelectionError as error:
-            raise _refused(error) from None
+        vote_services.vote_cast(
+            event_id=event.pk, voter=cadre_of(request.user), candidate_ids=data.validated_data["candidates"]
+        )
         return Response(status=204)

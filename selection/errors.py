@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
+from core.errors import DomainError
 
-class SelectionError(Exception):
+
+class SelectionError(DomainError):
     """`message` is shown to the user (on the form field `field`, or above the page)."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        self.message, self.field = str(message), field
-        super().__init__(self.message)
-
-    def __str__(self) -> str:
-        return self.message

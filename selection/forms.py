@@ -10,15 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Gender, LeadershipTier, RankLevel, Unit
 
-from .errors import SelectionError
 from .models import ApprovedPost, Education, ReserveEntry, Selection, SelectionSettings, VoteKind, VoteMode
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def apply_error(form: forms.BaseForm, error: SelectionError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 def active_cadres() -> Any:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
 
+from . import checks
 from .models import Education, Selection
 
 # How a free-text 学历 on the roster maps to a level; the first keyword found wins.
@@ -41,8 +42,11 @@ def full_years_between(start: date, end: date) -> int:
     return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 
 
-def qualification_failures(cadre: Cadre, selection: Selection) -> list[str]:
-    """Every 任职资格条件 the cadre's record does not meet, each with the reason (empty: qualified)."""
+def qualification_failures(cadre: Cadre, selection: Selection, *, extra: list[str] | None = None) -> list[str]:
+    """Every 任职资格条件 the cadre's record does not meet, each with the reason (empty: qualified).
+
+    `extra` are the registered apps' reasons (`checks.extra_failures`), when already fetched for a list.
+    """
     day = selection.qualification_date
     failures: list[str] = []
     if not cadre.is_active:
@@ -78,6 +82,9 @@ def qualification_failures(cadre: Cadre, selection: Selection) -> list[str]:
                 _("%(day)s 时年龄 %(age)s 周岁，超过 %(max)s 周岁的上限")
                 % {"day": day.isoformat(), "age": age, "max": selection.max_age}
             )
+    if extra is None:
+        extra = checks.extra_failures([cadre.pk], day).get(cadre.pk, [])
+    failures.extend(extra)
     return failures
 
 

@@ -17,7 +17,7 @@ from evaluations.models import AnnualResult, Grade
 from evaluations.selectors import latest_annual_results_year, use_of_results
 from publicity.gate_hints import GateHint
 
-from . import quota, rules
+from . import checks, quota, rules
 from .models import (
     Candidate,
     Nomination,
@@ -102,12 +102,11 @@ class EligibleRow:
 
 def eligibility(selection: Selection, *, only_qualified: bool = True) -> list[EligibleRow]:
     """Everyone checked against the qualifications (active cadres, highest rank first)."""
-    rows = [
-        EligibleRow(c, rules.qualification_failures(c, selection))
-        for c in Cadre.objects.filter(is_active=True)
-        .select_related("unit", "rank")
-        .order_by("rank__sort_order", "code")
-    ]
+    cadres = list(
+        Cadre.objects.filter(is_active=True).select_related("unit", "rank").order_by("rank__sort_order", "code")
+    )
+    extra = checks.extra_failures([c.pk for c in cadres], selection.qualification_date)
+    rows = [EligibleRow(c, rules.qualification_failures(c, selection, extra=extra.get(c.pk, []))) for c in cadres]
     return [r for r in rows if not r.failures] if only_qualified else rows
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from cadres.access import cadre_of, get_object_or_404_in
+from core.errors import show_error
 from publicity.rules import workdays_left
 from publicity.services.feedback import feedback_rate
 
@@ -31,7 +32,6 @@ from .forms import (
     SettingsForm,
     UnitRecommendationForm,
     VotersForm,
-    apply_error,
 )
 from .models import (
     Application,
@@ -65,7 +65,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
         try:
             post_services.post_save(by=request.user, post=editing, **form.cleaned_data)
         except SelectionError as error:
-            apply_error(form, error)
+            show_error(error, form=form)
         else:
             messages.success(request, _("已保存核定职数。"))
             return redirect("selection:post_list")
@@ -105,7 +105,7 @@ def selection_create(request: HttpRequest) -> HttpResponse:
         try:
             selection = services.selection_open(by=request.user, **form.cleaned_data)
         except SelectionError as error:
-            apply_error(form, error)
+            show_error(error, form=form)
         else:
             messages.success(request, _("已开始选拔任用工作。"))
             return redirect("selection:selection_detail", pk=selection.pk)
@@ -177,7 +177,7 @@ def _act(
         call()
     except SelectionError as error:
         if form is not None:
-            apply_error(form, error)
+            show_error(error, form=form)
             return _detail(request, selection, status=400, **{form_name: form})
         return _detail(request, selection, status=400, action_error=error.message)
     messages.success(request, success)
@@ -397,7 +397,7 @@ def pool(request: HttpRequest) -> HttpResponse:
         try:
             reserve_services.reserve_add(by=request.user, **add_form.cleaned_data)
         except SelectionError as error:
-            apply_error(add_form, error)
+            show_error(error, form=add_form)
         else:
             messages.success(request, _("已列入后备干部库。"))
             return redirect("selection:pool")
@@ -417,7 +417,7 @@ def pool_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         reserve_services.reserve_remove(entry=entry, reason=request.POST.get("reason", ""), by=request.user)
     except SelectionError as error:
-        messages.error(request, error.message)
+        show_error(error, request=request)
     else:
         messages.success(request, _("%(name)s 已调整出后备干部库。") % {"name": entry.cadre.name})
     return redirect("selection:pool")
@@ -479,7 +479,7 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except SelectionError as error:
-            apply_error(form, error)
+            show_error(error, form=form)
         else:
             messages.success(request, _("已签名推荐，推荐情况由组织部门留存备查。"))
             return redirect("selection:my_ballots")
@@ -528,7 +528,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
                 selection=selection, cadre=cadre, statement=form.cleaned_data["statement"]
             )
         except SelectionError as error:
-            apply_error(form, error)
+            show_error(error, form=form)
         else:
             return redirect("selection:apply", pk=selection.pk)
     return render(

@@ -9,7 +9,8 @@ from django.utils import timezone
 from achievements import access, rules, services
 from achievements.errors import RecordLocked, TextTooShort
 from achievements.models import AssessmentState, SelfAssessment, SelfAssessmentObjection
-from cadres.models import Notification, UnitRole
+from cadres.models import UnitRole
+from core.models import Notification
 
 from .achievements_helpers import today
 from .factories import CadreFactory, UnitFactory

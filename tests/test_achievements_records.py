@@ -19,7 +19,7 @@ from achievements.models import (
     ParticipantRole,
     VerificationStatus,
 )
-from cadres.models import Notification
+from core.models import Notification
 
 from .achievements_helpers import TINY_PDF, TINY_PNG, category, today
 from .factories import CadreFactory

@@ -14,7 +14,7 @@ from achievements.models import DailyLog, LeavePeriod, RecordRules, ReminderSett
 from achievements.rules import SHANGHAI, WorkCalendar
 from achievements.services.reminders import REMINDER_TASK
 from achievements.tasks import send_log_reminders
-from cadres.models import Notification
+from core.models import Notification
 
 from .achievements_helpers import CHINESE_LOG
 from .factories import CadreFactory, UnitFactory

@@ -2,7 +2,7 @@
 
 import pytest
 
-from cadres.notifications import notify
+from core.notifications import notify
 
 from .conftest import browser_login
 from .factories import PASSWORD

@@ -12,7 +12,8 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from achievements.models import RecordRules
-from cadres.models import Cadre, MembershipSnapshot, Notification, UnitCategory, UnitRole
+from cadres.models import Cadre, MembershipSnapshot, UnitCategory, UnitRole
+from core.models import Notification
 from evaluations.errors import BoxAlreadyOpened
 from evaluations.models import (
     ComputationRun,

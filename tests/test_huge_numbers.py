@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 from django.urls.converters import IntConverter
 
-from config.converters import DatabaseIdConverter
+from core.ids import DatabaseIdConverter
 
 pytestmark = pytest.mark.django_db
 HUGE = "99999999999999999999"
@@ -152,7 +152,7 @@ def test_shared_lookup_turns_numbers_no_column_holds_into_404(personas):
 
 def test_id_parameters_beyond_18_digits_count_as_absent():
     from achievements.views._common import parse_int
-    from config.converters import parse_id
+    from core.ids import parse_id
 
     assert [parse_id(v) for v in ("12", " 7 ", "0", "-3", "1e3", HUGE, "9" * 18, None)] == [
         12, 7, None, None, None, None, 10**18 - 1, None,

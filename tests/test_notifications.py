@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from cadres.models import Notification
-from cadres.notifications import notify
+from core.models import Notification
+from core.notifications import notify
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,8 @@ import subprocess
 
 import pytest
 
-from achievements.pdf import render_pdf, render_verified_pdf, verify_export
+from achievements.pdf import render_verified_pdf, verify_export
+from core.pdf import render_pdf
 
 from .achievements_helpers import beacon_server, pdf_text
 

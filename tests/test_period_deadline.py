@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from cadres import demo as cadres_demo
-from cadres.models import Notification
+from core.models import Notification
 from evaluations import demo
 from evaluations.models import Period, PeriodState
 

@@ -9,6 +9,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from publicity.errors import FeedbackClosed
 from publicity.models import Feedback, FeedbackEvent, FeedbackState, Notice, PublicitySettings
 from publicity.services import feedback as service
 
@@ -145,9 +146,9 @@ def test_feedback_on_a_notice_not_yet_public_is_404(client):
 def test_service_refuses_before_the_start_and_after_the_end_with_clear_messages():
     today = timezone.localdate()
     notice = NoticeFactory(published=True, start_date=today + timedelta(days=1), end_date=today + timedelta(days=8))
-    with pytest.raises(service.FeedbackClosed, match="尚未开始"):
+    with pytest.raises(FeedbackClosed, match="尚未开始"):
         service.feedback_submit(notice=notice, name="", contact="", text=TEXT, today=today)
-    with pytest.raises(service.FeedbackClosed, match="结束"):
+    with pytest.raises(FeedbackClosed, match="结束"):
         service.feedback_submit(
             notice=notice, name="", contact="", text=TEXT, today=notice.end_date + timedelta(days=1)
         )

@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cadres.models import LeadershipTier, Notification
+from cadres.models import LeadershipTier
+from core.models import Notification
 from selection.models import ReserveEntry, VoteKind, VoteMode
 from selection.services import selections as services
 from selection.services import votes

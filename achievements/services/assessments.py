@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, User
-from cadres.notifications import notify
+from core.dates import format_deadline
+from core.notifications import notify
 
 from .. import access, rules
-from ..errors import RecordLocked, format_deadline
+from ..errors import RecordLocked
 from ..models import (
     AssessmentAction,
     AssessmentState,

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import User
+from core.dates import format_day
 
 from .. import rules
-from ..errors import RecordLocked, YearOutOfRange, format_day
+from ..errors import RecordLocked, YearOutOfRange
 from ..models import CalendarYearConfirmation, WorkdayOverride
 
 # A holiday block plus its adjusted days fits in this; a longer range is a typing mistake.

@@ -70,6 +70,7 @@ def dossier_render(
             "cadre": cadre,
             "years": years,
             "show_results": show_results,
+            "viewer": user,
             "year_from": year_from,
             "year_to": year_to,
             "title": title,

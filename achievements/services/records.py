@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, User
-from cadres.notifications import notify
+from core.notifications import notify
 
 from .. import access, rules
 from ..errors import AttachmentRefused, DuplicateParticipant, RecordLocked, SharesExceed

@@ -17,11 +17,12 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre, Notification
-from cadres.notifications import notify
+from cadres.models import Cadre
+from core.dates import format_day, format_deadline
+from core.models import Notification
+from core.notifications import notify
 
 from .. import rules
-from ..errors import format_day, format_deadline
 from ..models import DailyLog, LeavePeriod, ReminderSettings
 
 REMINDER_TASK = "achievements.daily-log-reminders"

@@ -11,9 +11,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cadres.access import cadre_of, is_leader, is_org_staff
+from core.dates import format_deadline
 
 from .. import access, rules, selectors
-from ..errors import format_deadline
 from ..models import Achievement, VerificationStatus
 from ..selectors import DayStatus
 

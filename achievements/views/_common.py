@@ -5,10 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.paginator import Paginator
-from django.http import HttpRequest
-
-from config.converters import MAX_ID
+from core.ids import MAX_ID
 
 from .. import rules
 
@@ -43,7 +40,3 @@ def record_years(cadre: Any) -> list[int]:
     """Years to pick from on a cadre's pages: this year back to the records' start, at most five."""
     current = this_year()
     return list(range(current, max(cadre.records_from.year, current - 4) - 1, -1))
-
-
-def page_of(request: HttpRequest, items: Any, size: int = 50) -> Any:
-    return Paginator(items, size).get_page(request.GET.get("page"))

@@ -11,14 +11,16 @@ from django.shortcuts import redirect, render
 from django_ratelimit.decorators import ratelimit
 
 from cadres.access import cadre_of, cadre_required, is_org_staff, org_staff_required
+from core.errors import show_error
+from core.paging import page_of
 
 from .. import access, rules, selectors, services
 from ..errors import RecordError
-from ..forms import UnitExportForm, VerifyExportForm, YearRangeForm, apply_error
+from ..forms import UnitExportForm, VerifyExportForm, YearRangeForm
 from ..models import DossierExport
 from ..pdf import verify_export
 from ..services.dossiers import dossier_filename, export_download_name
-from ._common import page_of, parse_int, this_year
+from ._common import parse_int, this_year
 
 
 def attachment_disposition(filename: str) -> str:
@@ -68,7 +70,7 @@ def dossier_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         pdf = services.dossier_render(cadre=cadre, year_from=year_from, year_to=year_to, user=request.user)
     except RecordError as error:
-        messages.error(request, error.message)
+        show_error(error, request=request)
         return redirect("achievements:cadre_archive", pk=pk, year=this_year())
     response = HttpResponse(pdf.content, content_type="application/pdf")
     response["Content-Disposition"] = attachment_disposition(dossier_filename(cadre, year_from, year_to))
@@ -95,7 +97,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
                 unit=data["unit"], year_from=data["year_from"], year_to=data["year_to"], user=request.user
             )
         except RecordError as error:
-            apply_error(form, error)
+            show_error(error, form=form)
         else:
             return redirect("achievements:export_status", pk=job.pk)
     jobs = DossierExport.objects.select_related("unit", "requested_by")

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.access import cadre_of, cadre_required, is_org_staff
+from core.errors import show_error
 
 from .. import access, rules, selectors, services
 from ..errors import RecordError
-from ..forms import ObjectionForm, ReturnForm, SelfAssessmentForm, apply_error
+from ..forms import ObjectionForm, ReturnForm, SelfAssessmentForm
 from ..models import AssessmentState, SelfAssessment
 
 
@@ -54,13 +55,13 @@ def _form_page(request: HttpRequest, assessment: SelfAssessment | None) -> HttpR
                 assessment=assessment,
             )
         except RecordError as error:
-            apply_error(form, error)
+            show_error(error, form=form)
         else:
             if request.POST.get("submit") == "1":
                 try:
                     services.assessment_submit(assessment=saved, actor=request.user)
                 except RecordError as error:
-                    messages.error(request, error.message)
+                    show_error(error, request=request)
                     return redirect("achievements:assessment_edit", pk=saved.pk)
                 messages.success(request, _("自评表已提交，等待主要领导审核。"))
             else:
@@ -123,7 +124,7 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.assessment_submit(assessment=assessment, actor=request.user)
     except RecordError as error:
-        messages.error(request, error.message)
+        show_error(error, request=request)
     else:
         messages.success(request, _("自评表已提交，等待主要领导审核。"))
     return redirect("achievements:assessment_detail", pk=pk)
@@ -147,7 +148,7 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
             services.assessment_return(assessment=assessment, actor=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, _("已退回本人修改。"))
     except RecordError as error:
-        messages.error(request, error.message)
+        show_error(error, request=request)
     return redirect("achievements:assessment_detail", pk=pk)
 
 
@@ -162,7 +163,7 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.objection_file(assessment=assessment, author=cadre_of(request.user), text=form.cleaned_data["text"])
     except RecordError as error:
-        messages.error(request, error.message)
+        show_error(error, request=request)
     else:
         messages.success(request, _("异议已提交，主要领导会收到通知。"))
     return redirect("achievements:assessment_detail", pk=pk)

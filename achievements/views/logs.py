@@ -15,13 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.access import cadre_of, cadre_required, get_object_or_404_in
+from core.dates import format_day
+from core.errors import show_error
+from core.paging import page_of
 
 from .. import access, rules, selectors, services
 from ..deductions import deduction_report
-from ..errors import LogChanged, RecordError, format_day
-from ..forms import DailyLogForm, FeedFilterForm, LeaveForm, SummaryForm, apply_error
+from ..errors import LogChanged, RecordError
+from ..forms import DailyLogForm, FeedFilterForm, LeaveForm, SummaryForm
 from ..models import SummaryKind
-from ._common import YEARS, page_of, parse_day, parse_int, record_years, this_year
+from ._common import YEARS, parse_day, parse_int, record_years, this_year
 
 # --- The cadre's own log page ---------------------------------------------------------------------
 
@@ -48,12 +51,12 @@ def my_logs(request: HttpRequest) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except LogChanged as error:
-            apply_error(form, error)
+            show_error(error, form=form)
             # The author has now seen the stored text: saving again replaces it on purpose.
             form.data = form.data.copy()
             form.data["version"] = error.current_version
         except RecordError as error:
-            apply_error(form, error)
+            show_error(error, form=form)
         else:
             messages.success(
                 request,
@@ -178,7 +181,7 @@ def summary_edit(request: HttpRequest, year: int, quarter: int | None = None) ->
         try:
             services.summary_save(author=cadre, kind=kind, year=year, quarter=quarter, text=form.cleaned_data["text"])
         except RecordError as error:
-            apply_error(form, error)
+            show_error(error, form=form)
         else:
             messages.success(request, _("已保存%(label)s。") % {"label": period.label})
             return redirect(f"{reverse('achievements:summaries')}?year={year}")
@@ -277,7 +280,7 @@ def leave_list(request: HttpRequest) -> HttpResponse:
                 marked_by=request.user,
             )
         except RecordError as error:
-            apply_error(form, error)
+            show_error(error, form=form)
         else:
             messages.success(
                 request,

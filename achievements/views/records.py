@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 
 from cadres.access import cadre_of, cadre_required, is_org_staff, org_staff_required
 from cadres.models import Unit
+from core.errors import show_error
+from core.paging import page_of
 
 from .. import access, selectors, services
 from ..errors import RecordError
@@ -20,10 +22,9 @@ from ..forms import (
     FigureFormSet,
     ParticipantFormSet,
     VerifyForm,
-    apply_error,
 )
 from ..models import AchievementCategory, VerificationStatus
-from ._common import page_of, parse_int
+from ._common import parse_int
 
 
 @cadre_required
@@ -64,7 +65,7 @@ def _record_form_page(request: HttpRequest, achievement: object | None) -> HttpR
                 **form.cleaned_data,
             )
         except RecordError as error:
-            apply_error(form, error)
+            show_error(error, form=form)
         else:
             if achievement is not None and achievement.verification_status != VerificationStatus.PENDING:
                 messages.info(request, _("实绩已修改，需由考核办重新核实。"))
@@ -121,7 +122,7 @@ def record_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.achievement_delete(achievement=achievement, author=cadre_of(request.user))
     except RecordError as error:
-        messages.error(request, error.message)
+        show_error(error, request=request)
         return redirect("achievements:record_detail", pk=pk)
     messages.success(request, _("已删除实绩「%(title)s」。") % {"title": achievement.title})
     return redirect("achievements:my_records")
@@ -144,7 +145,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
             )
         except RecordError as error:
-            messages.error(request, error.message)
+            show_error(error, request=request)
         else:
             messages.success(request, _("已上传「%(name)s」。") % {"name": attachment.original_name})
     else:
@@ -175,7 +176,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.attachment_delete(attachment=attachment, author=cadre_of(request.user))
     except RecordError as error:
-        messages.error(request, error.message)
+        show_error(error, request=request)
     else:
         messages.success(request, _("已删除「%(name)s」。") % {"name": attachment.original_name})
     return redirect("achievements:record_detail", pk=achievement.pk)
@@ -241,7 +242,7 @@ def record_verify(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
             )
         except RecordError as error:
-            messages.error(request, error.message)
+            show_error(error, request=request)
         else:
             messages.success(
                 request,

@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.access import get_object_or_404_in, org_staff_required
+from core.dates import format_day
+from core.errors import show_error
 
 from .. import rules, services
-from ..errors import RecordError, format_day
-from ..forms import HolidayYearForm, OverrideRangeForm, RecordRulesForm, ReminderSettingsForm, apply_error
+from ..errors import RecordError
+from ..forms import HolidayYearForm, OverrideRangeForm, RecordRulesForm, ReminderSettingsForm
 from ..models import CalendarYearConfirmation, RecordRules, ReminderSettings, WorkdayOverride
 from ._common import parse_int, this_year
 
@@ -61,7 +63,7 @@ def workdays(request: HttpRequest) -> HttpResponse:
                 start=data["start"], end=data["end"], is_workday=data["is_workday"], note=data["note"]
             )
         except RecordError as error:
-            apply_error(form, error)
+            show_error(error, form=form)
         else:
             messages.success(
                 request,
@@ -84,7 +86,7 @@ def workdays(request: HttpRequest) -> HttpResponse:
                 confirmed_by=request.user if data["confirm"] else None,
             )
         except RecordError as error:
-            apply_error(year_form, error)
+            show_error(error, form=year_form)
         else:
             messages.success(
                 request,
@@ -104,7 +106,7 @@ def workdays(request: HttpRequest) -> HttpResponse:
                 services.calendar_year_unconfirm(year=target)
                 messages.success(request, _("已撤销 %(year)s 年的确认，该年日历重新标为待录入。") % {"year": target})
         except RecordError as error:
-            messages.error(request, error.message)
+            show_error(error, request=request)
         return redirect(f"{request.path}?year={target}")
     return render(
         request,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from achievements.deductions import deduction_reports
 from cadres.models import Cadre, SnapshotMember, Unit, UnitCategory, User
+from core.spreadsheets import cell_text
 
 from .. import rules
 from ..errors import GradesLocked, GradesNotConfirmed, ImportFailed, ImportIssue, WrongState
@@ -42,7 +43,7 @@ from ..models import (
     UnitAnnualScore,
     UnitSheetTally,
 )
-from ..tables import read_table, text
+from ..tables import read_table
 from .box import box_open
 from .scoring import Progress, cents, config_cte, execute, refresh_statistics, table
 
@@ -580,7 +581,7 @@ COL_UNIT, COL_UNIT_SCORE, COL_NOTE = "单位", "年度考核得分", "说明"
 
 def _parse_unit_score(value: Any) -> Decimal | None:
     try:
-        score = Decimal(text(value))
+        score = Decimal(cell_text(value))
     except (InvalidOperation, ValueError):
         return None
     if not score.is_finite() or not Decimal(0) <= score <= Decimal(100) or score != score.quantize(Decimal("0.01")):
@@ -607,7 +608,7 @@ def unit_annual_scores_import(*, content: bytes, filename: str, year: int, actor
     units = {u.name: u for u in Unit.objects.all()}
     issues, rows, seen = [], [], {}
     for line, row in records:
-        name = text(row.get(COL_UNIT))
+        name = cell_text(row.get(COL_UNIT))
         unit = units.get(name)
         if unit is None:
             issues.append(ImportIssue(line, COL_UNIT, _("单位“%(name)s”不存在。") % {"name": name}))
@@ -625,11 +626,11 @@ def unit_annual_scores_import(*, content: bytes, filename: str, year: int, actor
                     line,
                     COL_UNIT_SCORE,
                     _("得分“%(value)s”无效：应为 0–100 之间、最多两位小数的数。")
-                    % {"value": text(row.get(COL_UNIT_SCORE))},
+                    % {"value": cell_text(row.get(COL_UNIT_SCORE))},
                 )
             )
         if unit is not None and score is not None:
-            rows.append((unit, score, text(row.get(COL_NOTE))[:200]))
+            rows.append((unit, score, cell_text(row.get(COL_NOTE))[:200]))
     if issues:
         raise ImportFailed(issues)
     with transaction.atomic():

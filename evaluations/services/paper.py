@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from cadres.models import SnapshotMember, Unit, User
+from core.spreadsheets import cell_text
 
 from .. import rules
 from ..errors import ImportFailed, ImportIssue, WrongState
@@ -33,7 +34,7 @@ from ..models import (
     RaterGroup,
     SheetSource,
 )
-from ..tables import read_table, text
+from ..tables import read_table
 from .ballots import SheetInput, ValidSheet, store_sheet, without_band
 from .periods import lock_period
 
@@ -78,17 +79,21 @@ def paper_rows_from_file(content: bytes, filename: str, *, annual: bool = False)
         return [
             PaperRow(
                 line,
-                text(row.get(COL_NUMBER)),
-                text(row.get(COL_GROUP)),
-                text(row.get(COL_RATEE)),
+                cell_text(row.get(COL_NUMBER)),
+                cell_text(row.get(COL_GROUP)),
+                cell_text(row.get(COL_RATEE)),
                 dimensions={value: row.get(column) for column, value in DIMENSION_COLUMNS.items()},
-                problems=text(row.get(COL_PROBLEMS)),
+                problems=cell_text(row.get(COL_PROBLEMS)),
             )
             for line, row in read_table(content, filename, ANNUAL_PAPER_COLUMNS)
         ]
     return [
         PaperRow(
-            line, text(row.get(COL_NUMBER)), text(row.get(COL_GROUP)), text(row.get(COL_RATEE)), row.get(COL_SCORE)
+            line,
+            cell_text(row.get(COL_NUMBER)),
+            cell_text(row.get(COL_GROUP)),
+            cell_text(row.get(COL_RATEE)),
+            row.get(COL_SCORE),
         )
         for line, row in read_table(content, filename, PAPER_COLUMNS)
     ]
@@ -303,7 +308,7 @@ def paper_sheet_enter(
     rows = [
         PaperRow(None, number.strip(), GROUP_SHORT[(groups or {}).get(ratee_id) or group], codes[ratee_id], value)
         for ratee_id, value in data.scores.items()
-        if ratee_id in codes and text(value) != ""
+        if ratee_id in codes and cell_text(value) != ""
     ]
     if not rows:
         raise ImportFailed([ImportIssue(None, COL_SCORE, _("这张测评表一个分数也没有填写。"))])

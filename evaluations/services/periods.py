@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre, Notification, SnapshotMember, Unit, User
-from cadres.notifications import notify
+from cadres.models import Cadre, SnapshotMember, Unit, User
 from cadres.services import membership_snapshot_take
+from core.models import Notification
+from core.notifications import notify
 
 from .. import rules
 from ..errors import BoxAlreadyOpened, PeriodExists, WrongState, YearOutOfRange

@@ -14,14 +14,16 @@ from django.views.decorators.http import require_POST
 
 from cadres.access import get_object_or_404_in, is_org_staff, org_staff_required
 from cadres.models import Unit, UnitCategory
-from config.converters import parse_id
+from core.errors import show_error
+from core.ids import parse_id
+from core.paging import page_of, query_without_page
 
 from .. import access, exports, rules, selectors
 from ..errors import EvaluationError, ImportFailed
 from ..forms import AnnualFilterForm, FollowUpCloseForm, GradeForm, UnitScoreForm, UploadForm
 from ..models import AnnualResult, FollowUp, FollowUpStatus, Grade, PeriodState, UnitAnnualScore
 from ..services import annual
-from .common import download, page_of, query_without_page
+from .common import download
 
 
 def _year(request: HttpRequest, default: int | None = None) -> int:
@@ -84,7 +86,7 @@ def grades_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         count = annual.grades_confirm(period=period, actor=request.user, unit=unit)
     except EvaluationError as error:
-        messages.error(request, error.message)
+        show_error(error, request=request)
     else:
         messages.success(request, _("已按建议确定 %(n)s 人的等次。") % {"n": count})
     return redirect("evaluations:annual_results", pk=period.pk)
@@ -125,7 +127,7 @@ def grade_set(request: HttpRequest, pk: int) -> HttpResponse:
                 for problem in problems:
                     form.add_error(field if field in form.fields else None, problem)
         except EvaluationError as error:
-            messages.error(request, error.message)
+            show_error(error, request=request)
             return redirect("evaluations:annual_detail", pk=result.pk)
         else:
             label = Grade(form.cleaned_data["grade"]).label

@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cadres.access import cadre_of, cadre_required
+from core.errors import show_error
+from core.paging import page_of
 
 from .. import access, selectors
 from ..errors import AlreadySubmitted, EvaluationError, SheetRuleBroken
@@ -16,7 +18,6 @@ from ..forms import sheet_input_from_post
 from ..models import DIMENSIONS, PERSON_PROBLEMS, TEAM_PROBLEMS, PeriodState
 from ..sealing import normalize_receipt
 from ..services import ballots
-from .common import page_of
 
 
 @cadre_required
@@ -78,7 +79,7 @@ def sheet_fill(request: HttpRequest, pk: int) -> HttpResponse:
         except SheetRuleBroken as error:
             problems = error.problems
         except EvaluationError as error:
-            messages.error(request, error.message)
+            show_error(error, request=request)
             return redirect("evaluations:my_sheets")
     page = selectors.sheet_page(assignment, data)
     return render(

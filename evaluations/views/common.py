@@ -2,24 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
-from ..tables import write_table
+from core.spreadsheets import write_table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PAGE_SIZE = 50
-
-
-def page_of(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Any:
-    return Paginator(items, size).get_page(request.GET.get("page"))
-
-
-def query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def download(

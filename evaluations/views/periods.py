@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 
 from cadres.access import get_object_or_404_in, org_staff_required
 from cadres.models import Cadre, SnapshotMember, Unit, UnitCategory
-from config.converters import parse_id
+from core.errors import show_error
+from core.ids import parse_id
+from core.paging import page_of, query_without_page
 
 from .. import access, rules, selectors
 from ..errors import EvaluationError, ImportFailed
@@ -31,7 +33,6 @@ from ..forms import (
 from ..models import ComputationRun, EvaluatorScope, PeriodState, RaterGroup
 from ..services import configuration, paper, periods, scoring
 from ..services.ballots import SheetInput
-from .common import page_of, query_without_page
 
 # --- Settings ---------------------------------------------------------------------------------
 
@@ -231,7 +232,7 @@ def period_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
             periods.period_delete(period=period)
         except EvaluationError as error:
-            messages.error(request, error.message)
+            show_error(error, request=request)
             return redirect("evaluations:period_detail", pk=period.pk)
         messages.success(request, _("已删除 %(period)s。") % {"period": period.title})
         return redirect("evaluations:period_list")
@@ -241,7 +242,7 @@ def period_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         outcome = service(period=period, actor=request.user)
     except EvaluationError as error:
-        messages.error(request, error.message)
+        show_error(error, request=request)
     else:
         sheets = getattr(outcome, "sheets", 0)
         messages.success(request, message % {"period": period.title, "sheets": sheets})
@@ -261,7 +262,7 @@ def period_deadline(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         told = periods.period_deadline_set(period=period, deadline=form.cleaned_data["deadline"], actor=request.user)
     except EvaluationError as error:
-        messages.error(request, error.message)
+        show_error(error, request=request)
     else:
         messages.success(request, _("测评截止日期已保存，已通知 %(n)s 名尚未提交的评价人。") % {"n": told})
     return redirect("evaluations:period_detail", pk=period.pk)
@@ -291,7 +292,7 @@ def period_remind(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         sent = periods.period_remind(period=period, unit=form.cleaned_data["unit"])
     except EvaluationError as error:
-        messages.error(request, error.message)
+        show_error(error, request=request)
     else:
         if sent:
             messages.success(request, _("已向 %(n)s 名未完成的评价人发送提醒。") % {"n": sent})
@@ -393,7 +394,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
             except ImportFailed as error:
                 issues = error.issues
             except EvaluationError as error:
-                messages.error(request, error.message)
+                show_error(error, request=request)
             else:
                 messages.success(
                     request,
@@ -412,7 +413,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
         except ImportFailed as error:
             issues = error.issues
         except EvaluationError as error:
-            messages.error(request, error.message)
+            show_error(error, request=request)
         else:
             messages.success(
                 request,

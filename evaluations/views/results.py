@@ -8,11 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cadres.access import get_object_or_404_in, org_staff_required
+from core.paging import page_of, query_without_page
 
 from .. import access, exports, rules, selectors
 from ..forms import ResultFilterForm
 from ..models import QuarterlyResult
-from .common import download, page_of, query_without_page
+from .common import download
 
 
 def _filters(request: HttpRequest) -> tuple[ResultFilterForm, dict]:

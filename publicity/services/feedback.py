@@ -16,6 +16,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ..errors import FeedbackClosed, FeedbackError, FeedbackSuspected, TransitionRefused
 from ..models import Feedback, FeedbackEvent, FeedbackState, Notice, PublicitySettings
 
 logger = logging.getLogger(__name__)
@@ -39,29 +40,6 @@ NEXT_STATES: dict[str, tuple[str, ...]] = {
 FINDINGS = (FeedbackState.SUBSTANTIATED, FeedbackState.UNSUBSTANTIATED)
 
 
-class FeedbackError(Exception):
-    """A refusal with the message the page or API shows, and the form field it belongs to."""
-
-    field = None
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field or self.field
-
-
-class FeedbackClosed(FeedbackError):
-    pass
-
-
-class FeedbackSuspected(FeedbackError):
-    """The honeypot was filled, or the form token is missing, tampered, too fresh or too old."""
-
-
-class TransitionRefused(FeedbackError):
-    pass
-
-
 def feedback_rate(publicity_settings: PublicitySettings | None = None) -> str:
     """The configured submission rate (e.g. 5/h); a malformed value falls back to the default."""
     rate = (publicity_settings or PublicitySettings.load()).feedback_rate_limit.strip()
@@ -79,25 +57,38 @@ def min_fill_seconds() -> int:
 # --- The form token ---------------------------------------------------------------------------
 
 
-def form_token_issue(*, public_id: uuid.UUID, now: datetime) -> str:
-    """A signed note of which notice's form was served and when, checked on submission."""
-    return signing.dumps({"n": str(public_id), "t": int(now.timestamp())}, salt=_TOKEN_SALT, compress=True)
+def signed_form_token(*, scope: str, now: datetime) -> str:
+    """A signed note of which form (`scope`) was served and when, checked on submission.
+
+    Any public form of the product uses it (a notice's feedback, supervision's report form).
+    """
+    return signing.dumps({"n": scope, "t": int(now.timestamp())}, salt=_TOKEN_SALT, compress=True)
 
 
-def form_token_check(*, token: str, notice: Notice, now: datetime) -> None:
+def signed_form_token_check(*, token: str, scope: str, now: datetime) -> None:
+    """Refuse a missing, tampered, other form's, too fresh or too old token (FeedbackSuspected)."""
     try:
         data = signing.loads(token or "", salt=_TOKEN_SALT)
         issued = int(data["t"])
-        for_notice = data["n"]
+        for_scope = data["n"]
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise FeedbackSuspected(_("表单校验未通过，请刷新页面后重新提交（您填写的内容已保留）。")) from None
-    if for_notice != str(notice.public_id):
+    if for_scope != scope:
         raise FeedbackSuspected(_("表单校验未通过，请刷新页面后重新提交（您填写的内容已保留）。"))
     age = now.timestamp() - issued
     if age < min_fill_seconds():
         raise FeedbackSuspected(_("提交过快，请确认内容后再次提交（您填写的内容已保留）。"))
     if age > FORM_MAX_AGE_SECONDS:
         raise FeedbackSuspected(_("页面打开时间过长，表单已过期，请再次提交（您填写的内容已保留）。"))
+
+
+def form_token_issue(*, public_id: uuid.UUID, now: datetime) -> str:
+    """The token of a notice's feedback form."""
+    return signed_form_token(scope=str(public_id), now=now)
+
+
+def form_token_check(*, token: str, notice: Notice, now: datetime) -> None:
+    signed_form_token_check(token=token, scope=str(notice.public_id), now=now)
 
 
 # --- Submission ---------------------------------------------------------------------------------

@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
 
-from .. import record, rules
+from .. import gate_hints, record, rules
 from ..errors import (
     CadreInactive,
     GateIncomplete,
     OwnNotice,
     PeriodNotEnded,
     PlaceholderChannels,
+    PublishBlocked,
     StartInPast,
     StartNotWorkday,
     TextRequired,
@@ -213,6 +214,8 @@ def notice_publish(*, notice: Notice, start_date: date, by: Any, now: datetime |
         missing, failed = gate_status(locked)
         if missing or failed:
             raise GateIncomplete(missing=missing, failed=failed)
+        if reasons := gate_hints.publish_blockers(locked, max(start_date, today)):
+            raise PublishBlocked(reasons=reasons)
         if placeholders := rules.placeholder_settings(locked):
             raise PlaceholderChannels(names=placeholders)
         if start_date < today:

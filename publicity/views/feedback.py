@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,9 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
-from .. import feedback_selectors, public_pages
-from ..feedback_access import feedback_staff_required, get_feedback_for_user
-from ..feedback_forms import HONEYPOT, FeedbackFilterForm, FeedbackForm, LookupForm, TransitionForm
+from core.paging import page_of, query_without_page
+
+from .. import public_pages, selectors
+from ..access import get_feedback_for_user, staff_only
+from ..errors import FeedbackClosed, FeedbackError, TransitionRefused
+from ..forms import HONEYPOT, FeedbackFilterForm, FeedbackForm, LookupForm, TransitionForm
 from ..models import FeedbackState, Notice, PublicitySettings
 from ..services import feedback as service
 from .public import notice_page
@@ -48,7 +50,7 @@ def feedback_submit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return _refused(request, entry, public_id, form, _("提交过于频繁，请稍后再试（您填写的内容已保留）。"), 429)
     try:
         service.check_open_for_feedback(notice=notice, today=today)
-    except service.FeedbackClosed as error:
+    except FeedbackClosed as error:
         return notice_page(request, entry, public_id, feedback_error=error.message, status=400)
     if not form.is_valid():
         return _refused(request, entry, public_id, form, _("请按提示修改后再提交。"), 400)
@@ -63,7 +65,7 @@ def feedback_submit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             text=form.cleaned_data["text"],
             today=today,
         )
-    except service.FeedbackError as error:
+    except FeedbackError as error:
         return _refused(request, entry, public_id, form, error.message, 400)
     request.session[RECEIPT_SESSION_KEY] = {"code": feedback.receipt_code, "title": entry.title}
     return redirect("public:feedback_receipt")
@@ -115,24 +117,22 @@ def feedback_lookup(request: HttpRequest) -> HttpResponse:
 # --- Org staff -------------------------------------------------------------------------------------
 
 
-@feedback_staff_required
+@staff_only
 def feedback_list(request: HttpRequest) -> HttpResponse:
     filters = FeedbackFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     notice_id = data.get("notice")
-    items = feedback_selectors.feedback_list(
+    items = selectors.feedback_list(
         viewer=request.user, notice_id=notice_id, state=data.get("state") or "", q=data.get("q") or ""
     )
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "publicity/feedback/list.html",
         {
             "filters": filters,
-            "page": Paginator(items, STAFF_PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": page_of(request, items, STAFF_PAGE_SIZE),
             "notice": Notice.objects.filter(pk=notice_id).first() if notice_id else None,
-            "query": params.urlencode(),
+            "query": query_without_page(request),
             "states": FeedbackState,
         },
     )
@@ -144,7 +144,7 @@ def _detail(request: HttpRequest, feedback, form: TransitionForm | None = None, 
         "publicity/feedback/detail.html",
         {
             "feedback": feedback,
-            "events": feedback_selectors.feedback_trail(feedback),
+            "events": selectors.feedback_trail(feedback),
             "form": form or TransitionForm(initial={"public_reply": feedback.public_reply}),
             "next_states": []
             if service.about_self(feedback, request.user)
@@ -155,12 +155,12 @@ def _detail(request: HttpRequest, feedback, form: TransitionForm | None = None, 
     )
 
 
-@feedback_staff_required
+@staff_only
 def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, get_feedback_for_user(request.user, pk))
 
 
-@feedback_staff_required
+@staff_only
 @require_POST
 def feedback_transition(request: HttpRequest, pk: int) -> HttpResponse:
     feedback = get_feedback_for_user(request.user, pk)
@@ -174,7 +174,7 @@ def feedback_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 public_reply=form.cleaned_data["public_reply"],
                 actor=request.user,
             )
-        except service.TransitionRefused as error:
+        except TransitionRefused as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,11 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cadres.models import Cadre
-from config.converters import parse_id
+from core.dates import format_day
+from core.errors import show_error
+from core.ids import parse_id
+from core.paging import page_of
 
 from .. import links, record, rules, selectors
 from ..access import get_notice_for_staff, staff_only
-from ..errors import PublicityError, format_day
+from ..errors import PublicityError
 from ..forms import (
     GateCheckForm,
     NoticeCreateForm,
@@ -28,7 +30,6 @@ from ..forms import (
     PublicitySettingsForm,
     PublishForm,
     SendBackForm,
-    apply_error,
 )
 from ..models import GateCheckKind, Notice, NoticeState, PublicitySettings
 from ..services import notices as services
@@ -46,7 +47,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     today = _today()
     tab = request.GET.get("state", "")
     q = request.GET.get("q", "").strip()[:50]
-    page = Paginator(selectors.notice_list(today=today, tab=tab, q=q), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.notice_list(today=today, tab=tab, q=q), PAGE_SIZE)
     page.object_list = selectors.with_deadlines(list(page.object_list), today)
     counts = selectors.tab_counts(today)
     return render(
@@ -76,7 +77,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except PublicityError as error:
-            apply_error(form, error)
+            show_error(error, form=form)
         else:
             messages.success(request, _("已按档案生成公示草稿，请核对并修改各部分内容。"))
             return redirect("publicity:notice_detail", pk=notice.pk)
@@ -153,7 +154,7 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.notice_update(notice=notice, by=request.user, **{f: form.cleaned_data[f] for f in form.fields})
         except PublicityError as error:
-            apply_error(form, error)
+            show_error(error, form=form)
         else:
             messages.success(request, _("公示内容已保存。"))
             return redirect("publicity:notice_detail", pk=notice.pk)
@@ -165,7 +166,7 @@ def _after_action(request: HttpRequest, notice: Notice, action, success: str) ->
     try:
         action()
     except PublicityError as error:
-        messages.error(request, error.message)
+        show_error(error, request=request)
     else:
         messages.success(request, success)
     return redirect("publicity:notice_detail", pk=notice.pk)
@@ -204,7 +205,7 @@ def notice_send_back(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.notice_send_back(notice=notice, reason=form.cleaned_data["reason"], by=request.user)
         except PublicityError as error:
-            apply_error(form, error)
+            show_error(error, form=form)
         else:
             messages.success(request, _("已退回修改。"))
             return redirect("publicity:notice_detail", pk=notice.pk)
@@ -228,7 +229,7 @@ def gate_check(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                 by=request.user,
             )
         except PublicityError as error:
-            apply_error(form, error)
+            show_error(error, form=form)
         else:
             messages.success(request, _("已记录“%(kind)s”的把关结果。") % {"kind": GateCheckKind(kind).label})
             return redirect(reverse("publicity:notice_detail", args=[notice.pk]) + "#gate")
@@ -246,7 +247,7 @@ def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
                 notice=notice, start_date=form.cleaned_data["start_date"], by=request.user
             )
         except PublicityError as error:
-            apply_error(form, error)
+            show_error(error, form=form)
         else:
             messages.success(
                 request,
@@ -296,7 +297,7 @@ def outcome_record(request: HttpRequest, pk: int) -> HttpResponse:
                 notice=notice, outcome=form.cleaned_data["outcome"], reason=form.cleaned_data["reason"], by=request.user
             )
         except PublicityError as error:
-            apply_error(form, error)
+            show_error(error, form=form)
         else:
             messages.success(request, _("已记录任用结果，公示归档。"))
             return redirect("publicity:notice_detail", pk=notice.pk)

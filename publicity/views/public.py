@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from .. import public_pages
-from ..feedback_forms import FeedbackForm
+from ..forms import FeedbackForm
 from ..services.feedback import form_token_issue
 
 # Only images go out as the photo, never anything a browser would run or render as a page.

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, User
-from cadres.notifications import notify
+from core.notifications import notify
 
 from ..models import ReserveEntry, Selection, VoteEvent
 

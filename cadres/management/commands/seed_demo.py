@@ -1,13 +1,19 @@
 import importlib
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from cadres import demo
 
-# Each app may add its own demo data in <app>/demo.py, in this order (later apps use earlier ones).
-DEMO_APPS = ("achievements", "evaluations", "publicity", "selection")
+
+def demo_apps() -> list[str]:
+    """Every installed app after cadres, in INSTALLED_APPS order: each may add its own demo data in
+    <app>/demo.py, and later apps use earlier ones. Naming no app keeps this floor from importing
+    the ones above it."""
+    names = [config.name for config in apps.get_app_configs()]
+    return names[names.index("cadres") + 1 :]
 
 
 class Command(BaseCommand):
@@ -16,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         today = timezone.localdate()
         logins = demo.seed(today)
-        for app in DEMO_APPS:
+        for app in demo_apps():
             try:
                 module = importlib.import_module(f"{app}.demo")
             except ModuleNotFoundError as error:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import Notification, User
+from .models import Notification
 
 
-def notify(*, recipients: Iterable[User | int], title: str, body: str = "", url: str = "", dedupe_key: str = "") -> int:
+def notify(
+    *, recipients: Iterable[AbstractBaseUser | int], title: str, body: str = "", url: str = "", dedupe_key: str = ""
+) -> int:
     """Send one notice to each recipient; with a dedupe_key, a recipient gets it only once.
 
     Returns how many notices were actually created.
@@ -30,15 +33,15 @@ def notify(*, recipients: Iterable[User | int], title: str, body: str = "", url:
     return len(notices)
 
 
-def unread_count(user: User) -> int:
+def unread_count(user: AbstractBaseUser) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def notifications_for(user: User) -> QuerySet[Notification]:
+def notifications_for(user: AbstractBaseUser) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user)
 
 
-def mark_read(*, user: User, notification_id: int | None = None) -> None:
+def mark_read(*, user: AbstractBaseUser, notification_id: int | None = None) -> None:
     notices = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_id is not None:
         notices = notices.filter(pk=notification_id)

@@ -1,4 +1,4 @@
-"""Database ids in URLs and query parameters, shared by every app (the converter is registered in config/urls.py)."""
+"""Database ids in URLs and query parameters, shared by every app (registered as `dbid` in config/urls.py)."""
 
 import re
 

@@ -1,0 +1,39 @@
+"""Who may see and do what in supervision.
+
+Org staff (考核办) and discipline staff (纪检监察) keep the records: rewards and sanctions, reports,
+supervision information. A cadre sees their own rewards and sanctions in their archive; nobody else
+sees them, and no cadre ever sees a report or who made it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cadres.access import Role, cadre_of, get_object_or_404_in, is_discipline_staff, is_org_staff, role_required
+from cadres.models import Cadre
+
+from .models import Report, RewardSanction, SupervisionInfo
+
+supervision_staff_required = role_required(Role.ORG_STAFF, Role.DISCIPLINE)
+
+
+def is_supervision_staff(user: Any) -> bool:
+    return is_org_staff(user) or is_discipline_staff(user)
+
+
+def may_see_records(user: Any, cadre: Cadre) -> bool:
+    """Rewards and sanctions in the archive and dossier: staff, and the cadre themself."""
+    own = cadre_of(user)
+    return is_supervision_staff(user) or (own is not None and own.pk == cadre.pk)
+
+
+def get_record(user: Any, pk: int) -> RewardSanction:
+    return get_object_or_404_in(RewardSanction.objects.select_related("cadre__unit"), pk=pk)
+
+
+def get_report(user: Any, pk: int) -> Report:
+    return get_object_or_404_in(Report.objects.select_related("cadre__unit", "notice", "selection"), pk=pk)
+
+
+def get_info(user: Any, pk: int) -> SupervisionInfo:
+    return get_object_or_404_in(SupervisionInfo.objects.select_related("cadre"), pk=pk)

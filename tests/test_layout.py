@@ -1,0 +1,60 @@
+"""The floors of the house: an app imports only the apps below it, and none imports config.
+
+core ← cadres ← achievements ← evaluations ← publicity ← selection ← supervision. Where a lower
+app needs a higher one's data, the view asks the higher app's selector or the higher app
+registers a provider (achievements/results.py); an import never runs up a floor.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOORS = ("core", "cadres", "achievements", "evaluations", "publicity", "selection", "supervision")
+
+
+def imported_modules(tree: ast.AST) -> list[tuple[int, str]]:
+    """Every absolute import in a module, at its top or inside a function (a lazy import counts)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append((node.lineno, node.module))
+    return found
+
+
+def upward_imports(app: str, root: Path = ROOT) -> list[str]:
+    below = set(FLOORS[: FLOORS.index(app)])
+    forbidden = (set(FLOORS) - below - {app}) | {"config"}
+    problems = []
+    for path in sorted((root / app).rglob("*.py")):
+        # Migrations are history; templates/ holds only the files makemessages writes while it runs.
+        if "migrations" in path.parts or "templates" in path.parts:
+            continue
+        for line, module in imported_modules(ast.parse(path.read_text(encoding="utf-8"))):
+            if module.split(".")[0] in forbidden:
+                problems.append(f"{path.relative_to(root)}:{line} imports {module}")
+    return problems
+
+
+def test_no_app_imports_a_higher_floor_or_config():
+    installed = [app for app in FLOORS if (ROOT / app).is_dir()]
+    assert installed[:2] == ["core", "cadres"]
+    problems = [problem for app in installed for problem in upward_imports(app)]
+    assert problems == []
+
+
+def test_the_check_sees_a_lazy_import_running_up_and_config(tmp_path):
+    (tmp_path / "achievements" / "migrations").mkdir(parents=True)
+    (tmp_path / "achievements" / "selectors.py").write_text(
+        "from cadres.models import Cadre\nfrom core.ids import parse_id\n\n"
+        "def results():\n    from evaluations.selectors import annual_results\n"
+    )
+    (tmp_path / "achievements" / "views.py").write_text("import config.settings\n")
+    (tmp_path / "achievements" / "migrations" / "0002_data.py").write_text("import evaluations\n")
+    assert upward_imports("achievements", root=tmp_path) == [
+        "achievements/selectors.py:5 imports evaluations.selectors",
+        "achievements/views.py:1 imports config.settings",
+    ]
