@@ -6,7 +6,7 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint types format system-deps venv messages worker beat backup restore clean
+.PHONY: run test lint types format system-deps venv messages worker beat backup restore clean bench
 
 ## run: embedded demo (SQLite, Celery eager) on http://127.0.0.1:$(PORT)
 run: system-deps venv messages
@@ -18,6 +18,11 @@ run: system-deps venv messages
 ## (parallel, not yet the default: PYTEST_ARGS="-n auto --dist loadgroup", one test database per worker)
 test: system-deps venv messages lint types
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## bench: every benchmark on PostgreSQL 127.0.0.1:5432 at 5,000 and 50,000 cadres, written to BENCHMARKS.md
+## (builds its template databases bench_scale_N once; BENCH_ARGS="--sizes 5000 --runs 5" for a part)
+bench: venv messages
+	$(PY) -m bench $(BENCH_ARGS)
 
 lint: venv
 	$(PY) -m ruff check .

@@ -150,6 +150,8 @@ class DailyLog(models.Model):
         indexes = [
             # The unit feed reads a unit's logs over a date range.
             models.Index(fields=["unit", "day"], name="daily_log_unit_day"),
+            # The computation counts a quarter's logs per author from this index alone.
+            models.Index(fields=["day", "author"], name="daily_log_day_author"),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from auditlog.models import LogEntry
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -374,14 +374,17 @@ def cadre_reactivate(*, cadre: Cadre) -> InitialCredential | None:
 def membership_snapshot_take(*, label: str, as_of: date) -> MembershipSnapshot:
     """Record unit, role and rank of every active cadre, for a period that opens on `as_of`."""
     snapshot = MembershipSnapshot.objects.create(label=label, as_of=as_of)
-    rows = Cadre.objects.filter(is_active=True).values_list("pk", "unit_id", "unit__category", "role", "rank_id")
-    SnapshotMember.objects.bulk_create(
-        (
-            SnapshotMember(
-                snapshot=snapshot, cadre_id=pk, unit_id=unit_id, unit_category=category, role=role, rank_id=rank_id
-            )
-            for pk, unit_id, category, role, rank_id in rows.iterator(chunk_size=2000)
-        ),
-        batch_size=2000,
-    )
+    # One INSERT … SELECT: a city's 50,000 members without a round trip through Python.
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {quote(SnapshotMember._meta.db_table)}
+                    (snapshot_id, cadre_id, unit_id, unit_category, role, rank_id)
+                SELECT %s, c.id, c.unit_id, u.category, c.role, c.rank_id
+                FROM {quote(Cadre._meta.db_table)} c JOIN {quote(Unit._meta.db_table)} u ON u.id = c.unit_id
+                WHERE c.is_active""",  # noqa: S608  (table names from model metadata)
+            [snapshot.pk],
+        )
+        if connection.vendor == "postgresql":  # the opening joins these rows next
+            cursor.execute(f"ANALYZE {quote(SnapshotMember._meta.db_table)}")
     return snapshot

@@ -362,8 +362,15 @@ class SheetAssignment(models.Model):
     """One rater's sheet for one unit in a period: built when the period opens."""
 
     period = models.ForeignKey(Period, verbose_name=_("考核周期"), on_delete=models.CASCADE, related_name="assignments")
-    rater = models.ForeignKey(Cadre, verbose_name=_("评价人"), on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey(Unit, verbose_name=_("被评价单位"), on_delete=models.PROTECT, related_name="+")
+    # Sheets are written set-based when a period opens (1.76 million lines for a city), from a
+    # join on the snapshot: the per-row foreign-key checks took longer than the writing, so the
+    # database does not repeat them (db_constraint=False); Django still cascades and protects.
+    rater = models.ForeignKey(
+        Cadre, verbose_name=_("评价人"), on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("被评价单位"), on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
 
     class Meta:
         verbose_name = _("测评表分配")
@@ -384,8 +391,13 @@ class SheetAssignment(models.Model):
 class SheetLine(models.Model):
     """A ratee on an assigned sheet, with the rater's group relative to that ratee."""
 
-    assignment = models.ForeignKey(SheetAssignment, on_delete=models.CASCADE, related_name="lines")
-    ratee = models.ForeignKey(Cadre, verbose_name=_("被评价人"), on_delete=models.PROTECT, related_name="+")
+    # The unique (assignment, ratee) index below serves every lookup by assignment.
+    assignment = models.ForeignKey(
+        SheetAssignment, on_delete=models.CASCADE, related_name="lines", db_constraint=False, db_index=False
+    )
+    ratee = models.ForeignKey(
+        Cadre, verbose_name=_("被评价人"), on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     rater_group = models.CharField(_("评价组"), max_length=10, choices=RaterGroup.choices)
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
 

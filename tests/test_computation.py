@@ -176,10 +176,10 @@ def test_a_failing_run_leaves_the_previous_results_and_says_why(db, monkeypatch)
     close_and_compute(period)
     before = list(QuarterlyResult.objects.filter(period=period).values_list("cadre_id", "score", "rank_in_unit"))
 
-    def broken(period):
+    def broken(period, now):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(scoring, "_rankings", broken)
+    monkeypatch.setattr(scoring, "_quarter_results", broken)
     run = scoring.computation_request(period=period, queue=False)
     with pytest.raises(RuntimeError):
         scoring.computation_execute(run_id=run.pk)

@@ -27,8 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from achievements.deductions import deduction_reports
-from achievements.rules import records_final_deadline
+from achievements.models import DailyLog, LeavePeriod, Summary
+from achievements.rules import WorkCalendar, quarter_bounds, records_final_deadline, rules_table
 from cadres.background import queue_after_commit
 from cadres.models import Cadre, SnapshotMember, UnitCategory, User
 from ops import outbox
@@ -55,10 +55,8 @@ Progress = Callable[[int, int, str], None]
 QUARTER_STEPS = (
     gettext_noop("开箱计票"),
     gettext_noop("清除上次结果"),
-    gettext_noop("统计缺记扣分"),
     gettext_noop("计算各评价组均分"),
     gettext_noop("计算季度得分"),
-    gettext_noop("计算排名"),
 )
 
 
@@ -236,7 +234,12 @@ def execute(sql: str, params: list) -> int:
 
 
 def compute_quarter(*, period: Period, progress: Progress, now: datetime) -> int:
-    """Group averages, weighted score, deductions, final score and rankings of a quarter."""
+    """Group averages, weighted score, deductions, final score and rankings of a quarter.
+
+    Two statements write the results: the group results (one INSERT … SELECT over the period's
+    scores only), then every QuarterlyResult row exactly once (one INSERT … SELECT that counts the
+    logs, applies leave and summaries, weighs the groups and ranks with window functions).
+    """
     total = len(QUARTER_STEPS)
 
     def step(number: int) -> None:
@@ -247,52 +250,22 @@ def compute_quarter(*, period: Period, progress: Progress, now: datetime) -> int
     step(2)
     for model in (QuarterlyResult, GroupResult):
         model.objects.filter(period=period).delete()
-
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # The rankings sort a city's results three ways: in memory, not on disk.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
     step(3)
-    members = list(
-        SnapshotMember.objects.filter(snapshot_id=period.snapshot_id).values_list(
-            "cadre_id", "unit_id", "unit_category", "role", "rank_id"
-        )
-    )
-    categories = {cadre_id: category for cadre_id, _u, category, _r, _k in members}
-    reports = deduction_reports(
-        cadres=Cadre.objects.filter(
-            pk__in=SnapshotMember.objects.filter(snapshot_id=period.snapshot_id).values("cadre_id")
-        ),
-        year=period.year,
-        quarter=period.quarter,
-        as_of=now,
-        categories=categories,
-    )
-    QuarterlyResult.objects.bulk_create(
-        (
-            QuarterlyResult(
-                period=period,
-                cadre_id=cadre_id,
-                unit_id=unit_id,
-                unit_category=category,
-                role=role,
-                rank_id=rank_id,
-                missing_log_days=reports[cadre_id].missing_day_count,
-                missing_summary=bool(reports[cadre_id].missing_quarterly_summaries),
-                log_deduction_rate=reports[cadre_id].log_rate,
-                summary_deduction_rate=reports[cadre_id].quarterly_summary_rate,
-                deduction=reports[cadre_id].quarterly_deduction,
-            )
-            for cadre_id, unit_id, category, role, rank_id in members
-        ),
-        batch_size=2000,
-    )
-
-    step(4)
-    refresh_statistics(Score, SnapshotMember, QuarterlyResult)
+    refresh_statistics(Score)
     _group_results(period)
-    step(5)
-    refresh_statistics(GroupResult)
-    _scores(period)
-    step(6)
-    _rankings(period)
-    return len(members)
+    step(4)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Every join of the results statement is a bulk join of whole tables; the planner,
+            # blind to the row counts of its CTEs, picked nested loops that ran minutes instead of
+            # a second. JIT compiles hundreds of functions for it and saves nothing at this size.
+            cursor.execute("SET LOCAL enable_nestloop = off")
+            cursor.execute("SET LOCAL jit = off")
+    return _quarter_results(period, now)
 
 
 def _group_results(period: Period) -> None:
@@ -319,14 +292,57 @@ def _group_results(period: Period) -> None:
     execute(sql, [*params, period.pk, period.snapshot_id, period.pk])
 
 
-def _scores(period: Period) -> None:
-    """Q = Σ w·avg / Σ w over non-empty groups, in exact integer hundredths, half-up; minus deductions.
+def _deduction_inputs(period: Period, now: datetime) -> tuple[str, list, str, list]:
+    """The quarter's record rules as two small tables SQL can join: per unit category the backfill
+    window, the rates in hundredths and whether the quarter's summary is due; and per window the
+    working days whose window has closed as of `now` (only those can be missing)."""
+    year, quarter = period.year, period.quarter
+    start, end = quarter_bounds(year, quarter)
+    calendar = WorkCalendar.load(start, end)
+    table_rows = rules_table(year)
+    by_category = {c: table_rows.get(c) or table_rows[""] for c in UnitCategory.values}
+    _, q_end = quarter_bounds(year, quarter)
+    params: list = []
+    for category, rule in by_category.items():
+        due = calendar.deadline_after(q_end, rule.backfill_workdays) <= now
+        params += [
+            category,
+            rule.backfill_workdays,
+            cents(rule.missing_log_deduction),
+            cents(rule.missing_quarterly_summary_deduction),
+            1 if due else 0,
+        ]
+    rules_cte = "rr(category, w, log_rate, summary_rate, summary_due) AS (VALUES {})".format(
+        ", ".join(["(%s, %s, %s, %s, %s)"] * len(by_category))
+    )
+    workdays = calendar.workdays(start, min(end, now.date()))
+    days: list = []
+    for window in sorted({r.backfill_workdays for r in by_category.values()}):
+        for day in workdays:
+            if calendar.deadline_after(day, window) <= now:
+                days += [window, day]
+    if not days:  # nothing closed yet: a table with no rows of the right shape
+        days_cte, days = "closed(w, day) AS (SELECT %s, %s WHERE 1 = 0)", [0, start]
+    else:
+        days_cte = "closed(w, day) AS (VALUES {})".format(", ".join(["(%s, %s)"] * (len(days) // 2)))
+    return rules_cte, params, days_cte, days
 
-    With n_g scores summing to s_g per group and m_g = n_g (or 1 for an empty group):
-    Q = N / D, N = Σ w_g·s_g·Π_{h≠g} m_h, D = (Σ_{non-empty} w_g)·Π m_g, and
-    round_half_up(100·Q) = ⌊(200·N + D) / (2·D)⌋ — integer division only.
+
+def _quarter_results(period: Period, now: datetime) -> int:
+    """Every QuarterlyResult row of the period, written once by one INSERT … SELECT.
+
+    Deductions (as achievements.deductions reports them): a closed working day on or after the
+    cadre's records_from, not on leave and without a log, costs the category's log rate; a due
+    quarterly summary that is missing costs the summary rate. The quarter's logs are counted from
+    the index alone, by author (logs before a late records_from are taken off).
+    Q = Σ w·avg / Σ w over non-empty groups, in exact integer hundredths, half-up: with n_g
+    scores summing to s_g per group and m_g = n_g (or 1 for an empty group),
+    N = Σ w_g·s_g·Π_{h≠g} m_h, D = (Σ_{non-empty} w_g)·Π m_g and
+    round_half_up(100·Q) = ⌊(200·N + D) / (2·D)⌋. Ranks are competition ranks (1, 2, 2, 4)
+    among the scored cadres of the unit, the rank level and the unit category.
     """
-    cte, params = config_cte(
+    start, end = quarter_bounds(period.year, period.quarter)
+    cfg_cte, cfg_params = config_cte(
         "cfg",
         {
             "wl": lambda s: cents(s.leader_weight),
@@ -335,9 +351,64 @@ def _scores(period: Period) -> None:
         },
         period.year,
     )
-    qr = table(QuarterlyResult)
+    rules_cte, rules_params, days_cte, days_params = _deduction_inputs(period, now)
+    member, cadre, log = table(SnapshotMember), table(Cadre), table(DailyLog)
+    leave, summary = table(LeavePeriod), table(Summary)
     sql = f"""
-        WITH {cte},
+        WITH {cfg_cte}, {rules_cte}, {days_cte},
+        mem AS (
+            SELECT m.cadre_id, m.unit_id, m.unit_category, m.role, m.rank_id, c.records_from AS rf,
+                   rr.w, rr.log_rate, rr.summary_rate, rr.summary_due
+            FROM {member} m JOIN {cadre} c ON c.id = m.cadre_id JOIN rr ON rr.category = m.unit_category
+            WHERE m.snapshot_id = %s
+        ),
+        required AS (
+            SELECT x.w, x.rf, COUNT(closed.day) AS n
+            FROM (SELECT DISTINCT w, rf FROM mem) x LEFT JOIN closed ON closed.w = x.w AND closed.day >= x.rf
+            GROUP BY x.w, x.rf
+        ),
+        leave_days AS (
+            SELECT DISTINCT mem.cadre_id, closed.day
+            FROM {leave} lp
+            JOIN mem ON mem.cadre_id = lp.cadre_id
+            JOIN closed ON closed.w = mem.w AND closed.day >= lp.start AND closed.day <= lp."end"
+                        AND closed.day >= mem.rf
+            WHERE lp.start <= %s AND lp."end" >= %s
+        ),
+        on_leave AS (
+            SELECT cadre_id, COUNT(*) AS n FROM leave_days GROUP BY cadre_id
+        ),
+        logged AS (
+            SELECT l.author_id, closed.w, SUM(CASE WHEN ld.cadre_id IS NULL THEN 1 ELSE 0 END) AS n
+            FROM {log} l
+            JOIN closed ON closed.day = l.day
+            LEFT JOIN leave_days ld ON ld.cadre_id = l.author_id AND ld.day = l.day
+            WHERE l.day >= %s AND l.day <= %s
+            GROUP BY l.author_id, closed.w
+        ),
+        early AS (
+            SELECT mem.cadre_id, COUNT(*) AS n
+            FROM mem
+            JOIN {log} l ON l.author_id = mem.cadre_id AND l.day >= %s AND l.day < mem.rf
+            JOIN closed ON closed.w = mem.w AND closed.day = l.day
+            WHERE mem.rf > %s
+            GROUP BY mem.cadre_id
+        ),
+        written AS (
+            SELECT author_id FROM {summary} WHERE kind = 'quarterly' AND year = %s AND quarter = %s
+        ),
+        d AS (
+            SELECT mem.*,
+                   required.n - COALESCE(on_leave.n, 0) - (COALESCE(logged.n, 0) - COALESCE(early.n, 0)) AS missing,
+                   CASE WHEN mem.summary_due = 1 AND mem.rf <= %s AND written.author_id IS NULL THEN 1 ELSE 0 END
+                       AS no_summary
+            FROM mem
+            JOIN required ON required.w = mem.w AND required.rf = mem.rf
+            LEFT JOIN logged ON logged.author_id = mem.cadre_id AND logged.w = mem.w
+            LEFT JOIN early ON early.cadre_id = mem.cadre_id
+            LEFT JOIN on_leave ON on_leave.cadre_id = mem.cadre_id
+            LEFT JOIN written ON written.author_id = mem.cadre_id
+        ),
         g AS (
             SELECT cadre_id,
                    SUM(CASE WHEN rater_group = 'leader' THEN used_count ELSE 0 END) AS n_lead,
@@ -350,60 +421,61 @@ def _scores(period: Period) -> None:
             FROM {table(GroupResult)} WHERE period_id = %s GROUP BY cadre_id
         ),
         t AS (
-            SELECT q.id AS result_id, g.raters, g.s_lead, g.s_peer, g.s_oth,
+            SELECT d.*, g.raters, g.s_lead, g.s_peer, g.s_oth,
+                   d.missing * d.log_rate + d.no_summary * d.summary_rate AS ded,
                    CASE WHEN g.n_lead > 0 THEN cfg.wl ELSE 0 END AS el,
                    CASE WHEN g.n_peer > 0 THEN cfg.wp ELSE 0 END AS ep,
                    CASE WHEN g.n_oth > 0 THEN cfg.wo ELSE 0 END AS eo,
                    CASE WHEN g.n_lead > 0 THEN g.n_lead ELSE 1 END AS ml,
                    CASE WHEN g.n_peer > 0 THEN g.n_peer ELSE 1 END AS mp,
-                   CASE WHEN g.n_oth > 0 THEN g.n_oth ELSE 1 END AS mo,
-                   CAST(ROUND(q.deduction * 100) AS INTEGER) AS ded
-            FROM {qr} q
-            JOIN g ON g.cadre_id = q.cadre_id
-            JOIN cfg ON cfg.category = q.unit_category
-            WHERE q.period_id = %s
+                   CASE WHEN g.n_oth > 0 THEN g.n_oth ELSE 1 END AS mo
+            FROM d JOIN cfg ON cfg.category = d.unit_category LEFT JOIN g ON g.cadre_id = d.cadre_id
         ),
         f AS (
-            SELECT result_id, raters, ded,
+            SELECT t.*,
                    CAST(el AS BIGINT) * s_lead * mp * mo + CAST(ep AS BIGINT) * s_peer * ml * mo
                        + CAST(eo AS BIGINT) * s_oth * ml * mp AS num,
                    CAST(el + ep + eo AS BIGINT) * ml * mp * mo AS den
             FROM t
         ),
         c AS (
-            SELECT result_id, raters, ded,
-                   CASE WHEN den > 0 THEN (200 * num + den) / (2 * den) END AS hundredths
-            FROM f
+            SELECT f.*, CASE WHEN den > 0 THEN (200 * num + den) / (2 * den) END AS hundredths FROM f
+        ),
+        s AS (
+            SELECT c.*, hundredths - ded AS final FROM c
         )
-        UPDATE {qr}
-        SET rater_count = c.raters,
-            weighted_score = c.hundredths / 100.0,
-            score = (c.hundredths - c.ded) / 100.0
-        FROM c
-        WHERE {qr}.id = c.result_id
-    """  # noqa: S608
-    execute(sql, [*params, period.pk, period.pk])
-
-
-def _rankings(period: Period) -> None:
-    """Competition ranking (1, 2, 2, 4) within the unit, the rank level and the unit category."""
-    qr = table(QuarterlyResult)
-    sql = f"""
-        UPDATE {qr}
-        SET rank_in_unit = r.ru, unit_size = r.us,
-            rank_in_rank_level = r.rr, rank_level_size = r.rs,
-            rank_in_category = r.rc, category_size = r.cs
-        FROM (
-            SELECT id,
-                   RANK() OVER (PARTITION BY unit_id ORDER BY score DESC) AS ru,
-                   COUNT(*) OVER (PARTITION BY unit_id) AS us,
-                   RANK() OVER (PARTITION BY rank_id ORDER BY score DESC) AS rr,
-                   COUNT(*) OVER (PARTITION BY rank_id) AS rs,
-                   RANK() OVER (PARTITION BY unit_category ORDER BY score DESC) AS rc,
-                   COUNT(*) OVER (PARTITION BY unit_category) AS cs
-            FROM {qr}
-            WHERE period_id = %s AND score IS NOT NULL
-        ) r
-        WHERE {qr}.id = r.id
-    """  # noqa: S608
-    execute(sql, [period.pk])
+        INSERT INTO {table(QuarterlyResult)} (
+            period_id, cadre_id, unit_id, unit_category, role, rank_id, rater_count, weighted_score,
+            missing_log_days, missing_summary, log_deduction_rate, summary_deduction_rate, deduction, score,
+            rank_in_unit, unit_size, rank_in_rank_level, rank_level_size, rank_in_category, category_size)
+        SELECT %s, cadre_id, unit_id, unit_category, role, rank_id, COALESCE(raters, 0), hundredths / 100.0,
+               missing, no_summary = 1, log_rate / 100.0, summary_rate / 100.0, ded / 100.0, final / 100.0,
+               CASE WHEN final IS NOT NULL
+                    THEN RANK() OVER (PARTITION BY unit_id, final IS NULL ORDER BY final DESC) END,
+               CASE WHEN final IS NOT NULL THEN COUNT(final) OVER (PARTITION BY unit_id) END,
+               CASE WHEN final IS NOT NULL
+                    THEN RANK() OVER (PARTITION BY rank_id, final IS NULL ORDER BY final DESC) END,
+               CASE WHEN final IS NOT NULL THEN COUNT(final) OVER (PARTITION BY rank_id) END,
+               CASE WHEN final IS NOT NULL
+                    THEN RANK() OVER (PARTITION BY unit_category, final IS NULL ORDER BY final DESC) END,
+               CASE WHEN final IS NOT NULL THEN COUNT(final) OVER (PARTITION BY unit_category) END
+        FROM s
+    """  # noqa: S608  (table names from model metadata; every value is a parameter)
+    params = [
+        *cfg_params,
+        *rules_params,
+        *days_params,
+        period.snapshot_id,
+        end,
+        start,
+        start,
+        end,
+        start,
+        start,
+        period.year,
+        period.quarter,
+        end,
+        period.pk,
+        period.pk,
+    ]
+    return execute(sql, params)

@@ -1,0 +1,107 @@
+"""Benchmark group: EXPLAIN (ANALYZE, BUFFERS) of the queries a city's pages and computation run
+(inside Django: `python -m bench.explain`). Prints Markdown; everything runs in rolled-back
+transactions, so the database is unchanged."""
+
+from __future__ import annotations
+
+import os
+
+
+def main() -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from datetime import date
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from achievements.models import DailyLog
+    from evaluations.models import Period, QuarterlyResult
+    from evaluations.services import scoring
+
+    period = Period.objects.get(kind="quarterly", state__in=["computed", "published"])
+    busiest = QuarterlyResult.objects.filter(period=period).values("unit_id").order_by("-unit_size").first()["unit_id"]
+    rank_id = QuarterlyResult.objects.filter(period=period).values("rank_id").order_by("-rank_level_size")[0]["rank_id"]
+    cadre_id = QuarterlyResult.objects.filter(period=period, unit_id=busiest).values("cadre_id")[0]["cadre_id"]
+
+    def query_sql(queryset) -> tuple[str, list]:
+        sql, params = queryset.query.sql_with_params()
+        return sql, list(params)
+
+    captured: list[tuple[str, str, list]] = []
+    real_execute = scoring.execute
+
+    def capture(sql: str, params: list) -> int:
+        captured.append(("", sql, params))
+        return real_execute(sql, params)
+
+    # The computation's two statements, as it sends them (settings included), captured in a rollback.
+    with transaction.atomic():
+        scoring.execute = capture
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+            from evaluations.models import GroupResult
+
+            QuarterlyResult.objects.filter(period=period).delete()
+            GroupResult.objects.filter(period=period).delete()
+            scoring._group_results(period)
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_nestloop = off")
+                cursor.execute("SET LOCAL jit = off")
+            scoring._quarter_results(period, timezone.now())
+        finally:
+            scoring.execute = real_execute
+        transaction.set_rollback(True)
+
+    from achievements.rules import quarter_bounds
+
+    start, end = quarter_bounds(period.year, period.quarter)
+    items = [
+        (
+            "Log calendar: one cadre's logs in a month (achievements/selectors.py)",
+            *query_sql(DailyLog.objects.filter(author_id=cadre_id, day__range=(date(2026, 9, 1), date(2026, 9, 30)))),
+            "",
+        ),
+        (
+            "Deduction count: each cadre's logs in the quarter, from the index alone",
+            "SELECT author_id, COUNT(*) FROM achievements_dailylog WHERE day >= %s AND day <= %s GROUP BY author_id",
+            [start, end],
+            "",
+        ),
+        ("Computation, statement 1: group results from the period's scores", captured[0][1], captured[0][2], "w"),
+        ("Computation, statement 2: every result row, written once", captured[1][1], captured[1][2], "q"),
+        (
+            "Ranking table: one unit's results in rank order",
+            *query_sql(QuarterlyResult.objects.filter(period=period, unit_id=busiest).order_by("rank_in_unit")),
+            "",
+        ),
+        (
+            "Ranking table: one rank level's first page by score",
+            *query_sql(QuarterlyResult.objects.filter(period=period, rank_id=rank_id).order_by("-score")[:50]),
+            "",
+        ),
+    ]
+    for title, sql, params, kind in items:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+                if kind:
+                    from evaluations.models import GroupResult
+
+                    if kind == "w":
+                        GroupResult.objects.filter(period=period).delete()
+                    QuarterlyResult.objects.filter(period=period).delete()
+                if kind == "q":
+                    cursor.execute("SET LOCAL enable_nestloop = off")
+                    cursor.execute("SET LOCAL jit = off")
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            transaction.set_rollback(True)
+        print(f"### {title}\n\n```\n{plan}\n```\n")
+
+
+if __name__ == "__main__":
+    main()
