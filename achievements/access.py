@@ -3,9 +3,9 @@
 - Daily logs, summaries and achievements are "shown" (晒) inside the unit: the author, everyone in
   the unit the record was written in, and leaders (主要领导 / 班子成员) of that unit or a unit
   above it. Nobody else, never the public. Org staff read them only through a cadre's archive
-  and dossier, which the organization department keeps (SPEC §3 "Archive").
+  and dossier, which the organization department keeps (rules.md §3 "Archive").
 - A cadre's archive, deduction page and dossier: the cadre, leaders over the cadre's unit, org staff.
-  The evaluation results in them (scores, ranks, grades) only for the cadre and org staff (SPEC §1).
+  The evaluation results in them (scores, ranks, grades) only for the cadre and org staff (rules.md §1).
 - A unit's overview of missing logs and deductions: leaders of the unit or a unit above, org staff.
 - Leave: unit leaders for the cadres of the units they lead (never for themselves), and org staff.
 - Self-assessments: the unit's main leader reviews; a main leader's own form goes to the main
@@ -136,7 +136,7 @@ def get_archive_cadre(user: Any, pk: Any) -> Cadre:
 def can_see_results(user: Any, cadre: Cadre) -> bool:
     """Evaluation results in a cadre's archive and dossier: the cadre themself and org staff only.
 
-    A leader opens a colleague's archive for the logs, summaries and achievements, but SPEC §1
+    A leader opens a colleague's archive for the logs, summaries and achievements, but rules.md §1
     keeps others' results and rankings to the organization department.
     """
     own = cadre_of(user)

@@ -1,4 +1,4 @@
-"""Missing-record deductions (SPEC §3): which working-day logs and summaries are missing, and the points.
+"""Missing-record deductions (rules.md §3): which working-day logs and summaries are missing, and the points.
 
 A working day is *missing* for a cadre when its backfill window has closed (as of `as_of`) with no
 log, the cadre was not on leave that day and was already required to keep records. Past days whose

@@ -118,7 +118,7 @@ def seed(today: date) -> None:
     calendar = rules.WorkCalendar.load(live, today)
     workdays = calendar.workdays(live, today)
 
-    # This year's rules as the SPEC states them, so the settings page shows a real row.
+    # This year's rules as docs/rules.md states them, so the settings page shows a real row.
     RecordRules.objects.get_or_create(year=today.year, unit_category="")
     _seed_leave(by_code, today)
     _seed_logs(cadres, workdays, today, now)

@@ -1,6 +1,6 @@
 """Who may see and do what: the one permission layer every view, API endpoint and app uses.
 
-Roles (SPEC §1): 干部 every cadre with an account; 单位领导 a cadre whose role in the unit is
+Roles (rules.md §1): 干部 every cadre with an account; 单位领导 a cadre whose role in the unit is
 主要领导 or 班子成员; 考核办 a user with the explicit org-staff grant; 纪检监察 a user with the
 discipline grant (candidates' 党风廉政意见, reports and supervision information, nothing else);
 系统管理员 a superuser; 公众 anyone without a login. Other apps build their own `access.py` on these primitives.

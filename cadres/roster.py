@@ -1,6 +1,6 @@
 """The roster (花名册) as a spreadsheet: columns, parsing and the django-import-export resource.
 
-Import rules (SPEC §2): Chinese headers, .xlsx or .csv, re-import updates by 编号, a file with
+Import rules (rules.md §2): Chinese headers, .xlsx or .csv, re-import updates by 编号, a file with
 any bad row imports nothing and every bad row is reported with its line number and reason.
 The workflow lives in `services.roster_import`; this module knows the file format.
 """
@@ -35,7 +35,7 @@ from .models import (
     normalize_cadre_name,
 )
 
-# Column headers, in file order. The first ten are required (SPEC §2); the rest are optional.
+# Column headers, in file order. The first ten are required (rules.md §2); the rest are optional.
 COL_CODE = "编号"
 COL_NAME = "姓名"
 COL_GENDER = "性别"

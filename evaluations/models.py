@@ -1,6 +1,6 @@
 """考实绩 / 用实绩: settings, periods, ballots, scores, rankings, annual results and their use.
 
-Anonymity (SPEC §4, SECURITY.md) is a property of the data model, not of the pages:
+Anonymity (rules.md §4, SECURITY.md) is a property of the data model, not of the pages:
 
 - A rater's *assignment* (SheetAssignment, its lines and its sealed draft) knows the rater. The
   draft is deleted when the sheet is submitted; what remains is SheetSubmission, the bare fact
@@ -199,7 +199,7 @@ class EvaluationSettings(models.Model):
 
 
 class EvaluatorScope(models.Model):
-    """Who besides the unit's own members rates a unit (SPEC §4).
+    """Who besides the unit's own members rates a unit (rules.md §4).
 
     Superior evaluators form the LEADER group of the unit's 主要领导; external evaluators (e.g. the
     14 township counterparts of a 3-person unit) rate every member of the unit in the OTHER group.
@@ -639,7 +639,7 @@ class DemocraticScore(models.Model):
 
 
 class ProblemItem(models.TextChoices):
-    """反测评 items (SPEC §5): five about a person, four about a unit's leadership team."""
+    """反测评 items (rules.md §5): five about a person, four about a unit's leadership team."""
 
     IDEOLOGY = "ideology", _("思想意识不好")
     ABILITY = "ability", _("能力水平较差")
@@ -1024,7 +1024,7 @@ class FollowUpStatus(models.TextChoices):
 
 
 class FollowUp(models.Model):
-    """A task for org staff raised by an annual result: last place in the unit (SPEC §5)."""
+    """A task for org staff raised by an annual result: last place in the unit (rules.md §5)."""
 
     cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="follow_ups")
     year = models.PositiveSmallIntegerField(_("年度"))

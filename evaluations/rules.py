@@ -203,7 +203,7 @@ def check_sheet(
     return scores, problems
 
 
-# --- Rater groups (SPEC §4) ------------------------------------------------------------------
+# --- Rater groups (rules.md §4) ------------------------------------------------------------------
 
 ROLE_ORDER = {UnitRole.MAIN_LEADER: 0, UnitRole.TEAM_MEMBER: 1, UnitRole.STAFF: 2}
 
@@ -383,7 +383,7 @@ def may_show_count(sheet_count: int, settings: EvaluationSettings) -> bool:
     return sheet_count >= settings.display_threshold
 
 
-# --- Annual results (SPEC §5) ---------------------------------------------------------------
+# --- Annual results (rules.md §5) ---------------------------------------------------------------
 
 
 def annual_weights(role: str, settings: EvaluationSettings) -> tuple[Decimal, Decimal, Decimal]:

@@ -396,7 +396,7 @@ def my_annual_results(cadre: Cadre) -> list[AnnualResult]:
     )
 
 
-# --- Rater quality (SPEC §7) -----------------------------------------------------------------
+# --- Rater quality (rules.md §9) -----------------------------------------------------------------
 
 
 @dataclass
@@ -614,7 +614,7 @@ def last_place_basis_text(result: AnnualResult) -> str:
 
 
 def use_of_results(year: int, *, unit_id: int | None = None, kind: str = "") -> list[Flag]:
-    """SPEC §5 flags for a year's annual results, each with the rule and the numbers behind it."""
+    """rules.md §5 flags for a year's annual results, each with the rule and the numbers behind it."""
     results = list(
         AnnualResult.objects.filter(year=year, annual_score__isnull=False)
         .select_related("cadre", "unit", "rank")

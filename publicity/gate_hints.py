@@ -1,4 +1,4 @@
-"""Computed hints beside the manual gate checks, from apps above publicity (SPEC §6, §9).
+"""Computed hints beside the manual gate checks, from apps above publicity (rules.md §6, §7).
 
 Publicity never imports those apps: an app registers a function `hint(notice) -> GateHint | None`
 for a check kind (selection registers the 职数 check). The hint is shown beside the check; the

@@ -1,4 +1,4 @@
-"""Pre-appointment publicity (任前晒实绩, SPEC §6): notices, the gate before publishing, public feedback.
+"""Pre-appointment publicity (任前晒实绩, rules.md §6): notices, the gate before publishing, public feedback.
 
 A notice is drafted from the cadre's record and then edited by staff. The data it was built from
 is frozen in `Notice.source`, so a later change to the record never silently changes a notice.

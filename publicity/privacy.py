@@ -1,4 +1,4 @@
-"""Private data that must never reach a public notice (SPEC §6: no ID number, phone, address or birth day).
+"""Private data that must never reach a public notice (rules.md §6: no ID number, phone, address or birth day).
 
 Staff write the notices, so the sections are free text; a pasted ID number or mobile number would
 go straight to the public. `find_private_data` lists what it finds (for staff warnings) and

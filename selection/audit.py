@@ -1,5 +1,5 @@
 """Which models of selection work go into the audit trail. Never the anonymous votes: voters and
-counts are left out, so the trail cannot tie a vote to a voter (SPEC §8)."""
+counts are left out, so the trail cannot tie a vote to a voter (rules.md §9)."""
 
 from auditlog.registry import auditlog
 

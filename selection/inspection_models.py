@@ -1,4 +1,4 @@
-"""Selection, part 2 (SPEC §9): the inspection (考察: 测/谈/访/查/析), the discipline body's opinion
+"""Selection, part 2 (rules.md §7): the inspection (考察: 测/谈/访/查/析), the discipline body's opinion
 (党风廉政意见, given by its own accounts) and the inspection team.
 
 The 测 is anonymous: a participant's row says "has voted" and nothing else; their sheet is sealed

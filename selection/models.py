@@ -1,4 +1,4 @@
-"""Selection, part 1 (选拔任用, SPEC §9): posts and quotas (职数), the reserve pool (后备干部),
+"""Selection, part 1 (选拔任用, rules.md §7): posts and quotas (职数), the reserve pool (后备干部),
 a selection from its vacancy through nomination to the inspection candidates (考察对象).
 
 Holders of a post are never stored: they are the active cadres whose current unit and post title

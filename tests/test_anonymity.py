@@ -1,4 +1,4 @@
-"""Anonymity (SPEC §4): nothing in the product links a rater to a score.
+"""Anonymity (rules.md §4): nothing in the product links a rater to a score.
 
 Three checks (the database itself is attacked in test_ballot_box_dba.py):
 

@@ -1,4 +1,4 @@
-"""The demo district of the cadres app: SPEC §2 data a reviewer would believe."""
+"""The demo district of the cadres app: rules.md §2 data a reviewer would believe."""
 
 from collections import Counter
 from datetime import date

@@ -1,4 +1,4 @@
-"""No private data on the public side (SPEC §6): ID number, phone, address and birth day never get out."""
+"""No private data on the public side (rules.md §6): ID number, phone, address and birth day never get out."""
 
 from __future__ import annotations
 

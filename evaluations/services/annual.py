@@ -1,4 +1,4 @@
-"""用实绩 (SPEC §5): democratic evaluation, unit scores, annual scores, grades and follow-ups.
+"""用实绩 (rules.md §5): democratic evaluation, unit scores, annual scores, grades and follow-ups.
 
 The annual period's computation works like the quarter's (set-based SQL in one transaction,
 exact hundredths), and keeps what org staff decided: a confirmed grade survives a recompute.
@@ -425,7 +425,7 @@ def annual_results_publish(*, period: Period, actor: User | None = None) -> int:
     return follow_ups_create(year=period.year)
 
 
-# --- Use of results (SPEC §5) ----------------------------------------------------------------
+# --- Use of results (rules.md §5) ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)

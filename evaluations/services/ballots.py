@@ -1,4 +1,4 @@
-"""A rater's sheets: save a draft, submit once (SPEC §4 ballot and anonymity)."""
+"""A rater's sheets: save a draft, submit once (rules.md §4 ballot and anonymity)."""
 
 from __future__ import annotations
 

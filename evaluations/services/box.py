@@ -1,4 +1,4 @@
-"""The ballot box (SPEC §4, SECURITY.md): sheets wait sealed until the period closes, then are
+"""The ballot box (rules.md §4, SECURITY.md): sheets wait sealed until the period closes, then are
 opened in one batch and stored so that nothing ties a score to a sheet, or a sheet to a rater.
 
 Sealing. A submitted sheet is encrypted under the ballot key (sealing.py) into a SealedSheet row

@@ -1,4 +1,4 @@
-"""The life of a period: draft → open → closed → computed → published (SPEC §4)."""
+"""The life of a period: draft → open → closed → computed → published (rules.md §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The computation of a period (SPEC §4): set-based SQL, idempotent, swapped in atomically.
+"""The computation of a period (rules.md §4): set-based SQL, idempotent, swapped in atomically.
 
 One run is one transaction. It locks the period row (so two runs never interleave: the second
 waits and then produces the same result set again), deletes the period's previous results,

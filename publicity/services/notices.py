@@ -1,4 +1,4 @@
-"""Writes of a notice's life: draft → gate → published → decided (SPEC §6).
+"""Writes of a notice's life: draft → gate → published → decided (rules.md §6).
 
 Every transition runs in one transaction and locks the notice row first, so a double submit sees
 the state the first one left. Who did it is recorded through the audit trail (`set_actor`).
