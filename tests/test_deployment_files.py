@@ -39,7 +39,7 @@ def test_the_repository_stands_alone_without_the_outside_rulebook():
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    # "SPEC §" would cite sections of a rulebook a clone does not have: cite docs/rules.md.
+    # A section number of the outside rulebook means nothing in a clone: cite docs/rules.md.
     outside = ("../" + "shared", "shared/" + "SPEC", "/work/" + "shared", "SPEC" + " §")
     files = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True).stdout.split()
     offenders = []
