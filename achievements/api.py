@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied
@@ -178,7 +178,25 @@ class WrittenByOwnerViewSet(
         return Response(self.get_serializer(self._save(author, {**fields, **changes})).data)
 
 
-@extend_schema_view(partial_update=extend_schema(request=DailyLogUpdateSerializer, responses=DailyLogSerializer))
+LOG_CONFLICT = OpenApiResponse(
+    response=inline_serializer(
+        "DailyLogConflict",
+        fields={
+            "non_field_errors": serializers.ListField(child=serializers.CharField()),
+            "version": serializers.CharField(),
+            "text": serializers.CharField(),
+        },
+    ),
+    description="这一天的日志已不是读到的版本：未保存，返回当前的版本和内容。",
+)
+
+
+@extend_schema_view(
+    create=extend_schema(responses={200: DailyLogSerializer, 201: DailyLogSerializer, 409: LOG_CONFLICT}),
+    partial_update=extend_schema(
+        request=DailyLogUpdateSerializer, responses={200: DailyLogSerializer, 409: LOG_CONFLICT}
+    ),
+)
 class DailyLogViewSet(WrittenByOwnerViewSet):
     """Daily logs: the caller's own, their unit's, and the units they lead. Writing is for the
     caller's own log, inside the backfill window; POST for a day that has a log updates it."""

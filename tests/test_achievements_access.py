@@ -21,16 +21,14 @@ from achievements.models import (
 
 from .achievements_helpers import CHINESE_LOG, TINY_PDF, category, today
 from .test_access import PERSONAS as BASE_PERSONAS
+from .test_access import expect as base_expect
 
 pytestmark = pytest.mark.django_db
 PERSONAS = (*BASE_PERSONAS, "team_member")
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
-    table = dict.fromkeys(PERSONAS, default)
-    table["anonymous"] = 302
-    table.update(overrides)
-    return table
+    return base_expect(default, **{"team_member": default, **overrides})
 
 
 @pytest.fixture
@@ -106,7 +104,7 @@ def pages(personas, records):
         ("achievements:record_edit", {"pk": records["achievement"].pk}, expect(404, cadre=200, admin=403)),
         ("achievements:attachment_download", {"pk": records["attachment"].pk}, UNIT_RECORD),
         ("achievements:verification", {}, STAFF_ONLY),
-        ("achievements:assessments", {}, expect(200, admin=200)),
+        ("achievements:assessments", {}, expect(200, discipline=403, admin=200)),
         ("achievements:assessment_new", {}, CADRE_PAGE),
         (
             "achievements:assessment_detail",

@@ -478,4 +478,8 @@ def _quarter_results(period: Period, now: datetime) -> int:
         period.pk,
         period.pk,
     ]
-    return execute(sql, params)
+    written = execute(sql, params)
+    if written < 0:
+        # Python's sqlite3 before 3.12 reports no row count for a statement that starts with WITH.
+        written = QuarterlyResult.objects.filter(period=period).count()
+    return written
