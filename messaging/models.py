@@ -67,7 +67,7 @@ class ChannelDefault(models.Model):
         ordering = ["kind"]
 
     def __str__(self) -> str:
-        return NotificationKind(self.kind).label
+        return str(NotificationKind(self.kind).label)
 
 
 class ChannelPreference(models.Model):

@@ -245,12 +245,19 @@ def retry_now(*, delivery: Delivery) -> Delivery:
 def save_preferences(*, user: User, chosen: dict[str, set[str]]) -> None:
     """Store a person's choice per kind; where it equals the default, follow the default (None)."""
     defaults = defaults_by_kind()
+    available = set(channels.configured_channels())
+    own = {pref.kind: pref for pref in ChannelPreference.objects.filter(user=user)}
     for kind in NotificationKind.values:
         picked = chosen.get(kind, set())
         values = {
             channel: (None if (channel in picked) == (channel in defaults[kind]) else channel in picked)
             for channel in Channel.values
         }
+        # A channel that is not set up shows as a disabled box, which the browser does not send:
+        # the stored choice for it stays as it was.
+        for channel in Channel.values:
+            if channel not in available:
+                values[channel] = getattr(own[kind], channel) if kind in own else None
         if all(value is None for value in values.values()):
             ChannelPreference.objects.filter(user=user, kind=kind).delete()
         else:
