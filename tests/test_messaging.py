@@ -22,7 +22,8 @@ from ops.models import OutboxTask
 from .factories import CadreFactory
 from .messaging_servers import FakeApi, configure_channels, sms_gateway
 from .test_achievements_records import make
-from .test_faults import own_redis, queued_messages, redis_at  # noqa: F401  (own_redis is a fixture)
+from .servers import RedisServer
+from .test_faults import queued_messages, redis_at
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +187,14 @@ def test_a_broken_delivery_hook_never_undoes_the_action(client, personas, channe
     assert Achievement.objects.get().verification_status == VerificationStatus.VERIFIED
     assert Notification.objects.filter(recipient=personas.cadre.user, kind="achievement_verified").count() == 1
     assert not Delivery.objects.exists()
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
 
 
 def test_with_redis_down_deliveries_wait_in_the_outbox_and_go_when_it_returns(
