@@ -21,8 +21,8 @@ from ops.models import OutboxTask
 
 from .factories import CadreFactory
 from .messaging_servers import FakeApi, configure_channels, sms_gateway
-from .test_achievements_records import make
 from .servers import RedisServer
+from .test_achievements_records import make
 from .test_faults import queued_messages, redis_at
 
 pytestmark = pytest.mark.django_db
