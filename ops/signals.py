@@ -19,3 +19,20 @@ def relay_on_start(**kwargs) -> None:
         relay(min_age=timedelta(0))
     except Exception:
         logger.exception("outbox relay at worker start failed")
+
+
+@worker_ready.connect
+def serve_worker_metrics(**kwargs) -> None:
+    """With WORKER_METRICS_PORT set, the worker serves its own task metrics (durations, failures)
+    on that port for Prometheus: they are recorded in the process that runs the tasks."""
+    from django.conf import settings
+
+    port = settings.WORKER_METRICS_PORT
+    if not port:
+        return
+    from prometheus_client import start_http_server
+
+    try:
+        start_http_server(port, addr=settings.WORKER_METRICS_ADDRESS)
+    except OSError:
+        logger.exception("worker metrics: port %s not available", port)
