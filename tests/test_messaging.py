@@ -256,3 +256,91 @@ def test_org_staff_resend_a_failed_delivery(client, personas, channels_on):
     client.post(reverse("messaging:delivery_retry", args=[delivery.pk]))
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.QUEUED, 0)
+
+
+# --- The channels' protocols, against servers on loopback ------------------------------------------
+
+
+class RecordingGateway:
+    """A district's own SMS adapter, plugged in by SMS_GATEWAY_CLASS."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send(self, *, mobile: str, text: str) -> None:
+        if mobile.endswith("0000"):
+            from messaging.channels import ChannelError
+
+            raise ChannelError("号码停机")
+        self.sent.append((mobile, text))
+
+
+def test_a_district_plugs_in_its_own_sms_adapter(personas, settings):
+    configure_channels(settings, smtp=None, sms=None, wecom=None)
+    settings.SMS_GATEWAY_CLASS = "tests.test_messaging.RecordingGateway"
+    RecordingGateway.sent = []
+    _reachable(personas.cadre, mobile="13800138001")
+    _reachable(personas.colleague, email="b@qingshan.gov.cn", mobile="13800130000", wecom="WX2")
+    notify(recipients=[personas.cadre.user, personas.colleague.user], title="请完成测评", kind="evaluation_sheets")
+    outcomes = {
+        d.address: services.attempt_delivery(delivery_id=d.pk).status for d in Delivery.objects.filter(channel="sms")
+    }
+    assert outcomes == {"13800138001": DeliveryStatus.SENT, "13800130000": DeliveryStatus.RETRYING}
+    assert RecordingGateway.sent == [("13800138001", "【干部考核】请完成测评 http://127.0.0.1:8000/notifications/")]
+    assert Delivery.objects.get(address="13800130000").last_error == "号码停机"
+
+
+def test_wecom_fetches_a_new_token_when_the_cached_one_expired(personas, settings):
+    from django.core.cache import cache
+
+    from messaging import channels
+    from messaging.channels import TOKEN_CACHE_KEY, Message
+
+    from .messaging_servers import wecom_api
+
+    with wecom_api(token="FRESH") as wecom:
+        configure_channels(settings, smtp=None, sms=None, wecom=wecom)
+        cache.set(TOKEN_CACHE_KEY, "EXPIRED", 600)
+        channels.send_wecom("ZhangGB", Message("标题", "内容", "https://kaohe/x/", "https://kaohe/p/"))
+        assert [(r.path, r.query.get("access_token")) for r in wecom.requests] == [
+            ("/cgi-bin/message/send", ["EXPIRED"]),
+            ("/cgi-bin/gettoken", None),
+            ("/cgi-bin/message/send", ["FRESH"]),
+        ]
+        assert cache.get(TOKEN_CACHE_KEY) == "FRESH"
+        settings.WECOM_SECRET = "wrong"
+        cache.delete(TOKEN_CACHE_KEY)
+        with pytest.raises(channels.ChannelError, match="gettoken errcode 40013"):
+            channels.send_wecom("ZhangGB", Message("标题", "", "https://kaohe/x/", "https://kaohe/p/"))
+
+
+def test_wecom_group_robot_mentions_the_person_by_mobile(personas, settings):
+    with FakeApi(lambda request: (200, {"errcode": 0, "errmsg": "ok"})) as robot:
+        configure_channels(settings, smtp=None, sms=None, wecom=None)
+        settings.WECOM_MODE = "webhook"
+        settings.WECOM_WEBHOOK_URL = f"{robot.url}/cgi-bin/webhook/send?key=abc"
+        _reachable(personas.cadre)
+        notify(
+            recipients=[personas.cadre.user], title="考核结果已公布", url="/evaluations/my/", kind="evaluation_results"
+        )
+        delivery = Delivery.objects.get()
+        assert (delivery.channel, delivery.address) == ("wecom", "13800138000")
+        assert services.attempt_delivery(delivery_id=delivery.pk).status == DeliveryStatus.SENT
+        [request] = robot.requests
+        assert request.query == {"key": ["abc"]}
+        assert request.body == {
+            "msgtype": "text",
+            "text": {
+                "content": "考核结果已公布\nhttp://127.0.0.1:8000/evaluations/my/",
+                "mentioned_mobile_list": ["13800138000"],
+            },
+        }
+
+
+def test_the_nightly_backup_task_writes_a_backup_set(settings, tmp_path):
+    from ops.tasks import nightly_backup
+
+    settings.BACKUP_DIR = tmp_path / "backups"
+    settings.BACKUP_KEYS_DIR = str(tmp_path / "keys")
+    path = nightly_backup.apply().get()
+    assert path.startswith(str(tmp_path / "backups" / "cadreperf-"))
+    assert (tmp_path / "backups").is_dir() and any((tmp_path / "keys").iterdir())
