@@ -16,7 +16,8 @@ def test_compose_runs_every_production_service_with_healthchecks_and_volumes():
     for name in ("web", "worker", "beat", "postgres", "redis"):
         assert "healthcheck" in services[name], name
     assert "gunicorn" in (ROOT / "Dockerfile").read_text()
-    assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
+    worker = services["worker"]["command"]
+    assert worker[:2] == ["sh", "-c"] and "exec celery -A config worker" in worker[2]
     assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
     assert {"pgdata", "media"} <= set(compose["volumes"])
     assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
@@ -42,7 +43,9 @@ def test_compose_runs_backups_from_beat_and_exposes_metrics():
     assert "8000:8000" in services["web"]["ports"]
     assert services["worker"]["environment"]["WORKER_METRICS_PORT"] == "9808"
     assert "9808:9808" in services["worker"]["ports"]
-    assert "--pool" in services["worker"]["command"]  # task metrics stay in the process that serves them
+    # Prefork children write their task metrics where the exporter reads them, emptied at start.
+    assert services["worker"]["environment"]["PROMETHEUS_MULTIPROC_DIR"] == "/tmp/worker-metrics"
+    assert 'rm -rf "$$PROMETHEUS_MULTIPROC_DIR"' in services["worker"]["command"][2]
     for name in ("worker", "backup", "beat"):
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
