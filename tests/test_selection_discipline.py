@@ -100,7 +100,7 @@ def test_discipline_sees_only_the_candidates_of_its_own_teams(client, personas):
     other_member = User.objects.create_user(username="jiwei2", password="x", is_discipline_staff=True)
     theirs, (c, d) = to_inspection(personas, prefix="J")
     _team(theirs, personas, other_member)
-    unteamed, (e, _f) = to_inspection(personas, prefix="K")
+    _unteamed, (e, _f) = to_inspection(personas, prefix="K")
     client.force_login(personas.discipline)
     html = client.get(reverse("selection:discipline_list")).content.decode()
     assert a.cadre.name in html and b.cadre.name in html
