@@ -73,7 +73,7 @@ def test_briefing_lists_each_adjustment_of_the_sitting(client, personas):
     assert "已延长" in rows and "不实行试用期" in rows and "草稿" in rows
     # User text is escaped.
     assert "<b>粗体</b>" not in html and "&lt;b&gt;粗体&lt;/b&gt;" in html
-    assert 'data-print' in html and reverse("selection:briefing_pdf", args=["standing", day]) in html
+    assert "data-print" in html and reverse("selection:briefing_pdf", args=["standing", day]) in html
 
 
 def test_briefing_pdf_reads_back(client, personas, tmp_path):
