@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cadres.access import get_object_or_404_in
+from cadres.access import get_object_or_404_in, user_display_name
 from core.errors import show_error
 from core.pdf import render_pdf
 
@@ -45,6 +45,13 @@ def _probation(pk: int) -> Probation:
     return get_object_or_404_in(selectors.probations(), pk=pk)
 
 
+def _reviews(probation: Probation) -> list:
+    reviews = list(probation.reviews.select_related("by").order_by("at", "pk"))
+    for review in reviews:
+        review.by_name = user_display_name(review.by) if review.by else ""
+    return reviews
+
+
 def _detail(request: HttpRequest, probation: Probation, status: int = 200, **forms: object) -> HttpResponse:
     today = timezone.localdate()
     return render(
@@ -52,7 +59,7 @@ def _detail(request: HttpRequest, probation: Probation, status: int = 200, **for
         "selection/probation_detail.html",
         {
             "probation": probation,
-            "reviews": list(probation.reviews.select_related("by").order_by("at", "pk")),
+            "reviews": _reviews(probation),
             "due": services.reminder_due(probation, today),
             "may_confirm": probation.is_running and today >= probation.end_date,
             "confirm_form": forms.get("confirm_form") or ConfirmForm(),

@@ -298,3 +298,24 @@ def test_probation_end_reminder_runs_on_the_worker_once_per_end(celery_worker, p
     remind_probation_ends.delay()
     wait_for(lambda: Notification.objects.filter(recipient=personas.org_staff.user).count() == 2)
     assert Decision.objects.count() == 0
+
+
+def test_probation_settings_are_per_year_on_the_settings_page(client, personas):
+    client.force_login(personas.org_staff.user)
+    url = reverse("selection:settings")
+    year = timezone.localdate().year
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "id"}
+    data["reserve_required"] = "on"
+    response = client.post(url, data | {"probation_months": 25})
+    assert response.status_code == 400 and not SelectionSettings.objects.exists()
+    assert client.post(url, data | {"probation_months": 18, "probation_reminder_days": 45}).status_code == 302
+    saved = SelectionSettings.for_year(year)
+    assert (saved.probation_months, saved.probation_reminder_days) == (18, 45)
+    start = timezone.localdate()
+    probation = services.probation_start(cadre=personas.cadre, post="区教育局副局长", start=start, by=None)
+    assert probation.end_date == rules.probation_end(start, 18) and probation.reminder_days == 45
+    # A probation keeps the numbers it started with.
+    SelectionSettings.objects.filter(year=year).update(probation_months=6)
+    probation.refresh_from_db()
+    assert probation.end_date == rules.probation_end(start, 18)
