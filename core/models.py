@@ -20,6 +20,7 @@ class NotificationKind(models.TextChoices):
     EVALUATION_RESULTS = "evaluation_results", _("考核结果公布")
     SELECTION_VOTE = "selection_vote", _("推荐与投票通知")
     RESERVE_REVIEW = "reserve_review", _("后备干部到期复核")
+    PROBATION_END = "probation_end", _("任职试用期即将期满")
     REPORT_OVERDUE = "report_overdue", _("举报办理超期")
     GENERAL = "general", _("其他通知")
 

@@ -20,6 +20,7 @@ INITIAL_DEFAULTS: dict[str, frozenset[str]] = {
     NotificationKind.EVALUATION_RESULTS: frozenset({Channel.EMAIL, Channel.WECOM}),
     NotificationKind.SELECTION_VOTE: frozenset({Channel.EMAIL, Channel.SMS, Channel.WECOM}),
     NotificationKind.RESERVE_REVIEW: frozenset({Channel.EMAIL}),
+    NotificationKind.PROBATION_END: frozenset({Channel.EMAIL}),
     NotificationKind.REPORT_OVERDUE: frozenset({Channel.EMAIL, Channel.SMS, Channel.WECOM}),
     NotificationKind.GENERAL: frozenset({Channel.EMAIL}),
 }

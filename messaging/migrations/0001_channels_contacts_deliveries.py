@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='ChannelDefault',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('log_reminder', '工作日志提醒'), ('achievement_verified', '实绩核实结果'), ('assessment_review', '自评表待审核'), ('assessment_result', '自评表审核与归档'), ('assessment_posting', '单位内自评表公示'), ('evaluation_sheets', '测评开始、截止调整与催办'), ('evaluation_results', '考核结果公布'), ('selection_vote', '推荐与投票通知'), ('reserve_review', '后备干部到期复核'), ('report_overdue', '举报办理超期'), ('general', '其他通知')], max_length=40, unique=True, verbose_name='通知类别')),
+                ('kind', models.CharField(choices=[('log_reminder', '工作日志提醒'), ('achievement_verified', '实绩核实结果'), ('assessment_review', '自评表待审核'), ('assessment_result', '自评表审核与归档'), ('assessment_posting', '单位内自评表公示'), ('evaluation_sheets', '测评开始、截止调整与催办'), ('evaluation_results', '考核结果公布'), ('selection_vote', '推荐与投票通知'), ('reserve_review', '后备干部到期复核'), ('probation_end', '任职试用期即将期满'), ('report_overdue', '举报办理超期'), ('general', '其他通知')], max_length=40, unique=True, verbose_name='通知类别')),
                 ('email', models.BooleanField(default=False, verbose_name='邮件')),
                 ('sms', models.BooleanField(default=False, verbose_name='短信')),
                 ('wecom', models.BooleanField(default=False, verbose_name='企业微信/政务微信')),
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             name='ChannelPreference',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('log_reminder', '工作日志提醒'), ('achievement_verified', '实绩核实结果'), ('assessment_review', '自评表待审核'), ('assessment_result', '自评表审核与归档'), ('assessment_posting', '单位内自评表公示'), ('evaluation_sheets', '测评开始、截止调整与催办'), ('evaluation_results', '考核结果公布'), ('selection_vote', '推荐与投票通知'), ('reserve_review', '后备干部到期复核'), ('report_overdue', '举报办理超期'), ('general', '其他通知')], max_length=40, verbose_name='通知类别')),
+                ('kind', models.CharField(choices=[('log_reminder', '工作日志提醒'), ('achievement_verified', '实绩核实结果'), ('assessment_review', '自评表待审核'), ('assessment_result', '自评表审核与归档'), ('assessment_posting', '单位内自评表公示'), ('evaluation_sheets', '测评开始、截止调整与催办'), ('evaluation_results', '考核结果公布'), ('selection_vote', '推荐与投票通知'), ('reserve_review', '后备干部到期复核'), ('probation_end', '任职试用期即将期满'), ('report_overdue', '举报办理超期'), ('general', '其他通知')], max_length=40, verbose_name='通知类别')),
                 ('email', models.BooleanField(blank=True, null=True, verbose_name='邮件')),
                 ('sms', models.BooleanField(blank=True, null=True, verbose_name='短信')),
                 ('wecom', models.BooleanField(blank=True, null=True, verbose_name='企业微信/政务微信')),
