@@ -16,6 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class SignOn(models.TextChoices):
+    LOCAL = "", _("本地密码")
+    DIRECTORY = "ldap", _("目录登录（LDAP/AD）")
+    UNIFIED = "oidc", _("统一身份认证")
+
+
 class User(AbstractUser):
     """A login. Cadres log in with their 编号; org staff carry an explicit grant."""
 
@@ -35,6 +41,14 @@ class User(AbstractUser):
         _("须修改初始密码"),
         default=False,
         help_text=_("使用一次性初始密码的账号，首次登录后必须修改密码。"),
+    )
+    sign_on = models.CharField(
+        _("登录方式"),
+        max_length=8,
+        choices=SignOn.choices,
+        default=SignOn.LOCAL,
+        blank=True,
+        help_text=_("经目录或统一身份认证登录过的账号不再有本地密码，也不能重置本地密码。"),
     )
 
     class Meta(AbstractUser.Meta):
