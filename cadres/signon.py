@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django_auth_ldap.backend import LDAPBackend
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -72,6 +73,15 @@ class DirectoryBackend(LDAPBackend):
 
 class UnifiedIdentityBackend(OIDCAuthenticationBackend):
     """OpenID Connect: the platform's claim OIDC_CADRE_CLAIM carries the 编号."""
+
+    def get_payload_data(self, token: Any, key: Any) -> dict[str, Any]:
+        """The ID token's claims, refused unless the token was issued to this client (its `aud`)."""
+        payload: dict[str, Any] = super().get_payload_data(token, key)
+        audience = payload.get("aud")
+        audiences = [audience] if isinstance(audience, str) else list(audience or [])
+        if self.OIDC_RP_CLIENT_ID not in audiences:
+            raise SuspiciousOperation("The ID token was issued to another client.")
+        return payload
 
     def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]) -> User | None:
         claims = {**payload, **(self.get_userinfo(access_token, id_token, payload) or {})}
