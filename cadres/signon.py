@@ -35,7 +35,7 @@ def cadre_for_code(value: Any) -> Cadre | None:
 
 def _bindable(cadre: Cadre | None) -> bool:
     """A cadre may sign on from outside unless their login is the system administrator's."""
-    return cadre is not None and not (cadre.user_id and cadre.user.is_superuser)
+    return cadre is not None and not (cadre.user is not None and cadre.user.is_superuser)
 
 
 class LocalBackend(ModelBackend):
@@ -48,7 +48,7 @@ class LocalBackend(ModelBackend):
         return settings.SIGNON_LOCAL_LOGIN == "all" or bool(user.is_superuser)
 
 
-class DirectoryBackend(LDAPBackend):
+class DirectoryBackend(LDAPBackend):  # type: ignore[misc]  # the library has no types
     """LDAP/AD login with the directory password, typed into the ordinary login form."""
 
     def get_or_build_user(self, username: str, ldap_user: Any) -> tuple[User, bool]:
@@ -71,7 +71,7 @@ class DirectoryBackend(LDAPBackend):
             return services.external_account_bind(cadre=user.signon_cadre, user=user, source=SignOn.DIRECTORY)
 
 
-class UnifiedIdentityBackend(OIDCAuthenticationBackend):
+class UnifiedIdentityBackend(OIDCAuthenticationBackend):  # type: ignore[misc]  # no types
     """OpenID Connect: the platform's claim OIDC_CADRE_CLAIM carries the 编号."""
 
     def get_payload_data(self, token: Any, key: Any) -> dict[str, Any]:

@@ -121,6 +121,7 @@ MENU: tuple[NavSection, ...] = (
         (
             item(_("审计日志"), "cadres:audit_log", STAFF),
             item(_("组织设置"), "cadres:org_settings", STAFF),
+            item(_("系统对接"), "integrations:accounts", STAFF, prefix="/integrations/"),
         ),
     ),
 )

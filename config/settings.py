@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "publicity",
     "selection",
     "supervision",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -424,8 +425,18 @@ SPECTACULAR_SETTINGS = {
         "GateCheckKindEnum": "publicity.models.GateCheckKind",
         "NoticeStateEnum": "publicity.models.NoticeState",
         "FeedbackStateEnum": "publicity.models.FeedbackState",
+        # The HR export shows a unit's category on results too, and the reward/sanction kinds.
+        "UnitCategoryEnum": "cadres.models.UnitCategory",
+        "RecordKindEnum": "supervision.models.RecordKind",
     },
 }
+
+# Service accounts' API tokens (integrations/, django-rest-knox): "Authorization: Bearer cp_…",
+# stored as SHA-512 digests; each token's life is chosen when it is issued (integrations/rules.py).
+KNOX_TOKEN_MODEL = "integrations.ApiToken"  # noqa: S105  (a model name)
+REST_KNOX = {"AUTH_HEADER_PREFIX": "Bearer", "TOKEN_PREFIX": "cp_", "TOKEN_TTL": None, "AUTO_REFRESH": False}
+# Days each audit row of a token's use is kept before the nightly purge.
+API_TOKEN_USE_KEEP_DAYS = env.int("API_TOKEN_USE_KEEP_DAYS", default=365)
 
 # --- Third-party apps ----------------------------------------------------------------------
 

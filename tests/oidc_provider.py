@@ -23,7 +23,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 CLIENT_ID = "cadreperf"
-CLIENT_SECRET = "client-secret-for-tests"  # noqa: S105
+CLIENT_SECRET = "client-secret-for-tests"
 KID = "test-key-1"
 
 

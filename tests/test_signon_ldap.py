@@ -20,7 +20,7 @@ from .ldap_server import PEOPLE, Person
 
 pytestmark = pytest.mark.django_db
 
-DIRECTORY_PASSWORD = "Dir-Pass-2026"  # noqa: S105
+DIRECTORY_PASSWORD = "Dir-Pass-2026"
 
 
 @pytest.fixture(scope="module")

@@ -77,7 +77,9 @@ def test_a_cadre_signs_on_through_the_platform_and_lands_where_they_were_going(c
     page = client.get(reverse("login")).content.decode()
     assert "统一身份认证登录" in page and "下方密码登录仅供系统管理员使用" in page
 
-    response = sign_on(client, provider, {"sub": "u-1", "preferred_username": "oidc01"}, next_url=reverse("cadres:my_profile"))
+    response = sign_on(
+        client, provider, {"sub": "u-1", "preferred_username": "oidc01"}, next_url=reverse("cadres:my_profile")
+    )
 
     assert response.status_code == 302 and response["Location"] == reverse("cadres:my_profile")
     assert "您好，周统一" in client.get(reverse("home")).content.decode()
