@@ -434,6 +434,9 @@ SPECTACULAR_SETTINGS = {
 # Service accounts' API tokens (integrations/, django-rest-knox): "Authorization: Bearer cp_…",
 # stored as SHA-512 digests; each token's life is chosen when it is issued (integrations/rules.py).
 KNOX_TOKEN_MODEL = "integrations.ApiToken"  # noqa: S105  (a model name)
+# knox's own migrations create its AuthToken table even when the model is swapped out; it is swapped
+# for integrations.ApiToken, so knox gets no migrations and no table.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {"AUTH_HEADER_PREFIX": "Bearer", "TOKEN_PREFIX": "cp_", "TOKEN_TTL": None, "AUTO_REFRESH": False}
 # Days each audit row of a token's use is kept before the nightly purge.
 API_TOKEN_USE_KEEP_DAYS = env.int("API_TOKEN_USE_KEEP_DAYS", default=365)

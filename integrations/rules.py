@@ -1,4 +1,4 @@
-"""The numbers and names integrations run on (docs/rules.md §13)."""
+"""The numbers and names integrations run on (docs/rules.md §9)."""
 
 from __future__ import annotations
 
