@@ -60,6 +60,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = NewPasswordForm
     success_url = reverse_lazy("home")
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request.user, "sign_on", ""):
+            # Directory and unified sign-on accounts have no local password to change.
+            messages.info(request, _("您经目录或统一身份认证登录，请在原系统中修改密码。"))
+            return redirect("home")
+        return super().dispatch(request, *args, **kwargs)
+
     def form_valid(self, form: NewPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         services.password_changed(user=self.request.user)

@@ -350,3 +350,18 @@ def test_the_schema_documents_the_token_and_the_export(client, personas):
     assert {p["name"] for p in operation["parameters"]} >= {"changed_since", "cursor", "page_size"}
     cadre = schema["components"]["schemas"]["ExportCadre"]["properties"]
     assert {"code", "unit", "post", "resume", "changed_at"} <= set(cadre)
+
+
+def test_the_system_admin_sees_tokens_and_can_revoke_them(client, personas):
+    _account, token = issue_through_the_page(client, personas.org_staff.user, scopes=["cadres:read"])
+    row = ApiToken.objects.get()
+    client.force_login(personas.admin)
+    changelist = client.get("/admin/integrations/apitoken/")
+    assert changelist.status_code == 200 and row.token_key in changelist.content.decode()
+    response = client.post(
+        "/admin/integrations/apitoken/", {"action": "revoke", "_selected_action": [row.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    row.refresh_from_db()
+    assert row.revoked_at is not None and row.revoked_by == personas.admin
+    assert client.get("/api/hr/cadres/", **bearer(token)).status_code == 401

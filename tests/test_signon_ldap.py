@@ -75,6 +75,11 @@ def test_a_cadre_signs_on_with_the_directory_password_and_gets_no_local_password
     user = cadre.user
     assert user.username == "LDAP001" and user.sign_on == SignOn.DIRECTORY
     assert not user.has_usable_password() and not user.must_change_password
+    # No local password to change: the menu has no link, the page says where to change it.
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("password_change") not in home
+    changed = client.get(reverse("password_change"), follow=True)
+    assert "请在原系统中修改密码" in changed.content.decode()
     # The login page says it is the directory's login.
     client.logout()
     assert "请使用单位目录（域）账号和密码登录" in client.get(reverse("login")).content.decode()
