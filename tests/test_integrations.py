@@ -22,7 +22,9 @@ from integrations.tasks import purge_token_uses
 from supervision.models import RecordKind
 from supervision.services import records as supervision_records
 
+from .evaluation_helpers import close_and_compute
 from .factories import CadreFactory
+from .test_annual import year_2025  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -365,3 +367,39 @@ def test_the_system_admin_sees_tokens_and_can_revoke_them(client, personas):
     row.refresh_from_db()
     assert row.revoked_at is not None and row.revoked_by == personas.admin
     assert client.get("/api/hr/cadres/", **bearer(token)).status_code == 401
+
+
+def test_computed_published_withdrawn_and_republished_results_reach_the_feed(client, personas, year_2025):  # noqa: F811
+    """The real path: the year computed by SQL, grades confirmed, published, withdrawn, published again."""
+    from evaluations.services import annual, periods
+
+    _account, token = issue_through_the_page(client, personas.org_staff.user, scopes=["results:read"])
+    team, period = year_2025
+    close_and_compute(period)
+    codes = set(AnnualResult.objects.filter(year=2025).values_list("cadre__code", flat=True))
+    scored = {cadre.code for cadre in team.people.values()}
+    assert scored <= codes
+
+    def feed(since=None):
+        params = {"changed_since": since.isoformat()} if since else {}
+        rows = [r for r in read_all(client, "/api/hr/annual-results/", token, **params) if r["year"] == 2025]
+        return {r["cadre_code"]: r for r in rows}
+
+    computed = feed()
+    assert set(computed) == codes and not any(r["published"] or r["annual_score"] for r in computed.values())
+
+    annual.grades_confirm(period=period, actor=personas.org_staff.user)
+    mark = timezone.now()
+    periods.period_publish(period=period)
+    published = feed(mark)
+    assert set(published) == codes and all(r["published"] for r in published.values())
+    assert all(published[code]["grade"] and published[code]["annual_score"] for code in scored)
+
+    mark = timezone.now()
+    periods.period_unpublish(period=period)
+    withdrawn = feed(mark)
+    assert set(withdrawn) == codes and not any(r["published"] or r["grade"] for r in withdrawn.values())
+
+    mark = timezone.now()
+    periods.period_publish(period=period)
+    assert all(r["published"] for r in feed(mark).values()) and set(feed(mark)) == codes
