@@ -125,6 +125,7 @@ MENU: tuple[NavSection, ...] = (
             item(_("组织设置"), "cadres:org_settings", STAFF),
             item(_("通知渠道"), "messaging:defaults", STAFF),
             item(_("通知发送记录"), "messaging:deliveries", STAFF),
+            item(_("系统对接"), "integrations:accounts", STAFF, prefix="/integrations/"),
         ),
     ),
 )

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "django_prometheus",
+    "mozilla_django_oidc",
+    "knox",
     "core",
     "ops",
     "cadres",
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "publicity",
     "selection",
     "supervision",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -221,8 +224,61 @@ CELERY_TASK_ROUTES = {"ops.tasks.nightly_backup": {"queue": CELERY_BACKUP_QUEUE}
 AUTH_USER_MODEL = "cadres.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "cadres.signon.LocalBackend",
 ]
+
+# Sign-on from outside (cadres/signon.py), each off unless configured. People are matched to cadres
+# by 编号; such accounts never have a usable local password.
+# Directory (LDAP/AD): on when LDAP_SERVER_URI is set; the password is typed into the login form.
+LDAP_SERVER_URI = env.str("LDAP_SERVER_URI", default="")
+# The directory attribute that holds the 编号 (e.g. employeeNumber); empty: the login name is the 编号.
+LDAP_CADRE_CODE_ATTRIBUTE = env.str("LDAP_CADRE_CODE_ATTRIBUTE", default="")
+if LDAP_SERVER_URI:
+    import ldap
+    from django_auth_ldap.config import LDAPSearch
+
+    AUTHENTICATION_BACKENDS.append("cadres.signon.DirectoryBackend")
+    AUTH_LDAP_SERVER_URI = LDAP_SERVER_URI
+    AUTH_LDAP_BIND_DN = env.str("LDAP_BIND_DN", default="")
+    AUTH_LDAP_BIND_PASSWORD = env.str("LDAP_BIND_PASSWORD", default="")
+    AUTH_LDAP_START_TLS = env.bool("LDAP_START_TLS", default=False)
+    # Active Directory: LDAP_USER_FILTER=(sAMAccountName=%(user)s)
+    AUTH_LDAP_USER_SEARCH = LDAPSearch(
+        env.str("LDAP_USER_BASE", default=""),
+        ldap.SCOPE_SUBTREE,  # type: ignore[attr-defined]
+        env.str("LDAP_USER_FILTER", default="(uid=%(user)s)"),
+    )
+    AUTH_LDAP_CONNECTION_OPTIONS = {
+        ldap.OPT_NETWORK_TIMEOUT: env.float("LDAP_TIMEOUT", default=5.0),  # type: ignore[attr-defined]
+        ldap.OPT_REFERRALS: 0,  # type: ignore[attr-defined]
+    }
+    if env.str("LDAP_CA_FILE", default=""):
+        AUTH_LDAP_GLOBAL_OPTIONS = {ldap.OPT_X_TLS_CACERTFILE: env.str("LDAP_CA_FILE")}  # type: ignore[attr-defined]
+# Unified identity platform (统一身份认证) by OpenID Connect: on when OIDC_RP_CLIENT_ID is set.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+# The claim (from the ID token or the userinfo endpoint) that holds the 编号.
+OIDC_CADRE_CLAIM = env.str("OIDC_CADRE_CLAIM", default="preferred_username")
+SIGNON_UNIFIED_LABEL = env.str("SIGNON_UNIFIED_LABEL", default="")
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("cadres.signon.UnifiedIdentityBackend")
+    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+    # RS256 needs OIDC_OP_JWKS_ENDPOINT; HS256 signs with the client secret.
+    OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+    OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid profile")
+    OIDC_VERIFY_SSL = env.bool("OIDC_VERIFY_SSL", default=True)
+    OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=5.0)
+    OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?signon=failed"
+# Local passwords: "all" accounts, or only the system "admin" (superusers). Default: admin-only once
+# directory or unified sign-on is on, so cadres cannot keep a second, local password.
+SIGNON_LOCAL_LOGIN = env.str("SIGNON_LOCAL_LOGIN", default="admin" if LDAP_SERVER_URI or OIDC_RP_CLIENT_ID else "all")
+if SIGNON_LOCAL_LOGIN not in ("all", "admin"):
+    raise ImproperlyConfigured("SIGNON_LOCAL_LOGIN must be all or admin.")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -374,8 +430,21 @@ SPECTACULAR_SETTINGS = {
         "GateCheckKindEnum": "publicity.models.GateCheckKind",
         "NoticeStateEnum": "publicity.models.NoticeState",
         "FeedbackStateEnum": "publicity.models.FeedbackState",
+        # The HR export shows a unit's category on results too, and the reward/sanction kinds.
+        "UnitCategoryEnum": "cadres.models.UnitCategory",
+        "RecordKindEnum": "supervision.models.RecordKind",
     },
 }
+
+# Service accounts' API tokens (integrations/, django-rest-knox): "Authorization: Bearer cp_…",
+# stored as SHA-512 digests; each token's life is chosen when it is issued (integrations/rules.py).
+KNOX_TOKEN_MODEL = "integrations.ApiToken"  # noqa: S105  (a model name)
+# knox's own migrations create its AuthToken table even when the model is swapped out; it is swapped
+# for integrations.ApiToken, so knox gets no migrations and no table.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {"AUTH_HEADER_PREFIX": "Bearer", "TOKEN_PREFIX": "cp_", "TOKEN_TTL": None, "AUTO_REFRESH": False}
+# Days each audit row of a token's use is kept before the nightly purge.
+API_TOKEN_USE_KEEP_DAYS = env.int("API_TOKEN_USE_KEEP_DAYS", default=365)
 
 # --- Third-party apps ----------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("ops.urls")),
     path("accounts/login/", cadre_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/signon/", include("cadres.urls_signon")),
     path("accounts/password/", cadre_views.PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -33,6 +34,7 @@ urlpatterns = [
     path("selection/", include("selection.urls")),
     path("supervision/", include("supervision.urls")),
     path("report/", include("supervision.urls_public")),
+    path("integrations/", include("integrations.urls")),
     path("api/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's page carries one inline <style>; scripts stay strictly 'self'.

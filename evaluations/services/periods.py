@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -397,7 +398,7 @@ def period_unpublish(*, period: Period, actor: User | None = None) -> Period:
     if period.is_annual:
         from ..models import AnnualResult
 
-        AnnualResult.objects.filter(period=period).update(is_published=False)
+        AnnualResult.objects.filter(period=period).update(is_published=False, updated_at=Now())
     period.state = PeriodState.COMPUTED
     period.published_at = None
     period.save()
