@@ -46,3 +46,28 @@ def mark_read(*, user: AbstractBaseUser, notification_id: int | None = None) -> 
     if notification_id is not None:
         notices = notices.filter(pk=notification_id)
     notices.update(read_at=timezone.now())
+
+
+def notify_all(*, user_ids: QuerySet, title: str, body: str = "", url: str = "", dedupe_key: str) -> int:
+    """`notify` for a whole organization, set-based: one INSERT … SELECT from a query of user ids.
+
+    For tens of thousands of recipients (the opening of a period): no list of users or notices is
+    built in Python. A recipient who already has a notice with the key gets no second one.
+    Returns how many notices were created.
+    """
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    table, users = quote(Notification._meta.db_table), quote(get_user_model()._meta.db_table)
+    sql, params = user_ids.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {table} (recipient_id, title, body, url, dedupe_key, created_at)
+                SELECT u.id, %s, %s, %s, %s, %s FROM {users} u
+                WHERE u.id IN ({sql}) AND NOT EXISTS (
+                    SELECT 1 FROM {table} n WHERE n.recipient_id = u.id AND n.dedupe_key = %s)
+                ON CONFLICT DO NOTHING""",  # noqa: S608  (table names from model metadata; values are parameters)
+            [title, body, url, dedupe_key, timezone.now(), *params, dedupe_key],
+        )
+        return cursor.rowcount

@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, MembershipSnapshot, RankLevel, Unit, UnitCategory, UnitRole
+from core.models import Job
 
 CENT = Decimal("0.01")
 # The years periods, settings and unit scores may have; period codes and the API say so plainly.
@@ -361,12 +362,17 @@ RATER_GROUPS = (RaterGroup.LEADER, RaterGroup.PEER, RaterGroup.OTHER)
 class SheetAssignment(models.Model):
     """One rater's sheet for one unit in a period: built when the period opens."""
 
-    period = models.ForeignKey(Period, verbose_name=_("考核周期"), on_delete=models.CASCADE, related_name="assignments")
+    # The unique (period, rater, unit) and (period, unit) indexes below serve every lookup by
+    # period, and (rater, period) every lookup by rater: no single-column index of their own,
+    # which each opening would write 55,000 entries into (a city).
+    period = models.ForeignKey(
+        Period, verbose_name=_("考核周期"), on_delete=models.CASCADE, related_name="assignments", db_index=False
+    )
     # Sheets are written set-based when a period opens (1.76 million lines for a city), from a
     # join on the snapshot: the per-row foreign-key checks took longer than the writing, so the
     # database does not repeat them (db_constraint=False); Django still cascades and protects.
     rater = models.ForeignKey(
-        Cadre, verbose_name=_("评价人"), on_delete=models.PROTECT, related_name="+", db_constraint=False
+        Cadre, verbose_name=_("评价人"), on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
     )
     unit = models.ForeignKey(
         Unit, verbose_name=_("被评价单位"), on_delete=models.PROTECT, related_name="+", db_constraint=False
@@ -753,6 +759,29 @@ class ComputationRun(models.Model):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+
+class PeriodOpening(Job):
+    """The background job that opens a period (snapshot, sheets, notices): core.jobs runs it and the
+    period page follows it. A period has at most one opening queued, running or done."""
+
+    period = models.ForeignKey(Period, verbose_name=_("考核周期"), on_delete=models.CASCADE, related_name="openings")
+    sheets = models.PositiveIntegerField(_("测评表"), default=0)
+    lines = models.PositiveIntegerField(_("评分格"), default=0)
+
+    class Meta(Job.Meta):
+        verbose_name = _("开始测评任务")
+        verbose_name_plural = _("开始测评任务")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=Q(status__in=["queued", "running", "succeeded"]),
+                name="period_opening_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} #{self.pk}"
 
 
 class GroupResult(models.Model):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("periods/", periods.period_list, name="period_list"),
     path("periods/<dbid:pk>/", periods.period_detail, name="period_detail"),
     path("periods/<dbid:pk>/progress/", periods.period_progress, name="period_progress"),
+    path("periods/<dbid:pk>/opening/", periods.period_opening_progress, name="period_opening_progress"),
     path("periods/<dbid:pk>/remind/", periods.period_remind, name="period_remind"),
     path("periods/<dbid:pk>/deadline/", periods.period_deadline, name="period_deadline"),
     path("periods/<dbid:pk>/completion/", periods.completion, name="completion"),
