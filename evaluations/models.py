@@ -784,6 +784,50 @@ class PeriodOpening(Job):
         return f"{self.period} #{self.pk}"
 
 
+class UnitCompletion(models.Model):
+    """Sheets and submitted sheets per rated unit, kept by the opening and by each submission
+    (services/figures.py): the results page reads these rows instead of counting sheets."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="unit_completions")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    sheets = models.PositiveIntegerField(_("测评表数"))
+    submitted = models.PositiveIntegerField(_("已提交"), default=0)
+
+    class Meta:
+        verbose_name = _("单位测评完成情况")
+        verbose_name_plural = _("单位测评完成情况")
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="unit_completion_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.submitted}/{self.sheets}"
+
+    @property
+    def rate(self) -> int:
+        return round(self.submitted * 100 / self.sheets) if self.sheets else 0
+
+
+class ScoreDistribution(models.Model):
+    """A quarter's score histogram, for all its results ('') and per unit category, stored by the
+    computation (services/figures.py) so that the results page does not read every score."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="score_distributions")
+    category = models.CharField(_("单位类别"), max_length=20, blank=True)
+    labels = models.JSONField(default=list)
+    counts = models.JSONField(default=list)
+    total = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("得分分布")
+        verbose_name_plural = _("得分分布")
+        constraints = [models.UniqueConstraint(fields=["period", "category"], name="score_distribution_once")]
+
+    def __str__(self) -> str:
+        return f"{self.period_id}/{self.category or '*'}"
+
+    def as_chart(self) -> dict:
+        return {"labels": self.labels, "counts": self.counts, "total": self.total}
+
+
 class GroupResult(models.Model):
     """A ratee's scores from one rater group in a period (aggregates only)."""
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("periods/<dbid:pk>/completion/", periods.completion, name="completion"),
     path("periods/<dbid:pk>/paper/", periods.paper_entry, name="paper_entry"),
     path("periods/<dbid:pk>/results/", results.results, name="results"),
+    path("units/picker/", results.unit_picker, name="unit_picker"),
     path("periods/<dbid:pk>/results/export/", results.results_export, name="results_export"),
     path("periods/<dbid:pk>/results/<dbid:cadre_pk>/", results.result_detail, name="result_detail"),
     path("periods/<dbid:pk>/quality/", results.quality, name="quality"),

@@ -38,6 +38,7 @@ from ..models import (
     SheetDraft,
     SheetLine,
 )
+from .figures import completion_refresh
 
 OPEN_TOTAL = 5
 
@@ -178,6 +179,7 @@ def period_open(
     snapshot = membership_snapshot_take(label=f"{period.code}#{period.pk}", as_of=today)
     progress(1, OPEN_TOTAL, _("确定各单位的评价人"))
     sheets, lines, units = _sheets_build(period=period, snapshot_id=snapshot.pk, progress=progress)
+    completion_refresh(period=period)
     progress(4, OPEN_TOTAL, _("通知评价人"))
     period.snapshot = snapshot
     period.state = PeriodState.OPEN
