@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, MembershipSnapshot, RankLevel, Unit, UnitCategory, UnitRole
@@ -892,6 +892,9 @@ class QuarterlyResult(models.Model):
             models.Index(fields=["period", "unit"], name="quarterly_result_unit"),
             models.Index(fields=["period", "rank"], name="quarterly_result_rank"),
             models.Index(fields=["period", "score"], name="quarterly_result_score"),
+            # The results page's default order (score descending, no score last, then code): read
+            # from this index a page at a time (incremental sort of ties), not by sorting a city.
+            models.Index(F("period"), F("score").desc(nulls_last=True), name="quarterly_result_score_desc"),
         ]
 
     def __str__(self) -> str:

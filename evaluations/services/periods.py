@@ -259,7 +259,7 @@ def _sheets_build(*, period: Period, snapshot_id: int, progress: Progress) -> tu
     The pairs are never materialized: the members (with their place in the unit) and each unit's
     raters (with what makes them raters) are two small temporary tables, the sheets are one row
     per rater and unit, and the lines are written by one INSERT … SELECT joining the sheets to the
-    members of their unit, in the order of the line index (docs/rules.md §4.2).
+    members of their unit, in the order of the line index (docs/rules.md §4, 开始测评).
     """
     member, cadre = _table(SnapshotMember), _table(Cadre)
     scope = _table(EvaluatorScope)
