@@ -60,8 +60,11 @@ def test_the_page_queues_the_opening_refuses_a_second_and_shows_progress_then_th
     assert (job.progress_done, job.progress_total) == (periods.OPEN_TOTAL, periods.OPEN_TOTAL)
     period.refresh_from_db()
     assert period.state == PeriodState.OPEN and period.snapshot is not None
-    card = client.get(poll, HTTP_HX_REQUEST="true").content.decode()
+    polled = client.get(poll, HTTP_HX_REQUEST="true")
+    card = polled.content.decode()
     assert 'data-status="succeeded"' in card and "hx-get" not in card
+    assert polled["HX-Refresh"] == "true"  # the page reloads to show the open period
+    assert "HX-Refresh" not in client.get(poll)  # a plain request is just the card
     assert f"已生成测评表 {job.sheets} 张、评分格 {job.lines} 个" in card
     # Raters with an account are told once (set-based notices).
     assert Notification.objects.filter(recipient=team["S1"].user, title__contains="测评已开始").count() == 1
@@ -126,7 +129,8 @@ def test_the_opening_progress_card_costs_the_same_few_queries_for_any_job(
     client.force_login(personas.org_staff.user)
     url = reverse("evaluations:period_opening_progress", args=[period.pk])
     with django_assert_max_num_queries(6):
-        assert client.get(url).status_code == 200
+        queued = client.get(url, HTTP_HX_REQUEST="true")
+    assert queued.status_code == 200 and "HX-Refresh" not in queued
     periods.period_opening_execute(job_id=job.pk)
     with django_assert_max_num_queries(6):
         assert "已生成测评表" in client.get(url).content.decode()

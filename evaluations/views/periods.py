@@ -304,11 +304,15 @@ def period_opening_progress(request: HttpRequest, pk: int) -> HttpResponse:
     opening = periods.latest_opening(period)
     if opening is None:
         raise Http404
-    return render(
+    response = render(
         request,
         "evaluations/_opening_status.html",
         {"period": period, "opening": opening, "opening_progress": job_progress(opening)},
     )
+    if opening.is_finished and request.headers.get("HX-Request"):
+        # The poll that sees the end reloads the page: its state, buttons and checks change with it.
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @org_staff_required
