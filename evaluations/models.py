@@ -894,6 +894,7 @@ class QuarterlyResult(models.Model):
             models.Index(fields=["period", "score"], name="quarterly_result_score"),
             # The results page's default order (score descending, no score last, then code): read
             # from this index a page at a time (incremental sort of ties), not by sorting a city.
+            # PostgreSQL only (migration 0016): SQLite has no NULLS LAST in an index.
             models.Index(F("period"), F("score").desc(nulls_last=True), name="quarterly_result_score_desc"),
         ]
 

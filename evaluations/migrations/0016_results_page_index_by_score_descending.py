@@ -2,17 +2,33 @@
 
 from django.db import migrations, models
 
+INDEX = models.Index(
+    models.F("period"),
+    models.OrderBy(models.F("score"), descending=True, nulls_last=True),
+    name="quarterly_result_score_desc",
+)
+
+
+def create(apps, schema_editor):
+    """PostgreSQL only: SQLite (the embedded demo) has no NULLS LAST in an index, nor a city to sort."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.add_index(apps.get_model("evaluations", "QuarterlyResult"), INDEX)
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.remove_index(apps.get_model("evaluations", "QuarterlyResult"), INDEX)
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cadres', '0009_move_notification_to_core'),
-        ('evaluations', '0015_stored_completion_and_distribution'),
+        ("cadres", "0009_move_notification_to_core"),
+        ("evaluations", "0015_stored_completion_and_distribution"),
     ]
 
     operations = [
-        migrations.AddIndex(
-            model_name='quarterlyresult',
-            index=models.Index(models.F('period'), models.OrderBy(models.F('score'), descending=True, nulls_last=True), name='quarterly_result_score_desc'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.AddIndex(model_name="quarterlyresult", index=INDEX)],
+            database_operations=[migrations.RunPython(create, drop)],
         ),
     ]
