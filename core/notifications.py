@@ -66,6 +66,10 @@ def _run_delivery_hooks(notices: list[Notification], *, dedupe_key: str) -> None
         # With ignore_conflicts the database returns no ids: read back the rows of this key.
         recipients = [notice.recipient_id for notice in notices]
         notices = list(Notification.objects.filter(recipient_id__in=recipients, dedupe_key=dedupe_key))
+    _run_delivery_hooks_on(notices)
+
+
+def _run_delivery_hooks_on(notices: list[Notification]) -> None:
     for hook in _delivery_hooks:
         try:
             # A savepoint: a failing hook leaves the notices and the caller's own writes intact.
@@ -88,3 +92,41 @@ def mark_read(*, user: AbstractBaseUser, notification_id: int | None = None) -> 
     if notification_id is not None:
         notices = notices.filter(pk=notification_id)
     notices.update(read_at=timezone.now())
+
+
+def notify_all(
+    *,
+    user_ids: QuerySet,
+    title: str,
+    body: str = "",
+    url: str = "",
+    dedupe_key: str,
+    kind: str = NotificationKind.GENERAL,
+) -> int:
+    """`notify` for a whole organization, set-based: one INSERT … SELECT from a query of user ids.
+
+    For tens of thousands of recipients (the opening of a period): no list of users or notices is
+    built in Python. A recipient who already has a notice with the key gets no second one.
+    Returns how many notices were created. The delivery hooks get the notices this call created
+    (read back by their key and creation time), as with notify().
+    """
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    now = timezone.now()
+    quote = connection.ops.quote_name
+    table, users = quote(Notification._meta.db_table), quote(get_user_model()._meta.db_table)
+    sql, params = user_ids.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {table} (recipient_id, kind, title, body, url, dedupe_key, created_at)
+                SELECT u.id, %s, %s, %s, %s, %s, %s FROM {users} u
+                WHERE u.id IN ({sql}) AND NOT EXISTS (
+                    SELECT 1 FROM {table} n WHERE n.recipient_id = u.id AND n.dedupe_key = %s)
+                ON CONFLICT DO NOTHING""",  # noqa: S608  (table names from model metadata; values are parameters)
+            [kind, title, body, url, dedupe_key, now, *params, dedupe_key],
+        )
+        created = cursor.rowcount
+    if created and _delivery_hooks:
+        _run_delivery_hooks_on(list(Notification.objects.filter(dedupe_key=dedupe_key, created_at=now)))
+    return created
