@@ -26,6 +26,8 @@ from .forms import (
     LoginForm,
     NewPasswordForm,
     OrgSettingsForm,
+    EducationFormSet,
+    FamilyFormSet,
     ResumeFormSet,
     RosterUploadForm,
     StudyCreditFormSet,
@@ -112,18 +114,21 @@ def _cadre_form_page(request: HttpRequest, cadre: Cadre | None) -> HttpResponse:
     form = CadreForm(request.POST or None, request.FILES or None, instance=cadre)
     resume = ResumeFormSet(request.POST or None, instance=cadre, prefix="resume")
     credits = StudyCreditFormSet(request.POST or None, instance=cadre, prefix="credits")
-    if request.method == "POST" and form.is_valid() and resume.is_valid() and credits.is_valid():
+    education = EducationFormSet(request.POST or None, instance=cadre, prefix="education")
+    family = FamilyFormSet(request.POST or None, instance=cadre, prefix="family")
+    formsets = (resume, credits, education, family)
+    if request.method == "POST" and form.is_valid() and all([f.is_valid() for f in formsets]):
         with transaction.atomic():
             saved = form.save()
-            resume.instance = credits.instance = saved
-            resume.save()
-            credits.save()
+            for formset in formsets:
+                formset.instance = saved
+                formset.save()
         messages.success(request, _("已保存 %(name)s 的档案。") % {"name": saved.name})
         return redirect("cadres:cadre_detail", pk=saved.pk)
     return render(
         request,
         "cadres/cadre_form.html",
-        {"form": form, "resume": resume, "credits": credits, "cadre": cadre},
+        {"form": form, "resume": resume, "credits": credits, "education": education, "family": family, "cadre": cadre},
     )
 
 
