@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import mimetypes
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -110,13 +111,18 @@ def cadre_photo(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(cadre.photo.open("rb"), content_type=mimetypes.guess_type(cadre.photo.name)[0])
 
 
+def _section(request: HttpRequest, prefix: str) -> Any:
+    return request.POST if f"{prefix}-TOTAL_FORMS" in request.POST else None
+
+
 def _cadre_form_page(request: HttpRequest, cadre: Cadre | None) -> HttpResponse:
     form = CadreForm(request.POST or None, request.FILES or None, instance=cadre)
     resume = ResumeFormSet(request.POST or None, instance=cadre, prefix="resume")
     credits = StudyCreditFormSet(request.POST or None, instance=cadre, prefix="credits")
-    education = EducationFormSet(request.POST or None, instance=cadre, prefix="education")
-    family = FamilyFormSet(request.POST or None, instance=cadre, prefix="family")
-    formsets = (resume, credits, education, family)
+    # The appointment-form sections came later: a post without them (an older page) leaves them alone.
+    education = EducationFormSet(_section(request, "education"), instance=cadre, prefix="education")
+    family = FamilyFormSet(_section(request, "family"), instance=cadre, prefix="family")
+    formsets = tuple(f for f in (resume, credits, education, family) if f.is_bound or request.method != "POST")
     if request.method == "POST" and form.is_valid() and all([f.is_valid() for f in formsets]):
         with transaction.atomic():
             saved = form.save()

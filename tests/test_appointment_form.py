@@ -491,3 +491,65 @@ def test_gb18030_declared_files_and_wrapped_resume_lines_are_read():
     ]
     with pytest.raises(LrmxError):
         parse_lrmx(b"\xff\xfe\x00garbage")
+
+
+# --- The org staff's form for the new cells ----------------------------------------------------------
+
+
+def _edit_data(cadre, **extra) -> dict:
+    data = {
+        "code": cadre.code,
+        "name": cadre.name,
+        "gender": cadre.gender,
+        "birth_date": cadre.birth_date.isoformat(),
+        "unit": cadre.unit_id,
+        "rank": cadre.rank_id,
+        "role": cadre.role,
+        "post_title": cadre.post_title,
+        "birthplace": "湖南衡南",
+        "health": "健康",
+        "resume-TOTAL_FORMS": "0",
+        "resume-INITIAL_FORMS": "0",
+        "credits-TOTAL_FORMS": "0",
+        "credits-INITIAL_FORMS": "0",
+        "education-TOTAL_FORMS": "1",
+        "education-INITIAL_FORMS": "0",
+        "education-0-kind": "full_time",
+        "education-0-level": "大学",
+        "education-0-degree": "法学学士",
+        "education-0-school": "湘潭大学法学院法学专业",
+        "family-TOTAL_FORMS": "1",
+        "family-INITIAL_FORMS": "0",
+        "family-0-relation": "妻子",
+        "family-0-name": "周敏",
+        "family-0-birth_date": "1988-05-06",
+        "family-0-political_status": "群众",
+        "family-0-employer_post": "区实验小学教师",
+        "family-0-sort_order": "1",
+    }
+    data.update(extra)
+    return data
+
+
+def test_org_staff_record_family_and_education_on_the_cadre_form(client, personas, tmp_path):
+    cadre = personas.cadre
+    client.force_login(personas.org_staff.user)
+    edit = reverse("cadres:cadre_edit", args=[cadre.pk])
+    assert "家庭主要成员及重要社会关系" in client.get(edit).content.decode()
+    # A family member without a name: refused with the field's message, nothing saved.
+    response = client.post(edit, _edit_data(cadre, **{"family-0-name": ""}))
+    assert response.status_code == 200 and "该字段是必填项" in response.content.decode()
+    assert not FamilyMember.objects.exists() and Cadre.objects.get(pk=cadre.pk).birthplace == ""
+    response = client.post(edit, _edit_data(cadre))
+    assert response.status_code == 302
+    cadre = Cadre.objects.get(pk=cadre.pk)
+    assert cadre.birthplace == "湖南衡南" and cadre.health == "健康"
+    assert cadre.family_members.get().name == "周敏"
+    assert cadre.education_entries.get().degree == "法学学士"
+    text = _squash(pdf_text(client.get(reverse("selection:appointment_form_pdf", args=[cadre.pk])).content, tmp_path))
+    assert "周敏" in text and "区实验小学教师" in text and "法学学士" in text and "湘潭大学法学院法学专业" in text
+    # The cadre sees their own family on their profile; a colleague does not.
+    client.force_login(cadre.user)
+    assert "周敏" in client.get(reverse("cadres:my_profile")).content.decode()
+    client.force_login(personas.colleague.user)
+    assert "周敏" not in client.get(reverse("cadres:cadre_detail", args=[cadre.pk])).content.decode()
