@@ -24,11 +24,11 @@ from .filters import CadreFilter
 from .forms import (
     AccountsIssueForm,
     CadreForm,
+    EducationFormSet,
+    FamilyFormSet,
     LoginForm,
     NewPasswordForm,
     OrgSettingsForm,
-    EducationFormSet,
-    FamilyFormSet,
     ResumeFormSet,
     RosterUploadForm,
     StudyCreditFormSet,
@@ -123,7 +123,7 @@ def _cadre_form_page(request: HttpRequest, cadre: Cadre | None) -> HttpResponse:
     education = EducationFormSet(_section(request, "education"), instance=cadre, prefix="education")
     family = FamilyFormSet(_section(request, "family"), instance=cadre, prefix="family")
     formsets = tuple(f for f in (resume, credits, education, family) if f.is_bound or request.method != "POST")
-    if request.method == "POST" and form.is_valid() and all([f.is_valid() for f in formsets]):
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
         with transaction.atomic():
             saved = form.save()
             for formset in formsets:

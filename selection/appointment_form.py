@@ -241,5 +241,5 @@ def build_for_candidate(candidate: Candidate, *, as_of: date, filler: str = "") 
 def filler_name(user: Any) -> str:
     cadre = getattr(user, "cadre", None)
     if cadre is not None:
-        return cadre.name
-    return (user.get_full_name() or user.get_username()) if user is not None else ""
+        return str(cadre.name)
+    return str(user.get_full_name() or user.get_username()) if user is not None else ""

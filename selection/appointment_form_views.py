@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -41,9 +41,15 @@ def _candidate(request: HttpRequest, pk: int, candidate_id: int) -> Candidate:
     )
 
 
+# The national form is a Chinese document: its cells are written in Chinese whatever the interface
+# language (its labels are the form's official wording).
+FORM_LANGUAGE = "zh-hans"
+
+
 def _pdf_response(form: AppointmentForm, filename: str) -> HttpResponse:
     extra = {"photo": (form.photo, form.photo_type)} if form.photo else None
-    html = render_to_string("selection/appointment_form_pdf.html", {"form": form})
+    with translation.override(FORM_LANGUAGE):
+        html = render_to_string("selection/appointment_form_pdf.html", {"form": form})
     response = HttpResponse(render_pdf(html, extra_files=extra), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
@@ -58,28 +64,32 @@ def _lrmx_response(form: AppointmentForm, filename: str) -> HttpResponse:
 @access.staff_only
 def cadre_form_pdf(request: HttpRequest, cadre_id: int) -> HttpResponse:
     cadre = _cadre(cadre_id)
-    form = build_form(cadre, as_of=timezone.localdate(), filler=filler_name(request.user))
+    with translation.override(FORM_LANGUAGE):
+        form = build_form(cadre, as_of=timezone.localdate(), filler=filler_name(request.user))
     return _pdf_response(form, f"appointment-form-{cadre.code}.pdf")
 
 
 @access.staff_only
 def cadre_form_lrmx(request: HttpRequest, cadre_id: int) -> HttpResponse:
     cadre = _cadre(cadre_id)
-    form = build_form(cadre, as_of=timezone.localdate(), filler=filler_name(request.user))
+    with translation.override(FORM_LANGUAGE):
+        form = build_form(cadre, as_of=timezone.localdate(), filler=filler_name(request.user))
     return _lrmx_response(form, f"{cadre.code}.lrmx")
 
 
 @access.staff_only
 def candidate_form_pdf(request: HttpRequest, pk: int, candidate_id: int) -> HttpResponse:
     candidate = _candidate(request, pk, candidate_id)
-    form = build_for_candidate(candidate, as_of=timezone.localdate(), filler=filler_name(request.user))
+    with translation.override(FORM_LANGUAGE):
+        form = build_for_candidate(candidate, as_of=timezone.localdate(), filler=filler_name(request.user))
     return _pdf_response(form, f"appointment-form-{candidate.cadre.code}.pdf")
 
 
 @access.staff_only
 def candidate_form_lrmx(request: HttpRequest, pk: int, candidate_id: int) -> HttpResponse:
     candidate = _candidate(request, pk, candidate_id)
-    form = build_for_candidate(candidate, as_of=timezone.localdate(), filler=filler_name(request.user))
+    with translation.override(FORM_LANGUAGE):
+        form = build_for_candidate(candidate, as_of=timezone.localdate(), filler=filler_name(request.user))
     return _lrmx_response(form, f"{candidate.cadre.code}.lrmx")
 
 

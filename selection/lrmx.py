@@ -47,6 +47,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cadres.models import (
     Cadre,
@@ -105,18 +106,18 @@ FAMILY_TAGS = ["ChengWei", "XingMing", "ChuShengRiQi", "ZhengZhiMianMao", "GongZ
 # Cells the product computes from its own records (posts, selection, supervision, evaluations) or
 # that describe the file: shown in the import preview, never written to the cadre.
 NOT_STORED = {
-    "XianRenZhiWu": "现任职务",
-    "NiRenZhiWu": "拟任职务",
-    "NiMianZhiWu": "拟免职务",
-    "JiangChengQingKuang": "奖惩情况",
-    "NianDuKaoHeJieGuo": "年度考核结果",
-    "RenMianLiYou": "任免理由",
-    "ChengBaoDanWei": "呈报单位",
-    "JiSuanNianLingShiJian": "计算年龄时间",
-    "TianBiaoShiJian": "填表时间",
-    "TianBiaoRen": "填表人",
-    "Version": "版本",
-    "ZhengZhiMianMao": "政治面貌",
+    "XianRenZhiWu": gettext_lazy("现任职务"),
+    "NiRenZhiWu": gettext_lazy("拟任职务"),
+    "NiMianZhiWu": gettext_lazy("拟免职务"),
+    "JiangChengQingKuang": gettext_lazy("奖惩情况"),
+    "NianDuKaoHeJieGuo": gettext_lazy("年度考核结果"),
+    "RenMianLiYou": gettext_lazy("任免理由"),
+    "ChengBaoDanWei": gettext_lazy("呈报单位"),
+    "JiSuanNianLingShiJian": gettext_lazy("计算年龄时间"),
+    "TianBiaoShiJian": gettext_lazy("填表时间"),
+    "TianBiaoRen": gettext_lazy("填表人"),
+    "Version": gettext_lazy("版本"),
+    "ZhengZhiMianMao": gettext_lazy("政治面貌"),
 }
 
 
@@ -303,13 +304,8 @@ def parse_lrmx(data: bytes) -> ParsedPerson:
     if len(data) > MAX_FILE_BYTES:
         raise LrmxError([_("文件超过 %(mb)s MB，不是任免审批表文件。") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}])
     if data[:4] == b"PK\x03\x04":
-        raise LrmxError(
-            [
-                _(
-                    "该文件是压缩包，不是本系统能读取的 XML 格式 .lrmx 文件。请在任免审批表编辑器中另存为 XML 格式的 .lrmx 后再导入。"
-                )
-            ]
-        )
+        zipped = _("该文件是压缩包，不是本系统能读取的 XML 格式 .lrmx 文件。")
+        raise LrmxError([zipped + _("请在任免审批表编辑器中另存为 XML 格式的 .lrmx 后再导入。")])
     try:
         text = _decode(data)
     except (UnicodeDecodeError, LookupError):
@@ -318,7 +314,9 @@ def parse_lrmx(data: bytes) -> ParsedPerson:
         raise LrmxError([_("文件含有 DOCTYPE 或 ENTITY 声明，出于安全原因不予读取。")])
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
     try:
-        root = ET.fromstring(text)
+        # Safe with the standard parser: a file with a DTD was refused above, so no entity can be
+        # declared (no expansion bomb), and expat never fetches external resources.
+        root = ET.fromstring(text)  # noqa: S314
     except ET.ParseError as error:
         line, column = error.position
         raise LrmxError(
@@ -357,39 +355,40 @@ def parse_lrmx(data: bytes) -> ParsedPerson:
         problems.append(_("「姓名」不能为空。"))
     if "<" in person.name or ">" in person.name:
         problems.append(_("姓名不能包含 < 或 > 符号。"))
-    _limit(person.name, _field_length(Cadre, "name"), "姓名", problems)
+    _limit(person.name, _field_length(Cadre, "name"), _("姓名"), problems)
     gender_text = get("XingBie", "")
     genders = {str(label): value for value, label in Gender.choices}
     if gender_text not in genders:
         problems.append(_("「性别」应为“男”或“女”，文件中是「%(value)s」。") % {"value": gender_text[:10]})
     person.gender = genders.get(gender_text, "")
-    person.birth = _parse_month(get("ChuShengNianYue", ""), "出生年月", problems, required=True)
-    person.party_join = _parse_month(get("RuDangShiJian", ""), "入党时间", problems)
-    person.work_start = _parse_month(get("CanJiaGongZuoShiJian", ""), "参加工作时间", problems)
+    person.birth = _parse_month(get("ChuShengNianYue", ""), _("出生年月"), problems, required=True)
+    person.party_join = _parse_month(get("RuDangShiJian", ""), _("入党时间"), problems)
+    person.work_start = _parse_month(get("CanJiaGongZuoShiJian", ""), _("参加工作时间"), problems)
     for attr, tag, label in (
-        ("ethnicity", "MinZu", "民族"),
-        ("native_place", "JiGuan", "籍贯"),
-        ("birthplace", "ChuShengDi", "出生地"),
-        ("health", "JianKangZhuangKuang", "健康状况"),
-        ("professional_title", "ZhuanYeJiShuZhiWu", "专业技术职务"),
-        ("specialty", "ShuXiZhuanYeYouHeZhuanChang", "熟悉专业有何专长"),
-        ("id_number", "ShenFenZheng", "身份证号"),
+        ("ethnicity", "MinZu", _("民族")),
+        ("native_place", "JiGuan", _("籍贯")),
+        ("birthplace", "ChuShengDi", _("出生地")),
+        ("health", "JianKangZhuangKuang", _("健康状况")),
+        ("professional_title", "ZhuanYeJiShuZhiWu", _("专业技术职务")),
+        ("specialty", "ShuXiZhuanYeYouHeZhuanChang", _("熟悉专业有何专长")),
+        ("id_number", "ShenFenZheng", _("身份证号")),
     ):
         setattr(person, attr, _limit(get(tag, ""), _field_length(Cadre, attr), label, problems))
 
-    for prefix, kind, kind_label in (
-        ("QuanRiZhiJiaoYu", EducationKind.FULL_TIME, "全日制教育"),
-        ("ZaiZhiJiaoYu", EducationKind.IN_SERVICE, "在职教育"),
-    ):
+    for prefix, kind in (("QuanRiZhiJiaoYu", EducationKind.FULL_TIME), ("ZaiZhiJiaoYu", EducationKind.IN_SERVICE)):
+        kind_label = str(EducationKind(kind).label)
         cell = EducationCell(
             level=_limit(
-                get(f"{prefix}_XueLi", ""), _field_length(EducationEntry, "level"), f"{kind_label}学历", problems
+                get(f"{prefix}_XueLi", ""), _field_length(EducationEntry, "level"), f"{kind_label}{_('学历')}", problems
             ),
             level_school=_limit(
                 get(f"{prefix}_XueLi_BiYeYuanXiaoXi", ""), _field_length(EducationEntry, "school"), kind_label, problems
             ),
             degree=_limit(
-                get(f"{prefix}_XueWei", ""), _field_length(EducationEntry, "degree"), f"{kind_label}学位", problems
+                get(f"{prefix}_XueWei", ""),
+                _field_length(EducationEntry, "degree"),
+                f"{kind_label}{_('学位')}",
+                problems,
             ),
             degree_school=_limit(
                 get(f"{prefix}_XueWei_BiYeYuanXiaoXi", ""),
@@ -415,9 +414,9 @@ def parse_lrmx(data: bytes) -> ParsedPerson:
                 problems.append(_("「照片」解码后不是可以识别的图片。"))
                 person.photo = b""
 
-    for tag, label in NOT_STORED.items():
+    for tag, stored_label in NOT_STORED.items():
         if get(tag):
-            person.not_stored.append((label, get(tag, "")))
+            person.not_stored.append((str(stored_label), get(tag, "")))
     for tag, value in unknown:
         person.not_stored.append((tag, value))
 
@@ -497,7 +496,7 @@ def _parse_family(root: ET.Element, problems: list[str]) -> list[ParsedFamily]:
             ParsedFamily(
                 relation=cells["ChengWei"],
                 name=cells["XingMing"],
-                birth_date=_parse_month(cells["ChuShengRiQi"], f"{label}出生日期", problems),
+                birth_date=_parse_month(cells["ChuShengRiQi"], f"{label}{_('出生日期')}", problems),
                 political_status=cells["ZhengZhiMianMao"],
                 employer_post=cells["GongZuoDanWeiJiZhiWu"],
             )
@@ -571,7 +570,7 @@ def preview_import(cadre: Cadre, person: ParsedPerson) -> Preview:
     for name, value in updates.items():
         before = getattr(cadre, name)
         if before != value:
-            label = str(Cadre._meta.get_field(name).verbose_name)
+            label = str(getattr(Cadre._meta.get_field(name), "verbose_name", name))
             if name == "gender":
                 changes.append(Change(label, cadre.get_gender_display(), str(dict(Gender.choices)[value])))
             else:

@@ -103,6 +103,10 @@ def _full_record(cadre: Cadre, staff) -> Cadre:
     return Cadre.objects.get(pk=cadre.pk)
 
 
+def _xml(data: bytes) -> ET.Element:
+    return ET.fromstring(data)  # noqa: S314  (the product's own export)
+
+
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -195,7 +199,11 @@ def test_an_empty_record_prints_empty_cells_never_none(client, personas, tmp_pat
 def test_user_text_is_escaped_in_the_pdf(client, personas, tmp_path):
     cadre = personas.cadre
     Cadre.objects.filter(pk=cadre.pk).update(name="<b>李</b>", specialty="<b>粗体</b>")
-    ResumeEntry.objects.create(cadre=cadre, start_date=date(2010, 1, 1), description="<script>alert(1)</script><img src=x onerror=alert(2)>任职")
+    ResumeEntry.objects.create(
+        cadre=cadre,
+        start_date=date(2010, 1, 1),
+        description="<script>alert(1)</script><img src=x onerror=alert(2)>任职",
+    )
     FamilyMember.objects.create(cadre=cadre, relation="子", name="<i>小明</i>")
     client.force_login(personas.org_staff.user)
     response = client.get(reverse("selection:appointment_form_pdf", args=[cadre.pk]))
@@ -322,7 +330,7 @@ def test_export_is_the_editors_xml(client, personas):
     response = client.get(reverse("selection:appointment_form_lrmx", args=[cadre.pk]))
     assert response.status_code == 200 and 'filename="' in response["Content-Disposition"]
     assert response.content.startswith(b'<?xml version="1.0" encoding="utf-8"?>')
-    root = ET.fromstring(response.content)
+    root = _xml(response.content)
     assert root.tag == "Person"
     assert root.findtext("XingMing") == "张干部" and root.findtext("XingBie") == "男"
     assert root.findtext("ChuShengNianYue") == "198506" and root.findtext("RuDangShiJian") == "200607"
@@ -384,8 +392,8 @@ def test_round_trip_export_import_into_a_fresh_cadre_gives_the_same_form(client,
     assert fresh.photo
     # The fresh cadre's own export matches the source's, cell for cell, except what the product
     # computes from records the fresh cadre does not have (rewards, annual results).
-    again = ET.fromstring(client.get(reverse("selection:appointment_form_lrmx", args=[fresh.pk])).content)
-    first = ET.fromstring(exported)
+    again = _xml(client.get(reverse("selection:appointment_form_lrmx", args=[fresh.pk])).content)
+    first = _xml(exported)
     computed = {"JiangChengQingKuang", "NianDuKaoHeJieGuo"}
     for element in first:
         if element.tag in computed:
@@ -553,3 +561,16 @@ def test_org_staff_record_family_and_education_on_the_cadre_form(client, persona
     assert "周敏" in client.get(reverse("cadres:my_profile")).content.decode()
     client.force_login(personas.colleague.user)
     assert "周敏" not in client.get(reverse("cadres:cadre_detail", args=[cadre.pk])).content.decode()
+
+
+def test_the_form_stays_chinese_in_the_english_interface(client, personas, tmp_path):
+    staff = personas.org_staff.user
+    cadre = _full_record(personas.cadre, staff)
+    client.force_login(staff)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Export .lrmx" in client.get(reverse("cadres:cadre_detail", args=[cadre.pk])).content.decode()
+    text = _squash(pdf_text(client.get(reverse("selection:appointment_form_pdf", args=[cadre.pk])).content, tmp_path))
+    year = timezone.localdate().year
+    assert f"{year - 1}年度考核优秀。" in text and "给予嘉奖" in text and "男" in text
+    root = _xml(client.get(reverse("selection:appointment_form_lrmx", args=[cadre.pk])).content)
+    assert root.findtext("XingBie") == "男" and "年度考核" in root.findtext("NianDuKaoHeJieGuo")
