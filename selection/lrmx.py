@@ -308,7 +308,11 @@ def parse_lrmx(data: bytes) -> ParsedPerson:
         raise LrmxError([zipped + _("请在任免审批表编辑器中另存为 XML 格式的 .lrmx 后再导入。")])
     try:
         text = _decode(data)
-    except (UnicodeDecodeError, LookupError):
+    except UnicodeDecodeError as error:
+        if error.start >= len(data) - 3:  # a character cut in two at the end: a truncated file
+            raise LrmxError([_("文件不是完整有效的 XML（在末尾被截断），可能已损坏。")]) from None
+        raise LrmxError([_("文件的文字编码无法识别，不是任免审批表编辑器保存的 .lrmx 文件。")]) from None
+    except LookupError:
         raise LrmxError([_("文件的文字编码无法识别，不是任免审批表编辑器保存的 .lrmx 文件。")]) from None
     if "<!DOCTYPE" in text or "<!ENTITY" in text:
         raise LrmxError([_("文件含有 DOCTYPE 或 ENTITY 声明，出于安全原因不予读取。")])
