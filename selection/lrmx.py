@@ -601,33 +601,27 @@ def apply_import(cadre: Cadre, person: ParsedPerson) -> None:
             extension = "png" if person.photo[:4] == b"\x89PNG" else "jpg"
             cadre.photo.save(f"lrmx-{cadre.code}.{extension}", ContentFile(person.photo), save=False)
         cadre.save()
-        cadre.resume_entries.all().delete()
-        ResumeEntry.objects.bulk_create(
-            ResumeEntry(cadre=cadre, start_date=e.start, end_date=e.end, description=e.text) for e in person.resume
-        )
-        cadre.education_entries.all().delete()
-        rows = []
+        # One row at a time, so the audit trail records every removed and added row.
+        for model in (ResumeEntry, EducationEntry, FamilyMember):
+            for row in model.objects.filter(cadre=cadre):
+                row.delete()
+        for entry in person.resume:
+            ResumeEntry.objects.create(cadre=cadre, start_date=entry.start, end_date=entry.end, description=entry.text)
         for kind, cell in person.education:
             if cell.degree_school and cell.degree_school != cell.level_school:
-                rows.append(EducationEntry(cadre=cadre, kind=kind, level=cell.level, school=cell.level_school))
-                rows.append(EducationEntry(cadre=cadre, kind=kind, degree=cell.degree, school=cell.degree_school))
+                EducationEntry.objects.create(cadre=cadre, kind=kind, level=cell.level, school=cell.level_school)
+                EducationEntry.objects.create(cadre=cadre, kind=kind, degree=cell.degree, school=cell.degree_school)
             else:
-                rows.append(
-                    EducationEntry(
-                        cadre=cadre, kind=kind, level=cell.level, degree=cell.degree, school=cell.level_school
-                    )
+                EducationEntry.objects.create(
+                    cadre=cadre, kind=kind, level=cell.level, degree=cell.degree, school=cell.level_school
                 )
-        EducationEntry.objects.bulk_create(rows)
-        cadre.family_members.all().delete()
-        FamilyMember.objects.bulk_create(
-            FamilyMember(
+        for index, member in enumerate(person.family, start=1):
+            FamilyMember.objects.create(
                 cadre=cadre,
-                relation=m.relation,
-                name=m.name,
-                birth_date=m.birth_date,
-                political_status=m.political_status,
-                employer_post=m.employer_post,
+                relation=member.relation,
+                name=member.name,
+                birth_date=member.birth_date,
+                political_status=member.political_status,
+                employer_post=member.employer_post,
                 sort_order=index,
             )
-            for index, m in enumerate(person.family, start=1)
-        )

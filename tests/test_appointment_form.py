@@ -390,6 +390,11 @@ def test_round_trip_export_import_into_a_fresh_cadre_gives_the_same_form(client,
         ("父亲", "张国强", date(1958, 10, 1), "群众", "退休"),
     ]
     assert fresh.photo
+    from auditlog.models import LogEntry
+
+    # Every replaced row is in the audit trail, with who did it.
+    added = LogEntry.objects.get_for_model(FamilyMember).filter(action=LogEntry.Action.CREATE, actor=staff)
+    assert added.count() == 2
     # The fresh cadre's own export matches the source's, cell for cell, except what the product
     # computes from records the fresh cadre does not have (rewards, annual results).
     again = _xml(client.get(reverse("selection:appointment_form_lrmx", args=[fresh.pk])).content)
