@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import appointment_form_views as af
 from . import inspection_views as iv
+from . import probation_views as pv
 from . import views
 
 app_name = "selection"
@@ -70,4 +71,12 @@ urlpatterns = [
         af.candidate_form_lrmx,
         name="candidate_appointment_form_lrmx",
     ),
+    path("probations/", pv.probation_list, name="probation_list"),
+    path("probations/<dbid:pk>/", pv.probation_detail, name="probation_detail"),
+    path("probations/<dbid:pk>/confirm/", pv.probation_confirm, name="probation_confirm"),
+    path("probations/<dbid:pk>/extend/", pv.probation_extend, name="probation_extend"),
+    path("probations/<dbid:pk>/end/", pv.probation_end, name="probation_end"),
+    path("briefings/", pv.briefing_list, name="briefing_list"),
+    path("briefings/<str:kind>/<str:day>/", pv.briefing, name="briefing"),
+    path("briefings/<str:kind>/<str:day>/pdf/", pv.briefing_pdf, name="briefing_pdf"),
 ]
