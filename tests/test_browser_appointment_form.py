@@ -1,6 +1,6 @@
 """Headless Chromium on a phone: org staff export a cadre's 干部任免审批表 as .lrmx from the profile,
 import it into another cadre (upload, preview, confirm) and open the form's PDF. Screenshots go to
-test-artifacts/ (phone 390)."""
+test-artifacts/ (phone 390); the cadre form's family section on a phone."""
 
 from __future__ import annotations
 
@@ -65,6 +65,17 @@ def test_export_then_import_into_another_cadre_on_a_phone(chromium, live_server,
         assert "不是完整有效的 XML" in page.inner_text("#lrmx-problems")
         page.screenshot(path=str(artifacts / "appointment-form-import-error-phone.png"), full_page=True)
         assert Cadre.objects.get(pk=target.pk).family_members.count() == 1
+
+        # The org staff's form for the new cells works on a phone.
+        page.goto(f"{live_server.url}/cadres/{target.pk}/edit/")
+        page.fill("input[name=family-1-relation]", "儿子")
+        page.fill("input[name=family-1-name]", "张小明")
+        page.fill("input[name=family-1-sort_order]", "2")
+        page.screenshot(path=str(artifacts / "appointment-form-cadre-edit-phone.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+        page.click("button[type=submit].btn-brand")
+        page.wait_for_load_state("networkidle")
+        assert list(Cadre.objects.get(pk=target.pk).family_members.values_list("name", flat=True)) == ["刘芳", "张小明"]
 
         response = page.request.get(f"{live_server.url}/selection/cadres/{target.pk}/appointment-form.pdf")
         assert response.status == 200 and response.headers["content-type"] == "application/pdf"
