@@ -243,7 +243,7 @@ SCHOOLS = [
     ("湖南农业大学", "农学专业", "农学学士"),
     ("长沙理工大学", "会计学专业", "管理学学士"),
 ]
-SPECIALTIES = ["基层党建", "乡村振兴", "财务管理", "城乡规划", "教育管理", "法律事务", "信访维稳"]
+EXPERTISE_AREAS = ["基层党建", "乡村振兴", "财务管理", "城乡规划", "教育管理", "法律事务", "信访维稳"]
 RELATIVES = ["区人民医院医生", "区实验小学教师", "湘江街道社区工作者", "个体经营", "退休", "务农"]
 
 
@@ -257,7 +257,7 @@ def _seed_appointment_form_cells(today: date) -> None:
         Cadre.objects.filter(pk=cadre.pk).update(
             birthplace=cadre.native_place,
             health="健康",
-            specialty=rng.choice(SPECIALTIES),
+            specialty=rng.choice(EXPERTISE_AREAS),
             professional_title=rng.choice(["", "", "经济师", "助理经济师", "中学一级教师"]),
         )
         EducationEntry.objects.create(
