@@ -123,6 +123,8 @@ MENU: tuple[NavSection, ...] = (
         (
             item(_("审计日志"), "cadres:audit_log", STAFF),
             item(_("组织设置"), "cadres:org_settings", STAFF),
+            item(_("通知渠道"), "messaging:defaults", STAFF),
+            item(_("通知发送记录"), "messaging:deliveries", STAFF),
         ),
     ),
 )

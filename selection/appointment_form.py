@@ -1,4 +1,4 @@
-"""The official appointment form (干部任免审批表, rules.md §10), filled from the record.
+"""The official appointment form (干部任免审批表, rules.md §11), filled from the record.
 
 The layout is the national form issued by the Organization Department of the CPC Central
 Committee (中组部): one A4 page with the personal data, education, posts and the resume, and a

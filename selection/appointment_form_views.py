@@ -1,5 +1,5 @@
 """The appointment form (干部任免审批表) as PDF and .lrmx, and the .lrmx import: org staff only
-(rules.md §10). Everyone else, discipline staff and the cadre themself included, gets 404."""
+(rules.md §11). Everyone else, discipline staff and the cadre themself included, gets 404."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The `.lrmx` file of 中组部's 干部任免审批表编辑器: export per cadre, import by org staff (rules.md §10).
+"""The `.lrmx` file of 中组部's 干部任免审批表编辑器: export per cadre, import by org staff (rules.md §11).
 
 The format, as established from independent public implementations that read and write it:
 

@@ -158,6 +158,7 @@ ALLOWED = {
     "selection:discipline_list",
     "set_language",
     "cadres:notifications",  # its own in-app notifications
+    "messaging:preferences",  # its own contact details and notification channels
     "evaluations:rules",  # the published rules of evaluation (nobody's figures)
     "evaluations:rules_document",
     "achievements:verify",  # the public check of a dossier's verification code
@@ -167,7 +168,12 @@ ALLOWED = {
 # The supervision app (监督与奖惩) is the discipline body's own work area, by its design.
 SUPERVISION = ("supervision:", "supervision-")
 # Writes of its own: its opinion, its session, its notifications.
-OWN_WRITES = {"logout", "selection:discipline_opinion", "cadres:notifications_read_all"}
+OWN_WRITES = {
+    "logout",
+    "selection:discipline_opinion",
+    "cadres:notifications_read_all",
+    "messaging:preferences",
+}
 PUBLIC_PREFIXES = ("/notices/", "/report/", "/selection/public/", "/api/schema", "/api/docs", "/api/redoc")
 
 

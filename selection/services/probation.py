@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cadres.access import is_org_staff
 from cadres.models import Cadre, User
+from core.models import NotificationKind
 from core.notifications import notify
 
 from .. import rules
@@ -254,6 +255,7 @@ def remind_probation_ends(*, today: date) -> int:
             % {"name": probation.cadre.name, "post": probation.post, "end": probation.end_date.isoformat()},
             url=reverse("selection:probation_detail", args=[probation.pk]),
             dedupe_key=f"probation-end-{probation.pk}-{probation.end_date.isoformat()}",
+            kind=NotificationKind.PROBATION_END,
         )
     return sent
 
