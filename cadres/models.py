@@ -185,12 +185,16 @@ class Cadre(models.Model):
     birth_date = models.DateField(_("出生日期"))
     ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
     native_place = models.CharField(_("籍贯"), max_length=50, blank=True)
+    birthplace = models.CharField(_("出生地"), max_length=50, blank=True)
     party_join_date = models.DateField(_("入党时间"), null=True, blank=True)
     political_status = models.CharField(
         _("政治面貌"), max_length=20, choices=PoliticalStatus.choices, default=PoliticalStatus.CPC_MEMBER
     )
     education = models.CharField(_("学历"), max_length=50, blank=True)
     work_start_date = models.DateField(_("参加工作时间"), null=True, blank=True)
+    health = models.CharField(_("健康状况"), max_length=30, blank=True)
+    professional_title = models.CharField(_("专业技术职务"), max_length=100, blank=True)
+    specialty = models.CharField(_("熟悉专业有何专长"), max_length=200, blank=True)
     rank = models.ForeignKey(RankLevel, verbose_name=_("职级"), on_delete=models.PROTECT, related_name="cadres")
     rank_since = models.DateField(
         _("任现职级时间"), null=True, blank=True, help_text=_("用于任职资格条件中的任现职级年限。")
@@ -287,6 +291,57 @@ class ResumeEntry(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class EducationKind(models.TextChoices):
+    FULL_TIME = "full_time", _("全日制教育")
+    IN_SERVICE = "in_service", _("在职教育")
+
+
+class EducationEntry(models.Model):
+    """One completed course of education, as the appointment form (干部任免审批表) lists it:
+    学历, 学位 and 毕业院校系及专业, under 全日制教育 or 在职教育. The form shows the highest of each."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="education_entries")
+    kind = models.CharField(_("教育类别"), max_length=20, choices=EducationKind.choices)
+    level = models.CharField(_("学历"), max_length=50, blank=True, help_text=_("如：大学、研究生。"))
+    degree = models.CharField(_("学位"), max_length=50, blank=True, help_text=_("如：法学学士、管理学硕士。"))
+    school = models.CharField(_("毕业院校系及专业"), max_length=200, blank=True)
+    graduated_on = models.DateField(_("毕业时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("学历学位")
+        verbose_name_plural = _("学历学位")
+        ordering = ["kind", "graduated_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.level} {self.degree}".strip()
+
+
+class FamilyMember(models.Model):
+    """家庭主要成员及重要社会关系, in the order the appointment form prints them."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="family_members")
+    relation = models.CharField(_("称谓"), max_length=20)
+    name = models.CharField(_("姓名"), max_length=50)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    political_status = models.CharField(_("政治面貌"), max_length=30, blank=True)
+    employer_post = models.CharField(_("工作单位及职务"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("家庭成员及社会关系")
+        verbose_name_plural = _("家庭成员及社会关系")
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.relation} {self.name}"
+
+    def age_on(self, day: date) -> int | None:
+        born = self.birth_date
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 class StudyCredit(models.Model):

@@ -26,6 +26,8 @@ from .filters import CadreFilter
 from .forms import (
     AccountsIssueForm,
     CadreForm,
+    EducationFormSet,
+    FamilyFormSet,
     LoginForm,
     NewPasswordForm,
     OrgSettingsForm,
@@ -129,22 +131,30 @@ def cadre_photo(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(cadre.photo.open("rb"), content_type=mimetypes.guess_type(cadre.photo.name)[0])
 
 
+def _section(request: HttpRequest, prefix: str) -> Any:
+    return request.POST if f"{prefix}-TOTAL_FORMS" in request.POST else None
+
+
 def _cadre_form_page(request: HttpRequest, cadre: Cadre | None) -> HttpResponse:
     form = CadreForm(request.POST or None, request.FILES or None, instance=cadre)
     resume = ResumeFormSet(request.POST or None, instance=cadre, prefix="resume")
     credits = StudyCreditFormSet(request.POST or None, instance=cadre, prefix="credits")
-    if request.method == "POST" and form.is_valid() and resume.is_valid() and credits.is_valid():
+    # The appointment-form sections came later: a post without them (an older page) leaves them alone.
+    education = EducationFormSet(_section(request, "education"), instance=cadre, prefix="education")
+    family = FamilyFormSet(_section(request, "family"), instance=cadre, prefix="family")
+    formsets = tuple(f for f in (resume, credits, education, family) if f.is_bound or request.method != "POST")
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
         with transaction.atomic():
             saved = form.save()
-            resume.instance = credits.instance = saved
-            resume.save()
-            credits.save()
+            for formset in formsets:
+                formset.instance = saved
+                formset.save()
         messages.success(request, _("已保存 %(name)s 的档案。") % {"name": saved.name})
         return redirect("cadres:cadre_detail", pk=saved.pk)
     return render(
         request,
         "cadres/cadre_form.html",
-        {"form": form, "resume": resume, "credits": credits, "cadre": cadre},
+        {"form": form, "resume": resume, "credits": credits, "education": education, "family": family, "cadre": cadre},
     )
 
 

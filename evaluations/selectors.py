@@ -452,6 +452,21 @@ def my_annual_results(cadre: Cadre) -> list[AnnualResult]:
     )
 
 
+def published_annual_grades(cadre_id: int, *, years: int) -> list[tuple[int, str]]:
+    """The cadre's last `years` published annual grades, oldest first: (year, 等次 label).
+
+    Results without a confirmed grade are left out; the appointment form prints these.
+    """
+    rows = (
+        AnnualResult.objects.filter(cadre_id=cadre_id, is_published=True)
+        .exclude(grade="")
+        .order_by("-year")
+        .values_list("year", "grade")[:years]
+    )
+    labels = dict(Grade.choices)
+    return [(year, str(labels.get(grade, grade))) for year, grade in reversed(list(rows))]
+
+
 # --- Rater quality (rules.md §9) -----------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import appointment_form_views as af
 from . import inspection_views as iv
 from . import probation_views as pv
 from . import views
@@ -57,6 +58,19 @@ urlpatterns = [
     path("<dbid:pk>/record.pdf", iv.process_record_pdf, name="process_record_pdf"),
     path("<dbid:pk>/record/", iv.process_record, name="process_record"),
     path("<dbid:pk>/record/<dbid:entry_id>/correct/", iv.process_correct, name="process_correct"),
+    path("cadres/<dbid:cadre_id>/appointment-form.pdf", af.cadre_form_pdf, name="appointment_form_pdf"),
+    path("cadres/<dbid:cadre_id>/appointment-form.lrmx", af.cadre_form_lrmx, name="appointment_form_lrmx"),
+    path("cadres/<dbid:cadre_id>/lrmx-import/", af.lrmx_import, name="lrmx_import"),
+    path(
+        "<dbid:pk>/inspection/<dbid:candidate_id>/appointment-form.pdf",
+        af.candidate_form_pdf,
+        name="candidate_appointment_form_pdf",
+    ),
+    path(
+        "<dbid:pk>/inspection/<dbid:candidate_id>/appointment-form.lrmx",
+        af.candidate_form_lrmx,
+        name="candidate_appointment_form_lrmx",
+    ),
     path("probations/", pv.probation_list, name="probation_list"),
     path("probations/<dbid:pk>/", pv.probation_detail, name="probation_detail"),
     path("probations/<dbid:pk>/confirm/", pv.probation_confirm, name="probation_confirm"),
