@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "core",
     "ops",
     "cadres",
+    "messaging",
     "achievements",
     "evaluations",
     "publicity",
@@ -210,6 +211,10 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The nightly backup goes to a queue of its own: in docker-compose.yml only the `backup` worker, which
+# mounts the backup and key volumes, takes it. Unset, it runs on the default queue.
+CELERY_BACKUP_QUEUE = env.str("CELERY_BACKUP_QUEUE", default=CELERY_TASK_DEFAULT_QUEUE)
+CELERY_TASK_ROUTES = {"ops.tasks.nightly_backup": {"queue": CELERY_BACKUP_QUEUE}}
 
 # --- Auth -------------------------------------------------------------------------------
 
@@ -396,7 +401,51 @@ LOGGING = logging_config(fmt=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INF
 # /metrics (Prometheus) answers only these networks, or a request with "Authorization: Bearer METRICS_TOKEN".
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# A Celery worker's own task metrics (durations, failures) on this port (0: off); docker-compose sets it.
+WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=0)
+WORKER_METRICS_ADDRESS = env.str("WORKER_METRICS_ADDRESS", default="0.0.0.0")  # noqa: S104  (inside the container)
 # `manage.py backup` (make backup) writes backup sets here and the ballot keys to BACKUP_KEYS_DIR,
 # which must be somewhere else (another volume, another custodian: SECURITY.md).
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(DATA_DIR / "backups")))
 BACKUP_KEYS_DIR = env.str("BACKUP_KEYS_DIR", default="")
+
+# --- Notifications by email, SMS and 企业微信 (messaging app; off until configured) ---------------
+# Email: Django's SMTP backend. Without EMAIL_HOST the email channel is off.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kaohe@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = env.str("EMAIL_SUBJECT_PREFIX", default="【干部考核】")
+# SMS through an HTTP gateway: POST SMS_GATEWAY_BODY (JSON; {mobile}, {text} and {sign} are filled
+# in) to SMS_GATEWAY_URL with "Authorization: Bearer SMS_GATEWAY_TOKEN". A district with another
+# protocol sets SMS_GATEWAY_CLASS to its own adapter (messaging.channels.SmsGateway).
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_GATEWAY_BODY = env.str("SMS_GATEWAY_BODY", default='{"mobile": "{mobile}", "content": "{text}"}')
+SMS_GATEWAY_OK_FIELD = env.str("SMS_GATEWAY_OK_FIELD", default="")
+SMS_GATEWAY_OK_VALUE = env.str("SMS_GATEWAY_OK_VALUE", default="0")
+SMS_GATEWAY_CLASS = env.str("SMS_GATEWAY_CLASS", default="messaging.channels.HttpSmsGateway")
+SMS_SIGN = env.str("SMS_SIGN", default="干部考核")
+SMS_TEXT_TEMPLATE = env.str("SMS_TEXT_TEMPLATE", default="【干部考核】{title} {url}")
+# 企业微信 / 政务微信: WECOM_MODE=app (gettoken + message/send as the app WECOM_AGENT_ID; 政务微信
+# is the same API on the province's own host: set WECOM_BASE_URL) or webhook (a group robot).
+WECOM_MODE = env.str("WECOM_MODE", default="")
+if WECOM_MODE not in ("", "app", "webhook"):
+    raise ImproperlyConfigured("WECOM_MODE must be app, webhook or empty.")
+WECOM_BASE_URL = env.str("WECOM_BASE_URL", default="https://qyapi.weixin.qq.com")
+WECOM_CORP_ID = env.str("WECOM_CORP_ID", default="")
+WECOM_SECRET = env.str("WECOM_SECRET", default="")
+WECOM_AGENT_ID = env.str("WECOM_AGENT_ID", default="")
+WECOM_WEBHOOK_URL = env.str("WECOM_WEBHOOK_URL", default="")
+# With no 企业微信 account entered for a person, use their login (编号) when the directory uses it.
+WECOM_USERID_FROM_USERNAME = env.bool("WECOM_USERID_FROM_USERNAME", default=False)
+# Delivery: seconds per attempt, attempts in all, and the exponential backoff between them.
+NOTIFY_HTTP_TIMEOUT = env.float("NOTIFY_HTTP_TIMEOUT", default=10.0)
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
+NOTIFY_RETRY_BASE_SECONDS = env.float("NOTIFY_RETRY_BASE_SECONDS", default=60.0)
+NOTIFY_RETRY_MAX_SECONDS = env.float("NOTIFY_RETRY_MAX_SECONDS", default=3600.0)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("cadres.urls")),
+    path("messaging/", include("messaging.urls")),
     path("achievements/", include("achievements.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("publicity/", include("publicity.urls")),
