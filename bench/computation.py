@@ -97,12 +97,10 @@ def naive_loop(period, cadre_ids: list[int]) -> None:
     """What a computation written cadre by cadre with the ORM does: per cadre the snapshot row, the
     settings, one aggregate per rater group, the deduction report and a saved result; then the
     ranks in Python, saved row by row. Run inside a transaction that is rolled back."""
-    from django.db.models import Count, Max, Min, Sum
-
     from achievements.deductions import deduction_reports
     from cadres.models import Cadre, SnapshotMember
     from evaluations import rules
-    from evaluations.models import RATER_GROUPS, QuarterlyResult, Score
+    from evaluations.models import RATER_GROUPS, QuarterlyResult, RateeScores
 
     rows = []
     for cadre_id in cadre_ids:
@@ -111,11 +109,17 @@ def naive_loop(period, cadre_ids: list[int]) -> None:
         groups = {}
         raters = 0
         for group in RATER_GROUPS:
-            agg = Score.objects.filter(period=period, ratee_id=cadre_id, rater_group=group).aggregate(
-                n=Count("id"), s=Sum("score"), lo=Min("score"), hi=Max("score")
+            values = [
+                v
+                for scores in RateeScores.objects.filter(
+                    period=period, ratee_id=cadre_id, rater_group=group
+                ).values_list("scores", flat=True)
+                for v in scores
+            ]
+            raters += len(values)
+            groups[group] = rules.used_scores(
+                len(values), sum(values), min(values, default=0), max(values, default=0), settings
             )
-            raters += agg["n"]
-            groups[group] = rules.used_scores(agg["n"], agg["s"] or 0, agg["lo"] or 0, agg["hi"] or 0, settings)
         weighted = rules.weighted_score(groups, rules.group_weights(settings))
         report = deduction_reports(
             cadres=Cadre.objects.filter(pk=cadre_id),

@@ -1,6 +1,6 @@
 """Django admin for the evaluations app (system administrators).
 
-Deliberately absent: the ballot box (SealedSheet, BoxOpening), the opened ballots (Score,
+Deliberately absent: the ballot box (SealedSheet, BoxOpening), the opened ballots (RateeScores,
 DemocraticScore, ProblemTick, SheetQuality, UnitGroupSpread, UnitSheetTally), SheetDraft (a
 rater's unsubmitted scores, sealed), GroupResult, DemocraticSummary and ProblemCount
 (aggregates whose display must follow the anonymity threshold, which only the product pages

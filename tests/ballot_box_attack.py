@@ -14,9 +14,12 @@ Statistics (each must look like chance):
   how many right pairs; for a random order that is Poisson(1): P(≥ 7) ≈ 8·10⁻⁵.
 - tau: Kendall's tau between the storage order of a table's rows and the true submission order of
   their raters; for n = 39 its standard deviation is 0.11, so |tau| ≥ 0.5 has p ≈ 10⁻⁵.
-- adjacent: of the score rows next to each other in storage, how many come from the same sheet;
-  about 37 of 1,481 by chance, about 1,440 if rows were stored sheet by sheet.
-- rho: Spearman's correlation between a score row's storage position and its sheet's submission
+- adjacent: of the scores next to each other in storage (row by row, each row's list in its
+  stored order), how many come from the same sheet; about 37 of 1,481 if scores were stored one
+  per row in random order, about 1,440 if they were stored sheet by sheet. A row holds one
+  ratee's scores from one rater group, and a sheet gives each ratee one score, so neighbours from
+  one sheet can only meet across two rows: a handful at most.
+- rho: Spearman's correlation between a score's storage position and its sheet's submission
   index; chance gives |rho| ≈ 0.03.
 Run as a script (`python -m tests.ballot_box_attack`) it builds the story in the database that
 DATABASE_URL names, after migrating it, and prints the statistics as JSON.
@@ -223,14 +226,20 @@ def attack(scenario: Scenario) -> dict:
 
     from evaluations.sealing import receipt_code
 
-    score_model, quality_model = evaluations_model("Score"), evaluations_model("SheetQuality")
+    score_model, quality_model = evaluations_model("RateeScores"), evaluations_model("SheetQuality")
     submission_model = evaluations_model("SheetSubmission")
     rank_of = {cadre_id: k for k, cadre_id in enumerate(scenario.order)}  # submission index
     cadre_of_index = {i: c for c, i in scenario.index_of.items()}
     rater_of_mean = {sheet_mean(i): cadre_of_index[i] for i in range(RATERS)}
     assert len(rater_of_mean) == RATERS  # every sheet's mean is its own: the truth is known
 
-    scores = storage_rows(score_model, ["ratee_id", "score"])
+    # Each row holds a ratee's scores from one rater group as a list: read one score after the
+    # other, rows in storage order and each list in its stored order.
+    scores = [
+        (position, xmin, ratee, value)
+        for position, xmin, ratee, values in storage_rows(score_model, ["ratee_id", "scores"])
+        for value in (json.loads(values) if isinstance(values, str) else values)
+    ]
     score_raters = [cadre_of_index[(s - BASE - scenario.index_of[r]) % RATERS] for _p, _x, r, s in scores]
     quality = storage_rows(quality_model, ["mean_score"])
     quality_raters = [rater_of_mean[Decimal(str(m)).quantize(Decimal("0.01"))] for _p, _x, m in quality]

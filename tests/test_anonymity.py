@@ -47,7 +47,7 @@ from evaluations.models import (
     PeriodKind,
     ProblemItem,
     ProblemTick,
-    Score,
+    RateeScores,
     SealedSheet,
     SheetAssignment,
     SheetDraft,
@@ -60,8 +60,8 @@ from evaluations.services.ballots import SheetInput
 
 from .factories import PASSWORD, ensure_default_ranks, rank
 
-ANONYMOUS = (SealedSheet, Score, DemocraticScore, ProblemTick, SheetQuality)
-OPENED = (Score, DemocraticScore, ProblemTick, SheetQuality)
+ANONYMOUS = (SealedSheet, RateeScores, DemocraticScore, ProblemTick, SheetQuality)
+OPENED = (RateeScores, DemocraticScore, ProblemTick, SheetQuality)
 RATER_SIDE = (SheetAssignment, SheetLine, SheetDraft, SheetSubmission)
 DIMS = ("virtue", "ability", "diligence", "performance", "integrity")
 
@@ -434,21 +434,17 @@ def audit_trail_without_scores() -> None:
 def test_no_page_api_export_admin_or_table_tells_which_rater_gave_which_score(monkeypatch):
     people = build_world(first="E1", second="E2", monkeypatch=monkeypatch)
     # Sanity: the anonymous side holds exactly the scores the story says, and drafts of submitted sheets are gone.
-    assert sorted(Score.objects.filter(ratee=people["S1"], rater_group="other").values_list("score", flat=True)) == [
-        71,
-        77,
-        83,
-    ]
+    assert RateeScores.objects.get(ratee=people["S1"], rater_group="other").scores == [71, 77, 83]
     submitted = SheetSubmission.objects.values("assignment")
     assert not SheetDraft.objects.filter(assignment__in=submitted).exists()
     assert not SheetDraft.objects.exists()  # T1's draft was deleted when the period closed
     audit_trail_without_scores()
     assert SheetQuality.objects.filter(is_flat=True).exists()
     world_a = walk(people)
-    sheets_a = sorted(Score.objects.values_list("pk", "ratee__code", "score"))
+    sheets_a = sorted(RateeScores.objects.values_list("pk", "ratee__code", "rater_group", "scores"))
 
     people = build_world(first="E2", second="E1", monkeypatch=monkeypatch)
-    sheets_b = sorted(Score.objects.values_list("pk", "ratee__code", "score"))
+    sheets_b = sorted(RateeScores.objects.values_list("pk", "ratee__code", "rater_group", "scores"))
     assert sheets_a == sheets_b  # the anonymous side is identical: only who gave what differs
     world_b = walk(people)
     audit_trail_without_scores()
@@ -488,7 +484,7 @@ def test_the_two_worlds_leave_the_same_rows_in_every_table():
     assert world_a.keys() == world_b.keys()
     differences = [key for key in world_a if world_a[key] != world_b[key]]
     assert differences == [], differences
-    assert world_a["evaluations.Score"] and world_a["evaluations.SheetQuality"] and world_a["audit"]
+    assert world_a["evaluations.RateeScores"] and world_a["evaluations.SheetQuality"] and world_a["audit"]
     assert not world_a["evaluations.SealedSheet"] and not world_a["evaluations.SheetDraft"]
 
 

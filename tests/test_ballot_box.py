@@ -13,7 +13,7 @@ from evaluations.models import (
     BoxOpening,
     PeriodState,
     QuarterlyResult,
-    Score,
+    RateeScores,
     SealedSheet,
     SheetDraft,
     SheetQuality,
@@ -119,11 +119,16 @@ def opened(db, personas):
 
 def test_opening_writes_shuffled_rows_without_sheet_keys_and_keeps_the_sorted_receipts(opened):
     team, period, receipts = opened
-    assert not Score.objects.filter(period=period).exists()  # nothing readable before the close
+    assert not RateeScores.objects.filter(period=period).exists()  # nothing readable before the close
     close_and_compute(period)
     opening = BoxOpening.objects.get(period=period)
     assert opening.sheet_count == 6 and opening.receipts == sorted(receipts.values())
-    assert Score.objects.filter(period=period).count() == 6 * 5
+    # One row per ratee and rater group, its scores sorted: 6 sheets of 5 ratees each.
+    rows = list(RateeScores.objects.filter(period=period).values_list("ratee_id", "rater_group", "scores"))
+    assert len({(ratee, group) for ratee, group, _s in rows}) == len(rows)
+    assert all(scores == sorted(scores) for _r, _g, scores in rows)
+    assert sum(len(scores) for _r, _g, scores in rows) == 6 * 5
+    assert {ratee for ratee, _g, _s in rows} == {person.pk for person in team.people.values()}
     assert SheetQuality.objects.filter(period=period).count() == 6
     assert not SealedSheet.objects.filter(period=period).exists() and not SheetDraft.objects.exists()
     # Submission records and their audit entries: who and which day, written at the opening.
@@ -192,7 +197,7 @@ def test_the_differencing_sequence_is_refused_at_every_step(client, personas, db
         submit(period, team[code], team.unit, lambda ratee: 60 + ratee.pk % 30)
     close_and_compute(period)
     before = sorted(QuarterlyResult.objects.filter(period=period).values_list("cadre_id", "score"))
-    scores_before = Score.objects.filter(period=period).count()
+    scores_before = sorted(RateeScores.objects.filter(period=period).values_list("ratee_id", "rater_group", "scores"))
 
     client.force_login(personas.org_staff.user)
     detail = client.get(reverse("evaluations:period_detail", args=[period.pk])).content.decode()
@@ -214,7 +219,10 @@ def test_the_differencing_sequence_is_refused_at_every_step(client, personas, db
     assert "已截止" in late_post.content.decode()
 
     assert sorted(QuarterlyResult.objects.filter(period=period).values_list("cadre_id", "score")) == before
-    assert Score.objects.filter(period=period).count() == scores_before
+    assert (
+        sorted(RateeScores.objects.filter(period=period).values_list("ratee_id", "rater_group", "scores"))
+        == scores_before
+    )
     assert not SheetSubmission.objects.filter(assignment__rater=late).exists()
 
 
@@ -226,7 +234,7 @@ def test_no_results_exist_while_a_period_takes_sheets(db):
     periods.period_reopen(period=period)
     period.refresh_from_db()
     assert period.state == PeriodState.OPEN
-    assert not QuarterlyResult.objects.filter(period=period).exists() and not Score.objects.exists()
+    assert not QuarterlyResult.objects.filter(period=period).exists() and not RateeScores.objects.exists()
     assert len(box_sheets(period)) == len(team.people)  # still sealed, nothing lost
     close_and_compute(period)
     assert BoxOpening.objects.get(period=period).sheet_count == len(team.people)
@@ -238,8 +246,8 @@ def test_sealed_sheets_of_another_period_stay_sealed_when_one_opens(db):
     submit_all(first, lambda rater, ratee: 80)
     submit_all(second, lambda rater, ratee: 81)
     close_and_compute(first)
-    assert len(box_sheets(second)) == len(team.people) and not Score.objects.filter(period=second).exists()
-    assert {s.score for s in Score.objects.filter(period=first)} == {80}
+    assert len(box_sheets(second)) == len(team.people) and not RateeScores.objects.filter(period=second).exists()
+    assert {v for row in RateeScores.objects.filter(period=first) for v in row.scores} == {80}
 
 
 def test_the_benchmark_times_the_opening_against_the_computation_in_one_transaction(db):
@@ -260,7 +268,8 @@ def test_the_benchmark_times_the_opening_against_the_computation_in_one_transact
     assert figures["cadres"] == len(first.people) + len(second.people)
     assert figures["opening"] > 0 and figures["computation"] > 0 and figures["phases"]["insert_rows"] > 0
     assert figures["cpu"]["opening"]["python"] > 0
-    assert figures["scores"] == Score.objects.filter(period=period).count() > 20
+    lists = RateeScores.objects.filter(period=period).values_list("scores", flat=True)
+    assert figures["scores"] == sum(len(scores) for scores in lists) > 20
     assert (
         BoxOpening.objects.get(period=period).sheet_count == figures["sheets"] == len(first.people) + len(second.people)
     )

@@ -22,9 +22,9 @@ from evaluations.models import (
     Period,
     PeriodState,
     QuarterlyResult,
+    RateeScores,
     RaterGroup,
     RunStatus,
-    Score,
     SealedSheet,
     SheetQuality,
     UnitGroupSpread,
@@ -298,7 +298,7 @@ def test_sql_matches_the_rules_and_stays_in_range(property_period, data, weights
         defaults={"leader_weight": weights[0], "peer_weight": weights[1], "other_weight": weights[2],
                   "drop_extremes": drop, "drop_extremes_min_raters": 3},
     )  # fmt: skip
-    for model in (BoxOpening, Score, SheetQuality, UnitSheetTally, UnitGroupSpread, SealedSheet):
+    for model in (BoxOpening, RateeScores, SheetQuality, UnitSheetTally, UnitGroupSpread, SealedSheet):
         model.objects.filter(period=period).delete()
     given_scores: dict[tuple[int, str], list[int]] = {}
     from evaluations.models import SheetAssignment

@@ -22,8 +22,8 @@ from evaluations.models import (
     GroupResult,
     PeriodState,
     QuarterlyResult,
+    RateeScores,
     RunStatus,
-    Score,
     SealedSheet,
 )
 
@@ -131,7 +131,7 @@ def test_a_worker_killed_mid_run_leaves_the_box_or_the_previous_results_and_the_
             periods.period_close(period=period)  # queued after commit: the separate worker computes
             run = kill_the_running_child(period)
             assert SealedSheet.objects.filter(period=period).count() == sheets
-            assert not Score.objects.filter(period=period).exists()
+            assert not RateeScores.objects.filter(period=period).exists()
             assert not BoxOpening.objects.filter(period=period).exists()
         finally:
             locker.close()

@@ -15,7 +15,7 @@ from evaluations.models import (
     PeriodKind,
     PeriodState,
     QuarterlyResult,
-    Score,
+    RateeScores,
     SheetAssignment,
     SheetDraft,
     SheetQuality,
@@ -29,7 +29,7 @@ TODAY = date(2026, 11, 22)
 def counts() -> dict:
     return {
         model.__name__: model.objects.count()
-        for model in (Period, SheetAssignment, SheetSubmission, Score, QuarterlyResult, AnnualResult, FollowUp)
+        for model in (Period, SheetAssignment, SheetSubmission, RateeScores, QuarterlyResult, AnnualResult, FollowUp)
     }
 
 

@@ -5,7 +5,7 @@
 --   psql -v period=1 -v start=2026-07-01 -v end=2026-09-30 -f bench/sql/floor.sql DBNAME
 CREATE TEMPORARY TABLE floor_groups AS
 SELECT ratee_id, rater_group, COUNT(*) AS n, SUM(score) AS total, MIN(score) AS low, MAX(score) AS high
-FROM evaluations_score
+FROM evaluations_rateescores CROSS JOIN LATERAL unnest(scores) AS s(score)
 WHERE period_id = :period
 GROUP BY ratee_id, rater_group;
 

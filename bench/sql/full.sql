@@ -24,13 +24,13 @@ mem AS (
 ),
 grp AS (
     -- Sums as bigint: integer division below, exactly as the product's integer hundredths.
-    SELECT s.ratee_id AS cadre_id, s.rater_group, COUNT(*) AS n,
+    SELECT r.ratee_id AS cadre_id, r.rater_group, COUNT(*) AS n,
            CASE WHEN :drop_on = 1 AND COUNT(*) >= :drop_min THEN COUNT(*) - 2 ELSE COUNT(*) END AS used_n,
            CASE WHEN :drop_on = 1 AND COUNT(*) >= :drop_min THEN SUM(s.score) - MIN(s.score) - MAX(s.score)
                 ELSE SUM(s.score) END AS used_s
-    FROM evaluations_score s
-    WHERE s.period_id = :period
-    GROUP BY s.ratee_id, s.rater_group
+    FROM evaluations_rateescores r CROSS JOIN LATERAL unnest(r.scores) AS s(score)
+    WHERE r.period_id = :period
+    GROUP BY r.ratee_id, r.rater_group
 ),
 g AS (
     SELECT cadre_id,

@@ -42,8 +42,8 @@ from ..models import (
     Period,
     PeriodState,
     QuarterlyResult,
+    RateeScores,
     RunStatus,
-    Score,
 )
 from .box import box_open
 from .figures import distribution_store
@@ -256,7 +256,7 @@ def compute_quarter(*, period: Period, progress: Progress, now: datetime) -> int
             # The rankings sort a city's results three ways: in memory, not on disk.
             cursor.execute("SET LOCAL work_mem = '64MB'")
     step(3)
-    refresh_statistics(Score)
+    refresh_statistics(RateeScores)
     _group_results(period)
     step(4)
     if connection.vendor == "postgresql":
@@ -278,15 +278,20 @@ def _group_results(period: Period) -> None:
         period.year,
     )
     dropping = "MAX(cfg.drop_on) = 1 AND COUNT(*) >= MAX(cfg.drop_min)"
+    # Each RateeScores row holds a (ratee, group)'s scores as a list: one row per score again.
+    if connection.vendor == "postgresql":
+        scores = f"{table(RateeScores)} s CROSS JOIN LATERAL unnest(s.scores) AS e(value)"
+    else:
+        scores = f"{table(RateeScores)} s JOIN json_each(s.scores) AS e"
     sql = f"""
         WITH {cte}
         INSERT INTO {table(GroupResult)} (period_id, cadre_id, rater_group, rater_count, score_sum, score_min,
                                           score_max, used_count, used_sum, dropped_extremes)
-        SELECT %s, s.ratee_id, s.rater_group, COUNT(*), SUM(s.score), MIN(s.score), MAX(s.score),
+        SELECT %s, s.ratee_id, s.rater_group, COUNT(*), SUM(e.value), MIN(e.value), MAX(e.value),
                CASE WHEN {dropping} THEN COUNT(*) - 2 ELSE COUNT(*) END,
-               CASE WHEN {dropping} THEN SUM(s.score) - MIN(s.score) - MAX(s.score) ELSE SUM(s.score) END,
+               CASE WHEN {dropping} THEN SUM(e.value) - MIN(e.value) - MAX(e.value) ELSE SUM(e.value) END,
                CASE WHEN {dropping} THEN TRUE ELSE FALSE END
-        FROM {table(Score)} s
+        FROM {scores}
         JOIN {table(SnapshotMember)} m ON m.cadre_id = s.ratee_id AND m.snapshot_id = %s
         JOIN cfg ON cfg.category = m.unit_category
         WHERE s.period_id = %s

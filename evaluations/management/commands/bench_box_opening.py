@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ...models import BoxOpening, PeriodState, Score, SealedSheet
+from ...models import BoxOpening, PeriodState, RateeScores, SealedSheet
 from ...services import box, scoring
 from ...services.periods import lock_period
 from ._period import period_arg
@@ -93,7 +93,10 @@ class Command(BaseCommand):
             "period": period.code,
             "cadres": count,
             "sheets": sheets,
-            "scores": Score.objects.filter(period=period).count(),
+            "scores": sum(
+                len(scores) for scores in RateeScores.objects.filter(period=period).values_list("scores", flat=True)
+            ),
+            "score_rows": RateeScores.objects.filter(period=period).count(),
             "opening": round(opened - started, 3),
             "computation": round(computed - opened, 3),
             "commit_sweep": round(swept - computed, 3),
