@@ -14,10 +14,12 @@ run: system-deps venv messages
 	DEBUG=1 SITE_URL=$(SITE_URL) $(PY) manage.py seed_demo
 	DEBUG=1 SITE_URL=$(SITE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-## test: lint and types, then the whole suite on PostgreSQL 127.0.0.1:5432 and Redis 127.0.0.1:6379
-## (parallel, not yet the default: PYTEST_ARGS="-n auto --dist loadgroup", one test database per worker)
+## test: lint and types, then the whole suite on PostgreSQL 127.0.0.1:5432 and Redis 127.0.0.1:6379,
+## in parallel (pytest-xdist: one process per core, each with its own test database, cache prefix and
+## Celery queue; tests marked xdist_group run on one process). PYTEST_WORKERS=0 runs it serially.
+PYTEST_WORKERS ?= auto
 test: system-deps venv messages lint types
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## bench: every benchmark on PostgreSQL 127.0.0.1:5432 at 5,000 and 50,000 cadres, written to BENCHMARKS.md
 ## (builds its template databases bench_scale_N once; BENCH_ARGS="--sizes 5000 --runs 5" for a part)
