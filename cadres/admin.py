@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Cadre,
+    EducationEntry,
+    FamilyMember,
     MembershipSnapshot,
     OrgSettings,
     RankLevel,
@@ -51,6 +53,16 @@ class ResumeInline(admin.TabularInline):
     extra = 0
 
 
+class EducationInline(admin.TabularInline):
+    model = EducationEntry
+    extra = 0
+
+
+class FamilyInline(admin.TabularInline):
+    model = FamilyMember
+    extra = 0
+
+
 class StudyCreditInline(admin.TabularInline):
     model = StudyCredit
     extra = 0
@@ -63,7 +75,7 @@ class CadreAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
     autocomplete_fields = ["unit", "user"]
     list_select_related = ["unit", "rank"]
-    inlines = [ResumeInline, StudyCreditInline]
+    inlines = [ResumeInline, EducationInline, FamilyInline, StudyCreditInline]
 
 
 @admin.register(MembershipSnapshot)
@@ -88,3 +100,20 @@ class RosterImportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(FamilyMember)
+class FamilyMemberAdmin(admin.ModelAdmin):
+    list_display = ["cadre", "relation", "name", "birth_date", "political_status", "employer_post"]
+    search_fields = ["cadre__name", "cadre__code", "name"]
+    autocomplete_fields = ["cadre"]
+    list_select_related = ["cadre"]
+
+
+@admin.register(EducationEntry)
+class EducationEntryAdmin(admin.ModelAdmin):
+    list_display = ["cadre", "kind", "level", "degree", "school", "graduated_on"]
+    list_filter = ["kind"]
+    search_fields = ["cadre__name", "cadre__code", "school"]
+    autocomplete_fields = ["cadre"]
+    list_select_related = ["cadre"]

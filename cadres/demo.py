@@ -5,16 +5,21 @@ Deterministic and idempotent: running it again updates the same records by 编�
 
 from __future__ import annotations
 
+import io
 import random
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from .models import (
     Cadre,
+    EducationEntry,
+    EducationKind,
+    FamilyMember,
     Gender,
     OrgSettings,
     RankLevel,
@@ -207,6 +212,7 @@ def seed(today: date) -> list[DemoLogin]:
                 cadre.save(update_fields=["user"])
 
     _seed_age_alert_examples(today)
+    _seed_appointment_form_cells(today)
     return _demo_logins(password_hash)
 
 
@@ -228,6 +234,106 @@ def _seed_history(cadre: Cadre, rng: random.Random, today: date) -> None:
     )
     for year in (today.year - 2, today.year - 1, today.year):
         StudyCredit.objects.create(cadre=cadre, year=year, credits=Decimal(rng.randint(48, 98)))
+
+
+SCHOOLS = [
+    ("湖南师范大学", "汉语言文学专业", "文学学士"),
+    ("湘潭大学", "法学专业", "法学学士"),
+    ("中南大学", "土木工程专业", "工学学士"),
+    ("湖南农业大学", "农学专业", "农学学士"),
+    ("长沙理工大学", "会计学专业", "管理学学士"),
+]
+EXPERTISE_AREAS = ["基层党建", "乡村振兴", "财务管理", "城乡规划", "教育管理", "法律事务", "信访维稳"]
+RELATIVES = ["区人民医院医生", "区实验小学教师", "湘江街道社区工作者", "个体经营", "退休", "务农"]
+
+
+def _seed_appointment_form_cells(today: date) -> None:
+    """The cells of the appointment form (干部任免审批表) the roster does not carry: 出生地, 健康状况,
+    专长, education and the family, for every cadre without them; the demo cadre QSZ008 also gets a
+    photo, so its form is full. Idempotent: a cadre with family members is left as it is."""
+    for cadre in Cadre.objects.filter(family_members__isnull=True).order_by("code"):
+        rng = random.Random(f"form-{cadre.code}")
+        school, major, degree = rng.choice(SCHOOLS)
+        Cadre.objects.filter(pk=cadre.pk).update(
+            birthplace=cadre.native_place,
+            health="健康",
+            specialty=rng.choice(EXPERTISE_AREAS),
+            professional_title=rng.choice(["", "", "经济师", "助理经济师", "中学一级教师"]),
+        )
+        EducationEntry.objects.create(
+            cadre=cadre,
+            kind=EducationKind.FULL_TIME,
+            level="大学",
+            degree=degree,
+            school=f"{school}{major}",
+            graduated_on=date(cadre.birth_date.year + 22, 6, 30),
+        )
+        if cadre.education == "研究生" or rng.random() < 0.3:
+            EducationEntry.objects.create(
+                cadre=cadre,
+                kind=EducationKind.IN_SERVICE,
+                level="研究生",
+                degree=rng.choice(["", "公共管理硕士"]),
+                school=rng.choice(["中共湖南省委党校经济管理专业", "湘潭大学公共管理专业"]),
+                graduated_on=date(min(today.year - 1, cadre.birth_date.year + 32), 6, 30),
+            )
+        spouse_born = date(cadre.birth_date.year + rng.randint(-3, 3), rng.randint(1, 12), 1)
+        parent_born = date(cadre.birth_date.year - rng.randint(24, 30), rng.randint(1, 12), 1)
+        FamilyMember.objects.bulk_create(
+            [
+                FamilyMember(
+                    cadre=cadre,
+                    relation="妻子" if cadre.gender == Gender.MALE else "丈夫",
+                    name=_relative_name(rng, cadre.name, spouse=True),
+                    birth_date=spouse_born,
+                    political_status=rng.choice(["中共党员", "群众"]),
+                    employer_post=rng.choice(RELATIVES[:4]),
+                    sort_order=1,
+                ),
+                FamilyMember(
+                    cadre=cadre,
+                    relation="父亲",
+                    name=_relative_name(rng, cadre.name),
+                    birth_date=parent_born,
+                    political_status=rng.choice(["中共党员", "群众"]),
+                    employer_post=rng.choice(RELATIVES[4:]),
+                    sort_order=2,
+                ),
+                FamilyMember(
+                    cadre=cadre,
+                    relation="母亲",
+                    name=_relative_name(rng, cadre.name, spouse=True),
+                    birth_date=date(parent_born.year + rng.randint(0, 3), rng.randint(1, 12), 1),
+                    political_status="群众",
+                    employer_post=rng.choice(RELATIVES[4:]),
+                    sort_order=3,
+                ),
+            ]
+        )
+    demo = Cadre.objects.filter(code="QSZ008").first()
+    if demo is not None and not demo.photo:
+        demo.photo.save("demo-QSZ008.png", ContentFile(_portrait()), save=True)
+
+
+def _relative_name(rng: random.Random, cadre_name: str, *, spouse: bool = False) -> str:
+    surname = rng.choice(SURNAMES) if spouse else cadre_name[0]
+    return surname + "".join(rng.choice(GIVEN_MALE + GIVEN_FEMALE) for _ in range(rng.randint(1, 2)))
+
+
+def _portrait() -> bytes:
+    """A plain head-and-shoulders silhouette on the light-blue ground of an ID photo."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (260, 360), (120, 170, 220))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((80, 60, 180, 180), fill=(238, 214, 196))
+    draw.rectangle((118, 170, 142, 215), fill=(238, 214, 196))
+    draw.ellipse((25, 200, 235, 430), fill=(40, 45, 60))
+    draw.polygon([(110, 205), (150, 205), (130, 260)], fill=(245, 245, 245))
+    draw.ellipse((76, 50, 184, 115), fill=(30, 30, 30))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
 
 
 def _seed_age_alert_examples(today: date) -> None:

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Cadre,
+    EducationEntry,
+    FamilyMember,
     OrgSettings,
     PoliticalStatus,
     ResumeEntry,
@@ -66,6 +68,10 @@ class CadreForm(forms.ModelForm):
             "political_status",
             "education",
             "work_start_date",
+            "birthplace",
+            "health",
+            "professional_title",
+            "specialty",
             "unit",
             "rank",
             "rank_since",
@@ -127,6 +133,22 @@ ResumeFormSet = forms.inlineformset_factory(
     ResumeEntry,
     fields=["start_date", "end_date", "description"],
     widgets={"start_date": DATE_INPUT, "end_date": DATE_INPUT},
+    extra=1,
+    can_delete=True,
+)
+EducationFormSet = forms.inlineformset_factory(
+    Cadre,
+    EducationEntry,
+    fields=["kind", "level", "degree", "school", "graduated_on"],
+    widgets={"graduated_on": DATE_INPUT},
+    extra=1,
+    can_delete=True,
+)
+FamilyFormSet = forms.inlineformset_factory(
+    Cadre,
+    FamilyMember,
+    fields=["relation", "name", "birth_date", "political_status", "employer_post", "sort_order"],
+    widgets={"birth_date": DATE_INPUT},
     extra=1,
     can_delete=True,
 )

@@ -11,9 +11,15 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models.functions import Now, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class SignOn(models.TextChoices):
+    LOCAL = "", _("本地密码")
+    DIRECTORY = "ldap", _("目录登录（LDAP/AD）")
+    UNIFIED = "oidc", _("统一身份认证")
 
 
 class User(AbstractUser):
@@ -35,6 +41,14 @@ class User(AbstractUser):
         _("须修改初始密码"),
         default=False,
         help_text=_("使用一次性初始密码的账号，首次登录后必须修改密码。"),
+    )
+    sign_on = models.CharField(
+        _("登录方式"),
+        max_length=8,
+        choices=SignOn.choices,
+        default=SignOn.LOCAL,
+        blank=True,
+        help_text=_("经目录或统一身份认证登录过的账号不再有本地密码，也不能重置本地密码。"),
     )
 
     class Meta(AbstractUser.Meta):
@@ -65,6 +79,9 @@ class Unit(models.Model):
     )
     is_active = models.BooleanField(_("启用"), default=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    # When the row last changed, for the HR system's incremental sync (docs/hr-export.md). The database
+    # default also stamps rows that SQL inserts without naming the column.
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_default=Now(), db_index=True)
 
     class Meta:
         verbose_name = _("单位")
@@ -168,12 +185,16 @@ class Cadre(models.Model):
     birth_date = models.DateField(_("出生日期"))
     ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
     native_place = models.CharField(_("籍贯"), max_length=50, blank=True)
+    birthplace = models.CharField(_("出生地"), max_length=50, blank=True)
     party_join_date = models.DateField(_("入党时间"), null=True, blank=True)
     political_status = models.CharField(
         _("政治面貌"), max_length=20, choices=PoliticalStatus.choices, default=PoliticalStatus.CPC_MEMBER
     )
     education = models.CharField(_("学历"), max_length=50, blank=True)
     work_start_date = models.DateField(_("参加工作时间"), null=True, blank=True)
+    health = models.CharField(_("健康状况"), max_length=30, blank=True)
+    professional_title = models.CharField(_("专业技术职务"), max_length=100, blank=True)
+    specialty = models.CharField(_("熟悉专业有何专长"), max_length=200, blank=True)
     rank = models.ForeignKey(RankLevel, verbose_name=_("职级"), on_delete=models.PROTECT, related_name="cadres")
     rank_since = models.DateField(
         _("任现职级时间"), null=True, blank=True, help_text=_("用于任职资格条件中的任现职级年限。")
@@ -252,6 +273,9 @@ class ResumeEntry(models.Model):
     start_date = models.DateField(_("起始时间"))
     end_date = models.DateField(_("截止时间"), null=True, blank=True)
     description = models.CharField(_("单位及职务"), max_length=200)
+    # When the row last changed, for the HR system's incremental sync (docs/hr-export.md). The database
+    # default also stamps rows that SQL inserts without naming the column.
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_default=Now(), db_index=True)
 
     class Meta:
         verbose_name = _("简历条目")
@@ -267,6 +291,57 @@ class ResumeEntry(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class EducationKind(models.TextChoices):
+    FULL_TIME = "full_time", _("全日制教育")
+    IN_SERVICE = "in_service", _("在职教育")
+
+
+class EducationEntry(models.Model):
+    """One completed course of education, as the appointment form (干部任免审批表) lists it:
+    学历, 学位 and 毕业院校系及专业, under 全日制教育 or 在职教育. The form shows the highest of each."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="education_entries")
+    kind = models.CharField(_("教育类别"), max_length=20, choices=EducationKind.choices)
+    level = models.CharField(_("学历"), max_length=50, blank=True, help_text=_("如：大学、研究生。"))
+    degree = models.CharField(_("学位"), max_length=50, blank=True, help_text=_("如：法学学士、管理学硕士。"))
+    school = models.CharField(_("毕业院校系及专业"), max_length=200, blank=True)
+    graduated_on = models.DateField(_("毕业时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("学历学位")
+        verbose_name_plural = _("学历学位")
+        ordering = ["kind", "graduated_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.level} {self.degree}".strip()
+
+
+class FamilyMember(models.Model):
+    """家庭主要成员及重要社会关系, in the order the appointment form prints them."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="family_members")
+    relation = models.CharField(_("称谓"), max_length=20)
+    name = models.CharField(_("姓名"), max_length=50)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    political_status = models.CharField(_("政治面貌"), max_length=30, blank=True)
+    employer_post = models.CharField(_("工作单位及职务"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("家庭成员及社会关系")
+        verbose_name_plural = _("家庭成员及社会关系")
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.relation} {self.name}"
+
+    def age_on(self, day: date) -> int | None:
+        born = self.birth_date
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 class StudyCredit(models.Model):

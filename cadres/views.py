@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import mimetypes
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import notifications
+from core.errors import DomainError, show_error
 from core.paging import page_of, query_without_page
 
 from . import access, rules, selectors, services
@@ -23,6 +26,8 @@ from .filters import CadreFilter
 from .forms import (
     AccountsIssueForm,
     CadreForm,
+    EducationFormSet,
+    FamilyFormSet,
     LoginForm,
     NewPasswordForm,
     OrgSettingsForm,
@@ -41,10 +46,28 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["signon"] = {
+            "directory": bool(settings.LDAP_SERVER_URI),
+            "unified": bool(settings.OIDC_RP_CLIENT_ID),
+            "unified_label": settings.SIGNON_UNIFIED_LABEL or _("统一身份认证登录"),
+            "local_admin_only": settings.SIGNON_LOCAL_LOGIN == "admin",
+            "failed": self.request.GET.get("signon") == "failed",
+        }
+        return context
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = NewPasswordForm
     success_url = reverse_lazy("home")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request.user, "sign_on", ""):
+            # Directory and unified sign-on accounts have no local password to change.
+            messages.info(request, _("您经目录或统一身份认证登录，请在原系统中修改密码。"))
+            return redirect("home")
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: NewPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
@@ -108,22 +131,30 @@ def cadre_photo(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(cadre.photo.open("rb"), content_type=mimetypes.guess_type(cadre.photo.name)[0])
 
 
+def _section(request: HttpRequest, prefix: str) -> Any:
+    return request.POST if f"{prefix}-TOTAL_FORMS" in request.POST else None
+
+
 def _cadre_form_page(request: HttpRequest, cadre: Cadre | None) -> HttpResponse:
     form = CadreForm(request.POST or None, request.FILES or None, instance=cadre)
     resume = ResumeFormSet(request.POST or None, instance=cadre, prefix="resume")
     credits = StudyCreditFormSet(request.POST or None, instance=cadre, prefix="credits")
-    if request.method == "POST" and form.is_valid() and resume.is_valid() and credits.is_valid():
+    # The appointment-form sections came later: a post without them (an older page) leaves them alone.
+    education = EducationFormSet(_section(request, "education"), instance=cadre, prefix="education")
+    family = FamilyFormSet(_section(request, "family"), instance=cadre, prefix="family")
+    formsets = tuple(f for f in (resume, credits, education, family) if f.is_bound or request.method != "POST")
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
         with transaction.atomic():
             saved = form.save()
-            resume.instance = credits.instance = saved
-            resume.save()
-            credits.save()
+            for formset in formsets:
+                formset.instance = saved
+                formset.save()
         messages.success(request, _("已保存 %(name)s 的档案。") % {"name": saved.name})
         return redirect("cadres:cadre_detail", pk=saved.pk)
     return render(
         request,
         "cadres/cadre_form.html",
-        {"form": form, "resume": resume, "credits": credits, "cadre": cadre},
+        {"form": form, "resume": resume, "credits": credits, "education": education, "family": family, "cadre": cadre},
     )
 
 
@@ -164,7 +195,11 @@ def cadre_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     if not cadre.is_active:
         messages.error(request, _("离任干部不能重置密码，请先恢复在职。"))
         return redirect("cadres:cadre_detail", pk=cadre.pk)
-    credential = services.account_reset_password(cadre=cadre)
+    try:
+        credential = services.account_reset_password(cadre=cadre)
+    except DomainError as error:
+        show_error(error, request=request)
+        return redirect("cadres:cadre_detail", pk=cadre.pk)
     return render(request, "cadres/accounts_issued.html", {"credentials": [credential]})
 
 

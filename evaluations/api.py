@@ -124,10 +124,12 @@ class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         period.refresh_from_db()
         return Response(PeriodSerializer(period).data)
 
-    @extend_schema(request=None, responses={200: PeriodSerializer, 400: None})
+    @extend_schema(request=None, responses={202: RunSerializer, 400: None})
     @action(detail=True, methods=["post"])
     def open(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, periods.period_open)
+        """Queue the opening (a background job, like the computation); the period opens when it is done."""
+        job = periods.period_open_request(period=self.get_object(), actor=request.user)
+        return Response({"id": job.pk, "status": job.status}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={200: PeriodSerializer, 400: None})
     @action(detail=True, methods=["post"])

@@ -99,3 +99,11 @@ class ImportFailed(EvaluationError):
     def __init__(self, issues: list[ImportIssue]):
         self.issues = issues
         super().__init__(_("文件中有 %(count)s 处错误，没有导入任何数据。") % {"count": len(issues)})
+
+
+class OpeningUnderway(EvaluationError):
+    def __init__(self, period: Period):
+        self.period = period
+        super().__init__(
+            _("%(period)s 正在后台开始测评（生成测评表），请等待完成，不要重复操作。") % {"period": period.title}
+        )

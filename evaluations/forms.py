@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -150,7 +151,28 @@ class PaperSheetHeadForm(forms.Form):
 
 class ResultFilterForm(forms.Form):
     q = forms.CharField(label=_("姓名或编号"), required=False)
-    unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.all(), required=False)
+    # A city has thousands of units: no <select> of them. The unit is chosen in the tree picker
+    # (htmx, evaluations:unit_picker) and kept as a hidden id; without script, the name field
+    # filters by part of the unit's name.
+    unit = forms.ModelChoiceField(
+        label=_("单位"), queryset=Unit.objects.all(), required=False, widget=forms.HiddenInput
+    )
+    unit_name = forms.CharField(
+        label=_("单位名称"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("输入单位名称的一部分"),
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("evaluations:unit_picker"),
+                "hx-trigger": "input changed delay:300ms, search",
+                "hx-target": "#unit-picker-list",
+                "hx-swap": "innerHTML",
+            }
+        ),
+    )
     category = forms.ChoiceField(label=_("单位类别"), choices=[("", _("全部")), *UnitCategory.choices], required=False)
     rank = forms.ModelChoiceField(label=_("职级"), queryset=RankLevel.objects.all(), required=False)
     role = forms.ChoiceField(label=_("班子角色"), choices=[("", _("全部")), *UnitRole.choices], required=False)

@@ -23,10 +23,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, MembershipSnapshot, RankLevel, Unit, UnitCategory, UnitRole
+from core.models import Job
 
 CENT = Decimal("0.01")
 # The years periods, settings and unit scores may have; period codes and the API say so plainly.
@@ -361,12 +363,17 @@ RATER_GROUPS = (RaterGroup.LEADER, RaterGroup.PEER, RaterGroup.OTHER)
 class SheetAssignment(models.Model):
     """One rater's sheet for one unit in a period: built when the period opens."""
 
-    period = models.ForeignKey(Period, verbose_name=_("考核周期"), on_delete=models.CASCADE, related_name="assignments")
+    # The unique (period, rater, unit) and (period, unit) indexes below serve every lookup by
+    # period, and (rater, period) every lookup by rater: no single-column index of their own,
+    # which each opening would write 55,000 entries into (a city).
+    period = models.ForeignKey(
+        Period, verbose_name=_("考核周期"), on_delete=models.CASCADE, related_name="assignments", db_index=False
+    )
     # Sheets are written set-based when a period opens (1.76 million lines for a city), from a
     # join on the snapshot: the per-row foreign-key checks took longer than the writing, so the
     # database does not repeat them (db_constraint=False); Django still cascades and protects.
     rater = models.ForeignKey(
-        Cadre, verbose_name=_("评价人"), on_delete=models.PROTECT, related_name="+", db_constraint=False
+        Cadre, verbose_name=_("评价人"), on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
     )
     unit = models.ForeignKey(
         Unit, verbose_name=_("被评价单位"), on_delete=models.PROTECT, related_name="+", db_constraint=False
@@ -755,6 +762,73 @@ class ComputationRun(models.Model):
         return None
 
 
+class PeriodOpening(Job):
+    """The background job that opens a period (snapshot, sheets, notices): core.jobs runs it and the
+    period page follows it. A period has at most one opening queued, running or done."""
+
+    period = models.ForeignKey(Period, verbose_name=_("考核周期"), on_delete=models.CASCADE, related_name="openings")
+    sheets = models.PositiveIntegerField(_("测评表"), default=0)
+    lines = models.PositiveIntegerField(_("评分格"), default=0)
+
+    class Meta(Job.Meta):
+        verbose_name = _("开始测评任务")
+        verbose_name_plural = _("开始测评任务")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=Q(status__in=["queued", "running", "succeeded"]),
+                name="period_opening_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} #{self.pk}"
+
+
+class UnitCompletion(models.Model):
+    """Sheets and submitted sheets per rated unit, kept by the opening and by each submission
+    (services/figures.py): the results page reads these rows instead of counting sheets."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="unit_completions")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    sheets = models.PositiveIntegerField(_("测评表数"))
+    submitted = models.PositiveIntegerField(_("已提交"), default=0)
+
+    class Meta:
+        verbose_name = _("单位测评完成情况")
+        verbose_name_plural = _("单位测评完成情况")
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="unit_completion_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.submitted}/{self.sheets}"
+
+    @property
+    def rate(self) -> int:
+        return round(self.submitted * 100 / self.sheets) if self.sheets else 0
+
+
+class ScoreDistribution(models.Model):
+    """A quarter's score histogram, for all its results ('') and per unit category, stored by the
+    computation (services/figures.py) so that the results page does not read every score."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="score_distributions")
+    category = models.CharField(_("单位类别"), max_length=20, blank=True)
+    labels = models.JSONField(default=list)
+    counts = models.JSONField(default=list)
+    total = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("得分分布")
+        verbose_name_plural = _("得分分布")
+        constraints = [models.UniqueConstraint(fields=["period", "category"], name="score_distribution_once")]
+
+    def __str__(self) -> str:
+        return f"{self.period_id}/{self.category or '*'}"
+
+    def as_chart(self) -> dict:
+        return {"labels": self.labels, "counts": self.counts, "total": self.total}
+
+
 class GroupResult(models.Model):
     """A ratee's scores from one rater group in a period (aggregates only)."""
 
@@ -819,6 +893,10 @@ class QuarterlyResult(models.Model):
             models.Index(fields=["period", "unit"], name="quarterly_result_unit"),
             models.Index(fields=["period", "rank"], name="quarterly_result_rank"),
             models.Index(fields=["period", "score"], name="quarterly_result_score"),
+            # The results page's default order (score descending, no score last, then code): read
+            # from this index a page at a time (incremental sort of ties), not by sorting a city.
+            # PostgreSQL only (migration 0016): SQLite has no NULLS LAST in an index.
+            models.Index(F("period"), F("score").desc(nulls_last=True), name="quarterly_result_score_desc"),
         ]
 
     def __str__(self) -> str:
@@ -973,6 +1051,9 @@ class AnnualResult(models.Model):
     quota_tie = models.BooleanField(
         _("名额边界并列"), default=False, help_text=_("与名额边界上的人同分，须由考核办确定。")
     )
+    # When the row last changed, for the HR system's incremental sync (docs/hr-export.md). The database
+    # default also stamps rows that the computation's SQL inserts without naming the column.
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_default=Now(), db_index=True)
 
     class Meta:
         verbose_name = _("年度结果")

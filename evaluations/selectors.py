@@ -6,7 +6,6 @@ display threshold (and the one group that would give a hidden one away).
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -14,14 +13,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, ExpressionWrapper, F, FloatField, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Floor
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from achievements.deductions import DeductionReport, deduction_report
 from achievements.rules import last_day_of_window, records_final_deadline
-from cadres.models import Cadre, UnitRole
+from cadres.models import Cadre, Unit, UnitRole
 
 from . import rules
 from .models import (
@@ -45,6 +45,7 @@ from .models import (
     ProblemCount,
     QuarterlyResult,
     RaterGroup,
+    ScoreDistribution,
     SealedSheet,
     SheetAssignment,
     SheetDraft,
@@ -54,6 +55,7 @@ from .models import (
     UnitSheetTally,
     half_up,
 )
+from .models import UnitCompletion as StoredCompletion
 from .services.annual import last_place_bases, last_place_streaks
 from .services.ballots import SheetInput
 
@@ -305,6 +307,8 @@ def results_queryset(period: Period, filters: Mapping[str, Any] | None = None) -
     rows = QuarterlyResult.objects.filter(period=period).select_related("cadre", "unit", "rank")
     if filters.get("unit"):
         rows = rows.filter(unit=filters["unit"])
+    if filters.get("unit_name"):
+        rows = rows.filter(unit__name__contains=filters["unit_name"])
     if filters.get("category"):
         rows = rows.filter(unit_category=filters["category"])
     if filters.get("rank"):
@@ -321,18 +325,70 @@ def score_distribution(results: QuerySet[QuarterlyResult], settings: EvaluationS
 
     The axis starts at the scale's own minimum, not at 0 (25 bins nobody can fall in) nor at an
     arbitrary 10 below it; only a score that deductions pushed below the minimum extends it.
+    One GROUP BY in the database (2-point bins of even start), whatever the number of results.
     """
-    scores = [s for s in results.values_list("score", flat=True) if s is not None]
-    low = math.floor(min([settings.score_min, *scores])) if scores else settings.score_min
+    found = {
+        int(row["b"]) * 2: row["n"]
+        for row in results.filter(score__isnull=False)
+        .order_by()
+        .values(b=Floor(F("score") / 2))
+        .annotate(n=Count("pk"))
+    }
+    low = min([settings.score_min, *found]) if found else settings.score_min
     low -= low % 2
     high = settings.score_max
     bins = list(range(low, high + 1, 2))
     counts = [0] * len(bins)
-    for score in scores:
-        index = min(max(int((score - low) // 2), 0), len(bins) - 1)
-        counts[index] += 1
+    for start, n in found.items():
+        counts[min(max((start - low) // 2, 0), len(bins) - 1)] += n
     labels = [f"{b}–{min(b + 2, high)}" if b < high else str(high) for b in bins]
-    return {"labels": labels, "counts": counts, "total": len(scores)}
+    return {"labels": labels, "counts": counts, "total": sum(counts)}
+
+
+FINE_FILTERS = ("unit", "unit_name", "rank", "role", "q")
+
+
+def results_distribution(
+    period: Period, filters: Mapping[str, Any], results: QuerySet[QuarterlyResult], settings: EvaluationSettings
+) -> dict:
+    """The histogram for the results page: the one the computation stored for the whole period or
+    a unit category; for finer filters, one GROUP BY over the filtered results."""
+    if not any(filters.get(name) for name in FINE_FILTERS):
+        stored = ScoreDistribution.objects.filter(period=period, category=filters.get("category") or "").first()
+        if stored is not None:
+            return stored.as_chart()
+    return score_distribution(results, settings)
+
+
+@dataclass(frozen=True)
+class CompletionFigures:
+    units: list[StoredCompletion]
+    unit_count: int
+    sheets: int
+    submitted: int
+
+
+def completion_figures(period: Period, *, limit: int = 30) -> CompletionFigures:
+    """The stored completion of the units with the lowest rates, and the totals (two queries)."""
+    rows = StoredCompletion.objects.filter(period=period)
+    totals = rows.aggregate(units=Count("pk"), sheets=Sum("sheets"), submitted=Sum("submitted"))
+    lowest = list(
+        rows.select_related("unit")
+        .alias(share=ExpressionWrapper(F("submitted") * 1.0 / F("sheets"), output_field=FloatField()))
+        .order_by("share", "unit__sort_order", "unit__name")[:limit]
+    )
+    return CompletionFigures(lowest, totals["units"], totals["sheets"] or 0, totals["submitted"] or 0)
+
+
+def unit_picker(
+    *, parent_id: int | None = None, q: str = "", limit: int = 50, offset: int = 0
+) -> tuple[list[Unit], bool]:
+    """Units for the tree picker: one level (the roots, or a unit's children) or a name search,
+    a page at a time, each marked with whether it has children. Returns (units, more)."""
+    units = Unit.objects.annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk"))))
+    units = units.filter(name__contains=q) if q else units.filter(parent_id=parent_id)
+    page = list(units.order_by("sort_order", "name", "pk")[offset : offset + limit + 1])
+    return page[:limit], len(page) > limit
 
 
 @dataclass
@@ -396,6 +452,21 @@ def my_annual_results(cadre: Cadre) -> list[AnnualResult]:
     )
 
 
+def published_annual_grades(cadre_id: int, *, years: int) -> list[tuple[int, str]]:
+    """The cadre's last `years` published annual grades, oldest first: (year, 等次 label).
+
+    Results without a confirmed grade are left out; the appointment form prints these.
+    """
+    rows = (
+        AnnualResult.objects.filter(cadre_id=cadre_id, is_published=True)
+        .exclude(grade="")
+        .order_by("-year")
+        .values_list("year", "grade")[:years]
+    )
+    labels = dict(Grade.choices)
+    return [(year, str(labels.get(grade, grade))) for year, grade in reversed(list(rows))]
+
+
 # --- Rater quality (rules.md §9) -----------------------------------------------------------------
 
 
@@ -454,6 +525,8 @@ def annual_queryset(period: Period, filters: Mapping[str, Any] | None = None) ->
     rows = AnnualResult.objects.filter(period=period).select_related("cadre", "unit", "rank", "grade_confirmed_by")
     if filters.get("unit"):
         rows = rows.filter(unit=filters["unit"])
+    if filters.get("unit_name"):
+        rows = rows.filter(unit__name__contains=filters["unit_name"])
     if filters.get("rank"):
         rows = rows.filter(rank=filters["rank"])
     if filters.get("role"):

@@ -20,6 +20,18 @@ def compute_period_task(self, run_id: int) -> str:
     return scoring.computation_execute(run_id=run_id, progress=scoring.CacheProgress(run_id)).status
 
 
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=5,
+    max_retries=3,
+)
+def open_period_task(self, job_id: int) -> str:
+    return periods.period_opening_execute(job_id=job_id).status
+
+
 @shared_task
 def remind_pending_raters() -> int:
     """Daily (django-celery-beat, created by migration 0003): raters with sheets due soon."""

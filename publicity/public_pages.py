@@ -100,13 +100,17 @@ class PublicNotice:
         return self.notice.public_id
 
 
-def public_notice(notice: Notice, *, today: date, show_outcome: bool) -> PublicNotice:
+def public_notice(
+    notice: Notice, *, today: date, show_outcome: bool, settings: PublicitySettings | None = None
+) -> PublicNotice:
+    """A notice as the public pages show it; a list passes the settings it loaded once."""
+    settings = settings or PublicitySettings.load()
     cadre = notice.cadre
 
     def mask(text: str) -> str:
         return mask_private_data(text, cadre=cadre)
 
-    labels = section_labels(notice)
+    labels = section_labels(notice, settings)
 
     return PublicNotice(
         notice=notice,
@@ -119,17 +123,17 @@ def public_notice(notice: Notice, *, today: date, show_outcome: bool) -> PublicN
         ended=notice.has_ended(today),
         outcome=notice.get_outcome_display() if show_outcome and notice.state == NoticeState.DECIDED else "",
         photo_version=str(int(cadre.updated_at.timestamp())) if cadre.photo else "",
-        issuer=_issuer(notice),
+        issuer=_issuer(notice, settings),
         issue_date=timezone.localdate(notice.published_at) if notice.published_at else notice.start_date,
     )
 
 
-def _issuer(notice: Notice) -> str:
+def _issuer(notice: Notice, settings: PublicitySettings) -> str:
     """The 落款 recorded at publishing; for a notice published before it was recorded, the current
     setting unless that is still a placeholder."""
     if notice.issued_by:
         return notice.issued_by
-    current = PublicitySettings.load().issuer_name.strip()
+    current = settings.issuer_name.strip()
     return "" if has_placeholder(current) else current
 
 
@@ -148,8 +152,9 @@ def find_public_notice(public_id: uuid.UUID, *, today: date) -> Notice | None:
 def index_fragment(*, today: date) -> str:
     def build() -> str:
         notices = _public_queryset().filter(pk__in=Notice.objects.in_publicity(today)).order_by("end_date", "pk")
-        show = PublicitySettings.load().show_outcome_publicly
-        items = [public_notice(n, today=today, show_outcome=show) for n in notices]
+        settings = PublicitySettings.load()
+        show = settings.show_outcome_publicly
+        items = [public_notice(n, today=today, show_outcome=show, settings=settings) for n in notices]
         return render_to_string("publicity/public/_index_list.html", {"items": items, "today": today})
 
     return cache.get_or_set(_key(today, "index"), build, TIMEOUT_SECONDS)
@@ -162,8 +167,9 @@ def archive_fragment(*, today: date, page_number: Any) -> str:
     def build() -> str:
         ended = _public_queryset().filter(pk__in=Notice.objects.ended(today)).order_by("-end_date", "-pk")
         page = Paginator(ended, ARCHIVE_PAGE_SIZE).get_page(number)
-        show = PublicitySettings.load().show_outcome_publicly
-        items = [public_notice(n, today=today, show_outcome=show) for n in page]
+        settings = PublicitySettings.load()
+        show = settings.show_outcome_publicly
+        items = [public_notice(n, today=today, show_outcome=show, settings=settings) for n in page]
         return render_to_string("publicity/public/_archive_list.html", {"items": items, "page": page})
 
     if number > MAX_CACHED_ARCHIVE_PAGES:

@@ -309,11 +309,11 @@ def _recent(n: int) -> str:
     return _("近%(n)s年") % {"n": n}
 
 
-def section_labels(notice: Notice) -> dict[str, str]:
+def section_labels(notice: Notice, settings: PublicitySettings | None = None) -> dict[str, str]:
     """Headings that say what the generated sections list: the notice's N complete years (a setting),
     and "及今年以来" when the year under way has achievements listed as well."""
     source = notice.source or {}
-    years = len(source.get("years") or []) or PublicitySettings.load().record_years
+    years = len(source.get("years") or []) or (settings or PublicitySettings.load()).record_years
     with_current = bool((source.get("current_year") or {}).get("achievements"))
     recent = _recent(years)
     achievements = (_("%(recent)s及今年以来主要工作实绩") if with_current else _("%(recent)s主要工作实绩")) % {

@@ -8,10 +8,11 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from publicity import gate_hints
-        from selection import checks
+        from selection import appointment_form, checks
 
         from . import audit  # noqa: F401  (registers models with the audit trail)
-        from .selectors import impact_failures, notice_blockers
+        from .selectors import appointment_form_lines, impact_failures, notice_blockers
 
         checks.register("supervision.impact", impact_failures)
         gate_hints.register_blocker("supervision.impact", notice_blockers)
+        appointment_form.register_rewards("supervision.rewards_sanctions", appointment_form_lines)

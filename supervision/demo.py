@@ -3,7 +3,7 @@
 A phone report about a candidate of the 青石镇副镇长 selection, verified and substantiated, and the
 诫勉 that followed (its 影响期 refuses the promotion on the selection page); an open report and
 an audit finding about the cadre whose notice is at the gate; a 黄牌警告 with a 限期整改 deadline
-for the demo cadre QSZ008; a 嘉奖 for a cadre graded 优秀 last year; last year's proposed team
+and an honour for the demo cadre QSZ008; a 嘉奖 for a cadre graded 优秀 last year; last year's proposed team
 grades; a web report and a letter.
 Idempotent: nothing is added once any demo report exists.
 """
@@ -107,6 +107,18 @@ def seed(today: date) -> None:
             date=today - timedelta(days=10),
             reason="季度考核连续排名末位，工作日志多日缺记。",
             rectify_deadline=today + timedelta(days=50),
+            by=staff,
+            today=today,
+        )
+        # An honour of an earlier year: with the 黄牌警告 it fills the demo cadre's 奖惩情况 on the
+        # appointment form (干部任免审批表).
+        records.record_create(
+            cadre=demo_cadre,
+            kind="honor",
+            document_no=f"青发〔{today.year - 2}〕15号",
+            issuing_body="中共青山区委",
+            date=date(today.year - 2, 6, 28),
+            reason="被评为全区优秀共产党员。",
             by=staff,
             today=today,
         )

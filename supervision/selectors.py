@@ -54,6 +54,21 @@ def cadre_records(cadre_id: int) -> list[RewardSanction]:
     )
 
 
+def appointment_form_lines(cadre_id: int) -> list[str]:
+    """奖惩情况 on the appointment form: every reward and sanction, oldest first, one line each."""
+    return [
+        _("%(date)s %(body)s给予%(kind)s（%(doc)s）：%(reason)s")
+        % {
+            "date": f"{record.date.year}.{record.date.month:02d}",
+            "body": record.issuing_body,
+            "kind": record.kind_label,
+            "doc": record.document_no,
+            "reason": record.reason,
+        }
+        for record in RewardSanction.objects.filter(cadre_id=cadre_id).order_by("date", "pk")
+    ]
+
+
 def open_rectifications() -> QuerySet[RewardSanction]:
     return (
         RewardSanction.objects.filter(rectify_status="open").select_related("cadre__unit").order_by("rectify_deadline")

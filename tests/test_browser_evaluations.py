@@ -33,7 +33,10 @@ def test_quarter_from_opening_to_the_cadres_explanation(page, personas, artifact
     page.click("button:has-text('新建')")
     page.wait_for_selector("#opening-check")
     page.click("#period-actions button:has-text('开始测评')")
-    page.wait_for_selector("text=已开始测评")
+    # The opening runs as a background job; the card polls (htmx) until it reports the sheets.
+    page.wait_for_selector("text=正在后台开始测评")
+    page.wait_for_selector("#opening-status[data-status='succeeded']", timeout=60000)
+    assert "已生成测评表" in page.inner_text("#opening-status")
     period = Period.objects.get(year=2026, quarter=1)
     assert period.state == PeriodState.OPEN
     page.screenshot(path=str(artifacts / "evaluations-period-open.png"), full_page=True)

@@ -30,7 +30,10 @@ def world(personas):
     periods.period_publish(period=year)
     draft = periods.period_create(kind="quarterly", year=2026, quarter=4)
     open_q2 = open_period(2026, 2)
+    opening = periods.period_create(kind="quarterly", year=2026, quarter=3)
+    periods.period_open_request(period=opening, actor=personas.org_staff.user)  # queued, never run here
     return {
+        "opening": opening,
         "quarter": quarter,
         "year": year,
         "draft": draft,
@@ -61,6 +64,7 @@ def pages(w):
         ("evaluations:period_detail", [q], STAFF_ONLY),
         ("evaluations:period_detail", [w["draft"].pk], STAFF_ONLY),
         ("evaluations:period_progress", [q], STAFF_ONLY),
+        ("evaluations:period_opening_progress", [w["opening"].pk], STAFF_ONLY),
         ("evaluations:completion", [q], STAFF_ONLY),
         ("evaluations:paper_entry", [q], STAFF_ONLY),
         ("evaluations:results", [q], STAFF_ONLY),

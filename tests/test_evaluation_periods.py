@@ -20,6 +20,7 @@ from evaluations.models import (
     EvaluationSettings,
     EvaluatorScope,
     Period,
+    PeriodOpening,
     PeriodState,
     QuarterlyResult,
     RaterGroup,
@@ -139,7 +140,13 @@ def test_opening_snapshots_membership_and_builds_sheets_by_the_rules(client, per
     detail = client.get(reverse("evaluations:period_detail", args=[period.pk])).content.decode()
     assert "开始前检查" in detail and "开评镇" not in detail.split("开始前检查")[1].split("</div>")[0]
     response = client.post(reverse("evaluations:period_action", args=[period.pk, "open"]), follow=True)
-    assert "已开始测评" in response.content.decode()
+    assert "正在后台开始测评" in response.content.decode()
+    period.refresh_from_db()
+    assert period.state == PeriodState.DRAFT  # the request only queued the job; the worker runs it
+    job = PeriodOpening.objects.get(period=period)
+    periods.period_opening_execute(job_id=job.pk)
+    card = client.get(reverse("evaluations:period_opening_progress", args=[period.pk])).content.decode()
+    assert "已生成测评表" in card and 'data-status="succeeded"' in card
     period.refresh_from_db()
     assert period.state == PeriodState.OPEN and period.snapshot is not None
     assert MembershipSnapshot.objects.get().members.count() == Cadre.objects.filter(is_active=True).count()

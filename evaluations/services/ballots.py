@@ -27,6 +27,7 @@ from ..models import (
     SheetSubmission,
 )
 from .box import box_seal, draft_seal, sheet_payload
+from .figures import completion_count_submission
 
 
 @dataclass
@@ -193,6 +194,7 @@ def sheet_submit(*, assignment_id: int, rater: Cadre, data: SheetInput) -> str:
             )
             with disable_auditlog():  # audited when the box opens, by day only (services/box.py)
                 SheetSubmission.objects.create(assignment=assignment, submitted_on=timezone.localdate())
+            completion_count_submission(period_id=assignment.period_id, unit_id=assignment.unit_id)
             receipt = store_sheet(
                 period=assignment.period,
                 unit=assignment.unit,

@@ -7,26 +7,31 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre, SnapshotMember, Unit, User
+from cadres.background import enqueue_after_commit
+from cadres.models import Cadre, SnapshotMember, Unit, UnitRole, User
 from cadres.services import membership_snapshot_take
-from core.models import Notification
-from core.notifications import notify
+from core.jobs import Progress, job_run
+from core.models import UNFINISHED, Notification, NotificationKind
+from core.notifications import notify, notify_all
 
 from .. import rules
-from ..errors import BoxAlreadyOpened, PeriodExists, WrongState, YearOutOfRange
+from ..errors import BoxAlreadyOpened, OpeningUnderway, PeriodExists, WrongState, YearOutOfRange
 from ..models import (
     FIRST_YEAR,
     LAST_YEAR,
+    RATER_GROUPS,
     BoxOpening,
     DemocraticSummary,
     EvaluatorScope,
     GroupResult,
     Period,
     PeriodKind,
+    PeriodOpening,
     PeriodState,
     ProblemCount,
     QuarterlyResult,
@@ -34,6 +39,13 @@ from ..models import (
     SheetDraft,
     SheetLine,
 )
+from .figures import completion_refresh
+
+OPEN_TOTAL = 5
+
+
+def _quiet(done: int, total: int, label: str) -> None:
+    return None
 
 
 def lock_period(period_id: int) -> Period:
@@ -152,14 +164,24 @@ class OpenSummary:
 
 
 @transaction.atomic
-def period_open(*, period: Period, actor: User | None = None, as_of: date | None = None) -> OpenSummary:
-    """Snapshot membership and build every rater's sheets from the rater-group rules."""
+def period_open(
+    *, period: Period, actor: User | None = None, as_of: date | None = None, progress: Progress | None = None
+) -> OpenSummary:
+    """Snapshot membership and build every rater's sheets from the rater-group rules.
+
+    The work of the opening job (`period_opening_execute`); web requests only queue that job.
+    """
+    progress = progress or _quiet
     period = lock_period(period.pk)
     if period.state != PeriodState.DRAFT:
         raise WrongState(period, _("开始测评"))
     today = as_of or timezone.localdate()
+    progress(0, OPEN_TOTAL, _("记录任职快照"))
     snapshot = membership_snapshot_take(label=f"{period.code}#{period.pk}", as_of=today)
-    sheets, lines, units = _sheets_build(period=period, snapshot_id=snapshot.pk)
+    progress(1, OPEN_TOTAL, _("确定各单位的评价人"))
+    sheets, lines, units = _sheets_build(period=period, snapshot_id=snapshot.pk, progress=progress)
+    completion_refresh(period=period)
+    progress(4, OPEN_TOTAL, _("通知评价人"))
     period.snapshot = snapshot
     period.state = PeriodState.OPEN
     period.opened_at = timezone.now()
@@ -169,100 +191,161 @@ def period_open(*, period: Period, actor: User | None = None, as_of: date | None
     users = Cadre.objects.filter(pk__in=raters, user__isnull=False, user__is_active=True).values_list(
         "user_id", flat=True
     )
-    notify(
-        recipients=list(users),
+    notify_all(
+        user_ids=users,
         title=_("%(period)s 测评已开始") % {"period": period.title},
         body=opening_notice_body(period),
         url=reverse("evaluations:my_sheets"),
         dedupe_key=opening_notice_key(period),
+        kind=NotificationKind.EVALUATION_SHEETS,
     )
     return OpenSummary(sheets=sheets, lines=lines, raters=raters.distinct().count(), units=units)
+
+
+@transaction.atomic
+def period_open_request(*, period: Period, actor: User | None = None, queue: bool = True) -> PeriodOpening:
+    """Queue the opening of a draft period as a background job; the period page shows its progress.
+
+    Refused when the period is not a draft or an opening is already queued or running; the
+    period row lock and a unique constraint make sure two requests never queue two openings.
+    """
+    from ..tasks import open_period_task
+
+    period = lock_period(period.pk)
+    if period.state != PeriodState.DRAFT:
+        raise WrongState(period, _("开始测评"))
+    if PeriodOpening.objects.filter(period=period, status__in=UNFINISHED).exists():
+        raise OpeningUnderway(period)
+    job = PeriodOpening.objects.create(period=period, requested_by=actor, progress_total=OPEN_TOTAL)
+    if queue:  # without, the caller runs it (`manage.py open_period`) through period_opening_execute
+        enqueue_after_commit(open_period_task, job.pk)
+    return job
+
+
+def period_opening_execute(*, job_id: int, echo: Progress | None = None) -> PeriodOpening:
+    """Run a queued opening (the Celery task, or `manage.py open_period` in-process)."""
+
+    def work(job: PeriodOpening, progress: Progress) -> str:
+        period = Period.objects.get(pk=job.period_id)
+        if period.state != PeriodState.DRAFT and job.attempts > 1 and period.opened_at:
+            # A redelivered job whose first run committed the opening before it could say so.
+            sheets = SheetAssignment.objects.filter(period=period).count()
+            lines = SheetLine.objects.filter(assignment__period=period).count()
+        else:
+            summary = period_open(period=period, actor=job.requested_by, progress=progress)
+            sheets, lines = summary.sheets, summary.lines
+        PeriodOpening.objects.filter(pk=job.pk).update(sheets=sheets, lines=lines)
+        return _("已生成测评表 %(sheets)s 张、评分格 %(lines)s 个。") % {"sheets": sheets, "lines": lines}
+
+    return job_run(PeriodOpening, job_id, work, echo=echo)
+
+
+def latest_opening(period: Period) -> PeriodOpening | None:
+    return PeriodOpening.objects.filter(period=period).select_related("requested_by").first()
 
 
 def _table(model: type) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _sheets_build(*, period: Period, snapshot_id: int) -> tuple[int, int, int]:
-    """Every rater's sheets, set-based: the rules of `rules.unit_sheets` as two INSERT … SELECT.
+def _sheets_build(*, period: Period, snapshot_id: int, progress: Progress) -> tuple[int, int, int]:
+    """Every rater's sheets, set-based: the rules of `rules.unit_sheets` in four statements.
 
     Each (rater, ratee) pair of a unit takes the first group that claims it: LEADER (the named
     superiors for a 主要领导; the 主要领导 for a 班子成员; both for everyone else), then PEER (a
     member with the same role), then OTHER (any other member or external evaluator). Superiors
     rate only the 主要领导; only cadres in the snapshot rate; nobody rates themself. Lines keep
-    the unit's ratee order (role, code, id). Returns (sheets, lines, units).
+    the unit's ratee order (role, code, id): a line's position is the ratee's place in that order,
+    so a sheet's positions skip the rater's own place. Returns (sheets, lines, units).
+
+    The pairs are never materialized: the members (with their place in the unit) and each unit's
+    raters (with what makes them raters) are two small temporary tables, the sheets are one row
+    per rater and unit, and the lines are written by one INSERT … SELECT joining the sheets to the
+    members of their unit, in the order of the line index (docs/rules.md §4, 开始测评).
     """
     member, cadre = _table(SnapshotMember), _table(Cadre)
     scope = _table(EvaluatorScope)
     superiors = _table(EvaluatorScope.superior_evaluators.through)
     externals = _table(EvaluatorScope.external_evaluators.through)
-    role_order = " ".join(f"WHEN '{role}' THEN {n}" for role, n in rules.ROLE_ORDER.items())
-    pairs = f"""
-        CREATE TEMPORARY TABLE opening_pairs AS
-        WITH m AS (
-            SELECT sm.cadre_id, sm.unit_id, sm.role, c.code, CASE sm.role {role_order} ELSE 9 END AS ro
-            FROM {member} sm JOIN {cadre} c ON c.id = sm.cadre_id
-            WHERE sm.snapshot_id = %s
-        ),
-        r AS (
-            SELECT unit_id, cadre_id AS rater, role, 0 AS src FROM m
-            UNION ALL
-            SELECT s.unit_id, t.cadre_id, '', 1 FROM {superiors} t JOIN {scope} s ON s.id = t.evaluatorscope_id
-            WHERE t.cadre_id IN (SELECT cadre_id FROM m)
-            UNION ALL
-            SELECT s.unit_id, t.cadre_id, '', 2 FROM {externals} t JOIN {scope} s ON s.id = t.evaluatorscope_id
-            WHERE t.cadre_id IN (SELECT cadre_id FROM m)
-        ),
-        p AS (
-            SELECT r.unit_id, r.rater, t.cadre_id AS ratee, t.ro, t.code,
-                   MIN(CASE
-                       WHEN r.src = 1 THEN CASE WHEN t.role = 'main_leader' THEN 1 END
-                       WHEN r.src = 2 THEN 3
-                       WHEN t.role = 'team_member' AND r.role = 'main_leader' THEN 1
-                       WHEN t.role NOT IN ('main_leader', 'team_member')
-                            AND r.role IN ('main_leader', 'team_member') THEN 1
-                       WHEN r.role = t.role THEN 2
-                       ELSE 3 END) AS grp
-            FROM r JOIN m t ON t.unit_id = r.unit_id AND t.cadre_id <> r.rater
-            GROUP BY r.unit_id, r.rater, t.cadre_id, t.ro, t.code
-        )
-        SELECT unit_id, rater, ratee, grp,
-               ROW_NUMBER() OVER (PARTITION BY unit_id, rater ORDER BY ro, code, ratee) - 1 AS position
-        FROM p WHERE grp IS NOT NULL
-    """  # noqa: S608  (table names from model metadata; every value is a parameter)
     assignment, line = _table(SheetAssignment), _table(SheetLine)
+    role_order = " ".join(f"WHEN '{role}' THEN {n}" for role, n in rules.ROLE_ORDER.items())
+    main, team = UnitRole.MAIN_LEADER.value, UnitRole.TEAM_MEMBER.value
+    leader, peer, other = (g.value for g in RATER_GROUPS)
+    # Who rates whom, in which group (the first that claims the pair; rules.unit_sheets).
+    group = f"""CASE
+            WHEN r.sup = 1 AND t.role = '{main}' THEN '{leader}'
+            WHEN r.role IS NOT NULL THEN CASE
+                WHEN t.role = '{team}' AND r.role = '{main}' THEN '{leader}'
+                WHEN t.role NOT IN ('{main}', '{team}') AND r.role IN ('{main}', '{team}') THEN '{leader}'
+                WHEN r.role = t.role THEN '{peer}'
+                ELSE '{other}' END
+            WHEN r.ext = 1 THEN '{other}' END"""
+    rates = f"(r.role IS NOT NULL OR r.ext = 1 OR (r.sup = 1 AND t.role = '{main}'))"
+    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The pairs are grouped and numbered in memory, not in files on disk.
+        if postgres:
+            # The sort of the lines runs in memory, not in files on disk; no JIT for one-off statements.
             cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute("SET LOCAL jit = off")
-        cursor.execute("DROP TABLE IF EXISTS opening_pairs")
-        cursor.execute(pairs, [snapshot_id])
-        analyze = connection.vendor == "postgresql"
-        if analyze:
-            cursor.execute("ANALYZE opening_pairs")
+        cursor.execute("DROP TABLE IF EXISTS opening_members")
+        cursor.execute("DROP TABLE IF EXISTS opening_raters")
+        cursor.execute(
+            f"""CREATE TEMPORARY TABLE opening_members AS
+                SELECT sm.cadre_id, sm.unit_id, sm.role,
+                       ROW_NUMBER() OVER (
+                           PARTITION BY sm.unit_id ORDER BY CASE sm.role {role_order} ELSE 9 END, c.code, sm.cadre_id
+                       ) - 1 AS k
+                FROM {member} sm JOIN {cadre} c ON c.id = sm.cadre_id
+                WHERE sm.snapshot_id = %s""",  # noqa: S608  (table names from model metadata; values are parameters)
+            [snapshot_id],
+        )
+        cursor.execute(
+            f"""CREATE TEMPORARY TABLE opening_raters AS
+                SELECT unit_id, rater, MAX(role) AS role, MAX(sup) AS sup, MAX(ext) AS ext FROM (
+                    SELECT unit_id, cadre_id AS rater, role, 0 AS sup, 0 AS ext FROM opening_members
+                    UNION ALL
+                    SELECT s.unit_id, t.cadre_id, NULL, 1, 0
+                    FROM {superiors} t JOIN {scope} s ON s.id = t.evaluatorscope_id
+                    WHERE t.cadre_id IN (SELECT cadre_id FROM opening_members)
+                    UNION ALL
+                    SELECT s.unit_id, t.cadre_id, NULL, 0, 1
+                    FROM {externals} t JOIN {scope} s ON s.id = t.evaluatorscope_id
+                    WHERE t.cadre_id IN (SELECT cadre_id FROM opening_members)
+                ) x GROUP BY unit_id, rater"""  # noqa: S608
+        )
+        if postgres:
+            cursor.execute("CREATE INDEX ON opening_members (unit_id, k)")
+            cursor.execute("ANALYZE opening_members")
+            cursor.execute("ANALYZE opening_raters")
+        progress(2, OPEN_TOTAL, _("生成测评表"))
+        # A sheet for each rater who has someone to rate in the unit.
         cursor.execute(
             f"""INSERT INTO {assignment} (period_id, rater_id, unit_id)
-                SELECT DISTINCT %s, rater, unit_id FROM opening_pairs""",  # noqa: S608
+                SELECT %s, r.rater, r.unit_id FROM opening_raters r
+                WHERE EXISTS (SELECT 1 FROM opening_members t
+                              WHERE t.unit_id = r.unit_id AND t.cadre_id <> r.rater AND {rates})
+                ORDER BY r.unit_id, r.rater""",  # noqa: S608
             [period.pk],
         )
         sheets = cursor.rowcount
-        if analyze:  # the join below reads the rows just written
+        if postgres:  # the join below reads the rows just written
             cursor.execute(f"ANALYZE {assignment}")
+        progress(3, OPEN_TOTAL, _("生成评分格"))
         cursor.execute(
             f"""INSERT INTO {line} (assignment_id, ratee_id, rater_group, position)
-                SELECT a.id, p.ratee, CASE p.grp WHEN 1 THEN 'leader' WHEN 2 THEN 'peer' ELSE 'other' END, p.position
-                FROM opening_pairs p
-                JOIN {assignment} a ON a.period_id = %s AND a.rater_id = p.rater AND a.unit_id = p.unit_id
-                ORDER BY a.id, p.position""",  # noqa: S608
+                SELECT a.id, t.cadre_id, {group}, t.k
+                FROM {assignment} a
+                JOIN opening_raters r ON r.unit_id = a.unit_id AND r.rater = a.rater_id
+                JOIN opening_members t ON t.unit_id = a.unit_id AND t.cadre_id <> a.rater_id
+                WHERE a.period_id = %s AND {rates}
+                ORDER BY a.id, t.k""",  # noqa: S608
             [period.pk],
         )
         lines = cursor.rowcount
-        cursor.execute(f"SELECT COUNT(DISTINCT unit_id) FROM {member} WHERE snapshot_id = %s", [snapshot_id])  # noqa: S608
+        cursor.execute("SELECT COUNT(DISTINCT unit_id) FROM opening_members")
         units = cursor.fetchone()[0]
-        if analyze:
-            cursor.execute(f"ANALYZE {line}")
-        cursor.execute("DROP TABLE opening_pairs")
+        cursor.execute("DROP TABLE opening_members")
+        cursor.execute("DROP TABLE opening_raters")
     return sheets, lines, units
 
 
@@ -302,6 +385,7 @@ def period_deadline_set(*, period: Period, deadline: date | None, actor: User | 
         body=opening_notice_body(period),
         url=reverse("evaluations:my_sheets"),
         dedupe_key=f"evaluations:deadline:{period.pk}:{deadline.isoformat() if deadline else 'none'}",
+        kind=NotificationKind.EVALUATION_SHEETS,
     )
 
 
@@ -382,6 +466,7 @@ def period_publish(*, period: Period, actor: User | None = None) -> Period:
         title=_("%(period)s 考核结果已公布") % {"period": period.title},
         url=reverse("evaluations:my_results"),
         dedupe_key=f"evaluations:published:{period.pk}",
+        kind=NotificationKind.EVALUATION_RESULTS,
     )
     return period
 
@@ -394,7 +479,7 @@ def period_unpublish(*, period: Period, actor: User | None = None) -> Period:
     if period.is_annual:
         from ..models import AnnualResult
 
-        AnnualResult.objects.filter(period=period).update(is_published=False)
+        AnnualResult.objects.filter(period=period).update(is_published=False, updated_at=Now())
     period.state = PeriodState.COMPUTED
     period.published_at = None
     period.save()
@@ -406,6 +491,8 @@ def period_delete(*, period: Period) -> None:
     period = lock_period(period.pk)
     if period.state != PeriodState.DRAFT:
         raise WrongState(period, _("删除"))
+    if PeriodOpening.objects.filter(period=period, status__in=UNFINISHED).exists():
+        raise OpeningUnderway(period)
     period.delete()
 
 
@@ -428,6 +515,7 @@ def period_remind(*, period: Period, unit: Unit | None = None, today: date | Non
         body=_("您还有未提交的测评表。") + deadline,
         url=reverse("evaluations:my_sheets"),
         dedupe_key=key,
+        kind=NotificationKind.EVALUATION_SHEETS,
     )
 
 

@@ -46,6 +46,7 @@ from ..models import (
     Score,
 )
 from .box import box_open
+from .figures import distribution_store
 from .periods import lock_period
 
 logger = logging.getLogger(__name__)
@@ -265,7 +266,9 @@ def compute_quarter(*, period: Period, progress: Progress, now: datetime) -> int
             # a second. JIT compiles hundreds of functions for it and saves nothing at this size.
             cursor.execute("SET LOCAL enable_nestloop = off")
             cursor.execute("SET LOCAL jit = off")
-    return _quarter_results(period, now)
+    count = _quarter_results(period, now)
+    distribution_store(period=period)
+    return count
 
 
 def _group_results(period: Period) -> None:

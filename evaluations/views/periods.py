@@ -16,6 +16,7 @@ from cadres.access import get_object_or_404_in, org_staff_required
 from cadres.models import Cadre, SnapshotMember, Unit, UnitCategory
 from core.errors import show_error
 from core.ids import parse_id
+from core.jobs import job_progress
 from core.paging import page_of, query_without_page
 
 from .. import access, rules, selectors
@@ -192,8 +193,11 @@ def period_list(request: HttpRequest) -> HttpResponse:
 @org_staff_required
 def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     period = access.get_period(pk)
+    opening = periods.latest_opening(period)
     context = {
         "period": period,
+        "opening": opening,
+        "opening_progress": job_progress(opening) if opening else None,
         "overview": selectors.period_overview(period),
         "check": periods.opening_check(period) if period.state == PeriodState.DRAFT else None,
         "remind_form": RemindForm(),
@@ -216,7 +220,10 @@ def provisional_warning(until) -> str:
 
 
 ACTIONS = {
-    "open": (periods.period_open, _("%(period)s 已开始测评：生成测评表 %(sheets)s 张。")),
+    "open": (
+        periods.period_open_request,
+        _("%(period)s 正在后台开始测评：生成全部测评表后自动开放，本页显示进度。"),
+    ),
     "close": (periods.period_close, _("%(period)s 已截止测评，正在后台计算结果。")),
     "reopen": (periods.period_reopen, _("%(period)s 已重新开放测评。")),
     "compute": (scoring.computation_request, _("已开始重新计算 %(period)s 的结果。")),
@@ -288,6 +295,24 @@ def period_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "evaluations/_run_status.html",
         {"period": period, "run": run, "progress": scoring.run_progress(run) if run else None},
     )
+
+
+@org_staff_required
+def period_opening_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The opening card, polled by htmx while the opening job is queued or running."""
+    period = access.get_period(pk)
+    opening = periods.latest_opening(period)
+    if opening is None:
+        raise Http404
+    response = render(
+        request,
+        "evaluations/_opening_status.html",
+        {"period": period, "opening": opening, "opening_progress": job_progress(opening)},
+    )
+    if opening.is_finished and request.headers.get("HX-Request"):
+        # The poll that sees the end reloads the page: its state, buttons and checks change with it.
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @org_staff_required

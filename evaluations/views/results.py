@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cadres.access import get_object_or_404_in, org_staff_required
+from core.ids import parse_id
 from core.paging import page_of, query_without_page
 
 from .. import access, exports, rules, selectors
@@ -39,6 +40,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     queryset = selectors.results_queryset(period, filters)
     page = page_of(request, queryset)
     settings = rules.settings_for(period.year, filters.get("category") or "")
+    completion = selectors.completion_figures(period)
     return render(
         request,
         "evaluations/results.html",
@@ -48,9 +50,36 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "rows": selectors.result_rows(period, page.object_list),
             "query": query_without_page(request),
-            "distribution": selectors.score_distribution(queryset, settings),
-            "completion": [{"unit": u.unit_name, "rate": u.rate} for u in selectors.completion_by_unit(period)],
+            "distribution": selectors.results_distribution(period, filters, queryset, settings),
+            "completion": completion,
+            "completion_chart": [{"unit": c.unit.name, "rate": c.rate} for c in completion.units],
             "threshold": settings.display_threshold,
+        },
+    )
+
+
+PICKER_PAGE = 50
+
+
+@org_staff_required
+def unit_picker(request: HttpRequest) -> HttpResponse:
+    """The unit tree of the result filters, loaded by htmx: one level (roots, or a unit's
+    children) or a name search, PICKER_PAGE units at a time; each unit is a submit button of the
+    filter form (name="unit")."""
+    name = request.GET.get("unit_name", "").strip()[:100]
+    parent = parse_id(request.GET.get("parent"))
+    offset = min(parse_id(request.GET.get("offset")) or 0, 10**6)
+    units, more = selectors.unit_picker(parent_id=parent, q=name, limit=PICKER_PAGE, offset=offset)
+    return render(
+        request,
+        "evaluations/_unit_picker.html",
+        {
+            "units": units,
+            "more": more,
+            "name": name,
+            "parent": parent,
+            "next_offset": offset + PICKER_PAGE,
+            "continued": offset > 0,
         },
     )
 

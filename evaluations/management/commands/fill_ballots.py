@@ -17,6 +17,7 @@ from ... import rules
 from ...models import DIMENSIONS, PeriodState, SealedSheet, SheetAssignment, SheetLine, SheetSource, SheetSubmission
 from ...sealing import seal
 from ...services.box import sheet_payload
+from ...services.figures import completion_refresh
 from ._period import period_arg
 
 
@@ -79,6 +80,7 @@ class Command(BaseCommand):
                     (SealedSheet(period=period, unit_id=unit_id, sealed=t) for t in sealed), batch_size=2000
                 )
             sheets += len(sealed)
+        completion_refresh(period=period)  # the figures the results page shows
         self.stdout.write(
             self.style.SUCCESS(
                 f"已提交测评表 {sheets} 张、分数 {scores} 个（密封在票箱中），"

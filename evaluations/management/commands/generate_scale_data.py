@@ -28,6 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--share", type=float, default=0.95, help="share of the sheets submitted")
         parser.add_argument("--no-ballots", action="store_true", help="stop after opening the period")
+        parser.add_argument(
+            "--no-open", action="store_true", help="stop before opening the period (a template to time the opening)"
+        )
 
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
@@ -49,6 +52,11 @@ class Command(BaseCommand):
         last = scale_data.timed(say, "上年度结果", lambda: scale_data.build_last_year(year=year - 1, seed=seed))
         scale_data.timed(say, "ANALYZE", scale_data.analyze)
         period = periods.period_for_code(options["period"], create=True)
+        if options["no_open"]:
+            self.stdout.write(
+                self.style.SUCCESS(f"已生成 {units} 个单位、{cadres} 名干部；{period.title} 尚未开始测评。")
+            )
+            return
         summary = scale_data.timed(say, "开始测评", lambda: periods.period_open(period=period))
         if not options["no_ballots"]:
             scale_data.timed(

@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core.models import JobStatus
+
 from ...errors import EvaluationError
 from ...services import periods
 from ._period import period_arg
@@ -17,12 +19,18 @@ class Command(BaseCommand):
         for warning in check.warnings:
             self.stdout.write(self.style.WARNING(f"注意：{warning}"))
         try:
-            summary = periods.period_open(period=period)
+            # The same job the period page queues, run here in this process.
+            job = periods.period_open_request(period=period, queue=False)
         except EvaluationError as error:
             raise CommandError(error.message) from None
+        job = periods.period_opening_execute(
+            job_id=job.pk, echo=lambda done, total, label: self.stdout.write(f"[{done}/{total}] {label}")
+        )
+        if job.status != JobStatus.SUCCEEDED:
+            raise CommandError(job.error)
         self.stdout.write(
             self.style.SUCCESS(
-                f"{period.title} 已开始测评：{summary.units} 个单位，{summary.raters} 名评价人，"
-                f"测评表 {summary.sheets} 张，评分格 {summary.lines} 个。"
+                f"{period.title} 已开始测评：测评表 {job.sheets} 张，评分格 {job.lines} 个。"
+                f"用时 {job.duration.total_seconds():.1f} 秒。"
             )
         )

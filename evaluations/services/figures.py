@@ -1,0 +1,66 @@
+"""Figures the results page shows, stored when they change instead of recomputed per view.
+
+- `UnitCompletion`: sheets and submitted sheets per rated unit, written when a period opens and
+  refreshed for the unit of each submission (and after bulk loads), set-based;
+- `ScoreDistribution`: the quarter's score histogram for all results and per unit category,
+  written by the computation in its transaction.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import F
+
+from cadres.models import UnitCategory
+
+from .. import rules
+from ..models import (
+    Period,
+    QuarterlyResult,
+    ScoreDistribution,
+    SheetAssignment,
+    SheetSubmission,
+    UnitCompletion,
+)
+
+
+def completion_refresh(*, period: Period, unit_id: int | None = None) -> None:
+    """Count a period's sheets and submissions per unit again (one unit, or all), in two statements:
+    after the opening and after bulk loads, never concurrently with submissions."""
+    quote = connection.ops.quote_name
+    rows = UnitCompletion.objects.filter(period=period)
+    where, params = "a.period_id = %s", [period.pk]
+    if unit_id is not None:
+        rows = rows.filter(unit_id=unit_id)
+        where, params = where + " AND a.unit_id = %s", [*params, unit_id]
+    rows._raw_delete(rows.db)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {quote(UnitCompletion._meta.db_table)} (period_id, unit_id, sheets, submitted)
+                SELECT a.period_id, a.unit_id, COUNT(*), COUNT(s.id)
+                FROM {quote(SheetAssignment._meta.db_table)} a
+                LEFT JOIN {quote(SheetSubmission._meta.db_table)} s ON s.assignment_id = a.id
+                WHERE {where}
+                GROUP BY a.period_id, a.unit_id""",  # noqa: S608  (table names from model metadata)
+            params,
+        )
+
+
+def completion_count_submission(*, period_id: int, unit_id: int) -> None:
+    """One more submitted sheet for a unit, in the submission's transaction. An increment, not a
+    recount: two submissions for one unit at once each add their own (the row lock orders them)."""
+    UnitCompletion.objects.filter(period_id=period_id, unit_id=unit_id).update(submitted=F("submitted") + 1)
+
+
+def distribution_store(*, period: Period) -> None:
+    """Store the quarter's histogram for all results and for each unit category (the computation)."""
+    from ..selectors import score_distribution  # the page's own histogram, for the finer filters
+
+    results = QuarterlyResult.objects.filter(period=period)
+    ScoreDistribution.objects.filter(period=period).delete()
+    rows = []
+    for category in ["", *UnitCategory.values]:
+        chosen = results.filter(unit_category=category) if category else results
+        figure = score_distribution(chosen, rules.settings_for(period.year, category))
+        rows.append(ScoreDistribution(period=period, category=category, **figure))
+    ScoreDistribution.objects.bulk_create(rows)
