@@ -179,19 +179,24 @@ def test_an_old_pbkdf2_password_still_logs_in_and_is_upgraded_to_argon2(client, 
     assert login(client, personas.cadre.code, "Qingshan-2026!").status_code == 302
 
 
-def test_a_login_costs_well_under_half_a_second(client, production_hashers, personas):
-    import time
+def test_a_login_verifies_the_password_once(client, production_hashers, personas, monkeypatch):
+    """The login's cost is one Argon2 verification at the parameters above (about 0.1 s on this
+    machine, measured, not asserted): no backend, lockout check or upgrade hashes it a second time."""
+    from cadres.hashers import OwaspArgon2PasswordHasher
 
     user = personas.cadre.user
     user.set_password("Qingshan-2026!")
     user.save()
-    costs = []
-    for _ in range(3):
-        started = time.perf_counter()
-        assert login(client, personas.cadre.code, "Qingshan-2026!").status_code == 302
-        costs.append(time.perf_counter() - started)
-        client.logout()
-    assert min(costs) < 0.3, costs
+    calls = []
+    verify = OwaspArgon2PasswordHasher.verify
+
+    def counting_verify(self, password, encoded):
+        calls.append(encoded)
+        return verify(self, password, encoded)
+
+    monkeypatch.setattr(OwaspArgon2PasswordHasher, "verify", counting_verify)
+    assert login(client, personas.cadre.code, "Qingshan-2026!").status_code == 302
+    assert len(calls) == 1, calls
 
 
 def test_password_pages_address_the_user_as_nin_not_ni(client, personas):
