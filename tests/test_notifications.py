@@ -40,3 +40,34 @@ def test_a_notice_never_redirects_off_site_and_is_private(client, personas):
         "cadres:notifications"
     )
     assert "x" in client.get(reverse("cadres:notifications")).content.decode()
+
+
+def test_notify_all_keeps_the_kind_and_hands_only_its_new_notices_to_the_delivery_hooks(personas, monkeypatch):
+    """The set-based sender (the opening of a period) goes through the same delivery hooks as
+    notify(): email, SMS and 企业微信 see each new notice once, never one a recipient already had."""
+    from django.contrib.auth import get_user_model
+
+    from core import notifications
+    from core.models import NotificationKind
+
+    handed: list[list[Notification]] = []
+    monkeypatch.setattr(notifications, "_delivery_hooks", [handed.append])
+    notify(recipients=[personas.cadre.user], title="旧", dedupe_key="opening-2026Q3")
+    handed.clear()
+    users = get_user_model().objects.filter(pk__in=[personas.cadre.user.pk, personas.leader.user.pk]).values("pk")
+
+    created = notifications.notify_all(
+        user_ids=users,
+        title="2026年第3季度 测评已开始",
+        dedupe_key="opening-2026Q3",
+        kind=NotificationKind.EVALUATION_SHEETS,
+    )
+
+    assert created == 1
+    assert [[(n.recipient_id, n.kind) for n in batch] for batch in handed] == [
+        [(personas.leader.user.pk, NotificationKind.EVALUATION_SHEETS)]
+    ]
+    assert Notification.objects.get(recipient=personas.leader.user).kind == NotificationKind.EVALUATION_SHEETS
+    handed.clear()
+    assert notifications.notify_all(user_ids=users, title="again", dedupe_key="opening-2026Q3") == 0
+    assert handed == []
