@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "publicity",
     "selection",
     "supervision",
+    "manual",
 ]
 
 MIDDLEWARE = [

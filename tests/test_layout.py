@@ -11,7 +11,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOORS = ("core", "ops", "cadres", "achievements", "evaluations", "publicity", "selection", "supervision")
+FLOORS = ("core", "ops", "cadres", "achievements", "evaluations", "publicity", "selection", "supervision", "manual")
 
 
 def imported_modules(tree: ast.AST) -> list[tuple[int, str]]:
