@@ -11,9 +11,15 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models.functions import Now, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class SignOn(models.TextChoices):
+    LOCAL = "", _("本地密码")
+    DIRECTORY = "ldap", _("目录登录（LDAP/AD）")
+    UNIFIED = "oidc", _("统一身份认证")
 
 
 class User(AbstractUser):
@@ -35,6 +41,14 @@ class User(AbstractUser):
         _("须修改初始密码"),
         default=False,
         help_text=_("使用一次性初始密码的账号，首次登录后必须修改密码。"),
+    )
+    sign_on = models.CharField(
+        _("登录方式"),
+        max_length=8,
+        choices=SignOn.choices,
+        default=SignOn.LOCAL,
+        blank=True,
+        help_text=_("经目录或统一身份认证登录过的账号不再有本地密码，也不能重置本地密码。"),
     )
 
     class Meta(AbstractUser.Meta):
@@ -65,6 +79,9 @@ class Unit(models.Model):
     )
     is_active = models.BooleanField(_("启用"), default=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    # When the row last changed, for the HR system's incremental sync (docs/hr-export.md). The database
+    # default also stamps rows that SQL inserts without naming the column.
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_default=Now(), db_index=True)
 
     class Meta:
         verbose_name = _("单位")
@@ -252,6 +269,9 @@ class ResumeEntry(models.Model):
     start_date = models.DateField(_("起始时间"))
     end_date = models.DateField(_("截止时间"), null=True, blank=True)
     description = models.CharField(_("单位及职务"), max_length=200)
+    # When the row last changed, for the HR system's incremental sync (docs/hr-export.md). The database
+    # default also stamps rows that SQL inserts without naming the column.
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_default=Now(), db_index=True)
 
     class Meta:
         verbose_name = _("简历条目")

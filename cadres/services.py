@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from core.spreadsheets import cell_text
 
 from . import roster
@@ -330,6 +331,8 @@ def account_reset_password(*, cadre: Cadre) -> InitialCredential:
     """A new one-time password for a cadre who forgot theirs (old sessions end)."""
     if cadre.user_id is None:
         return accounts_issue(cadres=[cadre])[0]
+    if cadre.user.sign_on:
+        raise ExternalAccountError()
     password = initial_password()
     user = cadre.user
     user.password = _hash_initial(password)
@@ -362,9 +365,40 @@ def cadre_deactivate(*, cadre: Cadre) -> None:
 def cadre_reactivate(*, cadre: Cadre) -> InitialCredential | None:
     cadre.is_active = True
     cadre.save(update_fields=["is_active", "updated_at"])
+    if cadre.user_id and cadre.user.sign_on:
+        # A directory or unified-identity account signs on again there; it never gets a local password.
+        cadre.user.is_active = True
+        cadre.user.save(update_fields=["is_active"])
+        return None
     if cadre.user_id:
         return account_reset_password(cadre=cadre)
     return None
+
+
+class ExternalAccountError(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("该账号经目录或统一身份认证登录，不设本地密码，请在原系统中找回密码。"))
+
+
+@transaction.atomic
+def external_account_bind(*, cadre: Cadre, user: User | None, source: str) -> User:
+    """The account of a cadre who signed on through the directory or the unified identity platform.
+
+    Matched by 编号: the cadre's existing login is taken over, or a login named after the 编号 is
+    created. Either way it is marked with its source and has no usable local password from now on
+    (the old one, if any, stops working), and it is never asked to change a password here.
+    """
+    if user is None:
+        user = cadre.user or User(username=cadre.code)
+    user.set_unusable_password()
+    user.sign_on = source
+    user.must_change_password = False
+    user.is_active = True
+    user.save()
+    if cadre.user_id != user.pk:
+        cadre.user = user
+        cadre.save(update_fields=["user", "updated_at"])
+    return user
 
 
 # --- Membership snapshots --------------------------------------------------------------------

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import mimetypes
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import notifications
+from core.errors import DomainError, show_error
 from core.paging import page_of, query_without_page
 
 from . import access, rules, selectors, services
@@ -41,10 +44,28 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["signon"] = {
+            "directory": bool(settings.LDAP_SERVER_URI),
+            "unified": bool(settings.OIDC_RP_CLIENT_ID),
+            "unified_label": settings.SIGNON_UNIFIED_LABEL or _("统一身份认证登录"),
+            "local_admin_only": settings.SIGNON_LOCAL_LOGIN == "admin",
+            "failed": self.request.GET.get("signon") == "failed",
+        }
+        return context
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = NewPasswordForm
     success_url = reverse_lazy("home")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request.user, "sign_on", ""):
+            # Directory and unified sign-on accounts have no local password to change.
+            messages.info(request, _("您经目录或统一身份认证登录，请在原系统中修改密码。"))
+            return redirect("home")
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: NewPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
@@ -164,7 +185,11 @@ def cadre_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     if not cadre.is_active:
         messages.error(request, _("离任干部不能重置密码，请先恢复在职。"))
         return redirect("cadres:cadre_detail", pk=cadre.pk)
-    credential = services.account_reset_password(cadre=cadre)
+    try:
+        credential = services.account_reset_password(cadre=cadre)
+    except DomainError as error:
+        show_error(error, request=request)
+        return redirect("cadres:cadre_detail", pk=cadre.pk)
     return render(request, "cadres/accounts_issued.html", {"credentials": [credential]})
 
 

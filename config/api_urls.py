@@ -5,6 +5,7 @@ from achievements import api as achievements_api
 from cadres import api as cadres_api
 from core.ids import DatabaseIdConverter
 from evaluations import api as evaluations_api
+from integrations import api as integrations_api
 from publicity import api as publicity_api
 from selection import api as selection_api
 
@@ -32,6 +33,11 @@ router.register("selection/posts", selection_api.PostViewSet, basename="selectio
 router.register("selection/selections", selection_api.SelectionViewSet, basename="selection-selection")
 router.register("selection/reserves", selection_api.ReserveViewSet, basename="selection-reserve")
 router.register("selection/my-ballots", selection_api.MyBallotViewSet, basename="selection-my-ballot")
+# The HR export (docs/hr-export.md): API tokens with scopes, or org staff signed in.
+router.register("hr/cadres", integrations_api.CadreFeed, basename="hr-cadre")
+router.register("hr/annual-results", integrations_api.AnnualResultFeed, basename="hr-annual-result")
+router.register("hr/rewards-sanctions", integrations_api.RewardSanctionFeed, basename="hr-reward-sanction")
+router.register("hr/deletions", integrations_api.DeletionFeed, basename="hr-deletion")
 
 urlpatterns = [
     path("me/", cadres_api.me, name="api-me"),

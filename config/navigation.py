@@ -100,6 +100,8 @@ MENU: tuple[NavSection, ...] = (
             item(_("核定职数"), "selection:post_list", STAFF),
             item(_("后备干部库"), "selection:pool", STAFF),
             item(_("班子结构"), "selection:structure", STAFF),
+            item(_("任职试用期"), "selection:probation_list", STAFF),
+            item(_("干部调整通报"), "selection:briefing_list", STAFF),
             item(_("选拔任用设置"), "selection:settings", STAFF),
             item(_("党风廉政意见"), "selection:discipline_list", Role.DISCIPLINE, prefix="/selection/discipline/"),
         ),
@@ -121,6 +123,9 @@ MENU: tuple[NavSection, ...] = (
         (
             item(_("审计日志"), "cadres:audit_log", STAFF),
             item(_("组织设置"), "cadres:org_settings", STAFF),
+            item(_("通知渠道"), "messaging:defaults", STAFF),
+            item(_("通知发送记录"), "messaging:deliveries", STAFF),
+            item(_("系统对接"), "integrations:accounts", STAFF, prefix="/integrations/"),
         ),
     ),
 )

@@ -63,14 +63,18 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "django_prometheus",
+    "mozilla_django_oidc",
+    "knox",
     "core",
     "ops",
     "cadres",
+    "messaging",
     "achievements",
     "evaluations",
     "publicity",
     "selection",
     "supervision",
+    "integrations",
     "manual",
 ]
 
@@ -211,14 +215,71 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The nightly backup goes to a queue of its own: in docker-compose.yml only the `backup` worker, which
+# mounts the backup and key volumes, takes it. Unset, it runs on the default queue.
+CELERY_BACKUP_QUEUE = env.str("CELERY_BACKUP_QUEUE", default=CELERY_TASK_DEFAULT_QUEUE)
+CELERY_TASK_ROUTES = {"ops.tasks.nightly_backup": {"queue": CELERY_BACKUP_QUEUE}}
 
 # --- Auth -------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "cadres.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "cadres.signon.LocalBackend",
 ]
+
+# Sign-on from outside (cadres/signon.py), each off unless configured. People are matched to cadres
+# by 编号; such accounts never have a usable local password.
+# Directory (LDAP/AD): on when LDAP_SERVER_URI is set; the password is typed into the login form.
+LDAP_SERVER_URI = env.str("LDAP_SERVER_URI", default="")
+# The directory attribute that holds the 编号 (e.g. employeeNumber); empty: the login name is the 编号.
+LDAP_CADRE_CODE_ATTRIBUTE = env.str("LDAP_CADRE_CODE_ATTRIBUTE", default="")
+if LDAP_SERVER_URI:
+    import ldap
+    from django_auth_ldap.config import LDAPSearch
+
+    AUTHENTICATION_BACKENDS.append("cadres.signon.DirectoryBackend")
+    AUTH_LDAP_SERVER_URI = LDAP_SERVER_URI
+    AUTH_LDAP_BIND_DN = env.str("LDAP_BIND_DN", default="")
+    AUTH_LDAP_BIND_PASSWORD = env.str("LDAP_BIND_PASSWORD", default="")
+    AUTH_LDAP_START_TLS = env.bool("LDAP_START_TLS", default=False)
+    # Active Directory: LDAP_USER_FILTER=(sAMAccountName=%(user)s)
+    AUTH_LDAP_USER_SEARCH = LDAPSearch(
+        env.str("LDAP_USER_BASE", default=""),
+        ldap.SCOPE_SUBTREE,  # type: ignore[attr-defined]
+        env.str("LDAP_USER_FILTER", default="(uid=%(user)s)"),
+    )
+    AUTH_LDAP_CONNECTION_OPTIONS = {
+        ldap.OPT_NETWORK_TIMEOUT: env.float("LDAP_TIMEOUT", default=5.0),  # type: ignore[attr-defined]
+        ldap.OPT_REFERRALS: 0,  # type: ignore[attr-defined]
+    }
+    if env.str("LDAP_CA_FILE", default=""):
+        AUTH_LDAP_GLOBAL_OPTIONS = {ldap.OPT_X_TLS_CACERTFILE: env.str("LDAP_CA_FILE")}  # type: ignore[attr-defined]
+# Unified identity platform (统一身份认证) by OpenID Connect: on when OIDC_RP_CLIENT_ID is set.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+# The claim (from the ID token or the userinfo endpoint) that holds the 编号.
+OIDC_CADRE_CLAIM = env.str("OIDC_CADRE_CLAIM", default="preferred_username")
+SIGNON_UNIFIED_LABEL = env.str("SIGNON_UNIFIED_LABEL", default="")
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("cadres.signon.UnifiedIdentityBackend")
+    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+    # RS256 needs OIDC_OP_JWKS_ENDPOINT; HS256 signs with the client secret.
+    OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+    OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid profile")
+    OIDC_VERIFY_SSL = env.bool("OIDC_VERIFY_SSL", default=True)
+    OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=5.0)
+    OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?signon=failed"
+# Local passwords: "all" accounts, or only the system "admin" (superusers). Default: admin-only once
+# directory or unified sign-on is on, so cadres cannot keep a second, local password.
+SIGNON_LOCAL_LOGIN = env.str("SIGNON_LOCAL_LOGIN", default="admin" if LDAP_SERVER_URI or OIDC_RP_CLIENT_ID else "all")
+if SIGNON_LOCAL_LOGIN not in ("all", "admin"):
+    raise ImproperlyConfigured("SIGNON_LOCAL_LOGIN must be all or admin.")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -370,8 +431,21 @@ SPECTACULAR_SETTINGS = {
         "GateCheckKindEnum": "publicity.models.GateCheckKind",
         "NoticeStateEnum": "publicity.models.NoticeState",
         "FeedbackStateEnum": "publicity.models.FeedbackState",
+        # The HR export shows a unit's category on results too, and the reward/sanction kinds.
+        "UnitCategoryEnum": "cadres.models.UnitCategory",
+        "RecordKindEnum": "supervision.models.RecordKind",
     },
 }
+
+# Service accounts' API tokens (integrations/, django-rest-knox): "Authorization: Bearer cp_…",
+# stored as SHA-512 digests; each token's life is chosen when it is issued (integrations/rules.py).
+KNOX_TOKEN_MODEL = "integrations.ApiToken"  # noqa: S105  (a model name)
+# knox's own migrations create its AuthToken table even when the model is swapped out; it is swapped
+# for integrations.ApiToken, so knox gets no migrations and no table.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {"AUTH_HEADER_PREFIX": "Bearer", "TOKEN_PREFIX": "cp_", "TOKEN_TTL": None, "AUTO_REFRESH": False}
+# Days each audit row of a token's use is kept before the nightly purge.
+API_TOKEN_USE_KEEP_DAYS = env.int("API_TOKEN_USE_KEEP_DAYS", default=365)
 
 # --- Third-party apps ----------------------------------------------------------------------
 
@@ -397,7 +471,51 @@ LOGGING = logging_config(fmt=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INF
 # /metrics (Prometheus) answers only these networks, or a request with "Authorization: Bearer METRICS_TOKEN".
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# A Celery worker's own task metrics (durations, failures) on this port (0: off); docker-compose sets it.
+WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=0)
+WORKER_METRICS_ADDRESS = env.str("WORKER_METRICS_ADDRESS", default="0.0.0.0")  # noqa: S104  (inside the container)
 # `manage.py backup` (make backup) writes backup sets here and the ballot keys to BACKUP_KEYS_DIR,
 # which must be somewhere else (another volume, another custodian: SECURITY.md).
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(DATA_DIR / "backups")))
 BACKUP_KEYS_DIR = env.str("BACKUP_KEYS_DIR", default="")
+
+# --- Notifications by email, SMS and 企业微信 (messaging app; off until configured) ---------------
+# Email: Django's SMTP backend. Without EMAIL_HOST the email channel is off.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kaohe@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = env.str("EMAIL_SUBJECT_PREFIX", default="【干部考核】")
+# SMS through an HTTP gateway: POST SMS_GATEWAY_BODY (JSON; {mobile}, {text} and {sign} are filled
+# in) to SMS_GATEWAY_URL with "Authorization: Bearer SMS_GATEWAY_TOKEN". A district with another
+# protocol sets SMS_GATEWAY_CLASS to its own adapter (messaging.channels.SmsGateway).
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_GATEWAY_BODY = env.str("SMS_GATEWAY_BODY", default='{"mobile": "{mobile}", "content": "{text}"}')
+SMS_GATEWAY_OK_FIELD = env.str("SMS_GATEWAY_OK_FIELD", default="")
+SMS_GATEWAY_OK_VALUE = env.str("SMS_GATEWAY_OK_VALUE", default="0")
+SMS_GATEWAY_CLASS = env.str("SMS_GATEWAY_CLASS", default="messaging.channels.HttpSmsGateway")
+SMS_SIGN = env.str("SMS_SIGN", default="干部考核")
+SMS_TEXT_TEMPLATE = env.str("SMS_TEXT_TEMPLATE", default="【干部考核】{title} {url}")
+# 企业微信 / 政务微信: WECOM_MODE=app (gettoken + message/send as the app WECOM_AGENT_ID; 政务微信
+# is the same API on the province's own host: set WECOM_BASE_URL) or webhook (a group robot).
+WECOM_MODE = env.str("WECOM_MODE", default="")
+if WECOM_MODE not in ("", "app", "webhook"):
+    raise ImproperlyConfigured("WECOM_MODE must be app, webhook or empty.")
+WECOM_BASE_URL = env.str("WECOM_BASE_URL", default="https://qyapi.weixin.qq.com")
+WECOM_CORP_ID = env.str("WECOM_CORP_ID", default="")
+WECOM_SECRET = env.str("WECOM_SECRET", default="")
+WECOM_AGENT_ID = env.str("WECOM_AGENT_ID", default="")
+WECOM_WEBHOOK_URL = env.str("WECOM_WEBHOOK_URL", default="")
+# With no 企业微信 account entered for a person, use their login (编号) when the directory uses it.
+WECOM_USERID_FROM_USERNAME = env.bool("WECOM_USERID_FROM_USERNAME", default=False)
+# Delivery: seconds per attempt, attempts in all, and the exponential backoff between them.
+NOTIFY_HTTP_TIMEOUT = env.float("NOTIFY_HTTP_TIMEOUT", default=10.0)
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
+NOTIFY_RETRY_BASE_SECONDS = env.float("NOTIFY_RETRY_BASE_SECONDS", default=60.0)
+NOTIFY_RETRY_MAX_SECONDS = env.float("NOTIFY_RETRY_MAX_SECONDS", default=3600.0)

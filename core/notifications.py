@@ -1,18 +1,43 @@
-"""In-app notifications: any app sends them, the header shows the unread count."""
+"""In-app notifications: any app sends them, the header shows the unread count.
+
+Every notice has a kind (core.models.NotificationKind). Besides the in-app list, a notice can also
+go by email, SMS or 企业微信: the messaging app registers a delivery hook here (a lower app never
+imports a higher one) that records the deliveries in the caller's transaction and queues them
+after commit. A fault in that hook is logged and never undoes the action that sent the notice.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import Notification
+from .models import Notification, NotificationKind
+
+logger = logging.getLogger(__name__)
+
+DeliveryHook = Callable[[list[Notification]], None]
+_delivery_hooks: list[DeliveryHook] = []
+
+
+def add_delivery_hook(hook: DeliveryHook) -> None:
+    """Called with the notices each notify() created (the messaging app sends them on other channels)."""
+    if hook not in _delivery_hooks:
+        _delivery_hooks.append(hook)
 
 
 def notify(
-    *, recipients: Iterable[AbstractBaseUser | int], title: str, body: str = "", url: str = "", dedupe_key: str = ""
+    *,
+    recipients: Iterable[AbstractBaseUser | int],
+    title: str,
+    body: str = "",
+    url: str = "",
+    dedupe_key: str = "",
+    kind: str = NotificationKind.GENERAL,
 ) -> int:
     """Send one notice to each recipient; with a dedupe_key, a recipient gets it only once.
 
@@ -26,11 +51,28 @@ def notify(
             )
         )
     notices = [
-        Notification(recipient_id=pk, title=title, body=body, url=url, dedupe_key=dedupe_key) for pk in sorted(ids)
+        Notification(recipient_id=pk, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key)
+        for pk in sorted(ids)
     ]
     # ignore_conflicts still guards against a concurrent run sending the same key.
     Notification.objects.bulk_create(notices, ignore_conflicts=bool(dedupe_key), batch_size=1000)
+    if notices and _delivery_hooks:
+        _run_delivery_hooks(notices, dedupe_key=dedupe_key)
     return len(notices)
+
+
+def _run_delivery_hooks(notices: list[Notification], *, dedupe_key: str) -> None:
+    if dedupe_key:
+        # With ignore_conflicts the database returns no ids: read back the rows of this key.
+        recipients = [notice.recipient_id for notice in notices]
+        notices = list(Notification.objects.filter(recipient_id__in=recipients, dedupe_key=dedupe_key))
+    for hook in _delivery_hooks:
+        try:
+            # A savepoint: a failing hook leaves the notices and the caller's own writes intact.
+            with transaction.atomic():
+                hook(notices)
+        except Exception:
+            logger.exception("notification delivery hook %r failed; the in-app notices stand", hook)
 
 
 def unread_count(user: AbstractBaseUser) -> int:

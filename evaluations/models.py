@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, MembershipSnapshot, RankLevel, Unit, UnitCategory, UnitRole
@@ -973,6 +974,9 @@ class AnnualResult(models.Model):
     quota_tie = models.BooleanField(
         _("名额边界并列"), default=False, help_text=_("与名额边界上的人同分，须由考核办确定。")
     )
+    # When the row last changed, for the HR system's incremental sync (docs/hr-export.md). The database
+    # default also stamps rows that the computation's SQL inserts without naming the column.
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_default=Now(), db_index=True)
 
     class Meta:
         verbose_name = _("年度结果")

@@ -8,6 +8,7 @@ from .models import (
     ApprovedPost,
     Candidate,
     Nomination,
+    Probation,
     ReserveEntry,
     Selection,
     SelectionSettings,
@@ -22,3 +23,4 @@ auditlog.register(Application)
 auditlog.register(UnitRecommendation)
 auditlog.register(Nomination)
 auditlog.register(ReserveEntry)
+auditlog.register(Probation, exclude_fields=["created_at"])

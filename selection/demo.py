@@ -61,9 +61,10 @@ def seed(today: date) -> None:
         _pool(today, staff)
     if not Selection.objects.filter(title__endswith=MARK).exists():
         _selections(today, staff)
-    from . import demo_inspection
+    from . import demo_inspection, demo_probation
 
     demo_inspection.seed(today)
+    demo_probation.seed(today)
 
 
 def _statuses(today: date) -> None:

@@ -212,4 +212,6 @@ class SettingsForm(forms.ModelForm):
             "target_female_percent",
             "target_non_party_percent",
             "reserve_review_months",
+            "probation_months",
+            "probation_reminder_days",
         ]

@@ -10,6 +10,8 @@ from .models import (
     InspectionPoll,
     InspectionSettings,
     PollTally,
+    Probation,
+    ProbationReview,
     ProcessEntry,
 )
 
@@ -59,6 +61,35 @@ class DecisionMeetingAdmin(admin.ModelAdmin):
 class ProcessEntryAdmin(admin.ModelAdmin):
     list_display = ["selection", "seq", "step", "actor_name", "at", "corrects"]
     list_filter = ["step"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ProbationReviewInline(admin.TabularInline):
+    model = ProbationReview
+    extra = 0
+    can_delete = False
+    readonly_fields = ["action", "note", "previous_end", "new_end", "by", "at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Probation)
+class ProbationAdmin(admin.ModelAdmin):
+    """Read-only: probations start from a decision and change only through the review page."""
+
+    list_display = ["cadre", "post", "start_date", "end_date", "original_end", "status"]
+    list_filter = ["status"]
+    search_fields = ["cadre__name", "cadre__code", "post"]
+    inlines = [ProbationReviewInline]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -439,6 +439,10 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(_("记录时间"))
+    # Where the chosen cadre stood when the meeting decided (for the 干部调整情况通报).
+    previous_unit = models.CharField(_("原单位"), max_length=100, blank=True)
+    previous_post = models.CharField(_("原职务"), max_length=200, blank=True)
+    previous_is_leadership = models.BooleanField(_("原任领导职务"), default=False)
 
     class Meta:
         verbose_name = _("任用决定")

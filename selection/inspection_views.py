@@ -338,14 +338,14 @@ def discipline_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "selection/discipline_list.html",
-        {"candidates": selectors.discipline_candidates(), "form": OpinionForm()},
+        {"candidates": selectors.discipline_candidates(request.user), "form": OpinionForm()},
     )
 
 
 @require_POST
 @discipline_staff_required
 def discipline_opinion(request: HttpRequest, candidate_id: int) -> HttpResponse:
-    candidates = {c.pk: c for c in selectors.discipline_candidates()}
+    candidates = {c.pk: c for c in selectors.discipline_candidates(request.user)}
     candidate = candidates.get(candidate_id)
     if candidate is None:
         raise Http404

@@ -76,6 +76,18 @@ class SelectionSettings(models.Model):
     reserve_review_months = models.PositiveSmallIntegerField(
         _("后备干部默认复核周期（月）"), default=12, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
+    probation_months = models.PositiveSmallIntegerField(
+        _("任职试用期（月）"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_("《党政领导干部选拔任用工作条例》第五十条：试用期为一年。"),
+    )
+    probation_reminder_days = models.PositiveSmallIntegerField(
+        _("试用期满前提醒天数"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(180)],
+        help_text=_("试用期满前这么多天起，提醒考核办组织试用期满考核。"),
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -553,3 +565,4 @@ from .inspection_models import (  # noqa: E402, F401
     Visit,
     VisitKind,
 )
+from .probation_models import Probation, ProbationReview, ProbationStatus, ReviewAction  # noqa: E402, F401

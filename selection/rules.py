@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cadres.models import Cadre
 
@@ -134,3 +135,47 @@ def share_exceeds(votes: int, actual: int, minimum: Decimal) -> bool:
 def shares(values: Iterable[bool]) -> tuple[int, int]:
     items = list(values)
     return sum(items), len(items)
+
+
+# --- 任职试用期 ------------------------------------------------------------------------------------
+
+PROBATION_BASIS = gettext_lazy(
+    "《党政领导干部选拔任用工作条例》第五十条：提任非选举产生的党委、人大常委会、政府、政协工作部门副职"
+    "和内设机构领导职务，实行任职试用期制度，试用期为一年。"
+)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    import calendar
+
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def probation_end(start: date, months: int) -> date:
+    """The last day of a probation of `months` that starts on `start` (一年: 3-10 → next 3-09)."""
+    from datetime import timedelta
+
+    return add_months(start, months) - timedelta(days=1)
+
+
+def probation_applies(cadre: Cadre, post: object) -> tuple[bool, str]:
+    """Whether an appointment to `post` is a promotion the regulation puts under probation, and why.
+
+    Under probation: a deputy post (副职) of a district department or one of its subordinate units
+    (工作部门副职), taken by a cadre whose current post is not a leadership one (提任). Not under
+    probation: township and street posts (乡镇街道领导职务多经选举产生), principal posts (not in the
+    regulation's list), and a leader moving sideways.
+    """
+    from cadres.models import LeadershipTier, UnitCategory
+
+    unit = post.unit  # type: ignore[attr-defined]
+    if unit.category == UnitCategory.TOWNSHIP:
+        return False, str(_("乡镇街道领导职务多经选举产生，不实行任职试用期。"))
+    if post.tier != LeadershipTier.DEPUTY:  # type: ignore[attr-defined]
+        return False, str(_("拟任职务为正职，不在条例规定的试用职务范围内。"))
+    if cadre.is_leader:
+        return False, str(_("本人已任领导职务，不属于提任，不实行任职试用期。"))
+    return True, str(PROBATION_BASIS)

@@ -20,3 +20,11 @@ def sweep_vote_boxes() -> bool:
     if not VoteEvent.objects.filter(opened_at__isnull=False, swept_at__isnull=True).exists():
         return True
     return votes.votes_sweep()
+
+
+@shared_task
+def remind_probation_ends() -> int:
+    """Daily: org staff hear of each probation within its reminder window, once per end date."""
+    from .services import probation
+
+    return probation.remind_probation_ends(today=timezone.localdate())

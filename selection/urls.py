@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import inspection_views as iv
+from . import probation_views as pv
 from . import views
 
 app_name = "selection"
@@ -56,4 +57,12 @@ urlpatterns = [
     path("<dbid:pk>/record.pdf", iv.process_record_pdf, name="process_record_pdf"),
     path("<dbid:pk>/record/", iv.process_record, name="process_record"),
     path("<dbid:pk>/record/<dbid:entry_id>/correct/", iv.process_correct, name="process_correct"),
+    path("probations/", pv.probation_list, name="probation_list"),
+    path("probations/<dbid:pk>/", pv.probation_detail, name="probation_detail"),
+    path("probations/<dbid:pk>/confirm/", pv.probation_confirm, name="probation_confirm"),
+    path("probations/<dbid:pk>/extend/", pv.probation_extend, name="probation_extend"),
+    path("probations/<dbid:pk>/end/", pv.probation_end, name="probation_end"),
+    path("briefings/", pv.briefing_list, name="briefing_list"),
+    path("briefings/<str:kind>/<str:day>/", pv.briefing, name="briefing"),
+    path("briefings/<str:kind>/<str:day>/pdf/", pv.briefing_pdf, name="briefing_pdf"),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Unit
@@ -152,6 +153,9 @@ class RewardSanction(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    # When the row last changed, for the HR system's incremental sync (docs/hr-export.md). The database
+    # default also stamps rows that SQL inserts without naming the column.
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_default=Now(), db_index=True)
 
     class Meta:
         verbose_name = _("奖惩记录")

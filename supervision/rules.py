@@ -23,7 +23,7 @@ RECTIFY_KINDS = frozenset({RecordKind.YELLOW_CARD, RecordKind.ADMONITION})
 # 问责方式 (《中国共产党问责条例》第八条: 通报、诫勉、组织调整或者组织处理、纪律处分).
 ACCOUNTABILITY_FORMS = tuple(k for k in SANCTION_KINDS if k not in (RecordKind.ACCOUNTABILITY, RecordKind.YELLOW_CARD))
 
-# Months during which promotion is refused, and the regulation each default comes from.
+# Months during which promotion is refused, and the regulation each default comes from (rules.md §8).
 DEFAULT_IMPACT_MONTHS: dict[str, int] = {
     RecordKind.CRITICISM: 0,
     RecordKind.YELLOW_CARD: 0,
@@ -37,7 +37,8 @@ DEFAULT_IMPACT_MONTHS: dict[str, int] = {
     RecordKind.PARTY_WARNING: 12,
     RecordKind.PARTY_SERIOUS_WARNING: 18,
     RecordKind.PARTY_POST_REMOVAL: 24,
-    RecordKind.PARTY_PROBATION: 24,
+    # 留党察看: the probation itself (one year by default) and two years after the rights come back.
+    RecordKind.PARTY_PROBATION: 36,
     RecordKind.GOV_WARNING: 6,
     RecordKind.GOV_DEMERIT: 12,
     RecordKind.GOV_MAJOR_DEMERIT: 18,
@@ -45,23 +46,40 @@ DEFAULT_IMPACT_MONTHS: dict[str, int] = {
     RecordKind.GOV_DISMISSAL: 24,
 }
 
-_ORG = _("《中国共产党组织处理规定（试行）》")
-_PARTY = _("《中国共产党纪律处分条例》")
-_GOV = _("《中华人民共和国公职人员政务处分法》第八条、第二十二条")
+_GOV = _(
+    "《中华人民共和国公职人员政务处分法》第八条（政务处分期间：警告六个月，记过十二个月，记大过十八个月，"
+    "降级、撤职二十四个月）、第十九条（政务处分期内不得晋升职务、职级、衔级和级别）"
+)
 IMPACT_BASIS: dict[str, object] = {
     RecordKind.CRITICISM: _("法规未规定影响期，默认不影响提拔"),
     RecordKind.YELLOW_CARD: _("本地做法，以限期整改为主，默认不设影响期"),
-    RecordKind.ADMONITION: _("《关于对党员领导干部进行诫勉的规定》：受到诫勉的，六个月内不得提拔或者重用"),
+    RecordKind.ADMONITION: _(
+        "《党政领导干部选拔任用工作条例》第二十四条第（六）项：受到诫勉影响期未满的，不得列为考察对象；"
+        "受到诫勉的，六个月内不得提拔或者重用"
+    ),
     RecordKind.ACCOUNTABILITY: _("《中国共产党问责条例》：按问责方式对应的影响期执行"),
-    RecordKind.SUSPENSION: _ORG,
-    RecordKind.POST_ADJUSTMENT: _ORG,
-    RecordKind.ORDERED_RESIGNATION: _ORG,
-    RecordKind.REMOVAL: _ORG,
-    RecordKind.DEMOTION: _ORG,
-    RecordKind.PARTY_WARNING: _PARTY,
-    RecordKind.PARTY_SERIOUS_WARNING: _PARTY,
-    RecordKind.PARTY_POST_REMOVAL: _PARTY,
-    RecordKind.PARTY_PROBATION: _PARTY,
+    RecordKind.SUSPENSION: _("《中国共产党组织处理规定（试行）》：停职检查，默认按六个月计"),
+    RecordKind.POST_ADJUSTMENT: _("《中国共产党组织处理规定（试行）》：受到调整职务处理的，一年内不得提拔"),
+    RecordKind.ORDERED_RESIGNATION: _(
+        "《中国共产党组织处理规定（试行）》：受到责令辞职、免职处理的，一年内不安排领导职务，两年内不得担任高于原任职务层级的领导职务"
+    ),
+    RecordKind.REMOVAL: _(
+        "《中国共产党组织处理规定（试行）》：受到责令辞职、免职处理的，一年内不安排领导职务，两年内不得担任高于原任职务层级的领导职务"
+    ),
+    RecordKind.DEMOTION: _("《中国共产党组织处理规定（试行）》：受到降职处理的，两年内不得提拔"),
+    RecordKind.PARTY_WARNING: _(
+        "《中国共产党纪律处分条例》（2023年修订）第十条：受到警告处分一年内，不得在党内提拔职务或者进一步使用"
+    ),
+    RecordKind.PARTY_SERIOUS_WARNING: _(
+        "《中国共产党纪律处分条例》（2023年修订）第十条：受到严重警告处分一年半内，不得在党内提拔职务或者进一步使用"
+    ),
+    RecordKind.PARTY_POST_REMOVAL: _(
+        "《中国共产党纪律处分条例》（2023年修订）第十一条：受到撤销党内职务处分的，二年内不得在党内担任和向党外组织推荐担任与其原任职务相当或者高于其原任职务的职务"
+    ),
+    RecordKind.PARTY_PROBATION: _(
+        "《中国共产党纪律处分条例》（2023年修订）第十二条：留党察看期间，以及恢复党员权利后二年内，不得在党内担任和向党外组织推荐担任与其原任职务相当"
+        "或者高于其原任职务的职务；默认按留党察看一年计（一年加二年）"
+    ),
     RecordKind.GOV_WARNING: _GOV,
     RecordKind.GOV_DEMERIT: _GOV,
     RecordKind.GOV_MAJOR_DEMERIT: _GOV,

@@ -9,12 +9,15 @@ from selection.services import votes
 from .selection_helpers import DAY, nominees, open_selection, post_with_vacancy, voters
 
 
-def to_inspection(personas, *, n: int = 2) -> tuple[Selection, list[Candidate]]:
-    """A one-round selection whose n nominees all pass 民主推荐 (paper counts), now 考察对象."""
+def to_inspection(personas, *, n: int = 2, prefix: str = "I", post=None) -> tuple[Selection, list[Candidate]]:
+    """A one-round selection whose n nominees all pass 民主推荐 (paper counts), now 考察对象.
+
+    Another selection in the same test takes another `prefix` (its own voters, nominees and post)."""
     staff = personas.org_staff.user
-    selection = open_selection(post_with_vacancy(personas.unit), staff, rounds=1)
-    vs = voters(personas.unit, n, prefix="IV")
-    people = nominees(personas.other_unit, n, prefix="IN")
+    post = post or post_with_vacancy(personas.unit, title="副主任" if prefix == "I" else f"副主任{prefix}")
+    selection = open_selection(post, staff, rounds=1)
+    vs = voters(personas.unit, n, prefix=f"{prefix}V")
+    people = nominees(personas.other_unit, n, prefix=f"{prefix}N")
     services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in vs], by=staff)
     for voter, nominee in zip(vs, people, strict=True):
         services.nomination_sign(selection=selection, nominator=voter, nominee=nominee)

@@ -67,6 +67,7 @@ QUERIES = [
     f"/cadres/?rank={HUGE}",
     f"/cadres/?page={HUGE}",
     f"/audit/?year={HUGE}",
+    f"/messaging/deliveries/?page={HUGE}&channel={HUGE}&status={HUGE}&q={HUGE}",
     f"/age-alerts/?year={HUGE}",
     f"/achievements/feed/?unit={HUGE}&author={HUGE}",
     f"/achievements/verification/?unit={HUGE}&category={HUGE}&year={HUGE}",
@@ -126,7 +127,7 @@ def test_huge_ids_in_posted_forms_are_field_errors(client, personas):
 def test_every_id_in_the_apps_urls_uses_the_database_id_converter():
     """<int:…> would accept a number no database column can hold; <dbid:…> stops it at 18 digits."""
     offenders, ids = [], 0
-    for namespace in ("cadres", "achievements", "evaluations", "publicity"):
+    for namespace in ("cadres", "messaging", "achievements", "evaluations", "publicity"):
         resolver = next(
             r for r in get_resolver().url_patterns if isinstance(r, URLResolver) and r.namespace == namespace
         )

@@ -1,6 +1,6 @@
 """The floors of the house: an app imports only the apps below it, and none imports config.
 
-core ← ops ← cadres ← achievements ← evaluations ← publicity ← selection ← supervision. Where a lower
+core ← ops ← cadres ← messaging ← achievements ← evaluations ← publicity ← selection ← supervision ← integrations. Where a lower
 app needs a higher one's data, the view asks the higher app's selector or the higher app
 registers a provider (achievements/results.py); an import never runs up a floor.
 """
@@ -11,7 +11,19 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOORS = ("core", "ops", "cadres", "achievements", "evaluations", "publicity", "selection", "supervision", "manual")
+FLOORS = (
+    "core",
+    "ops",
+    "cadres",
+    "messaging",
+    "achievements",
+    "evaluations",
+    "publicity",
+    "selection",
+    "supervision",
+    "integrations",
+    "manual",
+)
 
 
 def imported_modules(tree: ast.AST) -> list[tuple[int, str]]:

@@ -149,13 +149,14 @@ def test_decision_drafts_the_notice_archives_the_others_and_freezes_the_inspecti
     assert str(selection.post) in notice.proposed_post and a.cadre.name in notice.basic_info
     assert ArchivedCandidate.objects.get(candidate=b).reason == "常委会差额票决未当选（赞成 2 票）。"
     steps = list(ProcessEntry.objects.filter(selection=selection).values_list("step", flat=True))
-    assert steps[-4:] == ["部务会", "常委会", "人选归档", "任用决定"]
+    assert steps[-5:] == ["部务会", "常委会", "人选归档", "任用决定", "任职试用期"]
     with pytest.raises(SelectionError, match="已经作出决定"):
         services.decide(selection=selection, meeting=standing, by=staff)
     with pytest.raises(SelectionError, match="不能再修改"):
         inspection.analysis_draft(candidate=a, by=staff)
     page = client.get(reverse("selection:inspection", args=[selection.pk])).content.decode()
     assert "任前公示草稿" in page and "当选" in page
+    assert 'id="briefing-link"' in page and 'id="probation-link"' in page
     for who in ("cadre", "discipline", "leader"):
         client.force_login(personas.user(who))
         assert client.get(reverse("selection:meeting_speech", args=[selection.pk, ministry.pk])).status_code in (

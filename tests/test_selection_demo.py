@@ -80,7 +80,20 @@ def test_demo_has_each_step_quota_exception_pool_and_is_idempotent():
     assert notice.gate_checks.get(kind="discipline").checked_by.username == "jiwei"
     assert ArchivedCandidate.objects.filter(candidate__selection=decided).count() == 1
     steps = list(decided.process_entries.values_list("step", flat=True))
-    assert steps[0] == "制定工作方案" and steps[-1] == "任用决定" and "常委会" in steps
+    assert steps[0] == "制定工作方案" and steps[-2:] == ["任用决定", "任职试用期"] and "常委会" in steps
+    # After the appointment: one confirmed, one running with its reminder sent, one extended.
+    from core.models import Notification
+    from selection.models import Probation, ProbationStatus
+    from selection.services.probation import reminder_due
+
+    others = Probation.objects.filter(decision__isnull=True)
+    assert others.filter(status=ProbationStatus.CONFIRMED).count() == 1
+    extended = [p for p in others.filter(status=ProbationStatus.RUNNING) if p.is_extended]
+    due = [p for p in others.filter(status=ProbationStatus.RUNNING) if reminder_due(p, TODAY)]
+    assert len(extended) == 1 and len(due) == 1 and not due[0].is_extended
+    assert Notification.objects.filter(
+        title__contains=due[0].cadre.name, title__startswith="任职试用期即将期满"
+    ).exists()
     _units, totals = quota.occupancy()
     assert totals["vacancies"] >= 6
 
@@ -98,7 +111,14 @@ def test_demo_pages_render_for_staff_and_the_demo_voter(client):
     invalid = Selection.objects.get(state=State.RECOMMENDATION)
     page = client.get(reverse("selection:selection_detail", args=[invalid.pk])).content.decode()
     assert "到会人数不足，推荐无效" in page
-    for name in ("selection:post_list", "selection:pool", "selection:structure", "selection:selection_list"):
+    for name in (
+        "selection:post_list",
+        "selection:pool",
+        "selection:structure",
+        "selection:selection_list",
+        "selection:probation_list",
+        "selection:briefing_list",
+    ):
         assert client.get(reverse(name)).status_code == 200
     public = Selection.objects.get(state=State.ROUND1_PUBLICITY)
     client.logout()

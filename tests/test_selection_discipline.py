@@ -23,8 +23,16 @@ from .selection_inspection_helpers import to_inspection
 pytestmark = pytest.mark.django_db
 
 
+def _team(selection, personas, *discipline):
+    staff = personas.org_staff.user
+    services.team_set(
+        selection=selection, leader=staff, staff=[], discipline=list(discipline) or [personas.discipline], by=staff
+    )
+
+
 def test_discipline_gives_its_opinion_itself_and_it_answers_the_gate(client, personas):
     selection, (a, b) = to_inspection(personas)
+    _team(selection, personas)
     notice = NoticeFactory(cadre=a.cadre)
     staff = personas.org_staff.user
     client.force_login(personas.discipline)
@@ -82,8 +90,44 @@ def test_a_notice_outside_any_selection_keeps_the_staff_recorded_check(personas)
     assert check.checked_by == personas.org_staff.user
 
 
+def test_discipline_sees_only_the_candidates_of_its_own_teams(client, personas):
+    """Issue 13 item 3: a discipline account sees (and answers for) the candidates of the selections
+    whose inspection team it is on; another team's candidates answer 404, and the service refuses."""
+    from cadres.models import User
+
+    mine, (a, b) = to_inspection(personas)
+    _team(mine, personas)
+    other_member = User.objects.create_user(username="jiwei2", password="x", is_discipline_staff=True)
+    theirs, (c, d) = to_inspection(personas, prefix="J")
+    _team(theirs, personas, other_member)
+    _unteamed, (e, _f) = to_inspection(personas, prefix="K")
+    client.force_login(personas.discipline)
+    html = client.get(reverse("selection:discipline_list")).content.decode()
+    assert a.cadre.name in html and b.cadre.name in html
+    for outsider in (c, d, e):
+        assert outsider.cadre.name not in html
+    response = client.post(
+        reverse("selection:discipline_opinion", args=[c.pk]), {"result": "no_objection", "note": "越权回复"}
+    )
+    assert response.status_code == 404 and not DisciplineOpinion.objects.exists()
+    with pytest.raises(SelectionError, match="考察组的纪检监察成员"):
+        services.opinion_give(candidate=c, result="no_objection", note="越权", by=personas.discipline)
+    # The other team's member sees its own and not ours.
+    client.force_login(other_member)
+    html = client.get(reverse("selection:discipline_list")).content.decode()
+    assert c.cadre.name in html and a.cadre.name not in html and e.cadre.name not in html
+    assert (
+        client.post(
+            reverse("selection:discipline_opinion", args=[c.pk]), {"result": "no_objection", "note": "本组回复"}
+        ).status_code
+        == 302
+    )
+    assert DisciplineOpinion.objects.get().given_by == other_member
+
+
 def test_opinion_only_on_candidates_under_inspection(client, personas):
     _selection, (a, _b) = to_inspection(personas)
+    _team(_selection, personas)
     a.is_inspection_candidate = False
     a.save()
     client.force_login(personas.discipline)
@@ -114,6 +158,7 @@ ALLOWED = {
     "selection:discipline_list",
     "set_language",
     "cadres:notifications",  # its own in-app notifications
+    "messaging:preferences",  # its own contact details and notification channels
     "evaluations:rules",  # the published rules of evaluation (nobody's figures)
     "evaluations:rules_document",
     "achievements:verify",  # the public check of a dossier's verification code
@@ -123,7 +168,12 @@ ALLOWED = {
 # The supervision app (监督与奖惩) is the discipline body's own work area, by its design.
 SUPERVISION = ("supervision:", "supervision-")
 # Writes of its own: its opinion, its session, its notifications.
-OWN_WRITES = {"logout", "selection:discipline_opinion", "cadres:notifications_read_all"}
+OWN_WRITES = {
+    "logout",
+    "selection:discipline_opinion",
+    "cadres:notifications_read_all",
+    "messaging:preferences",
+}
 PUBLIC_PREFIXES = ("/notices/", "/report/", "/selection/public/", "/api/schema", "/api/docs", "/api/redoc")
 
 
@@ -159,6 +209,7 @@ def _urls(values):
 
 def test_discipline_reaches_nothing_but_its_candidates(client, personas):
     selection, (a, _b) = to_inspection(personas)
+    _team(selection, personas)
     staff = personas.org_staff.user
     services.talk_record(
         candidate=a,

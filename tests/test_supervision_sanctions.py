@@ -49,6 +49,30 @@ def test_default_impact_periods_follow_the_regulations():
     assert set(rules.IMPACT_BASIS) == set(rules.SANCTION_KINDS) == set(rules.DEFAULT_IMPACT_MONTHS)
 
 
+def test_party_probation_refuses_through_the_two_years_after_the_rights_come_back(personas):
+    """留党察看 (纪律处分条例 第十二条): the probation year and two more years, 36 months by default —
+    still refused after 24 months (the old default), free the day after the 36th month."""
+    staff = personas.org_staff.user
+    assert rules.DEFAULT_IMPACT_MONTHS[RecordKind.PARTY_PROBATION] == 36
+    record = sanction(personas.cadre, staff, kind="party_probation", on=date(2023, 6, 2))
+    assert record.impact_months == 36 and record.impact_end == date(2026, 6, 1)
+    selection = open_selection(post_with_vacancy(personas.unit), staff)  # qualification date 2026-06-01
+    (reason,) = selection_rules.qualification_failures(personas.cadre, selection)
+    assert reason.startswith("受到留党察看（区纪委〔2026〕7号，2023-06-02），影响期至 2026-06-01，期间不得提拔")
+    assert "《中国共产党纪律处分条例》（2023年修订）第十二条" in reason and "恢复党员权利后二年内" in reason
+    selection.qualification_date = date(2026, 6, 2)
+    assert selection_rules.qualification_failures(personas.cadre, selection) == []
+
+
+def test_government_sanction_reasons_cite_the_articles_on_periods_and_promotion(personas):
+    staff = personas.org_staff.user
+    sanction(personas.cadre, staff, kind="gov_major_demerit", on=date(2025, 3, 1))
+    selection = open_selection(post_with_vacancy(personas.unit), staff)
+    (reason,) = selection_rules.qualification_failures(personas.cadre, selection)
+    assert "影响期至 2026-08-31" in reason  # 18 months
+    assert "公职人员政务处分法》第八条" in reason and "第十九条（政务处分期内不得晋升职务" in reason
+
+
 # --- Recording through the page ------------------------------------------------------------------------
 
 
@@ -135,7 +159,8 @@ def test_settings_page_changes_the_months_with_the_regulation_shown(client, pers
     client.force_login(personas.org_staff.user)
     url = reverse("supervision:settings")
     form = page(client.get(url))
-    assert "关于对党员领导干部进行诫勉的规定" in form and "公职人员政务处分法" in form
+    assert "党政领导干部选拔任用工作条例》第二十四条" in form and "公职人员政务处分法》第八条" in form
+    assert "第十九条（政务处分期内不得晋升职务" in form and "第二十二条" not in form
     data = {"commendation_requires_excellent": "on", "receive_days": 5, "verify_days": 30, "close_days": 10}
     data |= {"township_head_min_years": 3, "department_head_min_years": 5, "team_excellent_quota_percent": 30}
     data |= {
@@ -162,7 +187,8 @@ def test_selection_qualification_refuses_during_the_impact_period_with_reason_an
     failures = selection_rules.qualification_failures(personas.cadre, selection)
     assert failures == [
         "受到诫勉（区纪委〔2026〕7号，2026-03-10），影响期至 2026-09-09，期间不得提拔"
-        "（《关于对党员领导干部进行诫勉的规定》：受到诫勉的，六个月内不得提拔或者重用）"
+        "（《党政领导干部选拔任用工作条例》第二十四条第（六）项：受到诫勉影响期未满的，不得列为考察对象；"
+        "受到诫勉的，六个月内不得提拔或者重用）"
     ]
     client.force_login(staff)
     response = client.post(

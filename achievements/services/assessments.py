@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, User
 from core.dates import format_deadline
+from core.models import NotificationKind
 from core.notifications import notify
 
 from .. import access, rules
@@ -52,7 +53,7 @@ def _notify_reviewers(assessment: SelfAssessment, title: str) -> None:
     reviewers = [c.user_id for c in access.reviewers_of(assessment) if c.user_id]
     if not reviewers:
         reviewers = list(User.objects.filter(is_active=True, is_org_staff=True).values_list("pk", flat=True))
-    notify(recipients=reviewers, title=title, url=_url(assessment))
+    notify(recipients=reviewers, title=title, url=_url(assessment), kind=NotificationKind.ASSESSMENT_REVIEW)
 
 
 def _lock(assessment: SelfAssessment) -> SelfAssessment:
@@ -156,6 +157,7 @@ def assessment_approve(*, assessment: SelfAssessment, actor: User, now: datetime
             recipients=[author_user],
             title=_("您的 %(year)s 年度实绩自评表已审核通过，正在单位内公示") % {"year": assessment.year},
             url=_url(assessment),
+            kind=NotificationKind.ASSESSMENT_RESULT,
         )
     colleagues = Cadre.objects.filter(unit_id=assessment.unit_id, is_active=True, user__isnull=False).exclude(
         pk=assessment.author_id
@@ -170,6 +172,7 @@ def assessment_approve(*, assessment: SelfAssessment, actor: User, now: datetime
             "end": format_deadline(assessment.posting_ends_at),
         },
         url=_url(assessment),
+        kind=NotificationKind.ASSESSMENT_POSTING,
     )
     return assessment
 
@@ -197,6 +200,7 @@ def assessment_return(
             title=_("您的 %(year)s 年度实绩自评表被退回修改") % {"year": assessment.year},
             body=reason,
             url=_url(assessment),
+            kind=NotificationKind.ASSESSMENT_RESULT,
         )
     return assessment
 
@@ -248,6 +252,7 @@ def assessments_file_due(*, now: datetime | None = None) -> int:
                     title=_("您的 %(year)s 年度实绩自评表公示期满，已归档") % {"year": assessment.year},
                     url=_url(assessment),
                     dedupe_key=f"assessment-filed:{assessment.pk}",
+                    kind=NotificationKind.ASSESSMENT_RESULT,
                 )
             filed += 1
     return filed

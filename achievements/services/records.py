@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, User
+from core.models import NotificationKind
 from core.notifications import notify
 
 from .. import access, rules
@@ -171,6 +172,7 @@ def achievement_verify(
             title=_("实绩「%(title)s」核实结果：%(status)s") % {"title": achievement.title[:60], "status": label},
             body=note,
             url=f"/achievements/records/{achievement.pk}/",
+            kind=NotificationKind.ACHIEVEMENT_VERIFIED,
         )
     return achievement
 

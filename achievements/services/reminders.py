@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
 from core.dates import format_day, format_deadline
-from core.models import Notification
+from core.models import Notification, NotificationKind
 from core.notifications import notify
 
 from .. import rules
@@ -72,6 +72,7 @@ def send_log_reminders(*, now: datetime | None = None) -> ReminderResult:
         body=_("花几十秒记下今天做了什么，约 50 字即可。"),
         url=LOG_PAGE,
         dedupe_key=key,
+        kind=NotificationKind.LOG_REMINDER,
     )
     closing = _warn_window_closing(today, calendar) if settings.warn_window_closing else 0
     return ReminderResult(workday=True, missing_today=sent_missing, window_closing=closing)
@@ -129,6 +130,7 @@ def _warn_window_closing(today: date, calendar: rules.WorkCalendar) -> int:
             body=_("补记期限过后系统不再接收，缺记将按规定扣分。"),
             url=f"{LOG_PAGE}?day={days[0].isoformat()}",
             dedupe_key=key,
+            kind=NotificationKind.LOG_REMINDER,
         )
     return sent
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -388,7 +389,7 @@ def grades_confirm(*, period: Period, actor: User, unit: Unit | None = None) -> 
         result.grade = result.proposed_grade
         result.grade_confirmed_by = actor
         result.grade_confirmed_at = now
-        result.save(update_fields=["grade", "grade_confirmed_by", "grade_confirmed_at"])
+        result.save(update_fields=["grade", "grade_confirmed_by", "grade_confirmed_at", "updated_at"])
         count += 1
     return count
 
@@ -412,7 +413,7 @@ def grade_set(*, result: AnnualResult, grade: str, reason: str, actor: User) -> 
     result.grade = grade
     result.grade_confirmed_by = actor
     result.grade_confirmed_at = timezone.now()
-    result.save(update_fields=["grade", "grade_confirmed_by", "grade_confirmed_at"])
+    result.save(update_fields=["grade", "grade_confirmed_by", "grade_confirmed_at", "updated_at"])
     return change
 
 
@@ -421,7 +422,7 @@ def annual_results_publish(*, period: Period, actor: User | None = None) -> int:
     undecided = AnnualResult.objects.filter(period=period, grade="", annual_score__isnull=False).count()
     if undecided:
         raise GradesNotConfirmed(undecided)
-    AnnualResult.objects.filter(period=period).update(is_published=True)
+    AnnualResult.objects.filter(period=period).update(is_published=True, updated_at=Now())
     return follow_ups_create(year=period.year)
 
 

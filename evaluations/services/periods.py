@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, SnapshotMember, Unit, User
 from cadres.services import membership_snapshot_take
-from core.models import Notification
+from core.models import Notification, NotificationKind
 from core.notifications import notify
 
 from .. import rules
@@ -175,6 +176,7 @@ def period_open(*, period: Period, actor: User | None = None, as_of: date | None
         body=opening_notice_body(period),
         url=reverse("evaluations:my_sheets"),
         dedupe_key=opening_notice_key(period),
+        kind=NotificationKind.EVALUATION_SHEETS,
     )
     return OpenSummary(sheets=sheets, lines=lines, raters=raters.distinct().count(), units=units)
 
@@ -302,6 +304,7 @@ def period_deadline_set(*, period: Period, deadline: date | None, actor: User | 
         body=opening_notice_body(period),
         url=reverse("evaluations:my_sheets"),
         dedupe_key=f"evaluations:deadline:{period.pk}:{deadline.isoformat() if deadline else 'none'}",
+        kind=NotificationKind.EVALUATION_SHEETS,
     )
 
 
@@ -382,6 +385,7 @@ def period_publish(*, period: Period, actor: User | None = None) -> Period:
         title=_("%(period)s 考核结果已公布") % {"period": period.title},
         url=reverse("evaluations:my_results"),
         dedupe_key=f"evaluations:published:{period.pk}",
+        kind=NotificationKind.EVALUATION_RESULTS,
     )
     return period
 
@@ -394,7 +398,7 @@ def period_unpublish(*, period: Period, actor: User | None = None) -> Period:
     if period.is_annual:
         from ..models import AnnualResult
 
-        AnnualResult.objects.filter(period=period).update(is_published=False)
+        AnnualResult.objects.filter(period=period).update(is_published=False, updated_at=Now())
     period.state = PeriodState.COMPUTED
     period.published_at = None
     period.save()
@@ -428,6 +432,7 @@ def period_remind(*, period: Period, unit: Unit | None = None, today: date | Non
         body=_("您还有未提交的测评表。") + deadline,
         url=reverse("evaluations:my_sheets"),
         dedupe_key=key,
+        kind=NotificationKind.EVALUATION_SHEETS,
     )
 
 

@@ -32,7 +32,7 @@ from ..models import (
     Selection,
     State,
 )
-from . import record
+from . import probation, record
 from .selections import _locked, _require_state, _text
 
 
@@ -179,9 +179,18 @@ def decide(*, selection: Selection, meeting: DecisionMeeting, by: Any, now: date
         if outcome.chosen is None:
             raise SelectionError(outcome.reason)
         chosen = outcome.chosen
-        notice = notice_services.notice_create(cadre=chosen.cadre, proposed_post=str(locked.post), by=by, now=now)
+        cadre = chosen.cadre
+        notice = notice_services.notice_create(cadre=cadre, proposed_post=str(locked.post), by=by, now=now)
         decision = Decision.objects.create(
-            selection=locked, meeting=meeting, chosen=chosen, notice=notice, decided_by=by, decided_at=now
+            selection=locked,
+            meeting=meeting,
+            chosen=chosen,
+            notice=notice,
+            decided_by=by,
+            decided_at=now,
+            previous_unit=cadre.unit.name[:100],
+            previous_post=(cadre.post_title or "")[:200],
+            previous_is_leadership=cadre.is_leader,
         )
         votes = {v.candidate_id: v for v in meeting.votes.all()}
         others = Candidate.objects.filter(selection=locked, is_inspection_candidate=True).exclude(pk=chosen.pk)
@@ -197,4 +206,5 @@ def decide(*, selection: Selection, meeting: DecisionMeeting, by: Any, now: date
             by=by,
             now=now,
         )
+        probation.start_for_decision(decision=decision, by=by, now=now)
     return decision

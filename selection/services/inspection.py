@@ -343,6 +343,8 @@ def opinion_give(
         locked = _locked(candidate.selection)
         if locked.state == State.CANCELLED or not candidate.is_inspection_candidate:
             raise SelectionError(_("只能对正在考察的考察对象回复意见。"))
+        if not InspectionMember.objects.filter(selection=locked, user_id=by.pk).exists():
+            raise SelectionError(_("只有这项选拔任用工作考察组的纪检监察成员可以回复党风廉政意见。"))
         opinion, _created = DisciplineOpinion.objects.update_or_create(
             candidate=candidate, defaults={"result": result, "note": note, "given_by": by, "given_at": now}
         )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, User
+from core.models import NotificationKind
 from core.notifications import notify
 
 from ..models import ReserveEntry, Selection, VoteEvent
@@ -20,7 +21,13 @@ def notify_round1_voters(selection: Selection) -> None:
     title = _("请参加海推实名推荐：%(post)s") % {"post": str(selection.post)}
     url = reverse("selection:nominate", args=[selection.pk])
     transaction.on_commit(
-        lambda: notify(recipients=ids, title=title, url=url, dedupe_key=f"selection-{selection.pk}-round1")
+        lambda: notify(
+            recipients=ids,
+            title=title,
+            url=url,
+            dedupe_key=f"selection-{selection.pk}-round1",
+            kind=NotificationKind.SELECTION_VOTE,
+        )
     )
 
 
@@ -32,7 +39,15 @@ def notify_event_voters(event: VoteEvent) -> None:
     )
     title = _("请参加%(kind)s：%(post)s") % {"kind": event.get_kind_display(), "post": str(event.selection.post)}
     url = reverse("selection:vote", args=[event.pk])
-    transaction.on_commit(lambda: notify(recipients=ids, title=title, url=url, dedupe_key=f"selection-vote-{event.pk}"))
+    transaction.on_commit(
+        lambda: notify(
+            recipients=ids,
+            title=title,
+            url=url,
+            dedupe_key=f"selection-vote-{event.pk}",
+            kind=NotificationKind.SELECTION_VOTE,
+        )
+    )
 
 
 def remind_reserve_reviews(*, today: date) -> int:
@@ -47,5 +62,6 @@ def remind_reserve_reviews(*, today: date) -> int:
             % {"name": entry.cadre.name, "day": entry.review_on.isoformat()},
             url=reverse("selection:pool"),
             dedupe_key=f"reserve-review-{entry.pk}-{entry.review_on.isoformat()}",
+            kind=NotificationKind.RESERVE_REVIEW,
         )
     return sent

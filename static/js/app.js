@@ -10,6 +10,13 @@
     }
   });
 
+  // <button data-print> prints the page (its print styles hide the app's chrome).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
+
   // <form data-confirm="..."> asks before submitting.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from achievements import rules as evidence_rules
 from cadres.models import Cadre, User
+from core.models import NotificationKind
 from core.notifications import notify
 from publicity.errors import FeedbackError
 from publicity.models import FeedbackState, Notice, PublicitySettings
@@ -257,6 +258,7 @@ def overdue_reminders(*, today: date | None = None) -> int:
             % {"code": report.receipt_code, "due": report.step_due.isoformat(), "state": report.get_state_display()},
             url=reverse("supervision:report_detail", args=[report.pk]),
             dedupe_key=f"report-overdue-{report.pk}-{report.state}-{today.isoformat()}",
+            kind=NotificationKind.REPORT_OVERDUE,
         )
     Report.objects.filter(pk__in=[r.pk for r in overdue]).update(reminded_on=today)
     return len(overdue)
