@@ -45,6 +45,7 @@ NOT_CRAWLED: dict[str, str] = {
     "selection:event_close": "POST only (require_POST), a 民主推荐 vote the demo has not set up",
     "selection:decide": "POST only (require_POST), a 讨论决定 meeting the demo has not held",
     "selection:meeting_speech": "a 讨论决定 meeting's page: the demo has held none (tests/test_selection_decision.py)",
+    "integrations:account": "a service account's page: the demo district has no service accounts",
 }
 
 # Roles: the demo logins (README) and the public.
