@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "selection",
     "supervision",
     "integrations",
+    "manual",
 ]
 
 MIDDLEWARE = [

@@ -35,6 +35,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("report/", include("supervision.urls_public")),
     path("integrations/", include("integrations.urls")),
+    path("help/", include("manual.urls")),
     path("api/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's page carries one inline <style>; scripts stay strictly 'self'.

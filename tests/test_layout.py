@@ -1,8 +1,9 @@
 """The floors of the house: an app imports only the apps below it, and none imports config.
 
 core ← ops ← cadres ← messaging ← achievements ← evaluations ← publicity ← selection ← supervision
-← integrations. Where a lower app needs a higher one's data, the view asks the higher app's selector or the higher app
-registers a provider (achievements/results.py); an import never runs up a floor.
+← integrations ← manual. Where a lower app needs a higher one's data, the view asks the higher
+app's selector or the higher app registers a provider (achievements/results.py); an import never
+runs up a floor.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ FLOORS = (
     "selection",
     "supervision",
     "integrations",
+    "manual",
 )
 
 

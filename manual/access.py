@@ -1,0 +1,32 @@
+"""Who reads which part of the manual: the public part is open; a role's part needs that role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cadres.access import Role, roles_of
+
+from .contents import MANUALS, RoleManual
+
+# A signed-in person's own part first: the most specific role they hold.
+PRIORITY = (Role.ORG_STAFF, Role.DISCIPLINE, Role.LEADER, Role.CADRE)
+
+
+def may_read(user: Any, manual: RoleManual) -> bool:
+    if manual.role is None:
+        return True
+    roles = roles_of(user)
+    # Org staff train everybody else and the system admin runs the whole product.
+    return bool(roles & {manual.role, Role.ORG_STAFF, Role.ADMIN})
+
+
+def readable(user: Any) -> list[RoleManual]:
+    return [manual for manual in MANUALS if may_read(user, manual)]
+
+
+def own_manuals(user: Any) -> list[RoleManual]:
+    """The parts for the roles a person holds, most specific first (the public's for anyone else)."""
+    roles = roles_of(user) if getattr(user, "is_authenticated", False) else frozenset()
+    by_role = {manual.role: manual for manual in MANUALS}
+    mine = [by_role[role] for role in PRIORITY if role in roles]
+    return mine or [by_role[None]]
