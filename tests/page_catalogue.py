@@ -46,6 +46,8 @@ NOT_CRAWLED: dict[str, str] = {
     "selection:decide": "POST only (require_POST), a 讨论决定 meeting the demo has not held",
     "selection:meeting_speech": "a 讨论决定 meeting's page: the demo has held none (tests/test_selection_decision.py)",
     "integrations:account": "a service account's page: the demo district has no service accounts",
+    "evaluations:period_opening_progress": "an htmx fragment polled while a period is being opened: the demo "
+    "opens its periods before the crawl (tests/test_period_opening_job.py)",
 }
 
 # Roles: the demo logins (README) and the public.
