@@ -87,7 +87,9 @@ def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
         finally:
             server._live_server_modified_settings.disable()
             server.stop()
-            call_command("flush", interactive=False, verbosity=0)
+            # As Django's serialized rollback does: no post_migrate (content types and permissions
+            # come back with the rest of the serialized rows).
+            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(seeded_by_migrations)
 
 
