@@ -36,12 +36,13 @@ NOT_CRAWLED: dict[str, str] = {
     "public:feedback_receipt": "shown once after a POST of the feedback form (tested in test_publicity_feedback)",
     "supervision_public:receipt": "shown once after a POST of the report form (tested in the supervision tests)",
     "achievements:export_download": "a zip download after an export",
-    "evaluations:period_opening_progress": "an opening job's card (a fragment): the demo opens periods without a job",
     "publicity:gate_check": "POST only (require_POST), a publication gate",
     "selection:event_setup": "POST only (require_POST), a 民主推荐 vote the demo has not set up",
     "selection:paper_counts": "POST only (require_POST), a 民主推荐 vote the demo has not set up",
     "selection:event_close": "POST only (require_POST), a 民主推荐 vote the demo has not set up",
     "selection:decide": "POST only (require_POST), a 讨论决定 meeting the demo has not held",
+    "evaluations:period_opening_progress": "an htmx fragment polled while a period is being opened: the demo "
+    "opens its periods before the crawl (tests/test_period_opening_job.py)",
 }
 
 # Roles: the demo logins (README) and the public.
