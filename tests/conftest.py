@@ -46,22 +46,6 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         pytest.exit("Required services missing:\n  " + "\n  ".join(problems), returncode=3)
 
 
-def _long_first(item: pytest.Item) -> int:
-    """0 for the tests that take the longest (subprocesses, Chromium, a real worker), 1 otherwise."""
-    if item.get_closest_marker("xdist_group") or item.get_closest_marker("browser"):
-        return 0
-    if item.get_closest_marker("worker") or "celery_worker" in getattr(item, "fixturenames", ()):
-        return 0
-    return 1
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under xdist the long tests are handed out first, so the run does not end with one process
-    busy on `make run` while the other waits. A stable sort: the order within each kind is kept."""
-    if getattr(config.option, "numprocesses", None):
-        items.sort(key=_long_first)
-
-
 @pytest.fixture(autouse=True)
 def _private_media_root(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"

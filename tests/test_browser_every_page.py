@@ -61,12 +61,16 @@ class DemoSite:
 @pytest.fixture(scope="module")
 def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo district, seeded once, each role's pages crawled, and a live server on it."""
+    from django.db import connection
     from pytest_django.live_server_helper import LiveServer
 
     from cadres.models import User
 
     media = tmp_path_factory.mktemp("demo-media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        # The rows the migrations seed (rank levels, beat schedules) are kept aside and put back
+        # after the flush below: the tests that run after this module in the same process need them.
+        seeded_by_migrations = connection.creation.serialize_db_to_string()
         call_command("seed_demo", stdout=io.StringIO())
         then = add_what_the_demo_lacks()
         clients: dict[str, Client] = {}
@@ -85,6 +89,7 @@ def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
             server._live_server_modified_settings.disable()
             server.stop()
             call_command("flush", interactive=False, verbosity=0)
+            connection.creation.deserialize_db_from_string(seeded_by_migrations)
 
 
 def add_what_the_demo_lacks() -> dict[str, list[str]]:

@@ -9,9 +9,16 @@ from integrations.models import ApiToken
 
 from .conftest import browser_login
 from .factories import PASSWORD
-from .test_browser_accessibility import axe_violations
+from .test_browser_every_page import run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def axe_violations(page, path: str) -> list[str]:
+    """The serious and critical axe-core violations on one page (the every-page check's rule)."""
+    page.goto(f"{page.base_url}{path}")
+    page.wait_for_load_state("networkidle")
+    return run_axe(page, blocking_only=True)
 
 
 def test_org_staff_issue_a_token_and_see_it_once(page, personas, artifacts):

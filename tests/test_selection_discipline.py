@@ -164,6 +164,9 @@ ALLOWED = {
     "achievements:verify",  # the public check of a dossier's verification code
     "api-root",  # the API's list of endpoints (no data)
     "api-me",  # its own account
+    "help:index",  # the manual: its own role's and the public guide (other roles' manuals answer 403)
+    "help:role",
+    "help:role_pdf",
 }
 # The supervision app (监督与奖惩) is the discipline body's own work area, by its design.
 SUPERVISION = ("supervision:", "supervision-")
