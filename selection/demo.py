@@ -185,11 +185,14 @@ def _selections(today: date, staff: User) -> None:
     )
     _nominate(nominating, leaders[:15], field, [5, 4, 3, 2, 1])
 
-    # 3. Round-1 results in publicity.
-    calendar = publicity_rules.calendar_around(today)
-    start = today if calendar.is_workday(today) else publicity_rules.next_workday(today, calendar=calendar)
+    # 3. Round-1 results in publicity: from today, or (seeded on a rest day) from the last working
+    # day, so the public page is open on any day the demo is seeded.
+    calendar = publicity_rules.calendar_around(today - timedelta(days=30))
+    start = today
+    while not calendar.is_workday(start):
+        start -= timedelta(days=1)
     _through_round1(
-        _open(("青石镇", "副镇长"), staff, today), staff, leaders, field, publicity_start=start, today=today
+        _open(("青石镇", "副镇长"), staff, today), staff, leaders, field, publicity_start=start, today=start
     )
 
     # 4. 公推 online vote open; the demo cadre still to vote.

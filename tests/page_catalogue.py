@@ -35,17 +35,12 @@ NOT_CRAWLED: dict[str, str] = {
     "supervision:report_scan": "an image (the demo reports have no scans)",
     "public:feedback_receipt": "shown once after a POST of the feedback form (tested in test_publicity_feedback)",
     "supervision_public:receipt": "shown once after a POST of the report form (tested in the supervision tests)",
-    "selection:public_round1": "a round-1 public page that exists only while a 公开推荐 round is open",
-    "achievements:export_status": "a unit export's progress page: the demo has none (tests/test_export_embedded.py)",
     "achievements:export_download": "a zip download after an export",
-    "cadres:roster_import_status": "a roster import's progress page: the demo has none (tests/test_roster_import.py)",
     "publicity:gate_check": "POST only (require_POST), a publication gate",
     "selection:event_setup": "POST only (require_POST), a 民主推荐 vote the demo has not set up",
     "selection:paper_counts": "POST only (require_POST), a 民主推荐 vote the demo has not set up",
     "selection:event_close": "POST only (require_POST), a 民主推荐 vote the demo has not set up",
     "selection:decide": "POST only (require_POST), a 讨论决定 meeting the demo has not held",
-    "selection:meeting_speech": "a 讨论决定 meeting's page: the demo has held none (tests/test_selection_decision.py)",
-    "integrations:account": "a service account's page: the demo district has no service accounts",
     "evaluations:period_opening_progress": "an htmx fragment polled while a period is being opened: the demo "
     "opens its periods before the crawl (tests/test_period_opening_job.py)",
 }
@@ -113,12 +108,20 @@ def _route_name(path: str, seen: list[tuple[str, dict[str, object]]] | None = No
     return match.view_name
 
 
-def crawl(client: Client, start: list[str], *, limit: int = 400) -> Crawl:
-    """Breadth-first over same-site GET links, one address per URL pattern."""
+def crawl(client: Client, start: list[str], *, limit: int = 400, then: list[str] | None = None) -> Crawl:
+    """Breadth-first over same-site GET links, one address per URL pattern; then from the addresses
+    `then`, whose links are followed too (records the crawl would not pick: the first address of a
+    pattern is the one kept, so these come after the rest and change no page already reached)."""
     result = Crawl()
     queue = deque(start)
+    later = list(then or [])
     seen_routes: set[str] = set()
-    while queue and limit:
+    while limit:
+        if not queue:
+            if not later:
+                break
+            queue.extend(later)
+            later = []
         address = queue.popleft()
         if not _visit(client, address, result, seen_routes, queue):
             continue
@@ -195,9 +198,11 @@ def fill(client: Client, result: Crawl, names: list[str]) -> None:
             break
 
 
-def crawl_roles(clients: dict[str, Client]) -> dict[str, Crawl]:
-    """Each role's crawl from its start pages; then the patterns no role reached, filled per role."""
-    crawls = {role: crawl(client, START.get(role, ["/"])) for role, client in clients.items()}
+def crawl_roles(clients: dict[str, Client], *, then: dict[str, list[str]] | None = None) -> dict[str, Crawl]:
+    """Each role's crawl from its start pages (and then from `then[role]`); then the patterns no role
+    reached, filled per role."""
+    then = then or {}
+    crawls = {role: crawl(client, START.get(role, ["/"]), then=then.get(role)) for role, client in clients.items()}
     for role, client in clients.items():
         fill(client, crawls[role], uncovered(crawls))
     return crawls

@@ -72,6 +72,7 @@ def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
         # after the flush below: the tests that run after this module in the same process need them.
         seeded_by_migrations = connection.creation.serialize_db_to_string()
         call_command("seed_demo", stdout=io.StringIO())
+        then = add_what_the_demo_lacks()
         clients: dict[str, Client] = {}
         cookies: dict[str, str] = {}
         for role, username in ROLE_LOGINS.items():
@@ -79,7 +80,7 @@ def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
             if username:
                 clients[role].force_login(User.objects.get(username=username))
                 cookies[role] = clients[role].cookies[settings.SESSION_COOKIE_NAME].value
-        crawls = crawl_roles(clients)
+        crawls = crawl_roles(clients, then=then)
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
         try:
@@ -91,6 +92,74 @@ def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
             # come back with the rest of the serialized rows).
             call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(seeded_by_migrations)
+
+
+def add_what_the_demo_lacks() -> dict[str, list[str]]:
+    """See _add_what_the_demo_lacks: its jobs run in-process (a module fixture comes before the
+    per-test fixture that makes Celery eager)."""
+    from config.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        return _add_what_the_demo_lacks()
+    finally:
+        app.conf.task_always_eager = eager
+
+
+def _add_what_the_demo_lacks() -> dict[str, list[str]]:
+    """Records behind pages the demo district has none of, made through the services: a unit export
+    (of the smallest unit, built to the end), a roster upload with errors (so nothing is written), a
+    service account with one token, and a 部务会 with its 施政演说 file on the demo's selection at
+    考察对象. Returns the addresses each role's crawl goes on from once it is done: the public page of
+    the round in publicity (no public page links to it) and the meeting's file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db.models import Count, Q
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from achievements.models import DossierExport
+    from achievements.services import dossiers
+    from cadres.models import Unit, User
+    from cadres.services import roster_import_start
+    from integrations import services as integrations
+    from selection.models import Selection, State
+    from selection.services import decision
+
+    from .roster_files import row, xlsx
+    from .test_worker import wait_for
+
+    staff = User.objects.get(username=ROLE_LOGINS["org_staff"])
+    today = timezone.localdate()
+    unit = (
+        Unit.objects.annotate(n=Count("cadres", filter=Q(cadres__is_active=True))).filter(n__gt=0).order_by("n", "pk")
+    ).first()
+    job = dossiers.export_start(unit=unit, year_from=today.year, year_to=today.year, user=staff)
+    assert wait_for(lambda: DossierExport.objects.filter(pk=job.pk, finished_at__isnull=False).first(), timeout=120)
+    bad = xlsx([row("QSZ901", birth="不是日期"), row("QSZ902", gender="未知")])
+    roster_import_start(upload=SimpleUploadedFile("名册.xlsx", bad), actor=staff)
+    account = integrations.service_account_create(name="人事信息系统", description="名册同步", actor=staff)
+    integrations.token_issue(account=account, name="增量同步", scopes=["cadres:read"], days=30, actor=staff)
+    at_inspection = Selection.objects.filter(state=State.CANDIDATES, decision__isnull=True).order_by("pk").first()
+    meeting = decision.meeting_record(
+        selection=at_inspection,
+        kind="ministry",
+        held_on=today,
+        members_total=7,
+        present=7,
+        attendees="部长、副部长",
+        speech=SimpleUploadedFile("施政演说.txt", "施政演说全文".encode()),
+        by=staff,
+    )
+    in_publicity = Selection.objects.get(state=State.ROUND1_PUBLICITY)
+    assert in_publicity.publicity_start <= today <= in_publicity.publicity_end
+    return {
+        "public": [reverse("selection:public_round1", args=[in_publicity.public_id])],
+        "org_staff": [
+            reverse("selection:inspection", args=[at_inspection.pk]),
+            reverse("selection:meeting_speech", args=[at_inspection.pk, meeting.pk]),
+        ],
+    }
 
 
 def run_axe(page, *, blocking_only: bool) -> list[str]:
@@ -121,6 +190,10 @@ def test_every_url_pattern_is_a_checked_page_or_accounted_for(demo_site):
     assert {"cadres:cadre_detail", "evaluations:period_detail", "publicity:notice_detail"} <= pages
     assert {"public:notice_detail", "selection:discipline_list", "evaluations:sheet_fill"} <= pages
     assert len(pages) > len(url_patterns()) / 2
+    # The pages of the records the module adds to the demo (add_what_the_demo_lacks) are checked too.
+    assert {"achievements:export_status", "cadres:roster_import_status", "integrations:account"} <= pages
+    assert "selection:public_round1" in demo_site.crawls["public"].pages
+    assert demo_site.crawls["org_staff"].other.get("selection:meeting_speech") == "text/plain"
 
 
 def pages_to_check(crawls: dict[str, Crawl], role: str) -> dict[str, str]:
