@@ -26,6 +26,7 @@ from .errors import AlreadySubmitted, SheetRuleBroken
 from .models import AnnualResult, Period, PeriodState, QuarterlyResult, SheetAssignment
 from .services import ballots, periods, scoring
 from .services.ballots import SheetInput
+from .services.lines import sheet_lines
 
 
 class PeriodSerializer(serializers.ModelSerializer):
@@ -219,7 +220,7 @@ class MySheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["get"], pagination_class=None)  # the whole sheet, never paged
     def lines(self, request: Request, pk: str | None = None) -> Response:
         assignment = self.get_object()
-        return Response(SheetLineSerializer(assignment.lines.select_related("ratee"), many=True).data)
+        return Response(SheetLineSerializer(sheet_lines(assignment), many=True).data)
 
     def _input(self, request: Request) -> SheetInput:
         serializer = SheetScoresSerializer(data=request.data)

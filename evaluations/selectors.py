@@ -58,6 +58,7 @@ from .models import (
 from .models import UnitCompletion as StoredCompletion
 from .services.annual import last_place_bases, last_place_streaks
 from .services.ballots import SheetInput
+from .services.lines import sheet_lines
 
 # --- A rater's sheets -----------------------------------------------------------------------
 
@@ -69,7 +70,6 @@ def my_sheets(cadre: Cadre) -> QuerySet[SheetAssignment]:
         .exclude(period__state=PeriodState.DRAFT)
         .select_related("period", "unit")
         .annotate(
-            ratee_count=Count("lines"),
             is_submitted=Exists(SheetSubmission.objects.filter(assignment=OuterRef("pk"))),
             has_draft=Exists(SheetDraft.objects.filter(assignment=OuterRef("pk"))),
             box_opened=Exists(BoxOpening.objects.filter(period=OuterRef("period"))),
@@ -94,7 +94,7 @@ class SheetPage:
 
 
 def sheet_page(assignment: SheetAssignment, data: SheetInput | None = None) -> SheetPage:
-    lines = list(assignment.lines.select_related("ratee__rank", "ratee__unit"))
+    lines = sheet_lines(assignment)
     draft = SheetDraft.objects.filter(assignment=assignment).first()
     if data is None:
         data = SheetInput.from_draft(draft.data) if draft else SheetInput()
@@ -233,7 +233,6 @@ def completion_raters(period: Period, *, unit_id: int | None = None, status: str
         .select_related("rater__unit", "rater__user", "unit")
         .annotate(
             is_submitted=Exists(SheetSubmission.objects.filter(assignment=OuterRef("pk"))),
-            ratee_count=Count("lines"),
         )
         .order_by("unit__sort_order", "unit__name", "rater__unit__name", "rater__code")
     )

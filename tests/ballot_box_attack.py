@@ -68,6 +68,7 @@ def build(*, seed: int = 7, dump_before_close: bool = False) -> Scenario:
     from evaluations.models import PeriodKind, SealedSheet, SheetAssignment, SheetDraft
     from evaluations.services import ballots, periods
     from evaluations.services.ballots import SheetInput
+    from evaluations.services.lines import sheet_lines
 
     staff_rank, _created = RankLevel.objects.get_or_create(name="一般干部", defaults={"sort_order": 30})
     unit = Unit.objects.create(name="攻击测试局", category=UnitCategory.DISTRICT_DEPARTMENT)
@@ -94,7 +95,7 @@ def build(*, seed: int = 7, dump_before_close: bool = False) -> Scenario:
     for cadre_id in order:
         sheet = SheetAssignment.objects.get(period=period, rater_id=cadre_id)
         i = index_of[cadre_id]
-        scores = {line.ratee_id: score(i, index_of[line.ratee_id]) for line in sheet.lines.all()}
+        scores = {line.ratee_id: score(i, index_of[line.ratee_id]) for line in sheet_lines(sheet)}
         if not drafted:  # one rater saves a draft first, with what they later submit
             ballots.sheet_save_draft(assignment_id=sheet.pk, rater=sheet.rater, data=SheetInput(scores=scores))
             scenario.draft_tokens.append(bytes(SheetDraft.objects.get(assignment=sheet).sealed))

@@ -21,6 +21,7 @@ from evaluations.models import (
 )
 from evaluations.services import ballots, paper, periods
 from evaluations.services.ballots import SheetInput
+from evaluations.services.lines import sheet_lines
 
 from .evaluation_helpers import assignment, box_sheets, close_and_compute, make_team, open_period, submit_all
 from .factories import CadreFactory
@@ -32,7 +33,7 @@ OLD_KEY, NEW_KEY = sealing.new_key(), sealing.new_key()
 
 def submit(period, rater, unit, value_of) -> str:
     sheet = assignment(period, rater, unit)
-    scores = {line.ratee_id: value_of(line.ratee) for line in sheet.lines.select_related("ratee")}
+    scores = {line.ratee_id: value_of(line.ratee) for line in sheet_lines(sheet)}
     return ballots.sheet_submit(assignment_id=sheet.pk, rater=rater, data=SheetInput(scores=scores))
 
 
@@ -95,7 +96,7 @@ def test_a_draft_is_sealed_and_only_its_rater_reads_it(client, db):
     team = make_team("草稿镇", staff=3, accounts=True)
     period = open_period()
     sheet = assignment(period, team["S1"], team.unit)
-    line = sheet.lines.first()
+    line = sheet_lines(sheet)[0]
     ballots.sheet_save_draft(assignment_id=sheet.pk, rater=team["S1"], data=SheetInput(scores={line.ratee_id: 77}))
     draft = SheetDraft.objects.get(assignment=sheet)
     # The score as the sheet JSON holds it ("77", quoted): two bare bytes "77" turn up in random

@@ -21,6 +21,7 @@ from evaluations.models import (
 from evaluations.sealing import receipt_code
 from evaluations.services import ballots, periods
 from evaluations.services.ballots import SheetInput
+from evaluations.services.lines import sheet_lines
 
 from .evaluation_helpers import assignment, box_scores, box_sheets, make_team, open_period
 
@@ -36,7 +37,7 @@ def sheet_setup(db):
 
 
 def form(sheet: SheetAssignment, values: list, action: str = "submit") -> dict:
-    lines = list(sheet.lines.order_by("position"))
+    lines = sheet_lines(sheet)
     data = {f"score-{line.ratee_id}": value for line, value in zip(lines, values, strict=True)}
     data[action] = "1"
     return data
@@ -221,7 +222,7 @@ def test_huge_or_infinite_scores_get_the_range_message(client, sheet_setup, valu
 def test_api_huge_or_infinite_scores_get_the_range_message(client, sheet_setup):
     _team, _period, rater, sheet = sheet_setup
     client.force_login(rater.user)
-    ratees = list(sheet.lines.order_by("position").values_list("ratee_id", flat=True))
+    ratees = [line.ratee_id for line in sheet_lines(sheet)]
     url = f"/api/evaluations/my-sheets/{sheet.pk}/submit/"
     raw_values = [*(f'"{v}"' for v in HUGE_SCORES), "99999999999999999999", "1e309", "-1e309", "1e2000"]
     for raw in raw_values:

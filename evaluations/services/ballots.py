@@ -22,12 +22,12 @@ from ..models import (
     PeriodState,
     SheetAssignment,
     SheetDraft,
-    SheetLine,
     SheetSource,
     SheetSubmission,
 )
 from .box import box_seal, draft_seal, sheet_payload
 from .figures import completion_count_submission
+from .lines import SheetLine, sheet_lines
 
 
 @dataclass
@@ -157,7 +157,7 @@ def sheet_save_draft(*, assignment_id: int, rater: Cadre, data: SheetInput) -> S
         raise NotOpen(assignment.period)
     if SheetSubmission.objects.filter(assignment=assignment).exists():
         raise AlreadySubmitted(assignment.unit.name)
-    lines = list(assignment.lines.select_related("ratee"))
+    lines = sheet_lines(assignment)
     try:
         validate_sheet(period=assignment.period, unit=assignment.unit, lines=lines, data=data, complete=False)
     except SheetRuleBroken as error:
@@ -188,7 +188,7 @@ def sheet_submit(*, assignment_id: int, rater: Cadre, data: SheetInput) -> str:
                 raise AlreadySubmitted(assignment.unit.name)
             if assignment.period.state != PeriodState.OPEN:
                 raise NotOpen(assignment.period)
-            lines = list(assignment.lines.select_related("ratee"))
+            lines = sheet_lines(assignment)
             valid = validate_sheet(
                 period=assignment.period, unit=assignment.unit, lines=lines, data=data, complete=True
             )

@@ -18,6 +18,7 @@ from ..forms import sheet_input_from_post
 from ..models import DIMENSIONS, PERSON_PROBLEMS, TEAM_PROBLEMS, PeriodState
 from ..sealing import normalize_receipt
 from ..services import ballots
+from ..services.lines import sheet_lines
 
 
 @cadre_required
@@ -62,7 +63,7 @@ def sheet_fill(request: HttpRequest, pk: int) -> HttpResponse:
     problems = []
     data = None
     if request.method == "POST":
-        lines = list(assignment.lines.select_related("ratee"))
+        lines = sheet_lines(assignment)
         data = sheet_input_from_post(request.POST, lines, annual=assignment.period.is_annual)
         try:
             if "submit" in request.POST:
