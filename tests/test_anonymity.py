@@ -39,6 +39,7 @@ from openpyxl import load_workbook
 from cadres.models import Cadre, Unit, UnitCategory, UnitRole, User
 from evaluations import models as evaluation_models
 from evaluations import sealing
+from evaluations.inputs import SheetInput
 from evaluations.models import (
     AnnualResult,
     DemocraticScore,
@@ -57,7 +58,6 @@ from evaluations.models import (
 )
 from evaluations.models import base as evaluation_model_base
 from evaluations.services import annual, ballots, box, configuration, paper, periods, scoring
-from evaluations.services.ballots import SheetInput
 
 from .factories import PASSWORD, ensure_default_ranks, rank
 

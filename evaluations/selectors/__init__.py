@@ -18,6 +18,12 @@ from .annual import (
     latest_annual_results_year,
     use_of_results,
 )
+from .last_place import (
+    LastPlace,
+    LastPlaceBasis,
+    last_place_bases,
+    last_place_streaks,
+)
 from .periods import (
     PeriodOverview,
     ReceiptListing,
@@ -28,7 +34,9 @@ from .periods import (
     paper_counts,
     period_overview,
     periods,
+    progress_key,
     records_open_until,
+    run_progress,
 )
 from .quality import (
     GroupSpread,
@@ -66,6 +74,8 @@ __all__ = [
     "CompletionFigures",
     "Flag",
     "GroupSpread",
+    "LastPlace",
+    "LastPlaceBasis",
     "PeriodOverview",
     "ProblemView",
     "QuarterlyExplanation",
@@ -83,7 +93,9 @@ __all__ = [
     "explain_annual",
     "explain_quarterly",
     "follow_ups",
+    "last_place_bases",
     "last_place_basis_text",
+    "last_place_streaks",
     "latest_annual_results_year",
     "my_annual_results",
     "my_quarterly_results",
@@ -92,12 +104,14 @@ __all__ = [
     "pending_sheet_count",
     "period_overview",
     "periods",
+    "progress_key",
     "published_annual_grades",
     "quality",
     "records_open_until",
     "result_rows",
     "results_distribution",
     "results_queryset",
+    "run_progress",
     "score_distribution",
     "sheet_page",
     "unit_picker",

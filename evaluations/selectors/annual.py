@@ -33,7 +33,7 @@ from ..models import (
     QuarterlyResult,
     UnitSheetTally,
 )
-from ..services.annual import last_place_bases, last_place_streaks
+from .last_place import last_place_bases, last_place_streaks
 
 
 def annual_queryset(period: Period, filters: Mapping[str, Any] | None = None) -> QuerySet[AnnualResult]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from ..models import (
     ComputationRun,
     PaperSheet,
     Period,
+    RunStatus,
     SealedSheet,
     SheetAssignment,
     SheetSubmission,
@@ -56,8 +58,6 @@ class PeriodOverview:
 
 
 def period_overview(period: Period) -> PeriodOverview:
-    from ..services.scoring import run_progress
-
     assignments = SheetAssignment.objects.filter(period=period)
     totals = assignments.aggregate(
         sheets=Count("pk"),
@@ -152,3 +152,13 @@ def completion_raters(period: Period, *, unit_id: int | None = None, status: str
     elif status == "pending":
         rows = rows.filter(is_submitted=False)
     return rows
+
+
+def progress_key(run_id: int) -> str:
+    return f"evaluations:run:{run_id}:progress"
+
+
+def run_progress(run: ComputationRun) -> dict | None:
+    if run.status != RunStatus.RUNNING:
+        return None
+    return cache.get(progress_key(run.pk))

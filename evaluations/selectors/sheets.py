@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from cadres.models import Cadre
 
 from .. import rules
+from ..inputs import SheetInput
 from ..models import (
     BoxOpening,
     EvaluationSettings,
@@ -18,7 +19,6 @@ from ..models import (
     SheetDraft,
     SheetSubmission,
 )
-from ..services.ballots import SheetInput
 
 
 def my_sheets(cadre: Cadre) -> QuerySet[SheetAssignment]:
