@@ -23,10 +23,10 @@ from core.ids import parse_id
 
 from . import selectors
 from .errors import AlreadySubmitted, SheetRuleBroken
+from .inputs import SheetInput
+from .lines import sheet_lines
 from .models import AnnualResult, Period, PeriodState, QuarterlyResult, SheetAssignment
 from .services import ballots, periods, scoring
-from .services.ballots import SheetInput
-from .services.lines import sheet_lines
 
 
 class PeriodSerializer(serializers.ModelSerializer):

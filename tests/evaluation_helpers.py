@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from cadres.models import Cadre, Unit, UnitCategory, UnitRole
+from evaluations.inputs import SheetInput
+from evaluations.lines import sheet_lines
 from evaluations.models import Period, PeriodKind, SheetAssignment
 from evaluations.services import ballots, periods, scoring
-from evaluations.services.ballots import SheetInput
-from evaluations.services.lines import sheet_lines
 
 from .factories import CadreFactory, UnitFactory, rank
 

@@ -11,6 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from evaluations.inputs import SheetInput
+from evaluations.lines import sheet_lines
 from evaluations.models import (
     PeriodState,
     SealedSheet,
@@ -20,8 +22,6 @@ from evaluations.models import (
 )
 from evaluations.sealing import receipt_code
 from evaluations.services import ballots, periods
-from evaluations.services.ballots import SheetInput
-from evaluations.services.lines import sheet_lines
 
 from .evaluation_helpers import assignment, box_scores, box_sheets, make_team, open_period
 

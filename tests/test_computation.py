@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from achievements.deductions import deduction_reports
 from cadres.models import Cadre, UnitCategory
 from evaluations import rules
+from evaluations.lines import sheet_lines
 from evaluations.models import (
     BoxOpening,
     EvaluationSettings,
@@ -32,7 +33,6 @@ from evaluations.models import (
 )
 from evaluations.services import scoring
 from evaluations.services.ballots import ValidSheet, store_sheet
-from evaluations.services.lines import sheet_lines
 
 from .evaluation_helpers import close_and_compute, make_team, open_period, recompute, submit_all
 from .factories import CadreFactory, rank

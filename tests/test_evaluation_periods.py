@@ -15,6 +15,7 @@ from achievements.models import RecordRules
 from cadres.models import Cadre, MembershipSnapshot, UnitCategory, UnitRole
 from core.models import Notification
 from evaluations.errors import BoxAlreadyOpened
+from evaluations.lines import sheet_lines
 from evaluations.models import (
     ComputationRun,
     EvaluationSettings,
@@ -28,7 +29,6 @@ from evaluations.models import (
     SheetAssignment,
 )
 from evaluations.services import periods
-from evaluations.services.lines import sheet_lines
 
 from .evaluation_helpers import make_team, open_period, submit_all
 from .factories import CadreFactory

@@ -23,8 +23,8 @@ from django.utils import timezone
 from achievements import services as achievement_services
 from achievements.models import DailyLog, DossierExport, ExportStatus
 from config.celery import app
+from evaluations.lines import sheet_lines
 from evaluations.models import ComputationRun, PeriodState, RunStatus, SealedSheet, SheetSubmission
-from evaluations.services.lines import sheet_lines
 from ops import outbox, ratelimit
 from ops.models import OutboxTask
 from publicity.models import Feedback

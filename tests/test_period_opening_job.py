@@ -12,10 +12,10 @@ from django.urls import reverse
 from cadres.models import Cadre, MembershipSnapshot, UnitRole
 from core.models import Notification
 from evaluations import rules
+from evaluations.lines import sheet_lines
 from evaluations.models import Period, PeriodOpening, PeriodState, SheetAssignment
 from evaluations.services import periods
 from evaluations.services.configuration import evaluator_scope_save
-from evaluations.services.lines import sheet_lines
 
 from .evaluation_helpers import make_team
 from .factories import CadreFactory

@@ -15,10 +15,10 @@ from core.paging import page_of
 from .. import access, selectors
 from ..errors import AlreadySubmitted, EvaluationError, SheetRuleBroken
 from ..forms import sheet_input_from_post
+from ..lines import sheet_lines
 from ..models import DIMENSIONS, PERSON_PROBLEMS, TEAM_PROBLEMS, PeriodState
 from ..sealing import normalize_receipt
 from ..services import ballots
-from ..services.lines import sheet_lines
 
 
 @cadre_required

@@ -13,11 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from ... import rules
+from ...lines import unit_members, unit_sheet_lines
 from ...models import DIMENSIONS, PeriodState, SealedSheet, SheetAssignment, SheetSource, SheetSubmission
 from ...sealing import seal
 from ...services.box import sheet_payload
 from ...services.figures import completion_refresh
-from ...services.lines import unit_members, unit_sheet_lines
 from ._period import period_arg
 
 

@@ -16,8 +16,8 @@ from django.db.models import Subquery
 
 from cadres.models import Cadre, SnapshotMember
 
-from .. import rules
-from ..models import Period, SheetAssignment
+from . import rules
+from .models import Period, SheetAssignment
 
 
 @dataclass(frozen=True)
