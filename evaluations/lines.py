@@ -10,7 +10,7 @@ reference the opening is tested against) would have them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Subquery
 
@@ -20,8 +20,7 @@ from . import rules
 from .models import Period, SheetAssignment
 
 
-@dataclass(frozen=True)
-class SheetLine:
+class SheetLine(NamedTuple):
     """A ratee on a sheet, with the rater's group relative to that ratee and its place on the sheet."""
 
     ratee_id: int

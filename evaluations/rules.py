@@ -260,14 +260,15 @@ def sheet_lines(
     evaluator. A line's position is the ratee's place in the unit (so the rater's own is skipped).
     """
     own = next((m.role for m in ordered if m.cadre_id == rater_id), None)
-    lines = []
-    for position, ratee in enumerate(ordered):
-        if ratee.cadre_id == rater_id:
-            continue
-        group = rater_group(own, ratee.role, superior=superior, external=external)
-        if group is not None:
-            lines.append((ratee.cadre_id, group, position))
-    return lines
+    # The group depends only on the two roles: worked out once per role of the unit.
+    group_of = {
+        role: rater_group(own, role, superior=superior, external=external) for role in {m.role for m in ordered}
+    }
+    return [
+        (ratee.cadre_id, group, position)
+        for position, ratee in enumerate(ordered)
+        if (group := group_of[ratee.role]) is not None and ratee.cadre_id != rater_id
+    ]
 
 
 def unit_sheets(
