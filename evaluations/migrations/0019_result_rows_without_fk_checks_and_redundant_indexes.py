@@ -4,46 +4,128 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-class Migration(migrations.Migration):
+class OnPostgreSQL(migrations.operations.base.Operation):
+    """The wrapped operations change the model state everywhere but the database only on PostgreSQL.
 
+    On SQLite (the embedded demo) an AlterField rebuilds the table with every index of the model
+    state, including `quarterly_result_score_desc`, which SQLite cannot build (NULLS LAST, see
+    0016); its demo-sized tables keep their foreign keys and indexes instead."""
+
+    reversible = True
+
+    def __init__(self, *operations):
+        self.operations = operations
+
+    def deconstruct(self):
+        return self.__class__.__qualname__, self.operations, {}
+
+    def state_forwards(self, app_label, state):
+        for operation in self.operations:
+            operation.state_forwards(app_label, state)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for operation in self.operations:
+            after = from_state.clone()
+            operation.state_forwards(app_label, after)
+            operation.database_forwards(app_label, schema_editor, from_state, after)
+            from_state = after
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        states = [to_state]
+        for operation in self.operations:
+            after = states[-1].clone()
+            operation.state_forwards(app_label, after)
+            states.append(after)
+        for index in reversed(range(len(self.operations))):
+            self.operations[index].database_backwards(app_label, schema_editor, states[index + 1], states[index])
+
+    def describe(self):
+        return "On PostgreSQL: " + "; ".join(operation.describe() for operation in self.operations)
+
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('cadres', '0012_merge_sign_on_and_appointment_form_fields'),
-        ('evaluations', '0018_merge_sorted_score_lists_and_opening_job'),
+        ("cadres", "0012_merge_sign_on_and_appointment_form_fields"),
+        ("evaluations", "0018_merge_sorted_score_lists_and_opening_job"),
     ]
 
     operations = [
-        migrations.RemoveIndex(
-            model_name='quarterlyresult',
-            name='quarterly_result_score',
-        ),
-        migrations.AlterField(
-            model_name='groupresult',
-            name='cadre',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cadres.cadre'),
-        ),
-        migrations.AlterField(
-            model_name='groupresult',
-            name='period',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='group_results', to='evaluations.period'),
-        ),
-        migrations.AlterField(
-            model_name='quarterlyresult',
-            name='cadre',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.PROTECT, related_name='quarterly_results', to='cadres.cadre', verbose_name='干部'),
-        ),
-        migrations.AlterField(
-            model_name='quarterlyresult',
-            name='period',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='results', to='evaluations.period', verbose_name='考核周期'),
-        ),
-        migrations.AlterField(
-            model_name='quarterlyresult',
-            name='rank',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cadres.ranklevel', verbose_name='职级'),
-        ),
-        migrations.AlterField(
-            model_name='quarterlyresult',
-            name='unit',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cadres.unit', verbose_name='单位'),
+        OnPostgreSQL(
+            migrations.RemoveIndex(
+                model_name="quarterlyresult",
+                name="quarterly_result_score",
+            ),
+            migrations.AlterField(
+                model_name="groupresult",
+                name="cadre",
+                field=models.ForeignKey(
+                    db_constraint=False,
+                    on_delete=django.db.models.deletion.PROTECT,
+                    related_name="+",
+                    to="cadres.cadre",
+                ),
+            ),
+            migrations.AlterField(
+                model_name="groupresult",
+                name="period",
+                field=models.ForeignKey(
+                    db_constraint=False,
+                    db_index=False,
+                    on_delete=django.db.models.deletion.CASCADE,
+                    related_name="group_results",
+                    to="evaluations.period",
+                ),
+            ),
+            migrations.AlterField(
+                model_name="quarterlyresult",
+                name="cadre",
+                field=models.ForeignKey(
+                    db_constraint=False,
+                    on_delete=django.db.models.deletion.PROTECT,
+                    related_name="quarterly_results",
+                    to="cadres.cadre",
+                    verbose_name="干部",
+                ),
+            ),
+            migrations.AlterField(
+                model_name="quarterlyresult",
+                name="period",
+                field=models.ForeignKey(
+                    db_constraint=False,
+                    db_index=False,
+                    on_delete=django.db.models.deletion.CASCADE,
+                    related_name="results",
+                    to="evaluations.period",
+                    verbose_name="考核周期",
+                ),
+            ),
+            migrations.AlterField(
+                model_name="quarterlyresult",
+                name="rank",
+                field=models.ForeignKey(
+                    db_constraint=False,
+                    db_index=False,
+                    on_delete=django.db.models.deletion.PROTECT,
+                    related_name="+",
+                    to="cadres.ranklevel",
+                    verbose_name="职级",
+                ),
+            ),
+            migrations.AlterField(
+                model_name="quarterlyresult",
+                name="unit",
+                field=models.ForeignKey(
+                    db_constraint=False,
+                    db_index=False,
+                    on_delete=django.db.models.deletion.PROTECT,
+                    related_name="+",
+                    to="cadres.unit",
+                    verbose_name="单位",
+                ),
+            ),
         ),
     ]
