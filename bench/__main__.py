@@ -160,6 +160,25 @@ def group_computation(size: int, runs: int, args) -> str:
     targets = {"computation / floor": "≤ 4×", "computation / full SQL": "≤ 2×", "naive ORM loop / computation": "≥ 50×"}
     lines += ["", "| ratio, within each round | median (min–max) | target |", "|---|---|---|"]
     lines += [f"| {name} | {summary(values, '×', 1)} | {targets[name]} |" for name, values in ratio.items()]
+    if all("computation_cpu" in r for r in rounds):  # CPU seconds: Python + its PostgreSQL backend
+        cpu = {k: [r[f"{k}_cpu"] for r in rounds] for k in ("floor", "full", "computation", "naive")}
+        lines += [
+            "",
+            "The same rounds in CPU seconds (this process and its PostgreSQL backend; parallel workers,"
+            " which only the floor's and full.sql's scans use, are not counted, so these ratios err"
+            " against the computation):",
+            "",
+            "| CPU | median (min–max) |",
+            "|---|---|",
+        ]
+        lines += [f"| {name} | {summary(cpu[name])} |" for name in ("floor", "full", "computation")]
+        lines += [f"| naive | {summary(cpu['naive'], digits=0)} |", "", "| CPU ratio | median (min–max) |", "|---|---|"]
+        per_round = {
+            "computation / floor": [c / f for c, f in zip(cpu["computation"], cpu["floor"], strict=True)],
+            "computation / full SQL": [c / f for c, f in zip(cpu["computation"], cpu["full"], strict=True)],
+            "naive / computation": [n / c for n, c in zip(cpu["naive"], cpu["computation"], strict=True)],
+        }
+        lines += [f"| {name} | {summary(values, '×', 1)} |" for name, values in per_round.items()]
     lines += [
         "",
         f"full.sql gives the same rows as the computation: **{'yes' if data['identical'] else 'NO'}** "
@@ -279,7 +298,7 @@ def main() -> None:
         runs = args.runs if group != "explain" else 1
         for size in args.sizes:
             say(f"{group} at {size:,} cadres …")
-            blocks[(group, size)] = GROUPS[group](size, runs, args) + (
+            blocks[(group, size)] = GROUPS[group](size, runs, args).rstrip() + (
                 f"\n\nEach figure is the median of {runs} runs with the minimum and maximum in brackets."
                 if runs > 1
                 else ""
