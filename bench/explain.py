@@ -45,6 +45,7 @@ def main() -> None:
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '64MB'")
+                cursor.execute("SET LOCAL enable_memoize = off")
             from evaluations.models import GroupResult
 
             QuarterlyResult.objects.filter(period=period).delete()
@@ -125,6 +126,7 @@ def main() -> None:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '64MB'")
                 if kind:
+                    cursor.execute("SET LOCAL enable_memoize = off")  # as the computation runs them
                     from evaluations.models import GroupResult
 
                     if kind == "w":
