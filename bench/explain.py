@@ -101,7 +101,7 @@ def main() -> None:
             "AND l.day >= CASE WHEN c.records_from > %s THEN c.records_from ELSE %s END AND l.day <= %s) "
             "FROM cadres_snapshotmember m JOIN cadres_cadre c ON c.id = m.cadre_id WHERE m.snapshot_id = %s",
             [start, start, end, period.snapshot_id],
-            "",
+            "c",
         ),
         (
             "Deduction count for one unit's cadres (achievements/deductions.py, the unit overview)",
@@ -125,7 +125,9 @@ def main() -> None:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '64MB'")
-                if kind:
+                if kind == "c":
+                    cursor.execute("SET LOCAL jit = off")  # as the computation's results statement runs
+                elif kind:
                     cursor.execute("SET LOCAL enable_memoize = off")  # as the computation runs them
                     from evaluations.models import GroupResult
 
