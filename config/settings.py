@@ -402,8 +402,35 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # by the web server directly, only through views that check access.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
+# Several hosts share the uploads through S3-compatible object storage (MinIO, or a provider's
+# S3 API): MEDIA_STORAGE=s3 and the S3_* settings. The bucket must be private: files are only ever
+# streamed through the access-checked views, never linked to.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE == "filesystem":
+    _media_storage: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            # Keys under this prefix; MinIO and most on-premises stores want path-style addressing.
+            "location": env.str("S3_PREFIX", default="media"),
+            "addressing_style": env.str("S3_ADDRESSING_STYLE", default="path"),
+            "signature_version": "s3v4",
+            # As on disk: a second file of the same name gets a new name, never replaces the first.
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+else:
+    raise ImproperlyConfigured("MEDIA_STORAGE must be filesystem or s3.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or TESTING
