@@ -236,6 +236,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
     "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
 }
+# A job running when the worker loses Redis goes on and finishes (its state is in the database);
+# cancelling it would leave its message unacknowledged in Redis until the visibility timeout, hours.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The nightly backup goes to a queue of its own: in docker-compose.yml only the `backup` worker, which
 # mounts the backup and key volumes, takes it. Unset, it runs on the default queue.
