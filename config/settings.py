@@ -204,9 +204,9 @@ if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
-# Several workers: each takes one message at a time (a long job never holds a second one back
-# that another worker could run), acknowledges it only when done, and gives it back if it dies
-# (the OOM killer, a deploy): every task is safe to run twice (README, "Beyond one machine").
+# Several workers: each worker process reserves one message at a time (a message never waits behind
+# a long job while another worker is idle), acknowledges it only when done, and gives it back if
+# it dies (the OOM killer, a deploy): every task is safe to run twice (README, "Beyond one machine").
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
