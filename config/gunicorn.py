@@ -22,3 +22,6 @@ max_requests_jitter = 200
 accesslog = "-"
 # /tmp in the container may be an overlay on disk: heartbeat files in memory.
 worker_tmp_dir = "/dev/shm"  # noqa: S108  (gunicorn's documented choice in containers)
+# Containers are added and removed by compose, not through gunicorn's control socket (which would
+# be created under the app user's read-only home).
+control_socket_disable = True
