@@ -10,11 +10,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from achievements.models import RecordRules
+from achievements.services import record_rules_deductions_set
 from cadres.models import Cadre, Unit, User
 
 from ..models import EvaluationSettings, EvaluatorScope
 
-DEDUCTION_FIELDS = ("missing_log_deduction", "missing_quarterly_summary_deduction", "missing_annual_summary_deduction")
+DEDUCTION_FIELDS = RecordRules.DEDUCTION_FIELDS
 SETTINGS_FIELDS = tuple(
     f.name
     for f in EvaluationSettings._meta.get_fields()
@@ -50,21 +51,12 @@ def evaluation_settings_save(
     settings_row.full_clean()
     settings_row.save()
 
-    rule_fields = [f.name for f in RecordRules._meta.concrete_fields if f.name not in ("id", "year", "unit_category")]
-    rules_row = _row_to_edit(RecordRules, year, unit_category, [f for f in rule_fields if f != "updated_at"])
-    changed = False
-    for name in DEDUCTION_FIELDS:
-        if name in deductions and getattr(rules_row, name) != deductions[name]:
-            setattr(rules_row, name, deductions[name])
-            changed = True
-    if changed:
-        rules_row.full_clean()
-        rules_row.save()
+    record_rules_deductions_set(year=year, unit_category=unit_category, deductions=deductions)
     return settings_row
 
 
 def effective_settings(*, year: int, unit_category: str) -> tuple[EvaluationSettings, RecordRules]:
-    return _effective_row(EvaluationSettings, year, unit_category), _effective_row(RecordRules, year, unit_category)
+    return _effective_row(EvaluationSettings, year, unit_category), RecordRules.for_year(year, unit_category)
 
 
 @transaction.atomic
