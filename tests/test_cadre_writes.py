@@ -30,36 +30,27 @@ def _units() -> list[dict]:
     return list(Unit.objects.order_by("pk").values())
 
 
-def _page_data(personas, cadre: Cadre | None = None, **changes) -> dict:
-    data = {
-        "code": cadre.code if cadre else "NEW01",
-        "name": cadre.name if cadre else "新干部",
-        "gender": cadre.gender if cadre else "F",
-        "birth_date": cadre.birth_date.isoformat() if cadre else "1990-03-04",
-        "unit": (cadre.unit_id if cadre else personas.unit.pk),
-        "rank": (cadre.rank_id if cadre else rank().pk),
-        "role": cadre.role if cadre else UnitRole.STAFF,
-        "post_title": "科员",
-        "resume-TOTAL_FORMS": "0",
-        "resume-INITIAL_FORMS": "0",
-        "credits-TOTAL_FORMS": "0",
-        "credits-INITIAL_FORMS": "0",
+def _record(personas, cadre: Cadre | None = None) -> dict:
+    """The fields both paths send: a new cadre's, or an existing cadre's as they are."""
+    if cadre is None:
+        return {"code": "NEW01", "name": "新干部", "gender": "F", "birth_date": "1990-03-04", "unit": personas.unit.pk}
+    return {f: getattr(cadre, f) for f in ("code", "name", "gender")} | {
+        "birth_date": cadre.birth_date.isoformat(),
+        "unit": cadre.unit_id,
     }
-    return data | changes
+
+
+def _page_data(personas, cadre: Cadre | None = None, **changes) -> dict:
+    sections = {
+        f"{prefix}-{count}": "0" for prefix in ("resume", "credits") for count in ("TOTAL_FORMS", "INITIAL_FORMS")
+    }
+    level = cadre.rank if cadre else rank()
+    role = cadre.role if cadre else UnitRole.STAFF
+    return _record(personas, cadre) | {"rank": level.pk, "role": role, "post_title": "科员"} | sections | changes
 
 
 def _api_data(personas, **changes) -> dict:
-    data = {
-        "code": "NEW01",
-        "name": "新干部",
-        "gender": "F",
-        "birth_date": "1990-03-04",
-        "unit": personas.unit.pk,
-        "rank": rank().name,
-        "role": UnitRole.STAFF,
-        "post_title": "科员",
-    }
-    return data | changes
+    return _record(personas) | {"rank": rank().name, "role": UnitRole.STAFF, "post_title": "科员"} | changes
 
 
 def _page_errors(response) -> dict[str, list[str]]:
