@@ -13,30 +13,8 @@ from achievements.models import RecordRules
 from achievements.services import record_rules_deductions_set
 from cadres.models import Cadre, Unit, User
 
+from ..inputs import SETTINGS_FIELDS
 from ..models import EvaluationSettings, EvaluatorScope
-
-DEDUCTION_FIELDS = RecordRules.DEDUCTION_FIELDS
-SETTINGS_FIELDS = tuple(
-    f.name
-    for f in EvaluationSettings._meta.get_fields()
-    if f.concrete and f.name not in ("id", "year", "unit_category", "updated_at")
-)
-
-
-def _effective_row(model: type, year: int, unit_category: str) -> Any:
-    """The row a (year, category) pair reads today: its own, else the year's default, else field defaults."""
-    rows = {r.unit_category: r for r in model.objects.filter(year=year, unit_category__in=[unit_category, ""])}
-    return rows.get(unit_category) or rows.get("") or model(year=year)
-
-
-def _row_to_edit(model: type, year: int, unit_category: str, fields: Iterable[str]) -> Any:
-    """The (year, category) row itself; a new one starts from what that pair reads today, so
-    saving only some fields never changes the others."""
-    row = model.objects.select_for_update().filter(year=year, unit_category=unit_category).first()
-    if row is None:
-        source = _effective_row(model, year, unit_category)
-        row = model(year=year, unit_category=unit_category, **{name: getattr(source, name) for name in fields})
-    return row
 
 
 @transaction.atomic
@@ -44,7 +22,7 @@ def evaluation_settings_save(
     *, year: int, unit_category: str, values: Mapping[str, Any], deductions: Mapping[str, Any]
 ) -> EvaluationSettings:
     """Save the evaluation numbers and the deduction rates (achievements.RecordRules) of a year and category."""
-    settings_row = _row_to_edit(EvaluationSettings, year, unit_category, SETTINGS_FIELDS)
+    settings_row = EvaluationSettings.row_to_edit(year, unit_category)
     for name in SETTINGS_FIELDS:
         if name in values:
             setattr(settings_row, name, values[name])
@@ -56,7 +34,7 @@ def evaluation_settings_save(
 
 
 def effective_settings(*, year: int, unit_category: str) -> tuple[EvaluationSettings, RecordRules]:
-    return _effective_row(EvaluationSettings, year, unit_category), RecordRules.for_year(year, unit_category)
+    return EvaluationSettings.for_year(year, unit_category), RecordRules.for_year(year, unit_category)
 
 
 @transaction.atomic
