@@ -63,9 +63,7 @@ def _build_source(cadre: Cadre, *, today: date, years: int | None) -> dict[str, 
     achievements = verified_achievements(cadre=cadre, start=first, end=today)
     results = {
         r.year: r
-        for r in AnnualResult.objects.filter(cadre=cadre, year__in=year_list, is_published=True).select_related(
-            "unit", "rank"
-        )
+        for r in AnnualResult.objects.published().filter(cadre=cadre, year__in=year_list).select_related("unit", "rank")
     }
     # The year under way counts too: what was verified so far this year (as the seed's notices do).
     by_year: dict[int, list[dict[str, Any]]] = {y: [] for y in [*year_list, today.year]}

@@ -49,7 +49,7 @@ def last_place_bases(year_from: int, year: int, *, published_only: bool = True) 
     """
     rows = AnnualResult.objects.filter(year__gte=year_from, year__lte=year, rank_in_unit__isnull=False)
     if published_only:
-        rows = rows.filter(is_published=True)
+        rows = rows.published()
     data = list(
         rows.values_list(
             "pk",
