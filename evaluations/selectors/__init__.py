@@ -37,6 +37,7 @@ from .periods import (
     progress_key,
     records_open_until,
     run_progress,
+    unit_is_small,
 )
 from .quality import (
     GroupSpread,
@@ -114,6 +115,7 @@ __all__ = [
     "run_progress",
     "score_distribution",
     "sheet_page",
+    "unit_is_small",
     "unit_picker",
     "use_of_results",
 ]
