@@ -592,6 +592,3 @@ class ReminderSettings(SingletonSettings):
     class Meta:
         verbose_name = _("日志提醒设置")
         verbose_name_plural = _("日志提醒设置")
-
-    def __str__(self) -> str:
-        return str(_("日志提醒设置"))

@@ -436,9 +436,6 @@ class OrgSettings(SingletonSettings):
         verbose_name = _("组织设置")
         verbose_name_plural = _("组织设置")
 
-    def __str__(self) -> str:
-        return str(_("组织设置"))
-
     def threshold_age(self, *, tier: str, gender: str) -> int:
         male = gender == Gender.MALE
         if tier == LeadershipTier.PRINCIPAL:

@@ -16,6 +16,9 @@ class SingletonSettings(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
     @classmethod
     def load(cls) -> Self:
         obj, _created = cls._default_manager.get_or_create(pk=1)

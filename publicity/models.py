@@ -61,9 +61,6 @@ class PublicitySettings(SingletonSettings):
         verbose_name = _("公示设置")
         verbose_name_plural = _("公示设置")
 
-    def __str__(self) -> str:
-        return str(_("公示设置"))
-
 
 class NoticeState(models.TextChoices):
     DRAFT = "draft", _("草稿")

@@ -55,9 +55,6 @@ class InspectionSettings(SingletonSettings):
         verbose_name = _("考察与比实绩设置")
         verbose_name_plural = _("考察与比实绩设置")
 
-    def __str__(self) -> str:
-        return str(_("考察与比实绩设置"))
-
 
 class TeamRole(models.TextChoices):
     LEADER = "leader", _("组长")

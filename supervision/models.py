@@ -76,9 +76,6 @@ class SupervisionSettings(SingletonSettings):
         verbose_name = _("监督设置")
         verbose_name_plural = _("监督设置")
 
-    def __str__(self) -> str:
-        return str(_("监督设置"))
-
 
 class RecordKind(models.TextChoices):
     # Rewards
