@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Unit, UnitCategory
+from core.models import SingletonSettings, YearlySettings
 
 # --- Calendar and rules ------------------------------------------------------------------------
 
@@ -60,11 +61,18 @@ class CalendarYearConfirmation(models.Model):
         return str(self.year)
 
 
-class RecordRules(models.Model):
+class RecordRules(YearlySettings):
     """The numbers of 晒实绩 for a year, optionally for one unit category.
 
-    Lookup order: (year, category) row, then (year, no category) row, then these field defaults.
+    Lookup order (`for_year`): (year, category) row, then (year, no category) row, then these field defaults.
     """
+
+    # The missing-record deduction rates, which the evaluation settings page edits with its own numbers.
+    DEDUCTION_FIELDS = (
+        "missing_log_deduction",
+        "missing_quarterly_summary_deduction",
+        "missing_annual_summary_deduction",
+    )
 
     year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     unit_category = models.CharField(
@@ -576,7 +584,7 @@ class DossierExport(models.Model):
         return int(100 * self.done / self.total) if self.total else 0
 
 
-class ReminderSettings(models.Model):
+class ReminderSettings(SingletonSettings):
     """When the daily log reminder goes out (a single row; the beat schedule follows it)."""
 
     enabled = models.BooleanField(_("启用每日提醒"), default=True)
@@ -591,11 +599,3 @@ class ReminderSettings(models.Model):
     class Meta:
         verbose_name = _("日志提醒设置")
         verbose_name_plural = _("日志提醒设置")
-
-    def __str__(self) -> str:
-        return str(_("日志提醒设置"))
-
-    @classmethod
-    def load(cls) -> ReminderSettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj

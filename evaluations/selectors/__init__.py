@@ -37,6 +37,7 @@ from .periods import (
     progress_key,
     records_open_until,
     run_progress,
+    unit_is_small,
 )
 from .quality import (
     GroupSpread,
@@ -116,6 +117,7 @@ __all__ = [
     "score_distribution",
     "score_histogram",
     "sheet_page",
+    "unit_is_small",
     "unit_picker",
     "use_of_results",
 ]

@@ -230,9 +230,7 @@ def my_quarterly_results(cadre: Cadre) -> list[QuarterlyResult]:
 
 def my_annual_results(cadre: Cadre) -> list[AnnualResult]:
     return list(
-        AnnualResult.objects.filter(cadre=cadre, is_published=True)
-        .select_related("unit", "rank", "period")
-        .order_by("year")
+        AnnualResult.objects.published().filter(cadre=cadre).select_related("unit", "rank", "period").order_by("year")
     )
 
 
@@ -242,7 +240,8 @@ def published_annual_grades(cadre_id: int, *, years: int) -> list[tuple[int, str
     Results without a confirmed grade are left out; the appointment form prints these.
     """
     rows = (
-        AnnualResult.objects.filter(cadre_id=cadre_id, is_published=True)
+        AnnualResult.objects.published()
+        .filter(cadre_id=cadre_id)
         .exclude(grade="")
         .order_by("-year")
         .values_list("year", "grade")[:years]
