@@ -60,7 +60,8 @@ def lines_back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluations', '0018_merge_sorted_score_lists_and_opening_job'),
+        ('evaluations', '0019_result_rows_without_fk_checks_and_redundant_indexes'),
+        ('cadres', '0013_snapshot_members_without_database_key_checks'),
     ]
 
     operations = [
