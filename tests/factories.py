@@ -39,9 +39,9 @@ from cadres.models import (
     User,
 )
 from core.dates import today_in_shanghai
+from evaluations.inputs import SheetInput
 from evaluations.models import AnnualResult, Grade, Period, PeriodKind, SheetAssignment
 from evaluations.services import ballots, periods, scoring
-from evaluations.services.ballots import SheetInput
 from publicity.models import (
     Feedback,
     GateCheck,
