@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from cadres.models import UnitCategory, UnitRole
-
-from .factories import CadreFactory, UnitFactory, UserFactory, ensure_default_ranks, rank
+from .personas import Personas, make_personas, shared_rows
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from that
@@ -99,60 +98,24 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@dataclass
-class Personas:
-    """Everyone an access test needs, around one unit (教师发展中心) and its superior (教育局)."""
-
-    superior_unit: object
-    unit: object
-    other_unit: object
-    org_unit: object
-    cadre: object
-    colleague: object
-    leader: object
-    team_member: object
-    superior_leader: object
-    stranger: object
-    org_staff: object
-    discipline: object
-    admin: object
-
-    def user(self, name: str):
-        if name == "anonymous":
-            return None
-        persona = getattr(self, name)
-        return persona if name in ("admin", "discipline") else persona.user
-
-
 @pytest.fixture
 def personas(db) -> Personas:
-    ensure_default_ranks()
-    superior = UnitFactory(name="区教育局", category=UnitCategory.DISTRICT_DEPARTMENT)
-    unit = UnitFactory(name="区教师发展中心", category=UnitCategory.SUBORDINATE, parent=superior)
-    other = UnitFactory(name="青石镇", category=UnitCategory.TOWNSHIP)
-    org_unit = UnitFactory(name="区委组织部", category=UnitCategory.DISTRICT_DEPARTMENT)
-    org_staff = CadreFactory(unit=org_unit, name="考核办", with_account=True)
-    org_staff.user.is_org_staff = True
-    org_staff.user.save()
-    return Personas(
-        superior_unit=superior,
-        unit=unit,
-        other_unit=other,
-        org_unit=org_unit,
-        cadre=CadreFactory(unit=unit, name="张干部", with_account=True),
-        colleague=CadreFactory(unit=unit, name="李同事", with_account=True),
-        leader=CadreFactory(
-            unit=unit, name="王主任", role=UnitRole.MAIN_LEADER, rank=rank("副科级"), with_account=True
-        ),
-        team_member=CadreFactory(unit=unit, name="赵副主任", role=UnitRole.TEAM_MEMBER, with_account=True),
-        superior_leader=CadreFactory(
-            unit=superior, name="钱局长", role=UnitRole.MAIN_LEADER, rank=rank("正科级"), with_account=True
-        ),
-        stranger=CadreFactory(unit=other, name="孙镇干部", with_account=True),
-        org_staff=org_staff,
-        discipline=UserFactory(username="jiwei", is_discipline_staff=True),
-        admin=UserFactory(username="root", is_superuser=True, is_staff=True),
-    )
+    """Fresh personas for each test (tests/personas.py); access matrices share one set per module."""
+    return make_personas()
+
+
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker, tmp_path_factory):
+    """``yield from shared(build)`` in a module-scoped fixture: rows built once for the module, rolled
+    back after its last test (tests/personas.py: shared_rows)."""
+    return functools.partial(shared_rows, django_db_blocker=django_db_blocker, tmp_path_factory=tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def shared_personas(shared) -> Iterator[Personas]:
+    """The personas made once for a module; a module that uses them overrides `personas` with
+    ``copy_of(shared_personas)``."""
+    yield from shared(make_personas)
 
 
 # --- Celery worker -------------------------------------------------------------------------

@@ -46,8 +46,7 @@ def build(*, seed: int = 11) -> Scenario:
     from selection.services import selections as services
     from selection.services import votes
 
-    from .factories import UnitFactory, UserFactory
-    from .selection_helpers import nominees, open_selection, post_with_vacancy, voters
+    from .factories import UnitFactory, UserFactory, nominees, open_selection, post_with_vacancy, voters
 
     staff = UserFactory()
     unit = UnitFactory(name="投票攻击测试局", category=UnitCategory.DISTRICT_DEPARTMENT)

@@ -5,29 +5,12 @@ import re
 import pytest
 from django.urls import reverse
 
-ANON, CADRE, COLLEAGUE, LEADER, SUPERIOR, STAFF, STRANGER, DISCIPLINE, ADMIN = (
-    "anonymous",
-    "cadre",
-    "colleague",
-    "leader",
-    "superior_leader",
-    "org_staff",
-    "stranger",
-    "discipline",
-    "admin",
-)
-PERSONAS = (ANON, CADRE, COLLEAGUE, LEADER, SUPERIOR, STAFF, STRANGER, DISCIPLINE, ADMIN)
+from .personas import CADRE, LEADER, STAFF, check_get, copy_of, expect, matrix
 
 
-def expect(default: int, **overrides: int) -> dict[str, int]:
-    table = dict.fromkeys(PERSONAS, default)
-    table[ANON] = 302
-    # 纪检监察 has no cadre record and no staff grant: the cadres app shows it nothing.
-    table[DISCIPLINE] = 200 if default == 200 else (404 if default == 404 else 403)
-    if overrides.get(ADMIN) == 403:
-        table[DISCIPLINE] = 403  # a page for cadres: neither has a cadre record
-    table.update(overrides)
-    return table
+@pytest.fixture
+def personas(shared_personas, db):
+    return copy_of(shared_personas)
 
 
 STAFF_ONLY = expect(403, org_staff=200, admin=200)
@@ -69,18 +52,9 @@ def _url(personas, name, target):
     return reverse(name, kwargs={"pk": obj.pk})
 
 
-@pytest.mark.parametrize(("name", "target", "expected"), PAGES, ids=[f"{p[0]}:{p[1]}" for p in PAGES])
-def test_page_access_per_persona(client, personas, name, target, expected):
-    url = _url(personas, name, target)
-    for persona in PERSONAS:
-        client.logout()
-        user = personas.user(persona)
-        if user is not None:
-            client.force_login(user)
-        response = client.get(url)
-        assert response.status_code == expected[persona], f"{persona} GET {url}"
-        if persona == ANON:
-            assert response["Location"].startswith(reverse("login"))
+@pytest.mark.parametrize(("persona", "page", "expected"), matrix((f"{n}:{t}", (n, t), e) for n, t, e in PAGES))
+def test_page_access_per_persona(client, personas, persona, page, expected):
+    check_get(client, personas, persona, _url(personas, *page), expected)
 
 
 def test_object_outside_scope_is_indistinguishable_from_missing(client, personas):
@@ -113,14 +87,9 @@ API = [
 ]
 
 
-@pytest.mark.parametrize(("url", "expected"), API, ids=[a[0] for a in API])
-def test_api_access_per_persona(client, personas, url, expected):
-    for persona in PERSONAS:
-        client.logout()
-        user = personas.user(persona)
-        if user is not None:
-            client.force_login(user)
-        assert client.get(url).status_code == expected[persona], f"{persona} GET {url}"
+@pytest.mark.parametrize(("persona", "url", "expected"), matrix((url, url, e) for url, e in API))
+def test_api_access_per_persona(client, personas, persona, url, expected):
+    check_get(client, personas, persona, url, expected)
 
 
 def test_admin_site_is_for_system_admins_only(client, personas):

@@ -7,28 +7,31 @@ from django.urls import reverse
 
 from achievements import services
 from achievements.models import (
-    Achievement,
     AchievementAttachment,
     DailyLog,
     DossierExport,
     LeavePeriod,
     RecordRules,
     SelfAssessment,
-    Summary,
-    SummaryKind,
     WorkdayOverride,
 )
 
-from .achievements_helpers import CHINESE_LOG, TINY_PDF, category, today
-from .test_access import PERSONAS as BASE_PERSONAS
-from .test_access import expect as base_expect
+from .factories import CHINESE_LOG, AchievementFactory, DailyLogFactory, SummaryFactory
+from .personas import WITH_TEAM_MEMBER as PERSONAS
+from .personas import check_get, copy_of, login, matrix
+from .personas import expect as base_expect
+from .support import TINY_PDF, today
 
 pytestmark = pytest.mark.django_db
-PERSONAS = (*BASE_PERSONAS, "team_member")
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
-    return base_expect(default, **{"team_member": default, **overrides})
+    return base_expect(default, personas=PERSONAS, **overrides)
+
+
+@pytest.fixture
+def personas(shared_personas):
+    return copy_of(shared_personas)
 
 
 @pytest.fixture
@@ -36,18 +39,9 @@ def records(personas):
     """One of each record, written by 张干部 (cadre) in 区教师发展中心."""
     from django.core.files.base import ContentFile
 
-    log = DailyLog.objects.create(author=personas.cadre, unit=personas.unit, day=today(), text=CHINESE_LOG)
-    summary = Summary.objects.create(
-        author=personas.cadre, unit=personas.unit, kind=SummaryKind.ANNUAL, year=today().year, text="年度总结" * 60
-    )
-    achievement = Achievement.objects.create(
-        title="完成教师培训",
-        date=today(),
-        category=category(),
-        description="组织培训三期。",
-        created_by=personas.cadre,
-        unit=personas.unit,
-    )
+    log = DailyLogFactory(author=personas.cadre, day=today(), text=CHINESE_LOG)
+    summary = SummaryFactory(author=personas.cadre, year=today().year, text="年度总结" * 60)
+    achievement = AchievementFactory(created_by=personas.cadre, date=today())
     attachment = AchievementAttachment.objects.create(
         achievement=achievement,
         file=ContentFile(TINY_PDF, name="evidence.pdf"),
@@ -83,65 +77,57 @@ UNIT_RECORD = expect(
 )
 
 
-def pages(personas, records):
-    year = today().year
-    cadre = personas.cadre.pk
-    return [
-        ("achievements:my_logs", {}, CADRE_PAGE),
-        ("achievements:feed", {}, CADRE_PAGE),
-        ("achievements:summaries", {}, CADRE_PAGE),
-        ("achievements:summary_annual", {"year": year}, CADRE_PAGE),
-        ("achievements:my_deductions", {}, CADRE_PAGE),
-        ("achievements:cadre_deductions", {"pk": cadre}, IN_SCOPE_OF_CADRE),
-        (
-            "achievements:leave_list",
-            {},
-            expect(403, leader=200, team_member=200, superior_leader=200, org_staff=200, admin=200),
-        ),
-        ("achievements:my_records", {}, CADRE_PAGE),
-        ("achievements:record_new", {}, CADRE_PAGE),
-        ("achievements:record_detail", {"pk": records["achievement"].pk}, UNIT_RECORD),
-        ("achievements:record_edit", {"pk": records["achievement"].pk}, expect(404, cadre=200, admin=403)),
-        ("achievements:attachment_download", {"pk": records["attachment"].pk}, UNIT_RECORD),
-        ("achievements:verification", {}, STAFF_ONLY),
-        ("achievements:assessments", {}, expect(200, discipline=403, admin=200)),
-        ("achievements:assessment_new", {}, CADRE_PAGE),
-        (
-            "achievements:assessment_detail",
-            {"pk": records["assessment"].pk},
-            expect(404, cadre=200, leader=200, team_member=200, superior_leader=200, org_staff=200, admin=200),
-        ),
-        (
-            "achievements:assessment_edit",
-            {"pk": records["assessment"].pk},
-            expect(404, cadre=302, leader=403, team_member=403, superior_leader=403, org_staff=403, admin=403),
-        ),
-        ("achievements:my_archive", {}, expect(302, admin=403)),
-        ("achievements:cadre_archive", {"pk": cadre, "year": year}, IN_SCOPE_OF_CADRE),
-        ("achievements:exports", {}, STAFF_ONLY),
-        ("achievements:export_status", {"pk": records["export"].pk}, STAFF_ONLY),
-        ("achievements:export_download", {"pk": records["export"].pk}, expect(403, org_staff=404, admin=404)),
-        ("achievements:workdays", {}, STAFF_ONLY),
-        ("achievements:rules_list", {}, STAFF_ONLY),
-        ("achievements:rules_new", {}, STAFF_ONLY),
-        ("achievements:rules_edit", {"pk": records["rules"].pk}, STAFF_ONLY),
-        ("achievements:reminders", {}, STAFF_ONLY),
-        ("achievements:verify", {}, dict.fromkeys(PERSONAS, 200)),
-    ]
+# (url name, kwargs from the personas and records, expected status per persona)
+PAGES = [
+    ("achievements:my_logs", lambda p, r: {}, CADRE_PAGE),
+    ("achievements:feed", lambda p, r: {}, CADRE_PAGE),
+    ("achievements:summaries", lambda p, r: {}, CADRE_PAGE),
+    ("achievements:summary_annual", lambda p, r: {"year": today().year}, CADRE_PAGE),
+    ("achievements:my_deductions", lambda p, r: {}, CADRE_PAGE),
+    ("achievements:cadre_deductions", lambda p, r: {"pk": p.cadre.pk}, IN_SCOPE_OF_CADRE),
+    (
+        "achievements:leave_list",
+        lambda p, r: {},
+        expect(403, leader=200, team_member=200, superior_leader=200, org_staff=200, admin=200),
+    ),
+    ("achievements:my_records", lambda p, r: {}, CADRE_PAGE),
+    ("achievements:record_new", lambda p, r: {}, CADRE_PAGE),
+    ("achievements:record_detail", lambda p, r: {"pk": r["achievement"].pk}, UNIT_RECORD),
+    ("achievements:record_edit", lambda p, r: {"pk": r["achievement"].pk}, expect(404, cadre=200, admin=403)),
+    ("achievements:attachment_download", lambda p, r: {"pk": r["attachment"].pk}, UNIT_RECORD),
+    ("achievements:verification", lambda p, r: {}, STAFF_ONLY),
+    ("achievements:assessments", lambda p, r: {}, expect(200, discipline=403, admin=200)),
+    ("achievements:assessment_new", lambda p, r: {}, CADRE_PAGE),
+    (
+        "achievements:assessment_detail",
+        lambda p, r: {"pk": r["assessment"].pk},
+        expect(404, cadre=200, leader=200, team_member=200, superior_leader=200, org_staff=200, admin=200),
+    ),
+    (
+        "achievements:assessment_edit",
+        lambda p, r: {"pk": r["assessment"].pk},
+        expect(404, cadre=302, leader=403, team_member=403, superior_leader=403, org_staff=403, admin=403),
+    ),
+    ("achievements:my_archive", lambda p, r: {}, expect(302, admin=403)),
+    ("achievements:cadre_archive", lambda p, r: {"pk": p.cadre.pk, "year": today().year}, IN_SCOPE_OF_CADRE),
+    ("achievements:exports", lambda p, r: {}, STAFF_ONLY),
+    ("achievements:export_status", lambda p, r: {"pk": r["export"].pk}, STAFF_ONLY),
+    ("achievements:export_download", lambda p, r: {"pk": r["export"].pk}, expect(403, org_staff=404, admin=404)),
+    ("achievements:workdays", lambda p, r: {}, STAFF_ONLY),
+    ("achievements:rules_list", lambda p, r: {}, STAFF_ONLY),
+    ("achievements:rules_new", lambda p, r: {}, STAFF_ONLY),
+    ("achievements:rules_edit", lambda p, r: {"pk": r["rules"].pk}, STAFF_ONLY),
+    ("achievements:reminders", lambda p, r: {}, STAFF_ONLY),
+    ("achievements:verify", lambda p, r: {}, dict.fromkeys(PERSONAS, 200)),
+]
 
 
-def test_every_page_per_persona(client, personas, records):
-    for name, kwargs, expected in pages(personas, records):
-        url = reverse(name, kwargs=kwargs)
-        for persona in PERSONAS:
-            client.logout()
-            user = personas.user(persona)
-            if user is not None:
-                client.force_login(user)
-            response = client.get(url)
-            assert response.status_code == expected[persona], f"{persona} GET {url}"
-            if response.status_code == 302 and persona == "anonymous":
-                assert response["Location"].startswith(reverse("login"))
+@pytest.mark.parametrize(
+    ("persona", "page", "expected"), matrix(((n, (n, k), e) for n, k, e in PAGES), personas=PERSONAS)
+)
+def test_every_page_per_persona(client, personas, records, persona, page, expected):
+    name, kwargs = page
+    check_get(client, personas, persona, reverse(name, kwargs=kwargs(personas, records)), expected)
 
 
 POSTS = [
@@ -157,19 +143,16 @@ POSTS = [
 ]
 
 
-@pytest.mark.parametrize(("name", "target", "expected"), POSTS, ids=[p[0] for p in POSTS])
-def test_writes_per_persona(client, personas, records, name, target, expected):
-    """Each persona in turn; a write that succeeds is undone by the fresh fixture of the next test."""
-    for persona in PERSONAS:
-        client.logout()
-        user = personas.user(persona)
-        if user is not None:
-            client.force_login(user)
-        obj = records[target]
-        if not type(obj).objects.filter(pk=obj.pk).exists():
-            break  # done: someone allowed deleted it, everyone before was refused
-        response = client.post(reverse(name, args=[obj.pk]), {"verification_status": "verified"})
-        assert response.status_code == expected[persona], f"{persona} POST {name}"
+@pytest.mark.parametrize(
+    ("persona", "write", "expected"), matrix(((n, (n, t), e) for n, t, e in POSTS), personas=PERSONAS)
+)
+def test_writes_per_persona(client, personas, records, persona, write, expected):
+    """Each persona on fresh records (one test each): a write one persona may make hides no one else's answer."""
+    name, target = write
+    login(client, personas, persona)
+    obj = records[target]
+    response = client.post(reverse(name, args=[obj.pk]), {"verification_status": "verified"})
+    assert response.status_code == expected, f"{persona} POST {name}"
 
 
 def test_feed_shows_the_unit_to_colleagues_and_superior_leaders_only(client, personas, records):

@@ -12,8 +12,8 @@ from achievements.models import AssessmentState, SelfAssessment, SelfAssessmentO
 from cadres.models import UnitRole
 from core.models import Notification
 
-from .achievements_helpers import today
 from .factories import CadreFactory, UnitFactory
+from .support import today
 
 pytestmark = pytest.mark.django_db
 PERFORMANCE = "全年牵头完成新任教师培训、学科教研和课题研究三项重点工作，" * 5

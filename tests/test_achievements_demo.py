@@ -20,7 +20,7 @@ from achievements.models import (
 from achievements.selectors import open_days
 from cadres.models import Cadre
 
-from .achievements_helpers import today
+from .support import today
 
 pytestmark = pytest.mark.django_db
 

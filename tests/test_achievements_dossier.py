@@ -19,7 +19,8 @@ from achievements.models import (
 )
 from evaluations.models import AnnualResult, Grade
 
-from .achievements_helpers import CHINESE_LOG, beacon_server, category, pdf_fonts, pdf_text, today
+from .factories import CHINESE_LOG, category
+from .support import beacon_server, pdf_fonts, pdf_text, today
 
 pytestmark = pytest.mark.django_db
 

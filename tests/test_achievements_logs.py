@@ -13,8 +13,8 @@ from achievements.models import DailyLog, LeavePeriod, RecordRules, WorkdayOverr
 from achievements.rules import SHANGHAI
 from cadres.models import UnitCategory
 
-from .achievements_helpers import CHINESE_LOG, closed_day, open_past_day, today
-from .factories import CadreFactory, UnitFactory
+from .factories import CHINESE_LOG, CadreFactory, UnitFactory
+from .support import closed_day, open_past_day, today
 
 pytestmark = pytest.mark.django_db
 

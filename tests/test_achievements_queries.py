@@ -19,8 +19,8 @@ from achievements.models import (
     LeavePeriod,
 )
 
-from .achievements_helpers import CHINESE_LOG, TINY_PDF, category, today
-from .factories import CadreFactory
+from .factories import CHINESE_LOG, CadreFactory, category
+from .support import TINY_PDF, today
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from achievements.models import (
 )
 from core.models import Notification
 
-from .achievements_helpers import TINY_PDF, TINY_PNG, category, today
-from .factories import CadreFactory
+from .factories import CadreFactory, category
+from .support import TINY_PDF, TINY_PNG, today
 
 pytestmark = pytest.mark.django_db
 

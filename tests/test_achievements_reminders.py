@@ -16,8 +16,7 @@ from achievements.services.reminders import REMINDER_TASK
 from achievements.tasks import send_log_reminders
 from core.models import Notification
 
-from .achievements_helpers import CHINESE_LOG
-from .factories import CadreFactory, UnitFactory
+from .factories import CHINESE_LOG, CadreFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 

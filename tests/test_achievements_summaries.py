@@ -14,8 +14,8 @@ from achievements.models import DailyLog, LeavePeriod, RecordRules, Summary, Sum
 from achievements.rules import SHANGHAI, WorkCalendar
 from cadres.models import UnitCategory, UnitRole
 
-from .achievements_helpers import CHINESE_LOG, today
-from .factories import CadreFactory, UnitFactory
+from .factories import CHINESE_LOG, CadreFactory, UnitFactory
+from .support import today
 
 pytestmark = pytest.mark.django_db
 QUARTERLY = "本季度围绕乡村振兴重点任务，完成了高标准农田建设验收、秋粮收购和医保征缴等工作。" * 3

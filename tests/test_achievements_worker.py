@@ -17,7 +17,8 @@ from achievements.models import DailyLog, DossierExport, ExportedDocument, Expor
 from achievements.pdf import verify_export
 from evaluations.models import AnnualResult, Grade
 
-from .achievements_helpers import CHINESE_LOG, pdf_text, today
+from .factories import CHINESE_LOG
+from .support import pdf_text, today
 from .test_worker import wait_for
 
 pytestmark = [pytest.mark.worker]

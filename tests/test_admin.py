@@ -28,7 +28,7 @@ def test_cadre_admin_is_in_chinese_and_searchable(client, personas):
 def test_system_admin_sees_notices_and_feedback_read_only(client, personas):
     from publicity.models import Feedback, Notice
 
-    from .publicity_helpers import FeedbackFactory
+    from .factories import FeedbackFactory
 
     feedback = FeedbackFactory(notice__cadre=personas.cadre)
     client.force_login(personas.admin)

@@ -30,7 +30,8 @@ from evaluations.models import (
 )
 from evaluations.services import annual, ballots, periods
 
-from .evaluation_helpers import box_sheets, close_and_compute, make_team, open_period, submit_all
+from .factories import close_and_compute, make_team, open_period, submit_all
+from .support import box_sheets
 
 pytestmark = pytest.mark.django_db
 DIMS = ("virtue", "ability", "diligence", "performance", "integrity")
@@ -199,7 +200,7 @@ def test_recomputing_keeps_decided_grades(year_2025):
     team, period = year_2025
     close_and_compute(period)
     annual.grade_set(result=result(team, "S1"), grade=Grade.EXCELLENT, reason="突出贡献", actor=None)
-    from .evaluation_helpers import recompute
+    from .factories import recompute
 
     recompute(period)
     assert result(team, "S1").grade == Grade.EXCELLENT and result(team, "S1").proposed_grade == Grade.COMPETENT

@@ -539,7 +539,7 @@ def test_flagged_sheets_tell_neither_size_nor_ratees_nor_submission_order(client
     would tell whose sheet it is. The rows may differ only in the random sheet id, in random-id order."""
     from evaluations import selectors
 
-    from .evaluation_helpers import close_and_compute, make_team, open_period, submit_all
+    from .factories import close_and_compute, make_team, open_period, submit_all
 
     town = make_team("质量镇", staff=3)
     outsider = make_team("外局", staff=0, team_members=0)["M1"]

@@ -38,9 +38,8 @@ from achievements.models import Achievement, DailyLog, Summary, SummaryKind
 from config.wsgi import application
 from evaluations.models import AnnualResult, Grade, SheetAssignment
 
-from .achievements_helpers import category, open_past_day, today
-from .evaluation_helpers import close_and_compute, open_period, submit_all
-from .publicity_helpers import FeedbackFactory, NoticeFactory
+from .factories import FeedbackFactory, NoticeFactory, category, close_and_compute, open_period, submit_all
+from .support import open_past_day, today
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +136,7 @@ def _selection_with_a_vote(personas):
     from selection.models import VoteKind, VoteMode
     from selection.services import selections, votes
 
-    from .selection_helpers import open_selection, post_with_vacancy
+    from .factories import open_selection, post_with_vacancy
 
     staff = personas.org_staff.user
     selection = open_selection(post_with_vacancy(personas.unit), staff)

@@ -24,10 +24,8 @@ from selection import appointment_form
 from selection.lrmx import LrmxError, parse_lrmx
 from selection.services import decision as decision_services
 
-from .achievements_helpers import pdf_fonts, pdf_text
-from .factories import CadreFactory
-from .selection_inspection_helpers import to_inspection
-from .supervision_helpers import annual_grade, sanction
+from .factories import CadreFactory, annual_grade, sanction, to_inspection
+from .support import pdf_fonts, pdf_text
 
 pytestmark = pytest.mark.django_db
 

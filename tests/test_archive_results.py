@@ -12,7 +12,8 @@ from django.urls import reverse
 from achievements.models import DailyLog
 from evaluations.models import AnnualResult, Grade, Period, PeriodKind, PeriodState, QuarterlyResult
 
-from .achievements_helpers import CHINESE_LOG, pdf_text, today
+from .factories import CHINESE_LOG
+from .support import pdf_text, today
 
 pytestmark = pytest.mark.django_db
 

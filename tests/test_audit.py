@@ -95,9 +95,7 @@ def test_trail_reads_after_every_kind_of_audited_write(client, personas, django_
     from achievements.models import Achievement, LeavePeriod, WorkdayOverride
     from cadres.selectors import audited_models
 
-    from .achievements_helpers import category
-    from .evaluation_helpers import open_period
-    from .publicity_helpers import FeedbackFactory, NoticeFactory, pass_gate
+    from .factories import FeedbackFactory, NoticeFactory, category, open_period, pass_gate
     from .roster_files import row, valid_rows, xlsx
 
     client.force_login(personas.org_staff.user)

@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 from evaluations.models import QuarterlyResult
 from ops import backup
 
-from .evaluation_helpers import close_and_compute, make_team, open_period, submit_all
+from .factories import close_and_compute, make_team, open_period, submit_all
 
 
 def _admin_connection():

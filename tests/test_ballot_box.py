@@ -23,8 +23,8 @@ from evaluations.models import (
 )
 from evaluations.services import ballots, paper, periods
 
-from .evaluation_helpers import assignment, box_sheets, close_and_compute, make_team, open_period, submit_all
-from .factories import CadreFactory
+from .factories import CadreFactory, assignment, close_and_compute, make_team, open_period, submit_all
+from .support import box_sheets
 
 pytestmark = pytest.mark.django_db
 

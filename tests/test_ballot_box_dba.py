@@ -90,7 +90,7 @@ def test_the_sweep_waits_for_older_transactions_and_says_so():
     from evaluations.services import periods, scoring
     from evaluations.services.box import box_sweep
 
-    from .evaluation_helpers import make_team, open_period, submit_all
+    from .factories import make_team, open_period, submit_all
 
     ensure_default_ranks()
     make_team("清理镇", staff=3)

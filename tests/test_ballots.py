@@ -23,7 +23,8 @@ from evaluations.models import (
 from evaluations.sealing import receipt_code
 from evaluations.services import ballots, periods
 
-from .evaluation_helpers import assignment, box_scores, box_sheets, make_team, open_period
+from .factories import assignment, make_team, open_period
+from .support import box_scores, box_sheets
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 from achievements import rules
 from achievements.models import DailyLog
 
-from .achievements_helpers import CHINESE_LOG, closed_day, pdf_text, today
 from .conftest import browser_login
-from .factories import PASSWORD
+from .factories import CHINESE_LOG, PASSWORD
+from .support import closed_day, pdf_text, today
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BACKFILL = "补记：参加区教育局教研工作会议，汇报本中心新任教师培训方案并修改完善。"

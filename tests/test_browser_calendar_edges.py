@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from .achievements_helpers import today
 from .conftest import browser_login
 from .factories import PASSWORD
+from .support import today
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,9 +6,9 @@ import pytest
 
 from achievements.models import DailyLog
 
-from .achievements_helpers import CHINESE_LOG, today
 from .conftest import browser_login
-from .factories import PASSWORD
+from .factories import CHINESE_LOG, PASSWORD
+from .support import today
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,8 +11,7 @@ from PIL import Image, ImageDraw
 from publicity.models import Feedback, FeedbackState
 
 from .conftest import browser_login
-from .factories import PASSWORD, CadreFactory
-from .publicity_helpers import NoticeFactory
+from .factories import PASSWORD, CadreFactory, NoticeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

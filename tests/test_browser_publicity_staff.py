@@ -10,9 +10,7 @@ from publicity import rules
 from publicity.models import GateCheckKind, Notice, NoticeState
 
 from .conftest import browser_login
-from .factories import PASSWORD
-from .publicity_helpers import real_channel_settings
-from .publicity_staff_helpers import cadre_with_record
+from .factories import PASSWORD, cadre_with_record, real_channel_settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

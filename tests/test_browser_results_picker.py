@@ -7,8 +7,7 @@ import pytest
 from cadres.models import Unit
 
 from .conftest import browser_login
-from .evaluation_helpers import close_and_compute, make_team, open_period, submit_all
-from .factories import PASSWORD
+from .factories import PASSWORD, close_and_compute, make_team, open_period, submit_all
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -18,9 +18,7 @@ from publicity.services import notices as notice_services
 from selection.models import Decision, DisciplineOpinion
 
 from .conftest import browser_login
-from .factories import PASSWORD
-from .publicity_helpers import real_channel_settings
-from .selection_inspection_helpers import to_inspection
+from .factories import PASSWORD, real_channel_settings, to_inspection
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}

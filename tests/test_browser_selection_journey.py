@@ -15,8 +15,7 @@ from selection.services import selections as services
 from selection.services import votes
 
 from .conftest import browser_login
-from .factories import PASSWORD
-from .selection_helpers import DAY, nominees, voters
+from .factories import DAY, PASSWORD, nominees, voters
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}

@@ -14,8 +14,7 @@ from supervision import rules
 from supervision.models import Report, RewardSanction
 
 from .conftest import browser_login
-from .factories import PASSWORD
-from .selection_helpers import open_selection, post_with_vacancy
+from .factories import PASSWORD, open_selection, post_with_vacancy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}

@@ -34,8 +34,7 @@ from evaluations.models import (
 from evaluations.services import scoring
 from evaluations.services.ballots import ValidSheet, store_sheet
 
-from .evaluation_helpers import close_and_compute, make_team, open_period, recompute, submit_all
-from .factories import CadreFactory, rank
+from .factories import CadreFactory, close_and_compute, make_team, open_period, rank, recompute, submit_all
 
 pytestmark = pytest.mark.django_db
 

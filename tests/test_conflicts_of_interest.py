@@ -12,8 +12,7 @@ from django.urls import reverse
 from evaluations.models import AnnualResult, FollowUp, FollowUpKind, FollowUpStatus, Grade
 from publicity.models import Feedback, FeedbackState, GateCheck, NoticeState
 
-from .factories import UserFactory
-from .publicity_helpers import FeedbackFactory, NoticeFactory
+from .factories import FeedbackFactory, NoticeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

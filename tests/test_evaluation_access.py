@@ -8,8 +8,8 @@ from django.urls import reverse
 from evaluations.models import AnnualResult, FollowUp, PeriodKind, SheetAssignment
 from evaluations.services import annual, periods
 
-from .evaluation_helpers import close_and_compute, open_period, submit_all
-from .test_access import PERSONAS, expect
+from .factories import close_and_compute, open_period, submit_all
+from .personas import check_get, copy_of, expect, matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,22 @@ ANY_CADRE = expect(200, admin=403)
 
 
 @pytest.fixture
-def world(personas):
+def personas(shared_personas):
+    return copy_of(shared_personas)
+
+
+@pytest.fixture(scope="module")
+def shared_world(shared_personas, shared):
+    """Periods in each state, results and a follow-up: computed once for the module."""
+    yield from shared(lambda: build_world(shared_personas))
+
+
+@pytest.fixture
+def world(shared_world):
+    return copy_of(shared_world)
+
+
+def build_world(personas):
     quarter = open_period()
     # The cadre comes last in the unit, so the year has a follow-up (a unit all tied has no last place).
     submit_all(quarter, lambda rater, ratee: 70 if ratee.pk == personas.cadre.pk else 80)
@@ -44,59 +59,66 @@ def world(personas):
     }
 
 
-def pages(w):
-    q, y = w["quarter"].pk, w["year"].pk
-    return [
-        ("evaluations:my_sheets", [], ANY_CADRE),
-        ("evaluations:sheet_fill", [w["sheet"].pk], expect(404, cadre=200, admin=403)),
-        ("evaluations:my_results", [], ANY_CADRE),
-        ("evaluations:my_result_detail", [q], ANY_CADRE),
-        (
-            "evaluations:annual_detail",
-            [w["annual_result"].pk],
-            expect(404, cadre=200, org_staff=200, admin=200),
-        ),
-        ("evaluations:rules", [], expect(200)),
-        ("evaluations:settings", [], STAFF_ONLY),
-        ("evaluations:scope_list", [], STAFF_ONLY),
-        ("evaluations:scope_edit", [w["unit"].pk], STAFF_ONLY),
-        ("evaluations:period_list", [], STAFF_ONLY),
-        ("evaluations:period_detail", [q], STAFF_ONLY),
-        ("evaluations:period_detail", [w["draft"].pk], STAFF_ONLY),
-        ("evaluations:period_progress", [q], STAFF_ONLY),
-        ("evaluations:period_opening_progress", [w["opening"].pk], STAFF_ONLY),
-        ("evaluations:completion", [q], STAFF_ONLY),
-        ("evaluations:paper_entry", [q], STAFF_ONLY),
-        ("evaluations:results", [q], STAFF_ONLY),
-        ("evaluations:results_export", [q], STAFF_ONLY),
-        ("evaluations:result_detail", [q, w["annual_result"].cadre_id], STAFF_ONLY),
-        ("evaluations:quality", [q], STAFF_ONLY),
-        ("evaluations:annual_results", [y], STAFF_ONLY),
-        ("evaluations:annual_results_export", [y], STAFF_ONLY),
-        ("evaluations:unit_scores", [], STAFF_ONLY),
-        ("evaluations:use_of_results", [], STAFF_ONLY),
-        ("evaluations:follow_up_list", [], STAFF_ONLY),
-        ("evaluations:follow_up_detail", [w["follow_up"].pk], STAFF_ONLY),
-        # POST-only actions answer 405 to a GET from those allowed, 403 to everyone else.
-        ("evaluations:period_remind", [q], expect(403, org_staff=405, admin=405)),
-        ("evaluations:grades_confirm", [y], expect(403, org_staff=405, admin=405)),
-        ("evaluations:grade_set", [w["annual_result"].pk], expect(403, org_staff=405, admin=405)),
-        ("evaluations:period_action", [w["draft"].pk, "open"], expect(403, org_staff=405, admin=405)),
-    ]
+# (row id, (url name, args from the world), expected status per persona)
+PAGES = [
+    ("my_sheets", ("evaluations:my_sheets", lambda w: []), ANY_CADRE),
+    ("sheet_fill", ("evaluations:sheet_fill", lambda w: [w["sheet"].pk]), expect(404, cadre=200, admin=403)),
+    ("my_results", ("evaluations:my_results", lambda w: []), ANY_CADRE),
+    ("my_result_detail", ("evaluations:my_result_detail", lambda w: [w["quarter"].pk]), ANY_CADRE),
+    (
+        "annual_detail",
+        ("evaluations:annual_detail", lambda w: [w["annual_result"].pk]),
+        expect(404, cadre=200, org_staff=200, admin=200),
+    ),
+    ("rules", ("evaluations:rules", lambda w: []), expect(200)),
+    ("settings", ("evaluations:settings", lambda w: []), STAFF_ONLY),
+    ("scope_list", ("evaluations:scope_list", lambda w: []), STAFF_ONLY),
+    ("scope_edit", ("evaluations:scope_edit", lambda w: [w["unit"].pk]), STAFF_ONLY),
+    ("period_list", ("evaluations:period_list", lambda w: []), STAFF_ONLY),
+    ("period_detail", ("evaluations:period_detail", lambda w: [w["quarter"].pk]), STAFF_ONLY),
+    ("period_detail:draft", ("evaluations:period_detail", lambda w: [w["draft"].pk]), STAFF_ONLY),
+    ("period_progress", ("evaluations:period_progress", lambda w: [w["quarter"].pk]), STAFF_ONLY),
+    ("period_opening_progress", ("evaluations:period_opening_progress", lambda w: [w["opening"].pk]), STAFF_ONLY),
+    ("completion", ("evaluations:completion", lambda w: [w["quarter"].pk]), STAFF_ONLY),
+    ("paper_entry", ("evaluations:paper_entry", lambda w: [w["quarter"].pk]), STAFF_ONLY),
+    ("results", ("evaluations:results", lambda w: [w["quarter"].pk]), STAFF_ONLY),
+    ("results_export", ("evaluations:results_export", lambda w: [w["quarter"].pk]), STAFF_ONLY),
+    (
+        "result_detail",
+        ("evaluations:result_detail", lambda w: [w["quarter"].pk, w["annual_result"].cadre_id]),
+        STAFF_ONLY,
+    ),
+    ("quality", ("evaluations:quality", lambda w: [w["quarter"].pk]), STAFF_ONLY),
+    ("annual_results", ("evaluations:annual_results", lambda w: [w["year"].pk]), STAFF_ONLY),
+    ("annual_results_export", ("evaluations:annual_results_export", lambda w: [w["year"].pk]), STAFF_ONLY),
+    ("unit_scores", ("evaluations:unit_scores", lambda w: []), STAFF_ONLY),
+    ("use_of_results", ("evaluations:use_of_results", lambda w: []), STAFF_ONLY),
+    ("follow_up_list", ("evaluations:follow_up_list", lambda w: []), STAFF_ONLY),
+    ("follow_up_detail", ("evaluations:follow_up_detail", lambda w: [w["follow_up"].pk]), STAFF_ONLY),
+    # POST-only actions answer 405 to a GET from those allowed, 403 to everyone else.
+    (
+        "period_remind",
+        ("evaluations:period_remind", lambda w: [w["quarter"].pk]),
+        expect(403, org_staff=405, admin=405),
+    ),
+    ("grades_confirm", ("evaluations:grades_confirm", lambda w: [w["year"].pk]), expect(403, org_staff=405, admin=405)),
+    (
+        "grade_set",
+        ("evaluations:grade_set", lambda w: [w["annual_result"].pk]),
+        expect(403, org_staff=405, admin=405),
+    ),
+    (
+        "period_action",
+        ("evaluations:period_action", lambda w: [w["draft"].pk, "open"]),
+        expect(403, org_staff=405, admin=405),
+    ),
+]
 
 
-def test_every_page_per_persona(client, personas, world):
-    for name, args, expected in pages(world):
-        url = reverse(name, args=args)
-        for persona in PERSONAS:
-            client.logout()
-            user = personas.user(persona)
-            if user is not None:
-                client.force_login(user)
-            response = client.get(url)
-            assert response.status_code == expected[persona], f"{persona} GET {url}"
-            if persona == "anonymous":
-                assert response["Location"].startswith(reverse("login"))
+@pytest.mark.parametrize(("persona", "page", "expected"), matrix(PAGES))
+def test_every_page_per_persona(client, personas, world, persona, page, expected):
+    name, args = page
+    check_get(client, personas, persona, reverse(name, args=args(world)), expected)
 
 
 def test_post_actions_are_refused_to_everyone_but_org_staff(client, personas, world):
@@ -118,14 +140,9 @@ API = [
 ]
 
 
-@pytest.mark.parametrize(("url", "expected"), API, ids=[a[0] for a in API])
-def test_api_per_persona(client, personas, world, url, expected):
-    for persona in PERSONAS:
-        client.logout()
-        user = personas.user(persona)
-        if user is not None:
-            client.force_login(user)
-        assert client.get(url).status_code == expected[persona], f"{persona} GET {url}"
+@pytest.mark.parametrize(("persona", "url", "expected"), matrix((url, url, e) for url, e in API))
+def test_api_per_persona(client, personas, world, persona, url, expected):
+    check_get(client, personas, persona, url, expected)
 
 
 def test_api_detail_endpoints_follow_the_same_scope(client, personas, world):

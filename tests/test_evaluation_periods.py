@@ -30,8 +30,7 @@ from evaluations.models import (
 )
 from evaluations.services import periods
 
-from .evaluation_helpers import make_team, open_period, submit_all
-from .factories import CadreFactory
+from .factories import CadreFactory, make_team, open_period, submit_all
 
 pytestmark = pytest.mark.django_db
 
@@ -238,7 +237,7 @@ def test_reopening_only_while_the_box_is_sealed(personas):
     periods.period_reopen(period=period)
     period.refresh_from_db()
     assert period.state == PeriodState.OPEN and not QuarterlyResult.objects.filter(period=period).exists()
-    from .evaluation_helpers import close_and_compute
+    from .factories import close_and_compute
 
     close_and_compute(period)
     assert QuarterlyResult.objects.filter(period=period).exists()
@@ -282,7 +281,7 @@ def test_roles_of_the_snapshot_decide_even_after_a_promotion(personas):
     period = open_period()
     Cadre.objects.filter(pk=team["S1"].pk).update(role=UnitRole.TEAM_MEMBER)
     submit_all(period, lambda rater, ratee: 80)
-    from .evaluation_helpers import close_and_compute
+    from .factories import close_and_compute
 
     close_and_compute(period)
     assert QuarterlyResult.objects.get(period=period, cadre=team["S1"]).role == UnitRole.STAFF

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from cadres.models import Cadre
 from evaluations.services import periods
 
-from .evaluation_helpers import close_and_compute, make_team, open_period, submit_all
+from .factories import close_and_compute, make_team, open_period, submit_all
 
 pytestmark = pytest.mark.django_db
 HEADER = [

@@ -27,8 +27,7 @@ from evaluations.models import (
     SealedSheet,
 )
 
-from .evaluation_helpers import make_team, open_period, submit_all
-from .factories import ensure_default_ranks
+from .factories import ensure_default_ranks, make_team, open_period, submit_all
 
 pytestmark = [pytest.mark.worker]
 ROOT = Path(settings.BASE_DIR)

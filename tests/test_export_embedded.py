@@ -9,7 +9,7 @@ from django.urls import reverse
 from achievements.models import DossierExport, ExportStatus
 from achievements.services import dossiers
 
-from .achievements_helpers import today
+from .support import today
 from .test_worker import wait_for
 
 

@@ -29,11 +29,9 @@ from ops import outbox, ratelimit
 from ops.models import OutboxTask
 from publicity.models import Feedback
 
-from .achievements_helpers import CHINESE_LOG, today
-from .evaluation_helpers import assignment, make_team, open_period
-from .factories import PASSWORD
-from .publicity_helpers import NoticeFactory
+from .factories import CHINESE_LOG, PASSWORD, NoticeFactory, assignment, make_team, open_period
 from .servers import RedisServer, closed_port
+from .support import today
 from .test_ballots import form as sheet_form
 from .test_publicity_feedback import form as feedback_form
 from .test_publicity_feedback import submit_url

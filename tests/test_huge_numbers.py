@@ -162,7 +162,7 @@ def test_id_parameters_beyond_18_digits_count_as_absent():
 
 
 def test_period_pages_ignore_a_huge_unit_parameter(client, personas):
-    from .evaluation_helpers import make_team, open_period
+    from .factories import make_team, open_period
 
     team = make_team("参数镇")
     period = open_period()
@@ -177,7 +177,7 @@ def test_period_pages_ignore_a_huge_unit_parameter(client, personas):
 def test_api_results_ignore_unit_and_rank_parameters_that_are_not_ids(client, personas):
     from evaluations.services import periods
 
-    from .evaluation_helpers import close_and_compute, make_team, open_period, submit_all
+    from .factories import close_and_compute, make_team, open_period, submit_all
 
     team = make_team("接口镇", staff=3)
     period = open_period()

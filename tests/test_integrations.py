@@ -22,8 +22,7 @@ from integrations.tasks import purge_token_uses
 from supervision.models import RecordKind
 from supervision.services import records as supervision_records
 
-from .evaluation_helpers import close_and_compute
-from .factories import CadreFactory
+from .factories import CadreFactory, close_and_compute
 from .test_annual import year_2025  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db

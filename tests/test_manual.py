@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from manual.contents import MANUALS
 
+from .factories import NoticeFactory
 from .manual_shots import SHOTS, fingerprint, load_manifest, referenced_in_templates
-from .publicity_helpers import NoticeFactory
 
 pytestmark = pytest.mark.django_db
 

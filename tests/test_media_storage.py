@@ -13,7 +13,7 @@ from moto import mock_aws
 from achievements import services as achievement_services
 from achievements.models import DossierExport, ExportStatus
 
-from .achievements_helpers import today
+from .support import today
 from .test_settings import run_django
 
 BUCKET = "cadreperf-media"

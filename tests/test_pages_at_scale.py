@@ -16,10 +16,9 @@ from cadres.models import Unit
 from evaluations.models import QuarterlyResult, ScoreDistribution, SheetAssignment, UnitCompletion
 from publicity.models import PublicitySettings
 
-from .achievements_helpers import today
 from .conftest import _clear_own_cache_keys
-from .evaluation_helpers import close_and_compute, make_team, open_period, submit, submit_all
-from .factories import CadreFactory, UnitFactory
+from .factories import CadreFactory, UnitFactory, close_and_compute, make_team, open_period, submit, submit_all
+from .support import today
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +154,7 @@ def test_unit_feed_costs_the_same_queries_for_few_and_many_logs(client, personas
 
 
 def test_public_notice_index_costs_the_same_queries_for_one_and_many_notices(client, django_assert_max_num_queries):
-    from .publicity_helpers import NoticeFactory
+    from .factories import NoticeFactory
 
     url = reverse("public:index")
     PublicitySettings.load()  # the settings row exists in any installation that has notices

@@ -16,7 +16,8 @@ from openpyxl import Workbook
 from evaluations.errors import WrongState
 from evaluations.models import PaperSheet, PeriodState, QuarterlyResult, RaterGroup, SealedSheet, SheetSource
 
-from .evaluation_helpers import box_sheets, close_and_compute, make_team, open_period, submit_all
+from .factories import close_and_compute, make_team, open_period, submit_all
+from .support import box_sheets
 
 pytestmark = pytest.mark.django_db
 HEADER = ["表号", "评价组", "被评价人编号", "分数"]

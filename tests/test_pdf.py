@@ -7,7 +7,7 @@ import pytest
 from achievements.pdf import render_verified_pdf, verify_export
 from core.pdf import render_pdf
 
-from .achievements_helpers import beacon_server, pdf_text
+from .support import beacon_server, pdf_text
 
 pytestmark = pytest.mark.django_db
 

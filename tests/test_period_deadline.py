@@ -12,7 +12,7 @@ from core.models import Notification
 from evaluations import demo
 from evaluations.models import Period, PeriodState
 
-from .evaluation_helpers import make_team, open_period
+from .factories import make_team, open_period
 
 pytestmark = pytest.mark.django_db
 

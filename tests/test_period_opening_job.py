@@ -17,8 +17,7 @@ from evaluations.models import Period, PeriodOpening, PeriodState, SheetAssignme
 from evaluations.services import periods
 from evaluations.services.configuration import evaluator_scope_save
 
-from .evaluation_helpers import make_team
-from .factories import CadreFactory
+from .factories import CadreFactory, make_team
 
 pytestmark = pytest.mark.django_db
 

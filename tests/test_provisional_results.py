@@ -19,7 +19,7 @@ from evaluations.models import Period, PeriodState, QuarterlyResult
 from evaluations.services import periods, scoring
 from evaluations.tasks import recompute_provisional_periods
 
-from .evaluation_helpers import make_team, open_period, submit_all
+from .factories import make_team, open_period, submit_all
 
 # 2026Q3 ends on Wednesday 30 September; after the National Day holiday (1–7 October) the 5th working
 # day is Tuesday 13 October (Saturday the 10th is a 调休 working day): windows close at its midnight.

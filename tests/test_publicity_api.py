@@ -9,8 +9,7 @@ from django.utils import timezone
 from publicity import rules
 from publicity.models import Notice, NoticeState
 
-from .publicity_helpers import FeedbackFactory, NoticeFactory, real_channel_settings
-from .publicity_staff_helpers import cadre_with_record
+from .factories import FeedbackFactory, NoticeFactory, cadre_with_record, real_channel_settings
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/publicity/notices/"

@@ -13,7 +13,7 @@ from publicity.errors import FeedbackClosed
 from publicity.models import Feedback, FeedbackEvent, FeedbackState, Notice, PublicitySettings
 from publicity.services import feedback as service
 
-from .publicity_helpers import FeedbackFactory, NoticeFactory
+from .factories import FeedbackFactory, NoticeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,12 +10,17 @@ from django.utils import timezone
 from publicity.models import Feedback, FeedbackState
 from publicity.services.feedback import feedback_submit
 
-from .publicity_helpers import FeedbackFactory, NoticeFactory
-from .test_access import PERSONAS, expect
+from .factories import FeedbackFactory, NoticeFactory
+from .personas import check_get, copy_of, expect, matrix
 
 pytestmark = pytest.mark.django_db
 
 STAFF_ONLY = expect(404, org_staff=200, admin=200)
+
+
+@pytest.fixture
+def personas(shared_personas):
+    return copy_of(shared_personas)
 
 
 @pytest.fixture
@@ -170,22 +175,17 @@ def test_every_step_is_in_the_audit_trail(client, personas, item):
 # --- Access ---------------------------------------------------------------------------------------------
 
 
-def test_every_staff_page_per_persona(client, personas, item):
-    pages = [
-        (reverse("publicity:feedback_list"), STAFF_ONLY),
-        (reverse("publicity:feedback_detail", args=[item.pk]), STAFF_ONLY),
-        (reverse("publicity:feedback_transition", args=[item.pk]), expect(404, org_staff=405, admin=405)),
-    ]
-    for url, expected in pages:
-        for persona in PERSONAS:
-            client.logout()
-            user = personas.user(persona)
-            if user is not None:
-                client.force_login(user)
-            response = client.get(url)
-            assert response.status_code == expected[persona], f"{persona} GET {url}"
-            if persona == "anonymous":
-                assert response["Location"].startswith(reverse("login"))
+PAGES = [
+    ("feedback_list", ("publicity:feedback_list", False), STAFF_ONLY),
+    ("feedback_detail", ("publicity:feedback_detail", True), STAFF_ONLY),
+    ("feedback_transition", ("publicity:feedback_transition", True), expect(404, org_staff=405, admin=405)),
+]
+
+
+@pytest.mark.parametrize(("persona", "page", "expected"), matrix(PAGES))
+def test_every_staff_page_per_persona(client, personas, item, persona, page, expected):
+    name, of_item = page
+    check_get(client, personas, persona, reverse(name, args=[item.pk] if of_item else []), expected)
 
 
 def test_transitions_are_refused_to_everyone_but_org_staff(client, personas, item):
@@ -209,14 +209,12 @@ def test_nav_entry_is_shown_to_org_staff_only(client, personas):
 API_EXPECT = expect(404, anonymous=403, org_staff=200, admin=200)
 
 
-def test_api_list_and_retrieve_per_persona(client, personas, item):
-    for url in ("/api/publicity/feedback/", f"/api/publicity/feedback/{item.pk}/"):
-        for persona in PERSONAS:
-            client.logout()
-            user = personas.user(persona)
-            if user is not None:
-                client.force_login(user)
-            assert client.get(url).status_code == API_EXPECT[persona], f"{persona} GET {url}"
+API = [("list", "/api/publicity/feedback/", API_EXPECT), ("retrieve", "/api/publicity/feedback/{pk}/", API_EXPECT)]
+
+
+@pytest.mark.parametrize(("persona", "template", "expected"), matrix(API))
+def test_api_list_and_retrieve_per_persona(client, personas, item, persona, template, expected):
+    check_get(client, personas, persona, template.format(pk=item.pk), expected)
 
 
 def test_api_transition_per_persona_and_its_errors(client, personas, item):

@@ -16,9 +16,8 @@ from publicity import rules
 from publicity.models import Notice, NoticeState, PublicitySettings
 from publicity.services import notices as services
 
-from .achievements_helpers import category, pdf_text
-from .publicity_helpers import NoticeFactory, pass_gate, real_channel_settings
-from .publicity_staff_helpers import cadre_with_record
+from .factories import NoticeFactory, cadre_with_record, category, pass_gate, real_channel_settings
+from .support import pdf_text
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from achievements.models import Summary
 from publicity import rules
 from publicity.models import GateCheck, GateCheckKind, Notice, NoticeState, PublicitySettings
 
-from .publicity_helpers import FeedbackFactory, NoticeFactory, pass_gate, real_channel_settings
-from .publicity_staff_helpers import cadre_with_record
+from .factories import FeedbackFactory, NoticeFactory, cadre_with_record, pass_gate, real_channel_settings
 
 pytestmark = pytest.mark.django_db
 

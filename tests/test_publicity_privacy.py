@@ -11,9 +11,8 @@ from django.utils import timezone
 from publicity.privacy import find_private_data, mask_private_data
 from publicity.services import feedback as service
 
-from .achievements_helpers import pdf_text
-from .factories import CadreFactory
-from .publicity_helpers import NoticeFactory
+from .factories import CadreFactory, NoticeFactory
+from .support import pdf_text
 
 ID_NUMBER = "32080419850615123X"
 PHONE = "13912345678"

@@ -16,9 +16,8 @@ from PIL import Image
 from publicity import public_pages
 from publicity.models import Notice, NoticeState, Outcome, PublicitySettings
 
-from .achievements_helpers import pdf_fonts, pdf_text
-from .factories import CadreFactory
-from .publicity_helpers import NoticeFactory, pass_gate
+from .factories import CadreFactory, NoticeFactory, pass_gate
+from .support import pdf_fonts, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -232,7 +231,7 @@ def test_cache_is_invalidated_when_settings_or_feedback_change(client, notices):
     settings.save()
     assert "批评教育后任用" in client.get(url("notice_detail", notice)).content.decode()
     version = cache.get(public_pages.VERSION_KEY)
-    from .publicity_helpers import FeedbackFactory
+    from .factories import FeedbackFactory
 
     FeedbackFactory(notice=notices["open"])
     assert cache.get(public_pages.VERSION_KEY) != version

@@ -7,8 +7,7 @@ import pytest
 
 from publicity.record import build_source, render_sections
 
-from .factories import CadreFactory
-from .publicity_staff_helpers import ADDRESS, ID_NUMBER, PHONE, cadre_with_record
+from .factories import ADDRESS, ID_NUMBER, PHONE, CadreFactory, cadre_with_record
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 12, 3)

@@ -6,13 +6,18 @@ from django.urls import reverse
 
 from publicity.models import Notice, NoticeState
 
-from .publicity_helpers import NoticeFactory
-from .test_access import PERSONAS, expect
+from .factories import NoticeFactory
+from .personas import check_get, copy_of, expect, login, matrix
 
 pytestmark = pytest.mark.django_db
 
 STAFF_ONLY = expect(404, org_staff=200, admin=200)
 POST_ONLY = expect(404, org_staff=405, admin=405)
+
+
+@pytest.fixture
+def personas(shared_personas):
+    return copy_of(shared_personas)
 
 
 @pytest.fixture
@@ -24,42 +29,29 @@ def notices(personas):
     }
 
 
-def pages(n):
-    draft, gate, ended = n["draft"].pk, n["gate"].pk, n["ended"].pk
-    return [
-        ("publicity:notice_list", [], STAFF_ONLY),
-        ("publicity:notice_create", [], STAFF_ONLY),
-        ("publicity:settings", [], STAFF_ONLY),
-        ("publicity:notice_detail", [draft], STAFF_ONLY),
-        ("publicity:notice_detail", [gate], STAFF_ONLY),
-        ("publicity:notice_detail", [ended], STAFF_ONLY),
-        ("publicity:notice_edit", [draft], STAFF_ONLY),
-        ("publicity:publish_preview", [gate], STAFF_ONLY),
-        ("publicity:notice_submit", [draft], POST_ONLY),
-        ("publicity:notice_rebuild", [draft], POST_ONLY),
-        ("publicity:notice_send_back", [gate], POST_ONLY),
-        ("publicity:gate_check", [gate, "quota"], POST_ONLY),
-        ("publicity:notice_publish", [gate], POST_ONLY),
-        ("publicity:outcome_record", [ended], POST_ONLY),
-    ]
+# (row id, (url name, args from the notices), expected status per persona)
+PAGES = [
+    ("notice_list", ("publicity:notice_list", lambda n: []), STAFF_ONLY),
+    ("notice_create", ("publicity:notice_create", lambda n: []), STAFF_ONLY),
+    ("settings", ("publicity:settings", lambda n: []), STAFF_ONLY),
+    ("notice_detail:draft", ("publicity:notice_detail", lambda n: [n["draft"].pk]), STAFF_ONLY),
+    ("notice_detail:gate", ("publicity:notice_detail", lambda n: [n["gate"].pk]), STAFF_ONLY),
+    ("notice_detail:ended", ("publicity:notice_detail", lambda n: [n["ended"].pk]), STAFF_ONLY),
+    ("notice_edit", ("publicity:notice_edit", lambda n: [n["draft"].pk]), STAFF_ONLY),
+    ("publish_preview", ("publicity:publish_preview", lambda n: [n["gate"].pk]), STAFF_ONLY),
+    ("notice_submit", ("publicity:notice_submit", lambda n: [n["draft"].pk]), POST_ONLY),
+    ("notice_rebuild", ("publicity:notice_rebuild", lambda n: [n["draft"].pk]), POST_ONLY),
+    ("notice_send_back", ("publicity:notice_send_back", lambda n: [n["gate"].pk]), POST_ONLY),
+    ("gate_check", ("publicity:gate_check", lambda n: [n["gate"].pk, "quota"]), POST_ONLY),
+    ("notice_publish", ("publicity:notice_publish", lambda n: [n["gate"].pk]), POST_ONLY),
+    ("outcome_record", ("publicity:outcome_record", lambda n: [n["ended"].pk]), POST_ONLY),
+]
 
 
-def login(client, personas, persona):
-    client.logout()
-    user = personas.user(persona)
-    if user is not None:
-        client.force_login(user)
-
-
-def test_every_staff_page_per_persona(client, personas, notices):
-    for name, args, expected in pages(notices):
-        url = reverse(name, args=args)
-        for persona in PERSONAS:
-            login(client, personas, persona)
-            response = client.get(url)
-            assert response.status_code == expected[persona], f"{persona} GET {url}"
-            if persona == "anonymous":
-                assert response["Location"].startswith(reverse("login"))
+@pytest.mark.parametrize(("persona", "page", "expected"), matrix(PAGES))
+def test_every_staff_page_per_persona(client, personas, notices, persona, page, expected):
+    name, args = page
+    check_get(client, personas, persona, reverse(name, args=args(notices)), expected)
 
 
 def test_missing_notice_is_404_for_staff_too(client, personas):
@@ -102,14 +94,16 @@ API_WRITES = [
 ]
 
 
-def test_api_per_persona(client, personas, notices):
+API_READ_ROWS = [(template, template, expect(404, anonymous=403, org_staff=200, admin=200)) for template in API_READS]
+
+
+@pytest.mark.parametrize(("persona", "template", "expected"), matrix(API_READ_ROWS))
+def test_api_reads_per_persona(client, personas, notices, persona, template, expected):
+    check_get(client, personas, persona, template.format(**{k: v.pk for k, v in notices.items()}), expected)
+
+
+def test_api_writes_are_refused_to_everyone_but_org_staff(client, personas, notices):
     ids = {k: v.pk for k, v in notices.items()}
-    expected = expect(404, anonymous=403, org_staff=200, admin=200)
-    for template in API_READS:
-        url = template.format(**ids)
-        for persona in PERSONAS:
-            login(client, personas, persona)
-            assert client.get(url).status_code == expected[persona], f"{persona} GET {url}"
     for template, data in API_WRITES:
         url = template.format(**ids)
         for persona in ("anonymous", "cadre", "leader", "stranger"):

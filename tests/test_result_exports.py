@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from cadres.models import Cadre
 from evaluations.models import PeriodKind
 
-from .evaluation_helpers import close_and_compute, make_team, open_period, submit_all
+from .factories import close_and_compute, make_team, open_period, submit_all
 from .test_annual import submit_democratic
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from cadres.models import LeadershipTier
 from selection.models import Candidate, ReserveEntry, Selection, State
 
-from .selection_helpers import DAY, nominees, post_with_vacancy, voters
+from .factories import DAY, nominees, post_with_vacancy, voters
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from selection.models import ApprovedPost
 from selection.services import decision as decision_services
 from selection.services import probation as probation_services
 
-from .achievements_helpers import pdf_text
-from .selection_inspection_helpers import to_inspection
+from .factories import to_inspection
+from .support import pdf_text
 
 pytestmark = pytest.mark.django_db
 

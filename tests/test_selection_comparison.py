@@ -13,9 +13,8 @@ from evaluations.models import AnnualResult, Grade
 from selection.comparison import compare
 from selection.models import InspectionSettings
 
-from .achievements_helpers import pdf_text
-from .factories import CadreFactory, rank
-from .selection_inspection_helpers import to_inspection
+from .factories import CadreFactory, rank, to_inspection
+from .support import pdf_text
 
 pytestmark = pytest.mark.django_db
 

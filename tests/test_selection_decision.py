@@ -16,7 +16,7 @@ from selection.models import ArchivedCandidate, Decision, InspectionSettings, Pr
 from selection.services import decision as services
 from selection.services import inspection
 
-from .selection_inspection_helpers import to_inspection
+from .factories import to_inspection
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,7 @@ from selection.errors import SelectionError
 from selection.models import DisciplineOpinion, ProcessEntry, Talk
 from selection.services import inspection as services
 
-from .publicity_helpers import NoticeFactory
-from .selection_inspection_helpers import to_inspection
+from .factories import NoticeFactory, to_inspection
 
 pytestmark = pytest.mark.django_db
 

@@ -36,10 +36,7 @@ from selection.models import (
 )
 from selection.services import inspection as services
 
-from .achievements_helpers import category
-from .factories import CadreFactory
-from .selection_helpers import voters
-from .selection_inspection_helpers import to_inspection
+from .factories import CadreFactory, category, to_inspection, voters
 
 pytestmark = pytest.mark.django_db
 

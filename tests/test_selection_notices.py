@@ -16,7 +16,7 @@ from selection.services import selections as services
 from selection.services import votes
 from selection.tasks import remind_reserve_reviews
 
-from .selection_helpers import DAY, open_selection, post_with_vacancy
+from .factories import DAY, open_selection, post_with_vacancy
 from .test_worker import wait_for
 
 

@@ -12,8 +12,8 @@ from selection.models import ApprovedPost, Candidate, Nomination, Selection, Sta
 from selection.services import selections as services
 from selection.services import votes
 
-from .factories import CadreFactory
-from .selection_helpers import nominees, open_selection, post_with_vacancy, voters
+from .factories import CadreFactory, nominees, open_selection, post_with_vacancy, voters
+from .personas import ANON, check_get, copy_of, matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -28,46 +28,42 @@ STAFF_PAGES = [
 NOT_STAFF = ["cadre", "colleague", "leader", "team_member", "superior_leader", "stranger"]
 
 
-def _login(client, personas, who):
-    user = personas.user(who)
-    if user is not None:
-        client.force_login(user)
+STAFF = {"org_staff": 200, "admin": 200, **dict.fromkeys(NOT_STAFF, 404), ANON: 302}
+DETAIL = {"org_staff": 200, **dict.fromkeys(NOT_STAFF, 404)}
 
 
-@pytest.mark.parametrize("url_name", STAFF_PAGES)
-def test_staff_pages_for_staff_and_admin_404_for_everyone_else(client, personas, url_name):
-    url = reverse(url_name)
-    for who in ("org_staff", "admin"):
-        _login(client, personas, who)
-        assert client.get(url).status_code == 200, who
-    for who in NOT_STAFF:
-        _login(client, personas, who)
-        assert client.get(url).status_code == 404, who
-    client.logout()
-    assert client.get(url).status_code == 302
+@pytest.fixture
+def personas(shared_personas):
+    return copy_of(shared_personas)
 
 
-def test_selection_detail_and_eligible_list_are_staff_only(client, personas):
+@pytest.mark.parametrize(
+    ("persona", "url_name", "expected"), matrix(((n, n, STAFF) for n in STAFF_PAGES), personas=tuple(STAFF))
+)
+def test_staff_pages_for_staff_and_admin_404_for_everyone_else(client, personas, persona, url_name, expected):
+    check_get(client, personas, persona, reverse(url_name), expected)
+
+
+@pytest.mark.parametrize(
+    ("persona", "url_name", "expected"),
+    matrix(((n, n, DETAIL) for n in ("selection:selection_detail", "selection:eligible")), personas=tuple(DETAIL)),
+)
+def test_selection_detail_and_eligible_list_are_staff_only(client, personas, persona, url_name, expected):
     selection = open_selection(post_with_vacancy(personas.unit), personas.org_staff.user)
-    for name in ("selection:selection_detail", "selection:eligible"):
-        url = reverse(name, args=[selection.pk])
-        _login(client, personas, "org_staff")
-        assert client.get(url).status_code == 200
-        for who in NOT_STAFF:
-            _login(client, personas, who)
-            assert client.get(url).status_code == 404
+    check_get(client, personas, persona, reverse(url_name, args=[selection.pk]), expected)
 
 
-def test_api_same_permissions(client, personas):
+API = ("/api/selection/selections/", "/api/selection/posts/", "/api/selection/reserves/")
+
+
+@pytest.mark.parametrize(("persona", "path", "expected"), matrix(((p, p, DETAIL) for p in API), personas=tuple(DETAIL)))
+def test_api_same_permissions(client, personas, persona, path, expected):
     open_selection(post_with_vacancy(personas.unit), personas.org_staff.user)
-    for path in ("/api/selection/selections/", "/api/selection/posts/", "/api/selection/reserves/"):
-        _login(client, personas, "org_staff")
-        response = client.get(path)
-        assert response.status_code == 200, path
-        for who in NOT_STAFF:
-            _login(client, personas, who)
-            assert client.get(path).status_code == 404, (path, who)
-    client.logout()
+    check_get(client, personas, persona, path, expected)
+
+
+def test_api_refuses_anonymous(client, personas):
+    open_selection(post_with_vacancy(personas.unit), personas.org_staff.user)
     assert client.get("/api/selection/selections/").status_code in (401, 403)
 
 

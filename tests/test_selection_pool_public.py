@@ -16,8 +16,7 @@ from selection.models import ReserveEntry, RoundFeedback, Selection, SelectionSe
 from selection.services import reserves
 from selection.services import selections as services
 
-from .factories import CadreFactory, rank
-from .selection_helpers import DAY, nominees, open_selection, post_with_vacancy, voters
+from .factories import DAY, CadreFactory, nominees, open_selection, post_with_vacancy, rank, voters
 
 pytestmark = pytest.mark.django_db
 

@@ -27,9 +27,7 @@ from selection.services import decision as decision_services
 from selection.services import probation as services
 from selection.tasks import remind_probation_ends
 
-from .factories import CadreFactory, UnitFactory
-from .selection_helpers import open_selection, post_with_vacancy
-from .selection_inspection_helpers import to_inspection
+from .factories import CadreFactory, UnitFactory, open_selection, post_with_vacancy, to_inspection
 from .test_worker import wait_for
 
 pytestmark = pytest.mark.django_db

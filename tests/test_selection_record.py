@@ -16,8 +16,8 @@ from achievements.pdf import verify_export
 from selection.models import ProcessEntry
 from selection.services import record
 
-from .achievements_helpers import pdf_text
-from .selection_inspection_helpers import to_inspection
+from .factories import to_inspection
+from .support import pdf_text
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from achievements import services
 from achievements.models import AssessmentState, SelfAssessment
 
-from .achievements_helpers import pdf_text, today
+from .support import pdf_text, today
 
 pytestmark = pytest.mark.django_db
 

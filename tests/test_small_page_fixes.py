@@ -11,7 +11,7 @@ from django.urls import reverse
 from evaluations.models import RaterGroup, SealedSheet
 from evaluations.services import periods
 
-from .evaluation_helpers import close_and_compute, make_team, open_period, submit_all
+from .factories import close_and_compute, make_team, open_period, submit_all
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from .supervision_helpers import sanction
+from .factories import sanction
+from .personas import ANON, WITH_TEAM_MEMBER, check_get, copy_of, matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,15 @@ STAFF_PAGES = [
 OTHERS = ["cadre", "colleague", "leader", "team_member", "superior_leader", "stranger"]
 
 
+STAFF = {"org_staff": 200, "discipline": 200, "admin": 200, **dict.fromkeys(OTHERS, 403), ANON: 302}
+SETTINGS = {"org_staff": 200, "discipline": 403, **dict.fromkeys(OTHERS, 403)}
+
+
+@pytest.fixture
+def personas(shared_personas):
+    return copy_of(shared_personas)
+
+
 def _get(client, personas, who, url):
     user = personas.user(who)
     if user is not None:
@@ -33,25 +43,19 @@ def _get(client, personas, who, url):
     return client.get(url)
 
 
-@pytest.mark.parametrize("url_name", STAFF_PAGES)
-def test_staff_pages_per_role(client, personas, url_name):
-    url = reverse(url_name)
-    for who in ("org_staff", "discipline", "admin"):
-        assert _get(client, personas, who, url).status_code == 200, who
-        client.logout()
-    for who in OTHERS:
-        assert _get(client, personas, who, url).status_code == 403, who
-        client.logout()
-    response = client.get(url)
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+@pytest.mark.parametrize(
+    ("persona", "url_name", "expected"), matrix(((n, n, STAFF) for n in STAFF_PAGES), personas=WITH_TEAM_MEMBER)
+)
+def test_staff_pages_per_role(client, personas, persona, url_name, expected):
+    check_get(client, personas, persona, reverse(url_name), expected)
 
 
-def test_settings_are_org_staff_only(client, personas):
-    url = reverse("supervision:settings")
-    assert _get(client, personas, "org_staff", url).status_code == 200
-    for who in ("discipline", *OTHERS):
-        client.logout()
-        assert _get(client, personas, who, url).status_code == 403, who
+@pytest.mark.parametrize(
+    ("persona", "url_name", "expected"),
+    matrix([("settings", "supervision:settings", SETTINGS)], personas=tuple(SETTINGS)),
+)
+def test_settings_are_org_staff_only(client, personas, persona, url_name, expected):
+    check_get(client, personas, persona, reverse(url_name), expected)
 
 
 def test_a_record_is_not_reachable_by_the_cadre_it_is_about(client, personas):

@@ -18,9 +18,8 @@ from supervision.models import Channel, InfoStatus, Report, ReportEvent, Supervi
 from supervision.services import reports as service
 from supervision.tasks import remind_overdue_reports
 
-from .publicity_helpers import NoticeFactory
-from .selection_helpers import open_selection, post_with_vacancy
-from .supervision_helpers import today
+from .factories import NoticeFactory, open_selection, post_with_vacancy
+from .support import today
 
 pytestmark = pytest.mark.django_db
 

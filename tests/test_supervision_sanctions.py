@@ -15,10 +15,16 @@ from selection import rules as selection_rules
 from supervision import rules
 from supervision.models import RecordKind, RectifyStatus, RewardSanction, SupervisionSettings
 
-from .achievements_helpers import pdf_text
-from .publicity_helpers import NoticeFactory, pass_gate, real_channel_settings
-from .selection_helpers import open_selection, post_with_vacancy
-from .supervision_helpers import annual_grade, sanction, today
+from .factories import (
+    NoticeFactory,
+    annual_grade,
+    open_selection,
+    pass_gate,
+    post_with_vacancy,
+    real_channel_settings,
+    sanction,
+)
+from .support import pdf_text, today
 
 pytestmark = pytest.mark.django_db
 

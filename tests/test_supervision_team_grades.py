@@ -13,8 +13,8 @@ from evaluations.models import AnnualResult, Grade, UnitAnnualScore
 from supervision.models import RewardSanction, TeamGrade
 from supervision.services import records
 
-from .factories import CadreFactory, UnitFactory
-from .supervision_helpers import annual_grade, today
+from .factories import CadreFactory, UnitFactory, annual_grade
+from .support import today
 
 pytestmark = pytest.mark.django_db
 YEAR = 2025

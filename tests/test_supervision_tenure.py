@@ -13,10 +13,8 @@ from publicity.models import NoticeState
 from supervision.models import SupervisionSettings
 from supervision.selectors import tenure_alerts
 
-from .factories import CadreFactory, rank
-from .publicity_helpers import NoticeFactory
-from .selection_helpers import open_selection, post_with_vacancy
-from .supervision_helpers import today
+from .factories import CadreFactory, NoticeFactory, open_selection, post_with_vacancy, rank
+from .support import today
 
 pytestmark = pytest.mark.django_db
 DAY = date(2026, 6, 1)

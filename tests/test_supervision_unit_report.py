@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from evaluations.models import AnnualResult, Grade, Period, PeriodKind, PeriodState, ProblemCount, UnitSheetTally
 
-from .achievements_helpers import pdf_text
+from .support import pdf_text
 from .test_archive_results import quarterly_result
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from achievements.deductions import deduction_report
 from achievements.models import DailyLog, LeavePeriod
 from cadres.models import Cadre
 
-from .achievements_helpers import CHINESE_LOG, closed_day, today
-from .factories import CadreFactory
+from .factories import CHINESE_LOG, CadreFactory
+from .support import closed_day, today
 
 pytestmark = pytest.mark.django_db
 

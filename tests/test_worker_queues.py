@@ -21,9 +21,8 @@ from achievements.models import DossierExport, ExportStatus
 from config.celery import app
 from evaluations.models import ComputationRun, PeriodState, QuarterlyResult, RunStatus
 
-from .achievements_helpers import today
-from .evaluation_helpers import make_team, open_period, submit_all
-from .factories import CadreFactory
+from .factories import CadreFactory, make_team, open_period, submit_all
+from .support import today
 
 ROOT = Path(settings.BASE_DIR)
 

@@ -1,4 +1,5 @@
-"""Helpers for the 晒实绩 tests: days relative to the real clock, categories, PDFs."""
+"""What tests share that is not test data: days relative to the real clock, PDF text and fonts,
+tiny files, a beacon server that nothing may reach, and the sealed ballot box read back."""
 
 from __future__ import annotations
 
@@ -12,9 +13,8 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from achievements import rules
-from achievements.models import AchievementCategory
 
-CHINESE_LOG = "走访青石村三户困难群众，核实低保材料，并向镇党委汇报了防汛物资储备情况。"
+# --- Days ------------------------------------------------------------------------------------------
 
 
 def today() -> date:
@@ -37,9 +37,7 @@ def closed_day() -> date:
     return today() - timedelta(days=40)
 
 
-def category(name: str = "经济发展") -> AchievementCategory:
-    # Transactional tests flush the default categories the data migration created.
-    return AchievementCategory.objects.get_or_create(name=name)[0]
+# --- Files -----------------------------------------------------------------------------------------
 
 
 def pdf_text(content: bytes, tmp_path, name: str = "doc.pdf") -> str:
@@ -78,3 +76,22 @@ def beacon_server() -> Iterator[tuple[int, list[str]]]:
         yield server.server_address[1], hits
     finally:
         server.shutdown()
+
+
+# --- The ballot box --------------------------------------------------------------------------------
+
+
+def box_sheets(period) -> list[dict]:
+    """What the period's sealed sheets hold (a test reads the box with the ballot key)."""
+    from evaluations.models import SealedSheet
+    from evaluations.sealing import unseal
+
+    return [
+        unseal(bytes(s.sealed), context=SealedSheet.context(period.pk, s.unit_id))
+        for s in SealedSheet.objects.filter(period=period)
+    ]
+
+
+def box_scores(period) -> list[int]:
+    """Every score in the period's sealed sheets, sorted."""
+    return sorted(score for sheet in box_sheets(period) for _ratee, _group, score in sheet["scores"])

@@ -1,16 +1,23 @@
-"""The demo of selection work: posts and quotas (one over quota with an exception), a pool of about
-15, one selection stopped at each step; idempotent."""
+"""The demo district at one date (2026-11-20), seeded once per module as each app adds its part: 任前公示,
+选拔任用 and 监督 on top of the cadres, 晒实绩 and 考核 demo. Each layer is seeded once (the `shared`
+fixture: a transaction rolled back after the module); each test checks its app's data and that
+seeding the chain again changes nothing. The tests run in file order on one process: the publicity test
+needs the district before selection adds its notices."""
 
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from achievements import demo as achievements_demo
 from cadres import demo as cadres_demo
+from cadres.models import User
 from evaluations import demo as evaluations_demo
 from publicity import demo as publicity_demo
-from publicity.models import NoticeState
-from selection import demo, quota
+from publicity.models import Feedback, FeedbackEvent, GateCheck, Notice, NoticeState
+from selection import demo as selection_demo
+from selection import quota
+from selection import rules as selection_rules
 from selection.models import (
     ApprovedPost,
     ArchivedCandidate,
@@ -24,30 +31,65 @@ from selection.models import (
     VoteCount,
     VoteEvent,
 )
+from supervision import demo as supervision_demo
+from supervision.models import Report, RewardSanction, SupervisionInfo, TeamGrade
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_district")]
 TODAY = date(2026, 11, 20)
+CHAIN = (cadres_demo, achievements_demo, evaluations_demo, publicity_demo, selection_demo)
 
 
-def counts() -> dict:
+def seed_through(last) -> None:
+    """Seed the chain up to and including `last`, as `seed_demo` does."""
+    for module in CHAIN[: CHAIN.index(last) + 1]:
+        module.seed(TODAY)
+
+
+@pytest.fixture(scope="module")
+def up_to_publicity(shared):
+    yield from shared(lambda: seed_through(publicity_demo))
+
+
+@pytest.fixture(scope="module")
+def up_to_selection(up_to_publicity, shared):
+    yield from shared(lambda: selection_demo.seed(TODAY))
+
+
+def publicity_counts() -> dict:
+    return {model.__name__: model.objects.count() for model in (Notice, GateCheck, Feedback, FeedbackEvent)}
+
+
+def selection_counts() -> dict:
     return {
         m.__name__: m.objects.count() for m in (ApprovedPost, Selection, Candidate, Nomination, ReserveEntry, VoteCount)
     }
 
 
-def seed_all() -> None:
-    cadres_demo.seed(TODAY)
-    achievements_demo.seed(TODAY)
-    evaluations_demo.seed(TODAY)
-    publicity_demo.seed(TODAY)
-    demo.seed(TODAY)
+def test_publicity_demo_shows_each_stage_and_is_idempotent(up_to_publicity):
+    """The demo of 任前公示: a notice in publicity with feedback, one decided, one at the gate; idempotent."""
+    first = publicity_counts()
+    seed_through(publicity_demo)
+    assert publicity_counts() == first == {"Notice": 3, "GateCheck": 10, "Feedback": 3, "FeedbackEvent": 7}
+
+    live = Notice.objects.in_publicity(TODAY).get()
+    assert live.cadre.code == publicity_demo.IN_PUBLICITY[0] and live.gate_checks.count() == 4
+    assert set(live.feedback.values_list("state", flat=True)) == {"received", "verifying", "closed"}
+    assert live.feedback.get(state="closed").finding == "unsubstantiated"
+    assert "无年度考核结果记录" not in live.evaluation_results  # the evaluations demo has results
+
+    decided = Notice.objects.get(state=NoticeState.DECIDED)
+    assert decided.has_ended(TODAY) and decided.outcome == "appointed" and decided.outcome_reason
+
+    waiting = Notice.objects.get(state=NoticeState.GATE)
+    assert waiting.gate_checks.filter(result="passed").count() == 2
 
 
-def test_demo_has_each_step_quota_exception_pool_and_is_idempotent():
-    seed_all()
-    first = counts()
-    seed_all()
-    assert counts() == first
+def test_selection_demo_has_each_step_quota_exception_pool_and_is_idempotent(up_to_selection):
+    """The demo of selection work: posts and quotas (one over quota with an exception), a pool of about
+    15, one selection stopped at each step; idempotent."""
+    first = selection_counts()
+    seed_through(selection_demo)
+    assert selection_counts() == first
     states = list(Selection.objects.values_list("state", flat=True))
     for state in (
         State.PLAN,
@@ -98,13 +140,8 @@ def test_demo_has_each_step_quota_exception_pool_and_is_idempotent():
     assert totals["vacancies"] >= 6
 
 
-def test_demo_pages_render_for_staff_and_the_demo_voter(client):
-    from django.urls import reverse
-
-    from cadres.models import User
-
-    seed_all()
-    client.force_login(User.objects.get(username=demo.STAFF))
+def test_selection_demo_pages_render_for_staff_and_the_demo_voter(client, up_to_selection):
+    client.force_login(User.objects.get(username=selection_demo.STAFF))
     for selection in Selection.objects.all():
         response = client.get(reverse("selection:selection_detail", args=[selection.pk]))
         assert response.status_code == 200, selection.state
@@ -123,7 +160,7 @@ def test_demo_pages_render_for_staff_and_the_demo_voter(client):
     public = Selection.objects.get(state=State.ROUND1_PUBLICITY)
     client.logout()
     assert client.get(reverse("selection:public_round1", args=[public.public_id])).status_code == 200
-    client.force_login(User.objects.get(username=demo.DEMO_VOTER))
+    client.force_login(User.objects.get(username=selection_demo.DEMO_VOTER))
     page = client.get(reverse("selection:my_ballots")).content.decode()
     assert "海推（实名推荐）" in page and "公推会议" in page and 'id="closed-votes"' in page
     talk = VoteEvent.objects.get(kind="talk", mode="online")
@@ -132,7 +169,29 @@ def test_demo_pages_render_for_staff_and_the_demo_voter(client):
     client.force_login(User.objects.get(username="jiwei"))
     page = client.get(reverse("selection:discipline_list")).content.decode()
     assert "回复意见" in page
-    client.force_login(User.objects.get(username=demo.STAFF))
+    client.force_login(User.objects.get(username=selection_demo.STAFF))
     for selection in Selection.objects.filter(state=State.CANDIDATES):
         for name in ("selection:inspection", "selection:comparison", "selection:process_record"):
             assert client.get(reverse(name, args=[selection.pk])).status_code == 200, name
+
+
+def test_supervision_demo_has_each_piece_and_is_idempotent(up_to_selection):
+    """The demo of supervision: a substantiated phone report and the 诫勉 that refuses a demo candidate's
+    promotion, an open report and an audit finding at the notice gate, a 黄牌警告 under rectification,
+    a 嘉奖 for an 优秀 year, a web report; idempotent."""
+    supervision_demo.seed(TODAY)
+    first = (Report.objects.count(), RewardSanction.objects.count(), SupervisionInfo.objects.count())
+    supervision_demo.seed(TODAY)
+    assert (Report.objects.count(), RewardSanction.objects.count(), SupervisionInfo.objects.count()) == first
+    assert set(Report.objects.values_list("channel", flat=True)) == {"phone", "letter", "web"}
+    assert set(RewardSanction.objects.values_list("kind", flat=True)) >= {"admonition", "yellow_card"}
+    admonition = RewardSanction.objects.get(kind="admonition")
+    phone = Report.objects.get(channel="phone")
+    assert (phone.state, phone.finding, phone.cadre) == ("closed", "substantiated", admonition.cadre)
+    selection = Selection.objects.get(post__unit__name="青石镇", post__title="副镇长")
+    selection.qualification_date = TODAY
+    failures = selection_rules.qualification_failures(admonition.cadre, selection)
+    assert any(f"影响期至 {admonition.impact_end.isoformat()}" in f for f in failures)
+    assert RewardSanction.objects.get(kind="yellow_card").rectify_status == "open"
+    assert SupervisionInfo.objects.get().cadre.code == "DHJ003"
+    assert TeamGrade.objects.filter(year=TODAY.year - 1).exists()
