@@ -26,6 +26,7 @@ FULL) so the deleted rows do not linger in the files; SQLite zeroes deleted rows
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 import logging
 import os
@@ -273,7 +274,8 @@ class _Counting:
 
     def add(self, unit_id: int, settings: Any, sheets: list[PackedSheet]) -> None:
         self.units.append((unit_id, settings, sheets))
-        self.size += sum(sheet.count for sheet in sheets)
+        # Scores, and the other rows (annual sheets have none of the former).
+        self.size += sum(sheet.count + len(sheet.dimensions) + len(sheet.problems) + 1 for sheet in sheets)
         if self.size >= self.LIMIT:
             self.flush()
 
@@ -327,85 +329,100 @@ def _count_scores(units: Sequence[tuple[int, Any, Sequence[PackedSheet]]], rng: 
     |score − (total − score)/(count − 1)|, that is |score·count − total| / (count − 1): integer
     numerators summed per sheet and denominator (numpy, exact in 64 bits), then one exact quotient
     per sheet (Decimal of the exact fraction, as rules.md §4 defines it)."""
-    code_of: dict[str, int] = {}
-    codes_of: dict[tuple[str, ...], list[int]] = {}
-    counts: list[int] = []
-    sheet_units: list[int] = []
-    lookup: list[int] = []
-    lookup_base: list[int] = []
-    ratees: list[bytes] = []
-    indexes: list[bytes] = []
-    values: list[bytes] = []
-    for u, (_unit_id, _settings, sheets) in enumerate(units):
-        for sheet in sheets:
-            if not sheet.count:
-                continue
-            codes = codes_of.get(sheet.groups)
-            if codes is None:
-                codes = codes_of[sheet.groups] = [code_of.setdefault(g, len(code_of)) for g in sheet.groups]
-            counts.append(sheet.count)
-            sheet_units.append(u)
-            lookup_base.append(len(lookup))
-            lookup += codes
-            ratees.append(sheet.ratees)
-            indexes.append(sheet.group_indexes)
-            values.append(sheet.scores)
-    if not counts:
+    scored = [(u, sheet) for u, (_id, _settings, sheets) in enumerate(units) for sheet in sheets if sheet.count]
+    if not scored:
         return _Scored([], [], [], 0)
-    names = sorted(code_of)  # groups numbered in the order of their names: rows sort as before
-    rank = np.empty(len(names), dtype=np.int64)
-    for position, name in enumerate(names):
-        rank[code_of[name]] = position
-    n = np.array(counts, dtype=np.int64)
-    sheet_count, total_count = len(counts), int(n.sum())
+    packed = [sheet for _u, sheet in scored]
+    # Each sheet's rater groups (its own list of names) as one global code per name, numbered in
+    # the order of the names so that rows sort as before.
+    tables = {sheet.groups: 0 for sheet in packed}
+    names = sorted({name for table in tables for name in table})
+    code = {name: i for i, name in enumerate(names)}
+    width = max(map(len, tables))
+    table_codes = np.zeros((len(tables), width), dtype=np.int64)
+    for t, table in enumerate(tables):
+        tables[table] = t
+        table_codes[t, : len(table)] = [code[name] for name in table]
+    n = np.array([sheet.count for sheet in packed], dtype=np.int64)
+    sheet_count, total_count = len(packed), int(n.sum())
     starts = np.zeros(sheet_count, dtype=np.int64)
     np.cumsum(n[:-1], out=starts[1:])
     sheet = np.repeat(np.arange(sheet_count, dtype=np.int64), n)
-    unit_of_sheet = np.array(sheet_units, dtype=np.int64)
-    ratee = np.frombuffer(b"".join(ratees), dtype="<u4").astype(np.int64)
-    local = np.frombuffer(b"".join(indexes), dtype=np.uint8).astype(np.int64)
-    score = np.frombuffer(b"".join(values), dtype="<i2").astype(np.int64)
-    group = rank[np.array(lookup, dtype=np.int64)[np.repeat(np.array(lookup_base, dtype=np.int64), n) + local]]
+    unit_of_sheet = np.array([u for u, _sheet in scored], dtype=np.int64)
+    ratee = np.frombuffer(b"".join([sheet.ratees for sheet in packed]), dtype="<u4").astype(np.int64)
+    local = np.frombuffer(b"".join([sheet.group_indexes for sheet in packed]), dtype=np.uint8)
+    score = np.frombuffer(b"".join([sheet.scores for sheet in packed]), dtype="<i2").astype(np.int64)
+    table_of_sheet = np.array([tables[sheet.groups] for sheet in packed], dtype=np.int64)
+    group = table_codes[table_of_sheet[sheet], local]
     unit = unit_of_sheet[sheet]
 
-    # Pools: one per (unit, ratee, group); `pool` numbers each score's pool, in sorted order.
-    key = (unit << 40) | (ratee << 8) | group
-    order = np.lexsort((score, key))
-    sorted_keys, sorted_scores = key[order], score[order]
-    first = np.empty(total_count, dtype=bool)
-    first[0] = True
-    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=first[1:])
-    pool_starts = np.flatnonzero(first)
-    pool = np.empty(total_count, dtype=np.int64)
-    pool[order] = np.cumsum(first) - 1
+    # Pools: one per (unit, ratee, group), its scores sorted: one sort on a single 64-bit key of
+    # (unit, ratee's rank in the batch, group, score).
+    ratee_ids, ratee_rank = np.unique(ratee, return_inverse=True)
+    low = int(score.min())
+    bits = [int(x).bit_length() for x in (len(units), ratee_ids.size, len(names), int(score.max()) - low)]
+    if sum(bits) <= 62:
+        _unit_bits, ratee_bits, group_bits, score_bits = bits
+        key = (((unit << ratee_bits | ratee_rank) << group_bits | group) << score_bits) | (score - low)
+        combined = np.sort(key)
+        sorted_keys, sorted_scores = combined >> score_bits, (combined & ((1 << score_bits) - 1)) + low
+        order = None
+    else:  # a batch too varied for one key
+        ratee_bits, group_bits = ratee_ids.size.bit_length(), len(names).bit_length()
+        key = (unit << ratee_bits | ratee_rank) << group_bits | group
+        order = np.lexsort((score, key))
+        sorted_keys, sorted_scores = key[order], score[order]
+    pool_starts = _group_starts(sorted_keys)
     pool_count = np.diff(np.append(pool_starts, total_count))
     pool_total = np.add.reduceat(sorted_scores, pool_starts)
+    # Each score's pool: the pools are numbered in key order.
+    pool_keys = sorted_keys[pool_starts]
+    pool = np.searchsorted(pool_keys, (unit << ratee_bits | ratee_rank) << group_bits | group)
+    pools = _Pools(
+        unit=pool_keys >> (ratee_bits + group_bits),
+        ratee=ratee_ids[(pool_keys >> group_bits) & ((1 << ratee_bits) - 1)],
+        group=pool_keys & ((1 << group_bits) - 1),
+        scores=sorted_scores,
+        starts=pool_starts,
+        count=pool_count,
+        total=pool_total,
+    )
 
     quality = _sheet_quality(units, sheet, starts, n, unit_of_sheet, score, pool_count[pool], pool_total[pool], rng)
-    pools = _Pools(sorted_keys, sorted_scores, pool_starts, pool_count, pool_total)
     spreads = _spreads(units, names, sheet, unit_of_sheet, group, pools)
 
-    # The score lists, as text.
-    pool_keys = sorted_keys[pool_starts].tolist()
-    low, high = int(sorted_scores.min()), int(sorted_scores.max())
-    if low >= 0 and high < len(_DIGITS):
-        texts = itemgetter(*sorted_scores.tolist())(_DIGITS) if total_count > 1 else (_DIGITS[low],)
-    else:
-        texts = tuple(map(str, sorted_scores.tolist()))
-    opening, closing = brackets
-    bounds = np.append(pool_starts, total_count).tolist()
-    scores = [
-        (
-            (k >> 8) & 0xFFFFFFFF,
-            names[k & 0xFF],
-            opening + ",".join(texts[bounds[i] : bounds[i + 1]]) + closing,
-        )
-        for i, k in enumerate(pool_keys)
-    ]
+    texts = _score_lists(sorted_scores, pool_starts, brackets)
+    scores = list(zip(pools.ratee.tolist(), map(names.__getitem__, pools.group.tolist()), texts, strict=True))
     return _Scored(scores, quality, spreads, total_count)
 
 
-_DIGITS = tuple(str(i) for i in range(1000))
+def _score_lists(scores: np.ndarray, starts: np.ndarray, brackets: str) -> list[str]:
+    """Each pool's sorted scores as a list literal ("{70,81}" or "[70,81]"), written as one byte
+    buffer: digits and separators put in place by numpy, then one slice per pool."""
+    count = scores.size
+    ends = np.append(starts[1:], count) - 1  # each pool's last score
+    if scores.min() < 0 or scores.max() > 999:
+        bounds = np.append(starts, count).tolist()
+        texts = list(map(str, scores.tolist()))
+        return [f"{brackets[0]}{','.join(texts[a:b])}{brackets[1]}" for a, b in itertools.pairwise(bounds)]
+    digits = 1 + (scores >= 10) + (scores >= 100)
+    opening = np.zeros(count, dtype=np.int64)
+    opening[starts] = 1  # a bracket before each pool's first score
+    width = digits + 1  # the digits and a comma (or the closing bracket)
+    at = np.cumsum(width + opening) - width  # where each score's digits begin
+    text = np.empty(int(at[-1] + width[-1]), dtype=np.uint8)
+    text[at[starts] - 1] = ord(brackets[0])
+    hundreds = digits == 3
+    text[at[hundreds]] = 48 + scores[hundreds] // 100
+    tens = digits >= 2
+    text[(at + digits - 2)[tens]] = 48 + (scores[tens] // 10) % 10
+    text[at + digits - 1] = 48 + scores % 10
+    text[at + digits] = ord(",")
+    text[at[ends] + digits[ends]] = ord(brackets[1])
+    decoded = text.tobytes().decode("ascii")
+    return [
+        decoded[a:b] for a, b in zip((at[starts] - 1).tolist(), (at[ends] + digits[ends] + 1).tolist(), strict=True)
+    ]
 
 
 def _sheet_quality(
@@ -550,11 +567,13 @@ def _cents(values: list[int]) -> list[Decimal]:
 
 @dataclass
 class _Pools:
-    """The batch's scores sorted by (unit, ratee, group) then score, and where each pool begins."""
+    """The batch's pools (unit, ratee, group), in that order, and their scores sorted."""
 
-    keys: np.ndarray  # per score: unit << 40 | ratee << 8 | group
-    scores: np.ndarray
-    starts: np.ndarray
+    unit: np.ndarray  # per pool: the unit's place in the batch
+    ratee: np.ndarray  # per pool: the ratee's id
+    group: np.ndarray  # per pool: the group's code (its place in the sorted names)
+    scores: np.ndarray  # every score, pool after pool, each pool's sorted
+    starts: np.ndarray  # per pool: where its scores begin
     count: np.ndarray
     total: np.ndarray
 
@@ -569,14 +588,13 @@ def _spreads(
 ) -> list[tuple]:
     """Each unit's figures per rater group (SPREAD_COLUMNS): sheets with the group, scores, their
     total and sum of squares, lowest and highest (from the pools: one row per ratee and group)."""
-    keys = pools.keys[pools.starts]
-    unit_group = (keys >> 40) * 256 + (keys & 0xFF)
+    width = len(names)
+    unit_group = pools.unit * width + pools.group
     order = np.argsort(unit_group, kind="stable")
     starts = _group_starts(unit_group[order])
     ends = np.append(pools.starts[1:], pools.scores.size)
     squares = np.add.reduceat(pools.scores * pools.scores, pools.starts)
     # Sheets holding each group, per unit (a unit's sheets are consecutive).
-    width = len(names)
     present = np.zeros(unit_of_sheet.size * width, dtype=np.int64)
     present[sheet * width + group] = 1
     unit_starts = _group_starts(unit_of_sheet)
@@ -585,7 +603,7 @@ def _spreads(
         (u, g): int(per_unit[i, g]) for i, u in enumerate(unit_of_sheet[unit_starts].tolist()) for g in range(width)
     }
     return [
-        (units[k >> 8][0], names[k & 0xFF], sheets_of[k >> 8, k & 0xFF], *figures)
+        (units[k // width][0], names[k % width], sheets_of[k // width, k % width], *figures)
         for k, *figures in zip(
             unit_group[order][starts].tolist(),
             np.add.reduceat(pools.count[order], starts).tolist(),
@@ -718,7 +736,7 @@ def _copy_value(value: Any) -> str:
     return str(value)
 
 
-def _copy_column(values: tuple) -> list[str]:
+def _copy_column(values: list) -> list[str]:
     """One column of values in COPY's text format, the common kinds of column in one go each."""
     kinds = set(map(type, values))
     if kinds <= {int, Decimal}:
@@ -734,7 +752,11 @@ def _copy_column(values: tuple) -> list[str]:
 def _copy_text(ids: list[str], constant: tuple, rows: list[tuple]) -> str | None:
     """COPY's text format written directly, column by column: a million rows in a second
     instead of ten through psycopg's row writer. None when a value is of a kind it does not write."""
-    values = list(zip(*rows, strict=True))
+    width = len(rows[0])
+    if any(len(row) != width for row in rows):
+        raise ValueError("rows of different lengths")
+    # Column by column (zip(*rows) takes one argument per row: slow for a million rows).
+    values = [list(map(itemgetter(i), rows)) for i in range(width)]
     if not all(isinstance(v, _COPY_TYPES) for v in constant) or not all(
         kind in _COPY_KINDS for column in values for kind in set(map(type, column))
     ):
