@@ -1,14 +1,16 @@
 """The ballot box (rules.md §4, SECURITY.md): sheets wait sealed until the period closes, then are
 opened in one batch and stored so that nothing ties a score to a sheet, or a sheet to a rater.
 
-Sealing. A submitted sheet is encrypted under the ballot key (sealing.py) into a SealedSheet row
+Sealing. A submitted sheet is packed (sheet_format.py: ratee ids, rater groups and scores as
+arrays) and encrypted under the ballot key (sealing.py) into a SealedSheet row
 of its unit. Each time, the unit's sealed rows are taken out and written back with fresh random
 keys in a fresh random order (the operating system's CSPRNG), so neither a row's key, nor its place in the
 table or a dump, nor its transaction id tells which submission it was: all of a unit's rows carry
 the id of the latest transaction. The rater is given the receipt of the token (a hash of it).
 
 Opening, when the period is computed (inside the computation's transaction):
-1. every sealed sheet is decrypted and checked against its period and unit;
+1. every sealed sheet is decrypted and checked against its period and unit (packed sheets, and
+   JSON ones sealed before the packed format);
 2. the quarterly scores are pooled per ratee and rater group into one RateeScores row holding
    the sorted list of that group's scores: no sheet key, no order, the same rows whichever rater
    gave which score. Annual 德能勤绩廉 rows and 反测评 ticks are written without any sheet key in
@@ -19,6 +21,8 @@ Opening, when the period is computed (inside the computation's transaction):
    random order (with their audit entries, by day only), so after the close no table keeps the
    order in which sheets arrived;
 4. the sorted receipts are kept for raters to check.
+Step 2 runs on batches of units, over flat numpy arrays of every score in the batch (one sort,
+sums per pool, sheet and group); quotients stay exact (_sheet_quality).
 After the commit the tables that held sealed or ordered rows are rewritten (PostgreSQL VACUUM
 FULL) so the deleted rows do not linger in the files; SQLite zeroes deleted rows (secure_delete).
 """
