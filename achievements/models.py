@@ -134,9 +134,13 @@ class RecordRules(models.Model):
 
 
 class DailyLog(models.Model):
-    author = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="daily_logs")
+    # No single-column indexes: (author, day) and (unit, day) below serve every lookup by author or
+    # unit, and a log written keeps two indexes fewer up to date.
+    author = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="daily_logs", db_index=False
+    )
     # The unit the author belonged to when writing: a cadre who moves keeps their logs there.
-    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+", db_index=False)
     day = models.DateField(_("日期"))
     text = models.TextField(_("工作内容"), max_length=2000)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -146,11 +150,14 @@ class DailyLog(models.Model):
         verbose_name = _("工作日志")
         verbose_name_plural = _("工作日志")
         ordering = ["-day"]
+        # (author, day): a cadre's logs over a range of days, from the index alone for a count (the
+        # calendar, the deductions, the computation's count of each member's logs in the quarter).
         constraints = [models.UniqueConstraint(fields=["author", "day"], name="daily_log_once_per_day")]
         indexes = [
             # The unit feed reads a unit's logs over a date range.
             models.Index(fields=["unit", "day"], name="daily_log_unit_day"),
-            # The computation counts a quarter's logs per author from this index alone.
+            # The logs written on given days: the computation takes off those on days that are not
+            # closed working days (weekends, holidays) from this index alone.
             models.Index(fields=["day", "author"], name="daily_log_day_author"),
         ]
 

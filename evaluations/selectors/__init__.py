@@ -57,6 +57,7 @@ from .quarterly import (
     results_distribution,
     results_queryset,
     score_distribution,
+    score_histogram,
     unit_picker,
 )
 from .sheets import (
@@ -113,6 +114,7 @@ __all__ = [
     "results_queryset",
     "run_progress",
     "score_distribution",
+    "score_histogram",
     "sheet_page",
     "unit_picker",
     "use_of_results",

@@ -113,6 +113,11 @@ def score_distribution(results: QuerySet[QuarterlyResult], settings: EvaluationS
         .values(b=Floor(F("score") / 2))
         .annotate(n=Count("pk"))
     }
+    return score_histogram(found, settings)
+
+
+def score_histogram(found: Mapping[int, int], settings: EvaluationSettings) -> dict:
+    """The histogram from counts per 2-point bin (keyed by the bin's even start)."""
     low = min([settings.score_min, *found]) if found else settings.score_min
     low -= low % 2
     high = settings.score_max
