@@ -65,14 +65,24 @@ def _current() -> tuple[tuple[bytes, AESGCM], dict[bytes, AESGCM]]:
 
 def seal(payload: dict, *, context: str) -> bytes:
     """Encrypt a JSON-able payload, bound to `context` (e.g. the period and unit it belongs to)."""
-    text = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
-    text += b" " * (-len(text) % PAD_TO)  # JSON ignores trailing white space
-    (key_id, aead), _all = _current()
-    nonce = _nonce()
-    return VERSION + key_id + nonce + aead.encrypt(nonce, text, context.encode())
+    return seal_bytes(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode(), context=context)
 
 
 def unseal(token: bytes, *, context: str) -> dict:
+    return json.loads(unseal_bytes(token, context=context))  # JSON ignores the padding (spaces)
+
+
+def seal_bytes(plaintext: bytes, *, context: str, pad: bytes = b" ") -> bytes:
+    """Encrypt bytes, padded with `pad` to a whole number of blocks: the reader must know where its
+    content ends (JSON ignores trailing spaces; the ballot sheet format counts its fields)."""
+    plaintext += pad * (-len(plaintext) % PAD_TO)
+    (key_id, aead), _all = _current()
+    nonce = _nonce()
+    return VERSION + key_id + nonce + aead.encrypt(nonce, plaintext, context.encode())
+
+
+def unseal_bytes(token: bytes, *, context: str) -> bytes:
+    """The padded plaintext of a token sealed under one of the configured keys for `context`."""
     token = bytes(token)
     if token[:1] != VERSION:
         raise SealError("unknown token version")
@@ -82,16 +92,15 @@ def unseal(token: bytes, *, context: str) -> dict:
     if aead is None:
         raise SealError("the key this was sealed with is no longer configured (BALLOT_KEYS)")
     try:
-        text = aead.decrypt(nonce, token[1 + KEY_ID_BYTES + NONCE_BYTES :], context.encode())
+        return aead.decrypt(nonce, token[1 + KEY_ID_BYTES + NONCE_BYTES :], context.encode())
     except Exception as error:  # cryptography raises InvalidTag
         raise SealError("the sealed value was altered or belongs elsewhere") from error
-    return json.loads(text)
 
 
 def receipt_code(token: bytes) -> str:
     """What a rater keeps to check that their sheet was counted: 48 bits of the token's SHA-256."""
-    digest = hashlib.sha256(bytes(token)).hexdigest()[:12].upper()
-    return "-".join(digest[i : i + 4] for i in range(0, 12, 4))
+    digest = hashlib.sha256(token).digest()[:6].hex().upper()
+    return f"{digest[:4]}-{digest[4:8]}-{digest[8:]}"
 
 
 def normalize_receipt(text: str) -> str:

@@ -16,6 +16,13 @@ server on the same machine): on a busy shared machine their ratio is the steadie
 
 The sealed sheets open only with the ballot key they were sealed with: `prepare` writes one to
 var/bench_ballot.key and `run` uses it (BALLOT_KEYS), with DEBUG off.
+
+`reseal --name NEW --source OLD` copies OLD's template and re-seals its box in the current sheet
+format (sheet_format.py), for a template prepared by an older checkout.
+
+`--name` changes the databases' prefix (default bench_box: bench_box_<N>_tpl, bench_box_<N>_run),
+so that two people on one server do not share templates, and `--checkout DIR` runs another
+checkout's manage.py (say, main's) on the same templates: before and after, on the same sealed box.
 """
 
 from __future__ import annotations
@@ -47,6 +54,9 @@ def sql(statement: str, database: str = "postgres") -> None:
     subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", f"{SERVER}/{database}", "-c", statement], check=True)
 
 
+CHECKOUT = ROOT
+
+
 def manage(database: str, *args: str, capture: bool = False) -> str:
     environment = {
         **os.environ,
@@ -57,8 +67,9 @@ def manage(database: str, *args: str, capture: bool = False) -> str:
         "CELERY_BROKER_URL": "",
     }
     result = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
+        [sys.executable, str(CHECKOUT / "manage.py"), *args],
         env=environment,
+        cwd=CHECKOUT,  # the working directory comes first on the import path
         check=True,
         text=True,
         stdout=subprocess.PIPE if capture else None,
@@ -66,7 +77,7 @@ def manage(database: str, *args: str, capture: bool = False) -> str:
     return result.stdout or ""
 
 
-def prepare(cadres: int) -> None:
+def prepare(cadres: int, name: str) -> None:
     import base64
     import secrets
 
@@ -74,7 +85,7 @@ def prepare(cadres: int) -> None:
         KEY.parent.mkdir(parents=True, exist_ok=True)
         KEY.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
         KEY.chmod(0o600)
-    template = f"bench_box_{cadres}_tpl"
+    template = f"{name}_{cadres}_tpl"
     sql(f"DROP DATABASE IF EXISTS {template}")
     sql(f"CREATE DATABASE {template}")
     manage(template, "migrate", "-v", "0")
@@ -85,8 +96,31 @@ def prepare(cadres: int) -> None:
     sql("VACUUM ANALYZE", template)
 
 
-def run(cadres: int, rounds: int) -> None:
-    template, copy = f"bench_box_{cadres}_tpl", f"bench_box_{cadres}_run"
+RESEAL = """
+from django.db import transaction
+from evaluations.models import SealedSheet
+from evaluations.sheet_format import seal_sheet, unseal_sheet
+with transaction.atomic():
+    for row in SealedSheet.objects.order_by("unit_id", "pk"):
+        context = SealedSheet.context(row.period_id, row.unit_id)
+        row.sealed = seal_sheet(unseal_sheet(bytes(row.sealed), context=context), context=context)
+        row.save(update_fields=["sealed"])
+"""
+
+
+def reseal(cadres: int, name: str, source: str) -> None:
+    """Copy another prefix's template and re-seal its box in the current sheet format: the same
+    sheets, so an older checkout (on the source template) and this one can be timed on one box."""
+    template = f"{name}_{cadres}_tpl"
+    sql(f"DROP DATABASE IF EXISTS {template}")
+    sql(f"CREATE DATABASE {template} TEMPLATE {source}_{cadres}_tpl")
+    manage(template, "migrate", "-v", "0")
+    manage(template, "shell", "-c", RESEAL)
+    sql("VACUUM FULL ANALYZE", template)
+
+
+def run(cadres: int, rounds: int, name: str) -> None:
+    template, copy = f"{name}_{cadres}_tpl", f"{name}_{cadres}_run"
     manage(template, "migrate", "-v", "0")  # a template made before a schema change still serves
     results = []
     for number in range(1, rounds + 1):
@@ -121,14 +155,21 @@ def run(cadres: int, rounds: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("action", choices=["prepare", "run"])
+    parser.add_argument("action", choices=["prepare", "reseal", "run"])
     parser.add_argument("--cadres", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--name", default="bench_box", help="prefix of the template and run databases")
+    parser.add_argument("--checkout", type=Path, default=ROOT, help="the checkout whose manage.py runs")
+    parser.add_argument("--source", default="bench_box", help="reseal: the prefix of the template to copy")
     options = parser.parse_args()
+    global CHECKOUT
+    CHECKOUT = options.checkout.resolve()
     if options.action == "prepare":
-        prepare(options.cadres)
+        prepare(options.cadres, options.name)
+    elif options.action == "reseal":
+        reseal(options.cadres, options.name, options.source)
     else:
-        run(options.cadres, options.rounds)
+        run(options.cadres, options.rounds, options.name)
 
 
 if __name__ == "__main__":

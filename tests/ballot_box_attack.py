@@ -332,14 +332,15 @@ def tokens_in_files(tokens: list[bytes]) -> int:
 def _receipt_raters(scenario: Scenario) -> dict[str, int]:
     """The test's own knowledge: which rater's sheet each sealed token is (by decrypting it)."""
     from evaluations.models import SealedSheet
-    from evaluations.sealing import receipt_code, unseal
+    from evaluations.sealing import receipt_code
+    from evaluations.sheet_format import unseal_sheet
 
     period = scenario.period_id
     cadre_of_index = {i: c for c, i in scenario.index_of.items()}
     unit = evaluations_model("SheetAssignment").objects.filter(period_id=period).values_list("unit_id", flat=True)[0]
     owner = {}
     for token in scenario.tokens:
-        sheet = unseal(token, context=SealedSheet.context(period, unit))
+        sheet = unseal_sheet(token, context=SealedSheet.context(period, unit))
         ratee, _group, value = sheet["scores"][0]
         owner[receipt_code(token)] = cadre_of_index[(value - BASE - scenario.index_of[ratee]) % RATERS]
     return owner

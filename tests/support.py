@@ -84,10 +84,10 @@ def beacon_server() -> Iterator[tuple[int, list[str]]]:
 def box_sheets(period) -> list[dict]:
     """What the period's sealed sheets hold (a test reads the box with the ballot key)."""
     from evaluations.models import SealedSheet
-    from evaluations.sealing import unseal
+    from evaluations.sheet_format import unseal_sheet
 
     return [
-        unseal(bytes(s.sealed), context=SealedSheet.context(period.pk, s.unit_id))
+        unseal_sheet(bytes(s.sealed), context=SealedSheet.context(period.pk, s.unit_id))
         for s in SealedSheet.objects.filter(period=period)
     ]
 

@@ -1,14 +1,16 @@
 """The ballot box (rules.md §4, SECURITY.md): sheets wait sealed until the period closes, then are
 opened in one batch and stored so that nothing ties a score to a sheet, or a sheet to a rater.
 
-Sealing. A submitted sheet is encrypted under the ballot key (sealing.py) into a SealedSheet row
+Sealing. A submitted sheet is packed (sheet_format.py: ratee ids, rater groups and scores as
+arrays) and encrypted under the ballot key (sealing.py) into a SealedSheet row
 of its unit. Each time, the unit's sealed rows are taken out and written back with fresh random
 keys in a fresh random order (the operating system's CSPRNG), so neither a row's key, nor its place in the
 table or a dump, nor its transaction id tells which submission it was: all of a unit's rows carry
 the id of the latest transaction. The rater is given the receipt of the token (a hash of it).
 
 Opening, when the period is computed (inside the computation's transaction):
-1. every sealed sheet is decrypted and checked against its period and unit;
+1. every sealed sheet is decrypted and checked against its period and unit (packed sheets, and
+   JSON ones sealed before the packed format);
 2. the quarterly scores are pooled per ratee and rater group into one RateeScores row holding
    the sorted list of that group's scores: no sheet key, no order, the same rows whichever rater
    gave which score. Annual 德能勤绩廉 rows and 反测评 ticks are written without any sheet key in
@@ -19,6 +21,8 @@ Opening, when the period is computed (inside the computation's transaction):
    random order (with their audit entries, by day only), so after the close no table keeps the
    order in which sheets arrived;
 4. the sorted receipts are kept for raters to check.
+Step 2 runs on batches of units, over flat numpy arrays of every score in the batch (one sort,
+sums per pool, sheet and group); quotients stay exact (_sheet_quality).
 After the commit the tables that held sealed or ordered rows are rewritten (PostgreSQL VACUUM
 FULL) so the deleted rows do not linger in the files; SQLite zeroes deleted rows (secure_delete).
 """
@@ -26,22 +30,24 @@ FULL) so the deleted rows do not linger in the files; SQLite zeroes deleted rows
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 import logging
 import os
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from itertools import groupby
 from math import lcm
-from operator import itemgetter, mul
+from operator import itemgetter
 from time import perf_counter
 from typing import Any
 from uuid import UUID
 
+import numpy as np
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
@@ -67,7 +73,8 @@ from ..models import (
     UnitSheetTally,
     half_up,
 )
-from ..sealing import receipt_code, seal, unseal
+from ..sealing import receipt_code, seal
+from ..sheet_format import PackedSheet, decode_packed, seal_sheet, unseal_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -106,8 +113,10 @@ def _new_ids(count: int) -> list[str]:
     """Random 128-bit keys as hex, made in one go (a computation writes millions), in ascending
     order: rows are given them in the (already random) order they are written, so the index
     fills page by page instead of at random places, and the keys say no more than that order."""
-    ids = os.urandom(16 * count).hex()
-    return sorted(ids[32 * i : 32 * i + 32] for i in range(count))
+    raw = np.frombuffer(os.urandom(16 * count), dtype=">u8").reshape(count, 2)
+    # By their first 64 bits (a tie, about n²/2⁶⁵, only leaves two keys unsorted).
+    text = raw[np.argsort(raw[:, 0])].tobytes().hex()
+    return [text[i : i + 32] for i in range(0, 32 * count, 32)]
 
 
 def sheet_payload(
@@ -137,7 +146,7 @@ def sheet_payload(
 
 def box_seal(*, period: Period, unit: Unit, payload: dict) -> str:
     """Put a sheet in the box and return its receipt. Must run inside the submitting transaction."""
-    token = seal(payload, context=SealedSheet.context(period.pk, unit.pk))
+    token = seal_sheet(payload, context=SealedSheet.context(period.pk, unit.pk))
     sealed_rows_reseal(model=SealedSheet, where={"period_id": period.pk, "unit_id": unit.pk}, token=token)
     return receipt_code(token)
 
@@ -176,18 +185,6 @@ def draft_seal(*, assignment_id: int, data: dict) -> bytes:
 # --- Opening ------------------------------------------------------------------------------------
 
 
-@dataclass
-class _UnitBox:
-    """One unit's opened sheets, ready to be written."""
-
-    scores: list[tuple[int, str, list[int]]]  # (ratee, group, its scores sorted), by ratee and group
-    democratic: list[list]  # [ratee, group, 德, 能, 勤, 绩, 廉]
-    ticks: list[Sequence]  # [ratee or None for the team, item]
-    quality: list[tuple[Decimal, Decimal | None, bool, bool]]
-    sheets: int
-    spreads: dict[str, dict[str, int]]
-
-
 class _Clock:
     """Seconds spent in each phase of an opening, when a benchmark asks for them."""
 
@@ -216,28 +213,23 @@ def box_open(*, period: Period, now: datetime | None = None, timings: dict[str, 
     table = rules.settings_table(period.year)
     categories = dict(Unit.objects.values_list("pk", "category"))
     receipts: list[str] = []
-    tallies: list[tuple] = []
-    spreads: list[tuple] = []
     rows = _RowBuffer(period.pk, clock)
-    # One pass over the box in unit order (one query, streamed): each unit is opened, shuffled and
-    # buffered by itself, so memory holds one unit's sheets and a bounded buffer of rows.
+    counting = _Counting(rows, rng)
+    # One pass over the box in unit order (one query, streamed): units are opened and buffered
+    # until they hold enough scores to be counted together (numpy), so memory holds a bounded
+    # batch of sheets and of rows.
     clock("start")
     with _without_cycle_collector():
         for unit_id, tokens in _sealed_by_unit(period):
             clock("read_sealed")
             receipts += [receipt_code(t) for t in tokens]
             context = SealedSheet.context(period.pk, unit_id)
-            sheets = [unseal(t, context=context) for t in tokens]
+            sheets = [decode_packed(unseal_bytes(t, context=context)) for t in tokens]
             clock("unseal")
-            opened = _open_unit(sheets, table[categories[unit_id]], rng)
-            clock("open_unit")
-            rows.add(unit_id, opened)
-            tallies.append((unit_id, opened.sheets))
-            spreads += [
-                (unit_id, group, *(figures[c] for c in SPREAD_COLUMNS[2:])) for group, figures in opened.spreads.items()
-            ]
-            clock("open_unit")
+            counting.add(unit_id, table[categories[unit_id]], sheets)
+        counting.flush()
         rows.flush()
+    tallies, spreads = counting.tallies, counting.spreads
     insert_rows(UnitSheetTally, ["period_id", "unit_id", "sheets"], tallies, random_ids=False, constant=(period.pk,))
     insert_rows(UnitGroupSpread, ["period_id", *SPREAD_COLUMNS], spreads, random_ids=False, constant=(period.pk,))
     clock("tallies")
@@ -269,80 +261,363 @@ def _without_cycle_collector() -> Iterator[None]:
             gc.enable()
 
 
-def _open_unit(sheets: list[dict], settings: Any, rng: Shuffle) -> _UnitBox:
-    """Pool a unit's scores per ratee and rater group, compute each quarterly sheet's quality, and
-    shuffle the rows that are still one per sheet or per tick."""
-    pooled: defaultdict[tuple[int, str], list[int]] = defaultdict(list)
-    groups_on_sheets: dict[str, int] = defaultdict(int)
-    scored: list[list] = []
-    democratic: list[list] = []
-    ticks: list[Sequence] = []
-    for sheet in sheets:
-        rows = sheet["scores"]  # [ratee, group, score] lists
-        if rows:
-            scored.append(rows)
-            for ratee, group, score in rows:
-                pooled[ratee, group].append(score)
-            for group in {row[1] for row in rows}:
-                groups_on_sheets[group] += 1
-        democratic += sheet["dimensions"]
-        ticks += sheet["problems"]
-        ticks += [(None, item) for item in sheet["team_problems"]]
-    totals = {key: (sum(values), len(values)) for key, values in pooled.items()}
-    quality = [_quality(rows, totals, settings) for rows in scored]
-    spreads: dict[str, dict[str, int]] = {}
-    scores: list[tuple[int, str, list[int]]] = []
-    for (ratee, group), values in sorted(pooled.items()):
-        values.sort()  # the list keeps no order of sheets: the same whoever gave which score
-        scores.append((ratee, group, values))
-        figures = spreads.get(group)
-        if figures is None:
-            figures = spreads[group] = {
-                "sheets": groups_on_sheets[group], "scores": 0, "total": 0, "squares": 0,
-                "low": values[0], "high": values[-1],
-            }  # fmt: skip
-        figures["scores"] += len(values)
-        figures["total"] += totals[(ratee, group)][0]
-        figures["squares"] += sum(map(mul, values, values))
-        figures["low"] = min(figures["low"], values[0])
-        figures["high"] = max(figures["high"], values[-1])
-    for rows in (democratic, ticks, quality):
-        rng.shuffle(rows)
-    # Then grouped by ratee and rater group, keeping the random order inside each group (a stable
-    # sort): the index on (period, ratee, group) fills in order.
-    democratic.sort(key=_by_ratee)
-    return _UnitBox(scores, democratic, ticks, quality, len(sheets), spreads)
+class _Counting:
+    """Opened units waiting to be counted together: their scores pooled per ratee and rater group,
+    each quarterly sheet's quality, each unit's figures per rater group (numpy, over flat arrays
+    of every score of the batch; the exact quotients per sheet in Python)."""
+
+    LIMIT = 200_000  # scores per batch
+
+    def __init__(self, rows: _RowBuffer, rng: Shuffle):
+        self.rows = rows
+        self.rng = rng
+        self.units: list[tuple[int, Any, list[PackedSheet]]] = []
+        self.size = 0
+        self.tallies: list[tuple[int, int]] = []
+        self.spreads: list[tuple] = []
+
+    def add(self, unit_id: int, settings: Any, sheets: list[PackedSheet]) -> None:
+        self.units.append((unit_id, settings, sheets))
+        # Scores, and the other rows (annual sheets have none of the former).
+        self.size += sum(sheet.count + len(sheet.dimensions) + len(sheet.problems) + 1 for sheet in sheets)
+        if self.size >= self.LIMIT:
+            self.flush()
+
+    def flush(self) -> None:
+        self.rows.clock("unseal")
+        units, self.units, self.size = self.units, [], 0
+        democratic: list[list] = []
+        ticks: list[tuple] = []
+        for unit_id, _settings, sheets in units:
+            self.tallies.append((unit_id, len(sheets)))
+            unit_democratic: list[list] = []
+            unit_ticks: list[Sequence] = []
+            for sheet in sheets:
+                unit_democratic += sheet.dimensions
+                unit_ticks += sheet.problems
+                unit_ticks += [(None, item) for item in sheet.team_problems]
+            self.rng.shuffle(unit_democratic)
+            self.rng.shuffle(unit_ticks)
+            # Then grouped by ratee and rater group, keeping the random order inside each group (a
+            # stable sort): the index on (period, ratee, group) fills in order.
+            unit_democratic.sort(key=_by_ratee)
+            democratic += unit_democratic
+            ticks += [(unit_id, *row) for row in unit_ticks]
+        scored = _count_scores(units, self.rng, self.rows.brackets)
+        self.spreads += scored.spreads
+        self.rows.extend(scores=scored.scores, democratic=democratic, ticks=ticks, quality=scored.quality)
+        self.rows.clock("open_unit")
+
+
+@dataclass
+class _Scored:
+    scores: list[tuple[int, str, str]]  # (ratee, group, its scores sorted, as the database reads them)
+    quality: list[tuple]  # (unit, mean, deviation, flat, outlier), in random order within each unit
+    spreads: list[tuple]  # SPREAD_COLUMNS
+    count: int
 
 
 _by_ratee = itemgetter(0, 1)  # a row's ratee and rater group
-_score = itemgetter(2)
+# Sheet quality in exact 64-bit integers while its fractions' terms stay below this (_sheet_quality).
+EXACT_BOUND = 2.0**47
 
 
-def _quality(rows: list, totals: Mapping[tuple[int, str], tuple[int, int]], settings: Any) -> tuple:
-    """Mean, and mean distance from the leave-one-out consensus of groups with 3 raters or more.
+def _count_scores(units: Sequence[tuple[int, Any, Sequence[PackedSheet]]], rng: Shuffle, brackets: str) -> _Scored:
+    """Pool the quarterly scores of a batch of units per (unit, ratee, rater group) into one sorted
+    list (no sheet key, no order: the same whoever gave which score), compute each sheet's quality
+    and each unit's figures per rater group. `brackets` writes a list ("{}": PostgreSQL's array
+    literal; "[]": JSON).
 
-    A score's distance from the others' mean is |score − (total − score)/(count − 1)|, that is
-    |score·count − total| / (count − 1): integer numerators summed per denominator, then one exact
-    quotient per sheet."""
-    values = list(map(_score, rows))
-    numerators: dict[int, int] = defaultdict(int)
-    terms = 0
-    for (total, count), score in zip(map(totals.__getitem__, map(_by_ratee, rows)), values, strict=True):
-        if count >= 3:
-            numerators[count - 1] += abs(score * count - total)
-            terms += 1
-    deviation = None
-    if terms:
-        # Σ n_d / d over one common denominator: the same exact value as a sum of fractions
-        # (and so the same correctly rounded quotient), without a Fraction per term.
-        common = lcm(*numerators)
-        deviation = Decimal(sum(n * (common // d) for d, n in numerators.items())) / Decimal(common * terms)
-    return (
-        half_up(Decimal(sum(values)) / len(values)),
-        half_up(deviation) if deviation is not None else None,
-        len(values) >= settings.quality_flat_min_scores and min(values) == max(values),
-        deviation is not None and deviation >= Decimal(str(settings.quality_outlier_points)),
+    Quality: the mean, and the mean distance of a sheet's scores from the leave-one-out consensus
+    of groups with 3 raters or more. A score's distance from the others' mean is
+    |score − (total − score)/(count − 1)|, that is |score·count − total| / (count − 1): integer
+    numerators summed per sheet and denominator (numpy, exact in 64 bits), then one exact quotient
+    per sheet (Decimal of the exact fraction, as rules.md §4 defines it)."""
+    scored = [(u, sheet) for u, (_id, _settings, sheets) in enumerate(units) for sheet in sheets if sheet.count]
+    if not scored:
+        return _Scored([], [], [], 0)
+    packed = [sheet for _u, sheet in scored]
+    # Each sheet's rater groups (its own list of names) as one global code per name, numbered in
+    # the order of the names so that rows sort as before.
+    tables = {sheet.groups: 0 for sheet in packed}
+    names = sorted({name for table in tables for name in table})
+    code = {name: i for i, name in enumerate(names)}
+    width = max(map(len, tables))
+    table_codes = np.zeros((len(tables), width), dtype=np.int64)
+    for t, table in enumerate(tables):
+        tables[table] = t
+        table_codes[t, : len(table)] = [code[name] for name in table]
+    n = np.array([sheet.count for sheet in packed], dtype=np.int64)
+    sheet_count, total_count = len(packed), int(n.sum())
+    starts = np.zeros(sheet_count, dtype=np.int64)
+    np.cumsum(n[:-1], out=starts[1:])
+    sheet = np.repeat(np.arange(sheet_count, dtype=np.int64), n)
+    unit_of_sheet = np.array([u for u, _sheet in scored], dtype=np.int64)
+    ratee = np.frombuffer(b"".join([sheet.ratees for sheet in packed]), dtype="<u4").astype(np.int64)
+    local = np.frombuffer(b"".join([sheet.group_indexes for sheet in packed]), dtype=np.uint8)
+    score = np.frombuffer(b"".join([sheet.scores for sheet in packed]), dtype="<i2").astype(np.int64)
+    table_of_sheet = np.array([tables[sheet.groups] for sheet in packed], dtype=np.int64)
+    group = table_codes[table_of_sheet[sheet], local]
+    unit = unit_of_sheet[sheet]
+
+    # Pools: one per (unit, ratee, group), its scores sorted: one sort on a single 64-bit key of
+    # (unit, ratee's rank in the batch, group, score).
+    ratee_ids, ratee_rank = np.unique(ratee, return_inverse=True)
+    low = int(score.min())
+    bits = [int(x).bit_length() for x in (len(units), ratee_ids.size, len(names), int(score.max()) - low)]
+    if sum(bits) <= 62:
+        _unit_bits, ratee_bits, group_bits, score_bits = bits
+        key = (((unit << ratee_bits | ratee_rank) << group_bits | group) << score_bits) | (score - low)
+        combined = np.sort(key)
+        sorted_keys, sorted_scores = combined >> score_bits, (combined & ((1 << score_bits) - 1)) + low
+        order = None
+    else:  # a batch too varied for one key
+        ratee_bits, group_bits = ratee_ids.size.bit_length(), len(names).bit_length()
+        key = (unit << ratee_bits | ratee_rank) << group_bits | group
+        order = np.lexsort((score, key))
+        sorted_keys, sorted_scores = key[order], score[order]
+    pool_starts = _group_starts(sorted_keys)
+    pool_count = np.diff(np.append(pool_starts, total_count))
+    pool_total = np.add.reduceat(sorted_scores, pool_starts)
+    # Each score's pool: the pools are numbered in key order.
+    pool_keys = sorted_keys[pool_starts]
+    pool = np.searchsorted(pool_keys, (unit << ratee_bits | ratee_rank) << group_bits | group)
+    pools = _Pools(
+        unit=pool_keys >> (ratee_bits + group_bits),
+        ratee=ratee_ids[(pool_keys >> group_bits) & ((1 << ratee_bits) - 1)],
+        group=pool_keys & ((1 << group_bits) - 1),
+        scores=sorted_scores,
+        starts=pool_starts,
+        count=pool_count,
+        total=pool_total,
     )
+
+    quality = _sheet_quality(units, sheet, starts, n, unit_of_sheet, score, pool_count[pool], pool_total[pool], rng)
+    spreads = _spreads(units, names, sheet, unit_of_sheet, group, pools)
+
+    texts = _score_lists(sorted_scores, pool_starts, brackets)
+    scores = list(zip(pools.ratee.tolist(), map(names.__getitem__, pools.group.tolist()), texts, strict=True))
+    return _Scored(scores, quality, spreads, total_count)
+
+
+def _score_lists(scores: np.ndarray, starts: np.ndarray, brackets: str) -> list[str]:
+    """Each pool's sorted scores as a list literal ("{70,81}" or "[70,81]"), written as one byte
+    buffer: digits and separators put in place by numpy, then one slice per pool."""
+    count = scores.size
+    ends = np.append(starts[1:], count) - 1  # each pool's last score
+    if scores.min() < 0 or scores.max() > 999:
+        bounds = np.append(starts, count).tolist()
+        texts = list(map(str, scores.tolist()))
+        return [f"{brackets[0]}{','.join(texts[a:b])}{brackets[1]}" for a, b in itertools.pairwise(bounds)]
+    digits = 1 + (scores >= 10) + (scores >= 100)
+    opening = np.zeros(count, dtype=np.int64)
+    opening[starts] = 1  # a bracket before each pool's first score
+    width = digits + 1  # the digits and a comma (or the closing bracket)
+    at = np.cumsum(width + opening) - width  # where each score's digits begin
+    text = np.empty(int(at[-1] + width[-1]), dtype=np.uint8)
+    text[at[starts] - 1] = ord(brackets[0])
+    hundreds = digits == 3
+    text[at[hundreds]] = 48 + scores[hundreds] // 100
+    tens = digits >= 2
+    text[(at + digits - 2)[tens]] = 48 + (scores[tens] // 10) % 10
+    text[at + digits - 1] = 48 + scores % 10
+    text[at + digits] = ord(",")
+    text[at[ends] + digits[ends]] = ord(brackets[1])
+    decoded = text.tobytes().decode("ascii")
+    return [
+        decoded[a:b] for a, b in zip((at[starts] - 1).tolist(), (at[ends] + digits[ends] + 1).tolist(), strict=True)
+    ]
+
+
+def _sheet_quality(
+    units: Sequence[tuple[int, Any, Sequence[PackedSheet]]],
+    sheet: np.ndarray,
+    starts: np.ndarray,
+    n: np.ndarray,
+    unit_of_sheet: np.ndarray,
+    score: np.ndarray,
+    count: np.ndarray,
+    total: np.ndarray,
+    rng: Shuffle,
+) -> list[tuple]:
+    """Each scored sheet's quality row (see _count_scores), shuffled within its unit.
+
+    A sheet's mean is sum/n and its deviation the fraction p/q = Σ_d n_d/d ÷ terms, as exact
+    integers. Their cents, half up, are ⌊(200p + q) / 2q⌋: the same as Decimal's quotient rounded
+    half up (Decimal rounds to 28 digits first, which cannot cross a half cent when q < 2⁴⁷: a
+    fraction p/q that is not on the half cent is at least 1/200q away from it). The outlier flag
+    compares p/q with the threshold a/10ᵏ as p·10ᵏ ≥ a·q. A sheet whose figures do not fit these
+    bounds (none in practice) is computed with Decimal instead."""
+    sheet_count = starts.size
+    sums = np.add.reduceat(score, starts)
+    flat = np.minimum.reduceat(score, starts) == np.maximum.reduceat(score, starts)
+    eligible = count >= 3
+    terms = np.add.reduceat(eligible.astype(np.int64), starts)
+    exact = (sums >= 0) & (n < 2**16) & (sums < EXACT_BOUND)
+    p = np.zeros(sheet_count, dtype=np.int64)
+    q = np.ones(sheet_count, dtype=np.int64)
+    # Σ |score·count − total| per sheet and denominator d = count − 1, as (sheet, d, n_d) pairs.
+    at = np.flatnonzero(eligible)
+    pair_sheet = pair_denominator = pair_numerator = np.zeros(0, dtype=np.int64)
+    pair_starts = np.zeros(0, dtype=np.int64)
+    if at.size:
+        width = int(count.max())
+        pair = sheet[at] * width + (count[at] - 1)
+        numerator = np.abs(score[at] * count[at] - total[at])
+        order = np.argsort(pair, kind="stable")
+        sorted_pairs = pair[order]
+        keys_at = _group_starts(sorted_pairs)
+        keys = sorted_pairs[keys_at]
+        pair_sheet, pair_denominator = keys // width, keys % width
+        pair_numerator = np.add.reduceat(numerator[order], keys_at)
+        pair_starts = _group_starts(pair_sheet)  # one run of pairs per sheet with terms
+        with_terms = pair_sheet[pair_starts]
+        runs = np.diff(np.append(pair_starts, pair_sheet.size))
+        # lcm ≤ the product of the denominators: below 2⁴⁰, nothing below overflows 64 bits.
+        fits = np.multiply.reduceat(pair_denominator.astype(np.float64), pair_starts) < 2.0**40
+        common = np.where(fits, np.lcm.reduceat(np.where(np.repeat(fits, runs), pair_denominator, 1), pair_starts), 1)
+        scaled = pair_numerator * (np.repeat(common, runs) // pair_denominator)
+        estimate = np.add.reduceat(pair_numerator * (np.repeat(common, runs) / pair_denominator), pair_starts)
+        p_terms = np.add.reduceat(np.where(np.repeat(fits, runs), scaled, 0), pair_starts)
+        q_terms = common * terms[with_terms]
+        fits &= (estimate < EXACT_BOUND) & (common.astype(np.float64) * terms[with_terms] < EXACT_BOUND)
+        p[with_terms], q[with_terms] = p_terms, q_terms
+        exact[with_terms] &= fits
+    has_deviation = terms > 0
+    mean_cents = (200 * sums + n) // (2 * n)
+    deviation_cents = (200 * p + q) // (2 * q)
+    # The thresholds of each sheet's unit: minimum scores for "flat", points for "outlier" as a/10ᵏ.
+    flat_min = np.array([settings.quality_flat_min_scores for _u, settings, _s in units], dtype=np.int64)
+    thresholds = [Decimal(str(settings.quality_outlier_points)) for _u, settings, _s in units]
+    fraction = [_decimal_fraction(t) for t in thresholds]
+    a = np.array([f[0] for f in fraction], dtype=np.int64)[unit_of_sheet]
+    scale = np.array([f[1] for f in fraction], dtype=np.int64)[unit_of_sheet]
+    outlier = has_deviation & (p * scale >= a * q)
+    exact &= np.array([f[2] for f in fraction], dtype=bool)[unit_of_sheet]
+    unit_ids = [unit_id for unit_id, _settings, _sheets in units]
+    rows = list(
+        zip(
+            [unit_ids[u] for u in unit_of_sheet.tolist()],
+            _cents(mean_cents.tolist()),
+            [
+                d if has else None
+                for d, has in zip(_cents(deviation_cents.tolist()), has_deviation.tolist(), strict=True)
+            ],
+            ((n >= flat_min[unit_of_sheet]) & flat).tolist(),
+            outlier.tolist(),
+            strict=True,
+        )
+    )
+    for s in np.flatnonzero(~exact).tolist():  # out of the exact integers' bounds: Decimal
+        deviation = None
+        if has_deviation[s]:
+            run = int(np.searchsorted(pair_sheet[pair_starts], s))
+            begin = int(pair_starts[run])
+            end = int(pair_starts[run + 1]) if run + 1 < pair_starts.size else int(pair_sheet.size)
+            numerators = dict(
+                zip(pair_denominator[begin:end].tolist(), pair_numerator[begin:end].tolist(), strict=True)
+            )
+            common = lcm(*numerators)
+            deviation = Decimal(sum(v * (common // d) for d, v in numerators.items())) / Decimal(common * int(terms[s]))
+        u = int(unit_of_sheet[s])
+        rows[s] = (
+            unit_ids[u],
+            half_up(Decimal(int(sums[s])) / int(n[s])),
+            half_up(deviation) if deviation is not None else None,
+            bool(n[s] >= flat_min[u] and flat[s]),
+            deviation is not None and deviation >= thresholds[u],
+        )
+    # In random order within each unit (the sheets of a unit are consecutive).
+    shuffled: list[tuple] = []
+    for _u, group in groupby(rows, key=itemgetter(0)):
+        unit_rows = list(group)
+        rng.shuffle(unit_rows)
+        shuffled += unit_rows
+    return shuffled
+
+
+def _group_starts(values: np.ndarray) -> np.ndarray:
+    """Where each run of equal values begins, in a sorted array."""
+    first = np.empty(values.size, dtype=bool)
+    first[:1] = True
+    np.not_equal(values[1:], values[:-1], out=first[1:])
+    return np.flatnonzero(first)
+
+
+def _decimal_fraction(value: Decimal) -> tuple[int, int, bool]:
+    """A threshold as a/10ᵏ (a, 10ᵏ), and whether the exact integer comparison holds it."""
+    sign, digits, exponent = value.as_tuple()
+    a = int("".join(map(str, digits)) or "0")
+    if not isinstance(exponent, int) or sign or exponent < -2 or a >= 2**14:
+        return 0, 1, False
+    if exponent > 0:
+        a *= 10**exponent
+        exponent = 0
+    return (a, 10**-exponent, a < 2**14)
+
+
+_CENT_VALUES: dict[int, Decimal] = {}
+
+
+def _cents(values: list[int]) -> list[Decimal]:
+    """Cents as Decimals with two places (what half_up gives), each value made once."""
+    table = _CENT_VALUES
+    if len(table) > 100_000:
+        table.clear()
+    for value in set(values) - table.keys():
+        table[value] = Decimal(value).scaleb(-2)
+    return list(map(table.__getitem__, values))
+
+
+@dataclass
+class _Pools:
+    """The batch's pools (unit, ratee, group), in that order, and their scores sorted."""
+
+    unit: np.ndarray  # per pool: the unit's place in the batch
+    ratee: np.ndarray  # per pool: the ratee's id
+    group: np.ndarray  # per pool: the group's code (its place in the sorted names)
+    scores: np.ndarray  # every score, pool after pool, each pool's sorted
+    starts: np.ndarray  # per pool: where its scores begin
+    count: np.ndarray
+    total: np.ndarray
+
+
+def _spreads(
+    units: Sequence[tuple[int, Any, Sequence[PackedSheet]]],
+    names: list[str],
+    sheet: np.ndarray,
+    unit_of_sheet: np.ndarray,
+    group: np.ndarray,
+    pools: _Pools,
+) -> list[tuple]:
+    """Each unit's figures per rater group (SPREAD_COLUMNS): sheets with the group, scores, their
+    total and sum of squares, lowest and highest (from the pools: one row per ratee and group)."""
+    width = len(names)
+    unit_group = pools.unit * width + pools.group
+    order = np.argsort(unit_group, kind="stable")
+    starts = _group_starts(unit_group[order])
+    ends = np.append(pools.starts[1:], pools.scores.size)
+    squares = np.add.reduceat(pools.scores * pools.scores, pools.starts)
+    # Sheets holding each group, per unit (a unit's sheets are consecutive).
+    present = np.zeros(unit_of_sheet.size * width, dtype=np.int64)
+    present[sheet * width + group] = 1
+    unit_starts = _group_starts(unit_of_sheet)
+    per_unit = np.add.reduceat(present.reshape(-1, width), unit_starts, axis=0)
+    sheets_of = {
+        (u, g): int(per_unit[i, g]) for i, u in enumerate(unit_of_sheet[unit_starts].tolist()) for g in range(width)
+    }
+    return [
+        (units[k // width][0], names[k % width], sheets_of[k // width, k % width], *figures)
+        for k, *figures in zip(
+            unit_group[order][starts].tolist(),
+            np.add.reduceat(pools.count[order], starts).tolist(),
+            np.add.reduceat(pools.total[order], starts).tolist(),
+            np.add.reduceat(squares[order], starts).tolist(),
+            np.minimum.reduceat(pools.scores[pools.starts][order], starts).tolist(),
+            np.maximum.reduceat(pools.scores[ends - 1][order], starts).tolist(),
+            strict=True,
+        )
+    ]
 
 
 def _sealed_by_unit(period: Period) -> Iterable[tuple[int, list[bytes]]]:
@@ -376,7 +651,7 @@ def _by_unit(rows: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, list[bytes]
 class _RowBuffer:
     """Opened rows waiting to be written: a few big COPYs instead of four statements per unit."""
 
-    LIMIT = 200_000
+    LIMIT = 100_000  # rows
     TABLES = (
         (RateeScores, ["ratee_id", "rater_group", "scores"], "scores"),
         (DemocraticScore, ["ratee_id", "rater_group", *(d.value for d in DIMENSIONS)], "democratic"),
@@ -390,15 +665,13 @@ class _RowBuffer:
         self.rows: dict[str, list[tuple]] = {attr: [] for _m, _c, attr in self.TABLES}
         self.size = 0
         # A score list as the database reads it: an array literal (COPY text) or JSON (SQLite).
-        self.score_list = _array_literal if connection.vendor == "postgresql" else _json_list
+        self.brackets = "{}" if connection.vendor == "postgresql" else "[]"
 
-    def add(self, unit_id: int, opened: _UnitBox) -> None:
-        self.rows["scores"] += [(ratee, group, self.score_list(values)) for ratee, group, values in opened.scores]
-        self.rows["democratic"] += opened.democratic
-        self.rows["ticks"] += [(unit_id, *row) for row in opened.ticks]
-        self.rows["quality"] += [(unit_id, *row) for row in opened.quality]
-        self.size += sum(len(values) for _r, _g, values in opened.scores)
-        self.size += len(opened.democratic) + len(opened.ticks) + len(opened.quality)
+    def extend(self, **rows: list) -> None:
+        """Rows for the tables, by name (scores, democratic, ticks, quality)."""
+        for attr, new in rows.items():
+            self.rows[attr] += new
+            self.size += len(new)
         if self.size >= self.LIMIT:
             self.flush()
 
@@ -409,14 +682,6 @@ class _RowBuffer:
             self.rows[attr] = []
         self.size = 0
         self.clock("insert_rows")
-
-
-def _array_literal(values: list[int]) -> str:
-    return "{" + str(values)[1:-1].replace(" ", "") + "}"
-
-
-def _json_list(values: list[int]) -> str:
-    return str(values).replace(" ", "")
 
 
 def insert_rows(
@@ -475,20 +740,27 @@ def _copy_value(value: Any) -> str:
     return str(value)
 
 
-def _copy_column(values: tuple) -> list[str]:
+def _copy_column(values: list) -> list[str]:
     """One column of values in COPY's text format, the common kinds of column in one go each."""
     kinds = set(map(type, values))
     if kinds <= {int, Decimal}:
         return list(map(str, values))
     if kinds == {str} and not _COPY_SPECIAL.search("".join(values)):
         return list(values)
+    if kinds <= {type(None), bool, date, datetime}:  # few distinct values: each written once
+        text = {value: _copy_value(value) for value in set(values)}
+        return list(map(text.__getitem__, values))
     return list(map(_copy_value, values))
 
 
 def _copy_text(ids: list[str], constant: tuple, rows: list[tuple]) -> str | None:
     """COPY's text format written directly, column by column: a million rows in a second
     instead of ten through psycopg's row writer. None when a value is of a kind it does not write."""
-    values = list(zip(*rows, strict=True))
+    width = len(rows[0])
+    if any(len(row) != width for row in rows):
+        raise ValueError("rows of different lengths")
+    # Column by column (zip(*rows) takes one argument per row: slow for a million rows).
+    values = [list(map(itemgetter(i), rows)) for i in range(width)]
     if not all(isinstance(v, _COPY_TYPES) for v in constant) or not all(
         kind in _COPY_KINDS for column in values for kind in set(map(type, column))
     ):
@@ -497,7 +769,7 @@ def _copy_text(ids: list[str], constant: tuple, rows: list[tuple]) -> str | None
     columns += [_copy_column(column) for column in values]
     if ids:
         columns.insert(0, ids)
-    return "".join(f"{line}\n" for line in map("\t".join, zip(*columns, strict=True)))
+    return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
 
 
 def _for_sqlite(value: Any) -> Any:
@@ -548,7 +820,7 @@ def _rewrite_submissions(period: Period, rng: Shuffle) -> None:
         (
             (
                 content_type.pk,
-                str(UUID(hex=object_id)),
+                _uuid_text(object_id),
                 f"{name} → {unit_name}（{title}）",
                 int(LogEntry.Action.CREATE),
                 "",
@@ -561,6 +833,11 @@ def _rewrite_submissions(period: Period, rng: Shuffle) -> None:
         ),
         random_ids=False,
     )
+
+
+def _uuid_text(hex_id: str) -> str:
+    """A UUID's canonical text from its 32 lower-case hex digits (what str(UUID(hex=…)) gives)."""
+    return f"{hex_id[:8]}-{hex_id[8:12]}-{hex_id[12:16]}-{hex_id[16:20]}-{hex_id[20:]}"
 
 
 def _take_submissions(period: Period) -> list[tuple]:

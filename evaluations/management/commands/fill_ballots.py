@@ -15,9 +15,9 @@ from django.utils import timezone
 from ... import rules
 from ...lines import unit_members, unit_sheet_lines
 from ...models import DIMENSIONS, PeriodState, SealedSheet, SheetAssignment, SheetSource, SheetSubmission
-from ...sealing import seal
 from ...services.box import sheet_payload
 from ...services.figures import completion_refresh
+from ...sheet_format import seal_sheet
 from ._period import period_arg
 
 
@@ -70,7 +70,7 @@ class Command(BaseCommand):
                     )
                 else:
                     payload = sheet_payload(source=SheetSource.ONLINE, groups=groups, scores=values)
-                sealed.append(seal(payload, context=SealedSheet.context(period.pk, unit_id)))
+                sealed.append(seal_sheet(payload, context=SealedSheet.context(period.pk, unit_id)))
                 submissions.append(SheetSubmission(assignment_id=assignment_id, submitted_on=today))
                 scores += len(values)
             rng.shuffle(sealed)
