@@ -9,7 +9,7 @@ The work usually runs in one transaction, so the job's own row cannot show progr
 commit: progress goes to the cache (shared by the web and worker processes), and `job_progress`
 reads it while the job runs and the row's figures once it has finished. A refusal by a domain
 rule (`DomainError`) fails the job with its Chinese sentence; any other exception fails it with a
-general Chinese sentence, is logged and raised again, so that Celery's retry policy applies.
+general Chinese sentence (with the exception's own words as technical detail), is logged and raised again, so that Celery's retry policy applies.
 """
 
 from __future__ import annotations
@@ -98,6 +98,9 @@ def job_run(model: type[J], job_id: int, work: Callable[[J, Progress], str], *, 
         message = _("后台任务出错（%(error)s），没有做任何更改。请稍后重试；如仍失败，请联系系统管理员。") % {
             "error": type(error).__name__
         }
+        detail = str(error).strip()
+        if detail:  # what the exception says, for whoever the staff ask for help
+            message += _("（技术信息：%(detail)s）") % {"detail": detail[:500]}
         rows.update(status=JobStatus.FAILED, finished_at=timezone.now(), error=message)
         raise
     else:

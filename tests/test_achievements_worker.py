@@ -13,9 +13,10 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from achievements import services
-from achievements.models import DailyLog, DossierExport, ExportedDocument, ExportStatus
+from achievements.models import DailyLog, DossierExport, ExportedDocument
 from achievements.pdf import verify_export
 from evaluations.models import AnnualResult, Grade
+from core.models import JobStatus
 
 from .achievements_helpers import CHINESE_LOG, pdf_text, today
 from .test_worker import wait_for
@@ -44,11 +45,11 @@ def test_unit_zip_is_built_by_the_worker_with_progress_and_download(celery_worke
     )
     job = DossierExport.objects.get()
     assert response["Location"] == reverse("achievements:export_status", args=[job.pk])
-    assert job.total == 4  # 张干部, 李同事, 王主任, 赵副主任
+    assert job.progress_total == 4  # 张干部, 李同事, 王主任, 赵副主任
 
     finished = wait_for(lambda: DossierExport.objects.filter(pk=job.pk, finished_at__isnull=False).first(), timeout=240)
-    assert finished.status == ExportStatus.SUCCEEDED, finished.error
-    assert (finished.done, finished.total) == (4, 4)
+    assert finished.status == JobStatus.SUCCEEDED, finished.error
+    assert (finished.progress_done, finished.progress_total) == (4, 4)
 
     partial = client.get(reverse("achievements:export_status", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert 'id="export-download"' in partial and "<html" not in partial and "hx-get" not in partial
@@ -76,7 +77,7 @@ def test_unit_zip_is_built_by_the_worker_with_progress_and_download(celery_worke
 
 def test_status_page_polls_while_the_job_runs(client, personas, transactional_db):
     job = DossierExport.objects.create(
-        unit=personas.unit, year_from=2026, year_to=2026, total=4, done=1, status="running"
+        unit=personas.unit, year_from=2026, year_to=2026, progress_total=4, progress_done=1, status="running"
     )
     client.force_login(personas.org_staff.user)
     page = client.get(reverse("achievements:export_status", args=[job.pk])).content.decode()
@@ -101,7 +102,7 @@ def test_old_zips_are_deleted_by_the_nightly_job(client, personas, transactional
     path = old.file.path
     assert services.exports_purge(now=now) == 1
     old.refresh_from_db()
-    assert old.status == ExportStatus.EXPIRED and not old.file
+    assert old.status == JobStatus.SUCCEEDED and old.expired_at == now and not old.file
     assert not os.path.exists(path) and DossierExport.objects.get(pk=fresh.pk).file
     client.force_login(personas.org_staff.user)
     assert client.get(reverse("achievements:export_download", args=[old.pk])).status_code == 404

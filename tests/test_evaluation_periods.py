@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from achievements.models import RecordRules
 from cadres.models import Cadre, MembershipSnapshot, UnitCategory, UnitRole
-from core.models import Notification
+from core.models import JobStatus, Notification
 from evaluations.errors import BoxAlreadyOpened
 from evaluations.models import (
     ComputationRun,
@@ -24,7 +24,6 @@ from evaluations.models import (
     PeriodState,
     QuarterlyResult,
     RaterGroup,
-    RunStatus,
     SheetAssignment,
     SheetLine,
 )
@@ -204,7 +203,7 @@ def test_closing_computes_in_the_background_and_publishing_tells_the_cadres(
     assert period.state == PeriodState.COMPUTED
     run = ComputationRun.objects.get(period=period)
     assert (
-        run.status == RunStatus.SUCCEEDED and run.result_count == QuarterlyResult.objects.filter(period=period).count()
+        run.status == JobStatus.SUCCEEDED and run.result_count == QuarterlyResult.objects.filter(period=period).count()
     )
     card = client.get(reverse("evaluations:period_progress", args=[period.pk])).content.decode()
     assert "计算完成" in card and "hx-trigger" not in card

@@ -10,9 +10,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cadres.models import Cadre, ImportStatus, PoliticalStatus, RosterImport, Unit, UnitCategory, UnitRole
+from cadres.models import Cadre, PoliticalStatus, RosterImport, Unit, UnitCategory, UnitRole
 from cadres.roster import RosterFileError
 from cadres.services import roster_import
+from core.models import JobStatus
 
 from .roster_files import HEADERS, csv_bytes, many_rows, row, valid_rows, xlsx
 
@@ -213,7 +214,7 @@ def test_upload_page_imports_and_reports_success(client, personas, django_captur
     text = page.content.decode()
     assert "导入成功" in text and "新增 5 人" in text
     job = RosterImport.objects.get()
-    assert job.status == ImportStatus.SUCCEEDED
+    assert job.status == JobStatus.SUCCEEDED
     assert not job.file  # the uploaded personal data is not kept on disk
 
 
@@ -377,7 +378,7 @@ def test_title_rows_above_the_header_are_skipped_and_reported(client, personas, 
     text = page.content.decode()
     assert Cadre.objects.filter(code__in=[r[0] for r in valid_rows()]).count() == 5
     job = RosterImport.objects.get()
-    assert job.status == ImportStatus.SUCCEEDED and job.title_lines == [1, 2]
+    assert job.status == JobStatus.SUCCEEDED and job.title_lines == [1, 2]
     assert "导入成功" in text and "新增 5 人" in text
     assert "表头上方的标题行（第 1、2 行）已跳过" in text
 
