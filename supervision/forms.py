@@ -138,20 +138,6 @@ class PublicReportForm(FeedbackForm):
     field_order = ["subject", "text", "name", "contact", "website", "token"]
 
 
-class ReportTransitionForm(forms.Form):
-    to_state = forms.ChoiceField(label=_("办理为"), choices=FeedbackState.choices)
-    note = forms.CharField(
-        label=_("办理意见"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    public_reply = forms.CharField(
-        label=_("答复（公开查询可见）"),
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("反映人凭查询码可以看到这段答复；不要写入反映人或他人的个人信息。"),
-    )
-
-
 class ReportLinkForm(forms.Form):
     cadre = CadreChoiceField(label=_("被反映干部"), queryset=active_cadres(), required=False)
     selection = forms.ModelChoiceField(

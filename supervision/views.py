@@ -20,7 +20,7 @@ from cadres.access import get_object_or_404_in, is_org_staff, org_staff_required
 from cadres.models import Cadre
 from core.errors import DomainError
 from core.pdf import render_pdf
-from publicity.forms import HONEYPOT, LookupForm
+from publicity.forms import HONEYPOT, LookupForm, TransitionForm
 from publicity.models import FeedbackState, PublicitySettings
 from publicity.services import feedback as feedback_service
 from publicity.services.feedback import allowed_next_states
@@ -35,7 +35,6 @@ from .forms import (
     RecordForm,
     ReportLinkForm,
     ReportRegisterForm,
-    ReportTransitionForm,
     ScanForm,
     SettingsForm,
     apply_error,
@@ -191,7 +190,7 @@ def report_register(request: HttpRequest) -> HttpResponse:
 @access.supervision_staff_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_report(request.user, pk)
-    transition = ReportTransitionForm()
+    transition = TransitionForm()  # the notice feedback's: the same triage path
     transition.fields["to_state"].choices = [(s, FeedbackState(s).label) for s in allowed_next_states(report.state)]
     link = ReportLinkForm(
         initial={"cadre": report.cadre_id, "notice": report.notice_id, "selection": report.selection_id}
