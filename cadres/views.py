@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import notifications
-from core.jobs import job_progress
 from core.errors import DomainError, show_error
+from core.jobs import job_progress
 from core.paging import page_of, query_without_page
 
 from . import access, rules, selectors, services

@@ -9,7 +9,8 @@ The work usually runs in one transaction, so the job's own row cannot show progr
 commit: progress goes to the cache (shared by the web and worker processes), and `job_progress`
 reads it while the job runs and the row's figures once it has finished. A refusal by a domain
 rule (`DomainError`) fails the job with its Chinese sentence; any other exception fails it with a
-general Chinese sentence (with the exception's own words as technical detail), is logged and raised again, so that Celery's retry policy applies.
+general Chinese sentence (the exception's own words added as technical detail), is logged and
+raised again, so that Celery's retry policy applies.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from publicity.forms import FeedbackForm
-from publicity.models import FeedbackState, Notice
+from publicity.models import Notice
 from selection.forms import CadreChoiceField, active_cadres
 from selection.models import Selection
 

@@ -15,8 +15,8 @@ from django_celery_beat.models import PeriodicTask
 from achievements import services
 from achievements.models import DailyLog, DossierExport, ExportedDocument
 from achievements.pdf import verify_export
-from evaluations.models import AnnualResult, Grade
 from core.models import JobStatus
+from evaluations.models import AnnualResult, Grade
 
 from .achievements_helpers import CHINESE_LOG, pdf_text, today
 from .test_worker import wait_for
@@ -82,6 +82,7 @@ def test_status_page_polls_while_the_job_runs(client, personas, transactional_db
     client.force_login(personas.org_staff.user)
     page = client.get(reverse("achievements:export_status", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page and "已完成 1 / 4 人" in page and 'value="1"' in page
+    assert 'id="export-status"' in page and 'data-status="running"' in page and "data-job-status>进行中</span>" in page
     assert "区教师发展中心 2026</h1>" in page and "2026–2026" not in page  # one year is named once
 
 
@@ -107,3 +108,23 @@ def test_old_zips_are_deleted_by_the_nightly_job(client, personas, transactional
     client.force_login(personas.org_staff.user)
     assert client.get(reverse("achievements:export_download", args=[old.pk])).status_code == 404
     assert "已超过保留期限" in client.get(reverse("achievements:export_status", args=[old.pk])).content.decode()
+
+
+def test_a_crashed_export_fails_with_a_chinese_error_on_the_card(client, personas, monkeypatch, transactional_db):
+    from achievements.services import dossiers
+
+    def broken(**kwargs):
+        raise RuntimeError("磁盘已满")
+
+    monkeypatch.setattr(dossiers, "dossier_render", broken)
+    job = DossierExport.objects.create(unit=personas.unit, year_from=2026, year_to=2026, progress_total=4)
+    with pytest.raises(RuntimeError):
+        services.export_run(export_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.finished_at and job.attempts == 1 and not job.file
+    assert job.error.startswith("后台任务出错（RuntimeError），没有做任何更改。") and "磁盘已满" in job.error
+    client.force_login(personas.org_staff.user)
+    card = client.get(reverse("achievements:export_status", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-status="failed"' in card and "hx-get" not in card and "data-job-status>失败</span>" in card
+    assert "导出失败" in card and "后台任务出错（RuntimeError）" in card and "磁盘已满" in card
+    assert client.get(reverse("achievements:export_download", args=[job.pk])).status_code == 404

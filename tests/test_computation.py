@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from achievements.deductions import deduction_reports
 from cadres.models import Cadre, UnitCategory
+from core.models import JobStatus
 from evaluations import rules
 from evaluations.models import (
     BoxOpening,
@@ -31,7 +32,6 @@ from evaluations.models import (
 )
 from evaluations.services import scoring
 from evaluations.services.ballots import ValidSheet, store_sheet
-from core.models import JobStatus
 
 from .evaluation_helpers import close_and_compute, make_team, open_period, recompute, submit_all
 from .factories import CadreFactory, rank

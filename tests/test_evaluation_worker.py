@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 
-from evaluations.models import (
 from core.models import JobStatus
+from evaluations.models import (
     BoxOpening,
     ComputationRun,
     EvaluationSettings,

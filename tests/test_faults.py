@@ -23,11 +23,11 @@ from django.utils import timezone
 from achievements import services as achievement_services
 from achievements.models import DailyLog, DossierExport
 from config.celery import app
+from core.models import JobStatus
 from evaluations.models import ComputationRun, PeriodState, SealedSheet, SheetSubmission
 from ops import outbox, ratelimit
 from ops.models import OutboxTask
 from publicity.models import Feedback
-from core.models import JobStatus
 
 from .achievements_helpers import CHINESE_LOG, today
 from .evaluation_helpers import assignment, make_team, open_period

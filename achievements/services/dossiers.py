@@ -8,7 +8,6 @@ import logging
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings

@@ -20,9 +20,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -36,7 +34,7 @@ from core.models import UNFINISHED, JobStatus
 from ops import outbox
 
 from .. import rules
-from ..errors import EvaluationError, WrongState
+from ..errors import WrongState
 from ..models import (
     ComputationRun,
     EvaluationSettings,

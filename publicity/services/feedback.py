@@ -17,9 +17,9 @@ from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..errors import FeedbackClosed, FeedbackError, FeedbackSuspected, TransitionRefused
 from core.errors import DomainError
 
+from ..errors import FeedbackClosed, FeedbackError, FeedbackSuspected, TransitionRefused
 from ..models import Feedback, FeedbackEvent, FeedbackState, Notice, PublicitySettings, TriageItem
 
 logger = logging.getLogger(__name__)

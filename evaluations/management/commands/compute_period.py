@@ -2,8 +2,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...errors import EvaluationError
 from core.models import JobStatus
+
+from ...errors import EvaluationError
 from ...services import scoring
 from ._period import period_arg
 
