@@ -16,7 +16,7 @@ raised again, so that Celery's retry policy applies.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -68,18 +68,28 @@ def job_progress(job: Job) -> JobProgress:
     return JobProgress(done=job.progress_done, total=job.progress_total, label=job.progress_label)
 
 
-def job_run(model: type[J], job_id: int, work: Callable[[J, Progress], str], *, echo: Progress | None = None) -> J:
+def job_run(
+    model: type[J],
+    job_id: int,
+    work: Callable[[J, Progress], str],
+    *,
+    echo: Progress | None = None,
+    running: Mapping[str, object] | None = None,
+) -> J:
     """Run a queued job once: mark it running, call `work(job, progress)`, record the outcome.
 
     `work` returns the label of its last step (e.g. a summary of what it made); `echo` also receives
-    each step (a management command prints them). A job that already
+    each step (a management command prints them); `running` holds fields of the concrete job written
+    together with the running status and the attempt (e.g. which process runs it). A job that already
     succeeded is not run again (a redelivered task); a failed or interrupted one runs again.
     """
     job = model._default_manager.get(pk=job_id)
     if job.status == JobStatus.SUCCEEDED:
         return job
     rows = model._default_manager.filter(pk=job_id)
-    rows.update(status=JobStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1, error="")
+    rows.update(
+        status=JobStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1, error="", **(running or {})
+    )
     job.refresh_from_db()
     progress = CacheProgress(job)
     seen: dict[str, int] = {"done": 0, "total": job.progress_total}

@@ -118,7 +118,6 @@ def computation_execute(
     now = now or timezone.now()
 
     def work(run: ComputationRun, report: Progress) -> str:
-        ComputationRun.objects.filter(pk=run.pk).update(worker=f"{socket.gethostname()}:{os.getpid()}")
         with transaction.atomic():
             period = lock_period(run.period_id)
             if not computable(period):
@@ -138,7 +137,8 @@ def computation_execute(
             ComputationRun.objects.filter(pk=run.pk).update(result_count=count)
         return _("计算完成：%(n)s 人") % {"n": count}
 
-    return job_run(ComputationRun, run_id, work, echo=progress)
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    return job_run(ComputationRun, run_id, work, echo=progress, running={"worker": worker})
 
 
 # --- SQL helpers ------------------------------------------------------------------------------
