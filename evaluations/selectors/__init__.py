@@ -35,6 +35,7 @@ from .periods import (
     period_overview,
     periods,
     records_open_until,
+    unit_is_small,
 )
 from .quality import (
     GroupSpread,
@@ -55,6 +56,7 @@ from .quarterly import (
     results_distribution,
     results_queryset,
     score_distribution,
+    score_histogram,
     unit_picker,
 )
 from .sheets import (
@@ -109,7 +111,9 @@ __all__ = [
     "results_distribution",
     "results_queryset",
     "score_distribution",
+    "score_histogram",
     "sheet_page",
+    "unit_is_small",
     "unit_picker",
     "use_of_results",
 ]

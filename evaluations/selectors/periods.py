@@ -14,12 +14,20 @@ from core.jobs import JobProgress, job_progress
 from ..models import (
     BoxOpening,
     ComputationRun,
+    EvaluationSettings,
     PaperSheet,
     Period,
     SealedSheet,
     SheetAssignment,
     SheetSubmission,
 )
+
+
+def unit_is_small(size: int | None, settings: EvaluationSettings) -> bool:
+    """Whether a unit of `size` active cadres is a small unit (fewer than the small-unit size of its
+    category's settings): org staff name outside evaluators for it, and its last place is judged in
+    a wider group (last_place_bases)."""
+    return size is not None and size < settings.small_unit_size
 
 
 def periods() -> QuerySet[Period]:
