@@ -288,7 +288,7 @@ class SelfAssessmentAdmin(admin.ModelAdmin):
 
 @admin.register(DossierExport)
 class DossierExportAdmin(admin.ModelAdmin):
-    list_display = ["unit", "year_from", "year_to", "status", "requested_by", "created_at"]
+    list_display = ["unit", "year_from", "year_to", "status", "requested_by", "requested_at", "expired_at"]
     list_filter = ["status"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:

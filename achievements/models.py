@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Unit, UnitCategory
-from core.models import SingletonSettings, YearlySettings
+from core.models import Job, SingletonSettings, YearlySettings
 
 # --- Calendar and rules ------------------------------------------------------------------------
 
@@ -534,54 +534,31 @@ def year_span(year_from: int, year_to: int, dash: str = "–") -> str:
     return str(year_from) if year_from == year_to else f"{year_from}{dash}{year_to}"
 
 
-class ExportStatus(models.TextChoices):
-    PENDING = "pending", _("排队中")
-    RUNNING = "running", _("生成中")
-    SUCCEEDED = "succeeded", _("已完成")
-    FAILED = "failed", _("失败")
-    EXPIRED = "expired", _("已过期")
-
-
-class DossierExport(models.Model):
-    """One zip of a whole unit's PDF dossiers, built by a background job that reports progress."""
+class DossierExport(Job):
+    """One zip of a whole unit's PDF dossiers, built by a background job (core.jobs) that reports
+    progress as cadres done of the unit's total. A succeeded export whose zip passed the retention
+    period keeps its row with `expired_at` set and no file."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
     year_from = models.PositiveSmallIntegerField(_("起始年度"))
     year_to = models.PositiveSmallIntegerField(_("截止年度"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("导出人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    status = models.CharField(_("状态"), max_length=20, choices=ExportStatus.choices, default=ExportStatus.PENDING)
-    total = models.PositiveIntegerField(_("总人数"), default=0)
-    done = models.PositiveIntegerField(_("已完成人数"), default=0)
     # Private storage under MEDIA_ROOT; downloaded only through an access-checked view.
     file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", blank=True)
     size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
-    error = models.CharField(_("错误"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     # Written as each PDF is added: a running job whose heartbeat stops had its worker killed.
     heartbeat_at = models.DateTimeField(_("最近进展时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    expired_at = models.DateTimeField(_("过期删除时间"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Job.Meta):
         verbose_name = _("档案批量导出")
         verbose_name_plural = _("档案批量导出")
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.unit.name} {self.years}"
 
     @property
-    def is_finished(self) -> bool:
-        return self.status in (ExportStatus.SUCCEEDED, ExportStatus.FAILED, ExportStatus.EXPIRED)
-
-    @property
     def years(self) -> str:
         return year_span(self.year_from, self.year_to)
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.done / self.total) if self.total else 0
 
 
 class ReminderSettings(SingletonSettings):

@@ -94,7 +94,7 @@ class OrgSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(RosterImport)
 class RosterImportAdmin(admin.ModelAdmin):
-    list_display = ["original_name", "status", "uploaded_by", "created_at", "created_count", "updated_count"]
+    list_display = ["original_name", "status", "requested_by", "requested_at", "created_count", "updated_count"]
     list_filter = ["status"]
     readonly_fields = [f.name for f in RosterImport._meta.fields]
 

@@ -15,7 +15,7 @@ from django.db.models.functions import Now, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import SingletonSettings
+from core.models import Job, SingletonSettings
 
 
 class SignOn(models.TextChoices):
@@ -455,40 +455,23 @@ class OrgSettings(SingletonSettings):
         return self.deputy_male_age if male else self.deputy_female_age
 
 
-class ImportStatus(models.TextChoices):
-    PENDING = "pending", _("排队中")
-    RUNNING = "running", _("导入中")
-    SUCCEEDED = "succeeded", _("已导入")
-    FAILED = "failed", _("未导入")
-
-
-class RosterImport(models.Model):
-    """One uploaded roster file and what became of it. Runs as a background job."""
+class RosterImport(Job):
+    """One uploaded roster file and what became of it: a background job (core.jobs). A refused file
+    fails the job with every bad row in `errors`; nothing of it is imported."""
 
     file = models.FileField(_("文件"), upload_to="imports/", blank=True)
     original_name = models.CharField(_("文件名"), max_length=255)
-    uploaded_by = models.ForeignKey(
-        User, verbose_name=_("导入人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    status = models.CharField(_("状态"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
     total_rows = models.PositiveIntegerField(_("总行数"), default=0)
     created_count = models.PositiveIntegerField(_("新增"), default=0)
     updated_count = models.PositiveIntegerField(_("更新"), default=0)
     unchanged_count = models.PositiveIntegerField(_("未变化"), default=0)
     units_created = models.PositiveIntegerField(_("新增单位"), default=0)
-    errors = models.JSONField(_("错误"), default=list, blank=True)
+    errors = models.JSONField(_("错误行"), default=list, blank=True)
     title_lines = models.JSONField(_("跳过的标题行"), default=list, blank=True)
-    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Job.Meta):
         verbose_name = _("花名册导入")
         verbose_name_plural = _("花名册导入")
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return self.original_name
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)

@@ -50,7 +50,7 @@ def cadre_profile(cadre: Cadre) -> dict[str, Any]:
 
 
 def recent_imports(limit: int = 10) -> QuerySet[RosterImport]:
-    return RosterImport.objects.select_related("uploaded_by")[:limit]
+    return RosterImport.objects.select_related("requested_by")[:limit]
 
 
 def audit_entries(*, model: str = "", actor: str = "", object_pk: str = "") -> QuerySet[LogEntry]:

@@ -16,17 +16,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.errors import DomainError
+from core.jobs import Progress, job_run
 from core.spreadsheets import cell_text
 
 from . import roster, validators
 from .background import queue_after_commit
 from .models import (
     Cadre,
-    ImportStatus,
     MembershipSnapshot,
     RankLevel,
     RosterImport,
@@ -306,38 +306,46 @@ def roster_import(*, content: bytes, filename: str, actor: User | None) -> Roste
 def roster_import_start(*, upload: UploadedFile, actor: User) -> RosterImport:
     from .tasks import run_roster_import
 
-    job = RosterImport.objects.create(original_name=upload.name[:255], uploaded_by=actor, file=upload)
+    job = RosterImport.objects.create(original_name=(upload.name or "")[:255], requested_by=actor, file=upload)
     queue_after_commit(run_roster_import, job.pk)
     return job
 
 
 def roster_import_run(*, import_id: int) -> RosterImport:
-    """The background half of an upload: import, record the outcome, delete the file."""
-    job = RosterImport.objects.get(pk=import_id)
-    if job.is_finished:
-        return job
-    job.status = ImportStatus.RUNNING
-    job.save(update_fields=["status"])
-    try:
-        with job.file.open("rb") as handle:
-            content = handle.read()
-        summary = roster_import(content=content, filename=job.original_name, actor=job.uploaded_by)
-    except RosterFileError as error:
-        job.status = ImportStatus.FAILED
-        job.errors = [issue.as_dict() for issue in error.issues]
-    else:
-        job.status = ImportStatus.SUCCEEDED
-        job.total_rows = summary.total_rows
-        job.created_count = summary.created
-        job.updated_count = summary.updated
-        job.unchanged_count = summary.unchanged
-        job.units_created = summary.units_created
-        job.title_lines = summary.title_lines
-    # The file holds personal data; what matters of it is now in the database.
-    job.file.delete(save=False)
-    job.finished_at = timezone.now()
-    job.save()
-    return job
+    """The background half of an upload (core.jobs): import, record the outcome, delete the file."""
+
+    def work(job: RosterImport, progress: Progress) -> str:
+        progress(0, 1, _("导入花名册"))
+        try:
+            with job.file.open("rb") as handle:
+                content = handle.read()
+            summary = roster_import(content=content, filename=job.original_name, actor=job.requested_by)
+        except RosterFileError as error:
+            RosterImport.objects.filter(pk=job.pk).update(errors=[issue.as_dict() for issue in error.issues])
+            count = len(error.issues)
+            raise DomainError(
+                ngettext(
+                    "发现 %(n)s 处错误。没有写入任何数据，请改正后重新上传整个文件。",
+                    "发现 %(n)s 处错误。没有写入任何数据，请改正后重新上传整个文件。",
+                    count,
+                )
+                % {"n": count}
+            ) from error
+        finally:
+            # The file holds personal data; what matters of it is now in the database.
+            job.file.delete(save=False)
+            RosterImport.objects.filter(pk=job.pk).update(file="")
+        RosterImport.objects.filter(pk=job.pk).update(
+            total_rows=summary.total_rows,
+            created_count=summary.created,
+            updated_count=summary.updated,
+            unchanged_count=summary.unchanged,
+            units_created=summary.units_created,
+            title_lines=summary.title_lines,
+        )
+        return _("导入成功")
+
+    return job_run(RosterImport, import_id, work)
 
 
 def roster_export(*, cadres: Iterable[Cadre], file_format: str, template: bool = False) -> bytes:

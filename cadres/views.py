@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from core import notifications
 from core.errors import DomainError, show_error
+from core.jobs import job_progress
 from core.paging import page_of, query_without_page
 
 from . import access, rules, selectors, services
@@ -288,7 +289,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
 def roster_import_status(request: HttpRequest, pk: int) -> HttpResponse:
     job = access.get_object_or_404_in(RosterImport.objects.all(), pk=pk)
     template = "cadres/_roster_import_status.html" if request.htmx else "cadres/roster_import_status.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "progress": job_progress(job)})
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

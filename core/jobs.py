@@ -9,13 +9,14 @@ The work usually runs in one transaction, so the job's own row cannot show progr
 commit: progress goes to the cache (shared by the web and worker processes), and `job_progress`
 reads it while the job runs and the row's figures once it has finished. A refusal by a domain
 rule (`DomainError`) fails the job with its Chinese sentence; any other exception fails it with a
-general Chinese sentence, is logged and raised again, so that Celery's retry policy applies.
+general Chinese sentence (the exception's own words added as technical detail), is logged and
+raised again, so that Celery's retry policy applies.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -67,18 +68,28 @@ def job_progress(job: Job) -> JobProgress:
     return JobProgress(done=job.progress_done, total=job.progress_total, label=job.progress_label)
 
 
-def job_run(model: type[J], job_id: int, work: Callable[[J, Progress], str], *, echo: Progress | None = None) -> J:
+def job_run(
+    model: type[J],
+    job_id: int,
+    work: Callable[[J, Progress], str],
+    *,
+    echo: Progress | None = None,
+    running: Mapping[str, object] | None = None,
+) -> J:
     """Run a queued job once: mark it running, call `work(job, progress)`, record the outcome.
 
     `work` returns the label of its last step (e.g. a summary of what it made); `echo` also receives
-    each step (a management command prints them). A job that already
+    each step (a management command prints them); `running` holds fields of the concrete job written
+    together with the running status and the attempt (e.g. which process runs it). A job that already
     succeeded is not run again (a redelivered task); a failed or interrupted one runs again.
     """
     job = model._default_manager.get(pk=job_id)
     if job.status == JobStatus.SUCCEEDED:
         return job
     rows = model._default_manager.filter(pk=job_id)
-    rows.update(status=JobStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1, error="")
+    rows.update(
+        status=JobStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1, error="", **(running or {})
+    )
     job.refresh_from_db()
     progress = CacheProgress(job)
     seen: dict[str, int] = {"done": 0, "total": job.progress_total}
@@ -98,6 +109,9 @@ def job_run(model: type[J], job_id: int, work: Callable[[J, Progress], str], *, 
         message = _("后台任务出错（%(error)s），没有做任何更改。请稍后重试；如仍失败，请联系系统管理员。") % {
             "error": type(error).__name__
         }
+        detail = str(error).strip()
+        if detail:  # what the exception says, for whoever the staff ask for help
+            message += _("（技术信息：%(detail)s）") % {"detail": detail[:500]}
         rows.update(status=JobStatus.FAILED, finished_at=timezone.now(), error=message)
         raise
     else:

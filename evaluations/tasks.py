@@ -17,7 +17,7 @@ from .services import box, periods, scoring
     max_retries=3,
 )
 def compute_period_task(self, run_id: int) -> str:
-    return scoring.computation_execute(run_id=run_id, progress=scoring.CacheProgress(run_id)).status
+    return scoring.computation_execute(run_id=run_id).status
 
 
 @shared_task(

@@ -247,13 +247,13 @@ def new_receipt_code() -> str:
     return f"{code[:4]}-{code[4:8]}-{code[8:]}"
 
 
-class Feedback(models.Model):
-    """A message from the public about a notice. Name and contact are optional."""
+class TriageItem(models.Model):
+    """What the public sends in and staff triage: a notice's feedback here, supervision's reports.
 
-    notice = models.ForeignKey(Notice, verbose_name=_("任前公示"), on_delete=models.PROTECT, related_name="feedback")
+    Triage runs received → verifying → substantiated | unsubstantiated → closed
+    (publicity.services.feedback.triage_step); the finding is kept when the item is closed."""
+
     receipt_code = models.CharField(_("查询码"), max_length=20, unique=True, default=new_receipt_code, editable=False)
-    name = models.CharField(_("姓名"), max_length=50, blank=True)
-    contact = models.CharField(_("联系方式"), max_length=100, blank=True)
     text = models.TextField(_("反映内容"), max_length=10000)
     state = models.CharField(
         _("办理状态"), max_length=20, choices=FeedbackState.choices, default=FeedbackState.RECEIVED
@@ -266,23 +266,22 @@ class Feedback(models.Model):
         blank=True,
     )
     public_reply = models.CharField(_("答复（公开查询可见）"), max_length=1000, blank=True)
-    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = _("群众反映")
-        verbose_name_plural = _("群众反映")
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["notice", "state"], name="feedback_notice_state")]
+        abstract = True
 
     def __str__(self) -> str:
         return self.receipt_code
 
+    @property
+    def is_open(self) -> bool:
+        return self.state != FeedbackState.CLOSED
 
-class FeedbackEvent(models.Model):
-    """One triage step of a feedback item: who moved it, from what, to what, and why."""
 
-    feedback = models.ForeignKey(Feedback, verbose_name=_("群众反映"), on_delete=models.CASCADE, related_name="events")
+class TriageEvent(models.Model):
+    """One triage step of an item: who moved it, from what, to what, and why."""
+
     from_state = models.CharField(_("原状态"), max_length=20, choices=FeedbackState.choices, blank=True)
     to_state = models.CharField(_("新状态"), max_length=20, choices=FeedbackState.choices)
     note = models.TextField(_("办理意见"), max_length=2000, blank=True)
@@ -295,6 +294,28 @@ class FeedbackEvent(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Feedback(TriageItem):
+    """A message from the public about a notice. Name and contact are optional."""
+
+    notice = models.ForeignKey(Notice, verbose_name=_("任前公示"), on_delete=models.PROTECT, related_name="feedback")
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    contact = models.CharField(_("联系方式"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("群众反映")
+        verbose_name_plural = _("群众反映")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["notice", "state"], name="feedback_notice_state")]
+
+
+class FeedbackEvent(TriageEvent):
+    feedback = models.ForeignKey(Feedback, verbose_name=_("群众反映"), on_delete=models.CASCADE, related_name="events")
 
     class Meta:
         verbose_name = _("办理记录")

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from publicity.forms import FeedbackForm
-from publicity.models import FeedbackState, Notice
+from publicity.models import Notice
 from selection.forms import CadreChoiceField, active_cadres
 from selection.models import Selection
 
@@ -136,20 +136,6 @@ class PublicReportForm(FeedbackForm):
         help_text=_("被反映干部的姓名、单位和职务，或者选拔任用工作、公示的名称。"),
     )
     field_order = ["subject", "text", "name", "contact", "website", "token"]
-
-
-class ReportTransitionForm(forms.Form):
-    to_state = forms.ChoiceField(label=_("办理为"), choices=FeedbackState.choices)
-    note = forms.CharField(
-        label=_("办理意见"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    public_reply = forms.CharField(
-        label=_("答复（公开查询可见）"),
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("反映人凭查询码可以看到这段答复；不要写入反映人或他人的个人信息。"),
-    )
 
 
 class ReportLinkForm(forms.Form):

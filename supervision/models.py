@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Unit
 from core.models import SingletonSettings
-from publicity.models import FeedbackState, Notice, new_receipt_code
+from publicity.models import Notice, TriageEvent, TriageItem
 from selection.models import Selection
 
 
@@ -203,14 +203,13 @@ class Channel(models.TextChoices):
     VISIT = "visit", _("来访")
 
 
-class Report(models.Model):
+class Report(TriageItem):
     """A report about a cadre, a selection or a notice, by any channel, at any time.
 
     The reporter's name and contact are protected: only org and discipline staff see them, never
-    the cadre reported on. Triage states are the notice feedback's.
+    the cadre reported on. Triage is the notice feedback's (TriageItem).
     """
 
-    receipt_code = models.CharField(_("查询码"), max_length=20, unique=True, default=new_receipt_code, editable=False)
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
     received_on = models.DateField(_("受理日期"))
     cadre = models.ForeignKey(
@@ -228,17 +227,6 @@ class Report(models.Model):
     subject = models.CharField(_("被反映人或事项"), max_length=200, blank=True)
     reporter_name = models.CharField(_("反映人姓名"), max_length=50, blank=True)
     reporter_contact = models.CharField(_("反映人联系方式"), max_length=100, blank=True)
-    text = models.TextField(_("反映内容"), max_length=10000)
-    state = models.CharField(
-        _("办理状态"), max_length=20, choices=FeedbackState.choices, default=FeedbackState.RECEIVED
-    )
-    finding = models.CharField(
-        _("核查结论"),
-        max_length=20,
-        choices=[(FeedbackState.SUBSTANTIATED, _("反映属实")), (FeedbackState.UNSUBSTANTIATED, _("反映不属实"))],
-        blank=True,
-    )
-    public_reply = models.CharField(_("答复（公开查询可见）"), max_length=1000, blank=True)
     step_due = models.DateField(_("本环节办理期限"), null=True, blank=True)
     reminded_on = models.DateField(_("最近提醒日期"), null=True, blank=True)
     registered_by = models.ForeignKey(
@@ -250,7 +238,6 @@ class Report(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("举报")
@@ -258,28 +245,9 @@ class Report(models.Model):
         ordering = ["-received_on", "-pk"]
         indexes = [models.Index(fields=["state", "step_due"], name="report_state_due")]
 
-    def __str__(self) -> str:
-        return self.receipt_code
 
-    @property
-    def is_open(self) -> bool:
-        return self.state != FeedbackState.CLOSED
-
-
-class ReportEvent(models.Model):
+class ReportEvent(TriageEvent):
     report = models.ForeignKey(Report, verbose_name=_("举报"), on_delete=models.CASCADE, related_name="events")
-    from_state = models.CharField(_("原状态"), max_length=20, choices=FeedbackState.choices, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=20, choices=FeedbackState.choices)
-    note = models.TextField(_("办理意见"), max_length=2000, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("办理人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("举报办理记录")

@@ -20,10 +20,11 @@ from cadres.access import get_object_or_404_in, is_org_staff, org_staff_required
 from cadres.models import Cadre
 from core.errors import DomainError
 from core.pdf import render_pdf
-from publicity.forms import HONEYPOT, LookupForm
+from publicity.forms import HONEYPOT, TransitionForm
 from publicity.models import FeedbackState, PublicitySettings
 from publicity.services import feedback as feedback_service
 from publicity.services.feedback import allowed_next_states
+from publicity.views.feedback import lookup_page
 
 from . import access, rules, selectors, unit_report
 from .errors import SupervisionError
@@ -35,7 +36,6 @@ from .forms import (
     RecordForm,
     ReportLinkForm,
     ReportRegisterForm,
-    ReportTransitionForm,
     ScanForm,
     SettingsForm,
     apply_error,
@@ -191,7 +191,7 @@ def report_register(request: HttpRequest) -> HttpResponse:
 @access.supervision_staff_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_report(request.user, pk)
-    transition = ReportTransitionForm()
+    transition = TransitionForm()  # the notice feedback's: the same triage path
     transition.fields["to_state"].choices = [(s, FeedbackState(s).label) for s in allowed_next_states(report.state)]
     link = ReportLinkForm(
         initial={"cadre": report.cadre_id, "notice": report.notice_id, "selection": report.selection_id}
@@ -389,29 +389,12 @@ def public_receipt(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def public_lookup(request: HttpRequest) -> HttpResponse:
-    """Anyone with a receipt code sees the state and the public reply, nothing else."""
-    form = LookupForm(request.POST or None)
-    result, not_found, status = None, False, 200
-    if request.method == "POST":
-        limited = is_ratelimited(
-            request,
-            group="supervision-lookup",
-            key="ip",
-            rate=feedback_service.LOOKUP_RATE,
-            method="POST",
-            increment=True,
-        )
-        if limited:
-            form.add_error(None, _("查询过于频繁，请稍后再试。"))
-            status = 429
-        elif form.is_valid():
-            result = report_services.report_lookup(code=form.cleaned_data["code"])
-            not_found = result is None
-    return render(
+    """The notice feedback's lookup page for a report's receipt code."""
+    return lookup_page(
         request,
-        "supervision/public/lookup.html",
-        {"form": form, "result": result, "not_found": not_found},
-        status=status,
+        group="supervision-lookup",
+        find=report_services.report_lookup,
+        template="supervision/public/lookup.html",
     )
 
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from achievements import services
-from achievements.models import DailyLog, DossierExport, ExportedDocument, ExportStatus
+from achievements.models import DailyLog, DossierExport, ExportedDocument
 from achievements.pdf import verify_export
+from core.models import JobStatus
 from evaluations.models import AnnualResult, Grade
 
 from .factories import CHINESE_LOG
@@ -45,11 +46,11 @@ def test_unit_zip_is_built_by_the_worker_with_progress_and_download(celery_worke
     )
     job = DossierExport.objects.get()
     assert response["Location"] == reverse("achievements:export_status", args=[job.pk])
-    assert job.total == 4  # 张干部, 李同事, 王主任, 赵副主任
+    assert job.progress_total == 4  # 张干部, 李同事, 王主任, 赵副主任
 
     finished = wait_for(lambda: DossierExport.objects.filter(pk=job.pk, finished_at__isnull=False).first(), timeout=240)
-    assert finished.status == ExportStatus.SUCCEEDED, finished.error
-    assert (finished.done, finished.total) == (4, 4)
+    assert finished.status == JobStatus.SUCCEEDED, finished.error
+    assert (finished.progress_done, finished.progress_total) == (4, 4)
 
     partial = client.get(reverse("achievements:export_status", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert 'id="export-download"' in partial and "<html" not in partial and "hx-get" not in partial
@@ -77,11 +78,12 @@ def test_unit_zip_is_built_by_the_worker_with_progress_and_download(celery_worke
 
 def test_status_page_polls_while_the_job_runs(client, personas, transactional_db):
     job = DossierExport.objects.create(
-        unit=personas.unit, year_from=2026, year_to=2026, total=4, done=1, status="running"
+        unit=personas.unit, year_from=2026, year_to=2026, progress_total=4, progress_done=1, status="running"
     )
     client.force_login(personas.org_staff.user)
     page = client.get(reverse("achievements:export_status", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page and "已完成 1 / 4 人" in page and 'value="1"' in page
+    assert 'id="export-status"' in page and 'data-status="running"' in page and "data-job-status>进行中</span>" in page
     assert "区教师发展中心 2026</h1>" in page and "2026–2026" not in page  # one year is named once
 
 
@@ -102,8 +104,28 @@ def test_old_zips_are_deleted_by_the_nightly_job(client, personas, transactional
     path = old.file.path
     assert services.exports_purge(now=now) == 1
     old.refresh_from_db()
-    assert old.status == ExportStatus.EXPIRED and not old.file
+    assert old.status == JobStatus.SUCCEEDED and old.expired_at == now and not old.file
     assert not os.path.exists(path) and DossierExport.objects.get(pk=fresh.pk).file
     client.force_login(personas.org_staff.user)
     assert client.get(reverse("achievements:export_download", args=[old.pk])).status_code == 404
     assert "已超过保留期限" in client.get(reverse("achievements:export_status", args=[old.pk])).content.decode()
+
+
+def test_a_crashed_export_fails_with_a_chinese_error_on_the_card(client, personas, monkeypatch, transactional_db):
+    from achievements.services import dossiers
+
+    def broken(**kwargs):
+        raise RuntimeError("磁盘已满")
+
+    monkeypatch.setattr(dossiers, "dossier_render", broken)
+    job = DossierExport.objects.create(unit=personas.unit, year_from=2026, year_to=2026, progress_total=4)
+    with pytest.raises(RuntimeError):
+        services.export_run(export_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.finished_at and job.attempts == 1 and not job.file
+    assert job.error.startswith("后台任务出错（RuntimeError），没有做任何更改。") and "磁盘已满" in job.error
+    client.force_login(personas.org_staff.user)
+    card = client.get(reverse("achievements:export_status", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-status="failed"' in card and "hx-get" not in card and "data-job-status>失败</span>" in card
+    assert "导出失败" in card and "后台任务出错（RuntimeError）" in card and "磁盘已满" in card
+    assert client.get(reverse("achievements:export_download", args=[job.pk])).status_code == 404

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from achievements.deductions import deduction_reports
 from cadres.models import Cadre, UnitCategory
+from core.models import JobStatus
 from evaluations import rules
 from evaluations.lines import sheet_lines
 from evaluations.models import (
@@ -25,7 +26,6 @@ from evaluations.models import (
     QuarterlyResult,
     RateeScores,
     RaterGroup,
-    RunStatus,
     SealedSheet,
     SheetQuality,
     UnitGroupSpread,
@@ -142,7 +142,7 @@ def test_computing_twice_gives_the_same_result_set(db):
 
     first = snapshot()
     run = recompute(period)
-    assert run.status == RunStatus.SUCCEEDED and run.result_count == len(team.people)
+    assert run.status == JobStatus.SUCCEEDED and run.result_count == len(team.people)
     assert snapshot() == first
 
 
@@ -184,7 +184,7 @@ def test_a_failing_run_leaves_the_previous_results_and_says_why(db, monkeypatch)
     with pytest.raises(RuntimeError):
         scoring.computation_execute(run_id=run.pk)
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED and "disk full" in run.error
+    assert run.status == JobStatus.FAILED and "disk full" in run.error
     assert (
         list(QuarterlyResult.objects.filter(period=period).values_list("cadre_id", "score", "rank_in_unit")) == before
     )
@@ -199,7 +199,7 @@ def test_a_run_that_already_succeeded_is_not_repeated(db):
     run = close_and_compute(period)
     with CaptureQueriesContext(connection) as queries:
         again = scoring.computation_execute(run_id=run.pk)
-    assert again.status == RunStatus.SUCCEEDED and again.attempts == 1 and len(queries) <= 2
+    assert again.status == JobStatus.SUCCEEDED and again.attempts == 1 and len(queries) <= 2
 
 
 def test_quality_flags_find_flat_and_outlying_sheets_by_sheet_only(db):
@@ -255,7 +255,7 @@ def test_two_runs_at_once_produce_one_result_set(transactional_db):
     for thread in threads:
         thread.join(60)
     assert errors == []
-    assert [r.status for r in type(runs[0]).objects.filter(pk__in=[r.pk for r in runs])] == [RunStatus.SUCCEEDED] * 2
+    assert [r.status for r in type(runs[0]).objects.filter(pk__in=[r.pk for r in runs])] == [JobStatus.SUCCEEDED] * 2
     assert QuarterlyResult.objects.filter(period=period).count() == len(team.people)
     assert GroupResult.objects.filter(period=period).values("cadre_id", "rater_group").distinct().count() == (
         GroupResult.objects.filter(period=period).count()

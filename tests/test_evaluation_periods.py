@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from achievements.models import RecordRules
 from cadres.models import Cadre, MembershipSnapshot, UnitCategory, UnitRole
-from core.models import Notification
+from core.models import JobStatus, Notification
 from evaluations.errors import BoxAlreadyOpened
 from evaluations.lines import sheet_lines
 from evaluations.models import (
@@ -25,7 +25,6 @@ from evaluations.models import (
     PeriodState,
     QuarterlyResult,
     RaterGroup,
-    RunStatus,
     SheetAssignment,
 )
 from evaluations.services import periods
@@ -204,10 +203,11 @@ def test_closing_computes_in_the_background_and_publishing_tells_the_cadres(
     assert period.state == PeriodState.COMPUTED
     run = ComputationRun.objects.get(period=period)
     assert (
-        run.status == RunStatus.SUCCEEDED and run.result_count == QuarterlyResult.objects.filter(period=period).count()
+        run.status == JobStatus.SUCCEEDED and run.result_count == QuarterlyResult.objects.filter(period=period).count()
     )
     card = client.get(reverse("evaluations:period_progress", args=[period.pk])).content.decode()
     assert "计算完成" in card and "hx-trigger" not in card
+    assert 'id="run-status"' in card and "data-job-status>已完成</span>" in card
     client.post(reverse("evaluations:period_action", args=[period.pk, "publish"]))
     assert Notification.objects.filter(recipient=team["S1"].user, title__contains="考核结果已公布").exists()
     states = [
@@ -339,3 +339,44 @@ def test_a_reminder_for_a_unit_that_does_not_exist_reminds_nobody(client, person
     client.post(url, {"unit": ""})  # no unit chosen: every rater who has not finished
     raters = SheetAssignment.objects.filter(period=period, rater__user__isnull=False).values("rater").distinct()
     assert Notification.objects.filter(title__contains="请完成").count() == raters.count() > 5
+
+
+def test_the_computation_card_shows_each_step_while_it_runs_and_a_failure_in_chinese(client, personas, monkeypatch):
+    """The computation is a core.jobs job: the shared card polls, shows the step the worker reports
+    (through the cache, while the run's transaction is open) and the job's Chinese error."""
+    from evaluations.services import scoring
+
+    make_team("进度镇", staff=2)
+    period = open_period()
+    submit_all(period, lambda rater, ratee: 80)
+    periods.period_close(period=period)
+    run = scoring.computation_request(period=period, queue=False)
+    client.force_login(personas.org_staff.user)
+    url = reverse("evaluations:period_progress", args=[period.pk])
+    queued = client.get(url).content.decode()
+    assert (
+        'data-status="queued"' in queued and f'hx-get="{url}"' in queued and "data-job-status>排队中</span>" in queued
+    )
+
+    cards: list[str] = []
+    run = scoring.computation_execute(
+        run_id=run.pk, progress=lambda *step: cards.append(client.get(url).content.decode())
+    )
+    assert run.status == JobStatus.SUCCEEDED and len(cards) == len(scoring.QUARTER_STEPS) == 4
+    second = cards[1]
+    assert (
+        'data-status="running"' in second and f'hx-get="{url}"' in second and "data-job-status>进行中</span>" in second
+    )
+    assert "第 2/4 步：清除上次结果" in second and 'max="4" value="2"' in second
+    assert (run.progress_done, run.progress_total) == (4, 4) and run.attempts == 1
+
+    def broken(period, now):
+        raise RuntimeError("磁盘已满")
+
+    monkeypatch.setattr(scoring, "_quarter_results", broken)
+    run = scoring.computation_request(period=period, queue=False)
+    with pytest.raises(RuntimeError):
+        scoring.computation_execute(run_id=run.pk)
+    card = client.get(url).content.decode()
+    assert 'data-status="failed"' in card and "hx-get" not in card and "data-job-status>失败</span>" in card
+    assert "计算失败，原有结果保持不变。" in card and "后台任务出错（RuntimeError）" in card and "磁盘已满" in card

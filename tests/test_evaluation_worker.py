@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 
+from core.models import JobStatus
 from evaluations.models import (
     BoxOpening,
     ComputationRun,
@@ -23,7 +24,6 @@ from evaluations.models import (
     PeriodState,
     QuarterlyResult,
     RateeScores,
-    RunStatus,
     SealedSheet,
 )
 
@@ -49,7 +49,7 @@ def test_closing_a_period_computes_it_on_the_worker(celery_worker, client, perso
     submit_all(period, lambda rater, ratee: 70 + ratee.pk % 20)
     client.force_login(personas.org_staff.user)
     client.post(reverse("evaluations:period_action", args=[period.pk, "close"]))
-    run = wait_for(lambda: ComputationRun.objects.filter(period=period, status=RunStatus.SUCCEEDED).first())
+    run = wait_for(lambda: ComputationRun.objects.filter(period=period, status=JobStatus.SUCCEEDED).first())
     period.refresh_from_db()
     assert period.state == PeriodState.COMPUTED and run.attempts == 1 and run.worker
     assert QuarterlyResult.objects.filter(period=period, cadre=team["S1"], score__isnull=False).exists()
@@ -104,7 +104,7 @@ def locked_group_table():
 
 
 def kill_the_running_child(period) -> ComputationRun:
-    run = wait_for(lambda: ComputationRun.objects.filter(period=period, status=RunStatus.RUNNING).first(), 120)
+    run = wait_for(lambda: ComputationRun.objects.filter(period=period, status=JobStatus.RUNNING).first(), 120)
     wait_for(waiting_on_a_lock, 60, "the run to wait on the lock")
     child = int(run.worker.rsplit(":", 1)[1])
     os.kill(child, signal.SIGKILL)  # the process running the task dies mid-transaction
@@ -134,7 +134,7 @@ def test_a_worker_killed_mid_run_leaves_the_box_or_the_previous_results_and_the_
             assert not BoxOpening.objects.filter(period=period).exists()
         finally:
             locker.close()
-        wait_for(lambda: ComputationRun.objects.filter(pk=run.pk, status=RunStatus.SUCCEEDED).exists(), 120)
+        wait_for(lambda: ComputationRun.objects.filter(pk=run.pk, status=JobStatus.SUCCEEDED).exists(), 120)
         assert BoxOpening.objects.get(period=period).sheet_count == sheets
         assert not SealedSheet.objects.filter(period=period).exists()
         before = results_of(period)
@@ -150,7 +150,7 @@ def test_a_worker_killed_mid_run_leaves_the_box_or_the_previous_results_and_the_
             assert results_of(period) == before  # the killed run changed nothing
         finally:
             locker.close()
-        done = wait_for(lambda: ComputationRun.objects.filter(pk=run.pk, status=RunStatus.SUCCEEDED).first(), 120)
+        done = wait_for(lambda: ComputationRun.objects.filter(pk=run.pk, status=JobStatus.SUCCEEDED).first(), 120)
         assert done.attempts == 2 and done.result_count == len(team.people)
         assert results_of(period) != before
         period.refresh_from_db()

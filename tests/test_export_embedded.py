@@ -6,8 +6,9 @@ import threading
 import pytest
 from django.urls import reverse
 
-from achievements.models import DossierExport, ExportStatus
+from achievements.models import DossierExport
 from achievements.services import dossiers
+from core.models import JobStatus
 
 from .support import today
 from .test_worker import wait_for
@@ -47,18 +48,18 @@ def test_embedded_export_redirects_before_the_zip_is_built_and_the_progress_page
     assert response.status_code == 302
     assert response["Location"] == reverse("achievements:export_status", args=[job.pk])
     # The request has returned while no dossier could be rendered yet: the zip is not built in it.
-    assert job.finished_at is None and job.done == 0 and not job.file
+    assert job.finished_at is None and job.progress_done == 0 and not job.file
     page = client.get(response["Location"]).content.decode()
     assert 'hx-trigger="every 1s"' in page and "已完成 0 / 4 人" in page
 
     gated_render.release()
-    wait_for(lambda: DossierExport.objects.filter(pk=job.pk, done=1).first(), timeout=60)
+    wait_for(lambda: DossierExport.objects.filter(pk=job.pk, progress_done=1).first(), timeout=60)
     assert "已完成 1 / 4 人" in status_partial(client, job)
 
     for _ in range(3):
         gated_render.release()
     finished = wait_for(lambda: DossierExport.objects.filter(pk=job.pk, finished_at__isnull=False).first(), timeout=120)
-    assert finished.status == ExportStatus.SUCCEEDED, finished.error
+    assert finished.status == JobStatus.SUCCEEDED, finished.error
     final = status_partial(client, job)
     assert 'id="export-download"' in final and "hx-get" not in final
     download = client.get(reverse("achievements:export_download", args=[job.pk]))

@@ -21,10 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from achievements import services as achievement_services
-from achievements.models import DailyLog, DossierExport, ExportStatus
+from achievements.models import DailyLog, DossierExport
 from config.celery import app
+from core.models import JobStatus
 from evaluations.lines import sheet_lines
-from evaluations.models import ComputationRun, PeriodState, RunStatus, SealedSheet, SheetSubmission
+from evaluations.models import ComputationRun, PeriodState, SealedSheet, SheetSubmission
 from ops import outbox, ratelimit
 from ops.models import OutboxTask
 from publicity.models import Feedback
@@ -169,7 +170,7 @@ def test_closing_a_period_with_the_broker_down_says_so_and_the_computation_is_se
     assert "结果计算已登记，将在服务恢复后自动开始" in page and "正在后台计算结果" not in page
     run = ComputationRun.objects.get(period=period)
     period.refresh_from_db()
-    assert run.status == RunStatus.QUEUED and period.state == PeriodState.CLOSED
+    assert run.status == JobStatus.QUEUED and period.state == PeriodState.CLOSED
     entry = OutboxTask.objects.get()
     assert entry.task == "evaluations.tasks.compute_period_task" and entry.args == [run.pk]
     assert entry.sent_at is None and entry.attempts == 1 and entry.last_error
@@ -198,7 +199,7 @@ def test_a_unit_export_requested_while_redis_is_down_is_built_once_redis_returns
         job = DossierExport.objects.get()
         assert response["Location"] == reverse("achievements:export_status", args=[job.pk])
         status = client.get(response["Location"]).content.decode()
-    assert job.status == ExportStatus.PENDING and "服务恢复后将自动开始" in status
+    assert job.status == JobStatus.QUEUED and "服务恢复后将自动开始" in status
     assert OutboxTask.objects.get().sent_at is None
 
     own_redis.start()
@@ -211,7 +212,7 @@ def test_a_unit_export_requested_while_redis_is_down_is_built_once_redis_returns
                 if job.is_finished:
                     break
                 time.sleep(0.2)
-    assert job.status == ExportStatus.SUCCEEDED, job.error
+    assert job.status == JobStatus.SUCCEEDED, job.error
     assert client.get(reverse("achievements:export_download", args=[job.pk])).status_code == 200
 
 
@@ -303,17 +304,17 @@ def test_a_worker_killed_during_a_unit_export_offers_no_zip_and_the_export_fails
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             job.refresh_from_db()
-            if job.done >= 1 or job.is_finished:
+            if job.progress_done >= 1 or job.is_finished:
                 break
             time.sleep(0.05)
-        assert job.status == ExportStatus.RUNNING and 1 <= job.done < job.total
+        assert job.status == JobStatus.RUNNING and 1 <= job.progress_done < job.progress_total
         worker.send_signal(signal.SIGKILL)  # no clean shutdown: as the OOM killer or a power cut would
         worker.wait(timeout=10)
     finally:
         if worker.poll() is None:
             worker.kill()
     job.refresh_from_db()
-    assert job.status == ExportStatus.RUNNING and not job.file
+    assert job.status == JobStatus.RUNNING and not job.file
     assert (
         not list((settings.MEDIA_ROOT / "exports").rglob("*.zip"))
         if (settings.MEDIA_ROOT / "exports").exists()
@@ -325,7 +326,7 @@ def test_a_worker_killed_during_a_unit_export_offers_no_zip_and_the_export_fails
     DossierExport.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=11))
     page = client.get(reverse("achievements:export_status", args=[job.pk])).content.decode()
     job.refresh_from_db()
-    assert job.status == ExportStatus.FAILED and "后台进程中断" in page
+    assert job.status == JobStatus.FAILED and "后台进程中断" in page
     assert client.get(reverse("achievements:export_download", args=[job.pk])).status_code == 404
 
 
@@ -335,6 +336,12 @@ def test_a_redelivered_export_starts_again_and_completes(personas, db):
     job = DossierExport.objects.create(
         unit=team.unit, year_from=today().year, year_to=today().year, requested_by=personas.org_staff.user
     )
-    DossierExport.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, done=1, heartbeat_at=timezone.now())
+    DossierExport.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, progress_done=1, heartbeat_at=timezone.now()
+    )
     finished = achievement_services.export_run(export_id=job.pk)
-    assert finished.status == ExportStatus.SUCCEEDED and finished.done == finished.total == 2 and finished.file
+    assert (
+        finished.status == JobStatus.SUCCEEDED
+        and finished.progress_done == finished.progress_total == 2
+        and finished.file
+    )

@@ -11,7 +11,8 @@ from django.urls import reverse
 from moto import mock_aws
 
 from achievements import services as achievement_services
-from achievements.models import DossierExport, ExportStatus
+from achievements.models import DossierExport
+from core.models import JobStatus
 
 from .support import today
 from .test_settings import run_django
@@ -71,7 +72,7 @@ def test_a_unit_export_is_written_to_and_downloaded_from_the_bucket(
             unit=personas.unit, year_from=year, year_to=year, user=personas.org_staff.user
         )
     finished = achievement_services.export_run(export_id=job.pk)
-    assert finished.status == ExportStatus.SUCCEEDED, finished.error
+    assert finished.status == JobStatus.SUCCEEDED, finished.error
     keys = [item["Key"] for item in s3_media.list_objects_v2(Bucket=BUCKET)["Contents"]]
     assert keys == [f"media/{finished.file.name}"] and keys[0].startswith("media/exports/")
     stored = s3_media.get_object(Bucket=BUCKET, Key=keys[0])["Body"].read()

@@ -10,9 +10,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cadres.models import Cadre, ImportStatus, PoliticalStatus, RosterImport, Unit, UnitCategory, UnitRole
+from cadres.models import Cadre, PoliticalStatus, RosterImport, Unit, UnitCategory, UnitRole
 from cadres.roster import RosterFileError
 from cadres.services import roster_import
+from core.models import JobStatus
 
 from .roster_files import HEADERS, csv_bytes, many_rows, row, valid_rows, xlsx
 
@@ -213,8 +214,49 @@ def test_upload_page_imports_and_reports_success(client, personas, django_captur
     text = page.content.decode()
     assert "导入成功" in text and "新增 5 人" in text
     job = RosterImport.objects.get()
-    assert job.status == ImportStatus.SUCCEEDED
+    assert job.status == JobStatus.SUCCEEDED
     assert not job.file  # the uploaded personal data is not kept on disk
+    assert job.attempts == 1 and job.started_at and job.finished_at and job.requested_by == personas.org_staff.user
+    assert 'data-status="succeeded"' in text and "data-job-status>已完成</span>" in text and "hx-get" not in text
+
+
+def test_the_status_card_polls_and_shows_progress_while_the_import_is_queued_or_running(client, personas):
+    client.force_login(personas.org_staff.user)
+    job = RosterImport.objects.create(original_name="花名册.xlsx", requested_by=personas.org_staff.user)
+    url = reverse("cadres:roster_import_status", args=[job.pk])
+    queued = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert (
+        f'hx-get="{url}"' in queued and "data-job-status>排队中</span>" in queued and "已排队，等待后台处理" in queued
+    )
+    assert "<html" not in queued
+    RosterImport.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, progress_done=0, progress_total=1, progress_label="导入花名册"
+    )
+    running = client.get(url).content.decode()
+    assert f'hx-get="{url}"' in running and "data-job-status>进行中</span>" in running
+    assert "第 0/1 步：导入花名册" in running and '<progress class="w-100" max="1" value="0"' in running
+    assert "花名册导入：花名册.xlsx</h1>" in running  # the full page around the card
+
+
+def test_a_crashed_import_fails_with_a_chinese_error_and_keeps_no_file(client, personas, monkeypatch):
+    from cadres import services
+
+    def broken(**kwargs):
+        raise RuntimeError("磁盘已满")
+
+    monkeypatch.setattr(services, "roster_import", broken)
+    job = RosterImport.objects.create(
+        original_name="花名册.xlsx", requested_by=personas.org_staff.user, file=SimpleUploadedFile("a.xlsx", b"x")
+    )
+    with pytest.raises(RuntimeError):
+        services.roster_import_run(import_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and not job.file and job.errors == []
+    assert job.error.startswith("后台任务出错（RuntimeError），没有做任何更改。") and "磁盘已满" in job.error
+    client.force_login(personas.org_staff.user)
+    card = client.get(reverse("cadres:roster_import_status", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-status="failed"' in card and "data-job-status>失败</span>" in card and "未导入" in card
+    assert "后台任务出错（RuntimeError）" in card and "磁盘已满" in card and "import-errors" not in card
 
 
 def test_upload_page_lists_every_error_with_line_numbers(client, personas, django_capture_on_commit_callbacks):
@@ -222,6 +264,12 @@ def test_upload_page_lists_every_error_with_line_numbers(client, personas, djang
     rows = [*valid_rows(), row("E1", birth="1985-13-01"), row("E2", role="局长")]
     text = upload(client, xlsx(rows), "bad.xlsx", django_capture_on_commit_callbacks).content.decode()
     assert "未导入" in text and "发现 2 处错误" in text
+    # The shared job card (core/_job_status.html): status, no polling, the job's Chinese error.
+    assert 'id="import-status"' in text and 'data-status="failed"' in text and "hx-get" not in text
+    assert "data-job-status>失败</span>" in text
+    job = RosterImport.objects.get()
+    assert job.error == "发现 2 处错误。没有写入任何数据，请改正后重新上传整个文件。" and len(job.errors) == 2
+    assert f"data-job-error>{job.error}</p>" in text
     assert "<td>7</td><td>出生日期</td>" in text
     assert "<td>8</td><td>角色</td>" in text
     assert Cadre.objects.filter(code__startswith="FG").count() == 0
@@ -377,7 +425,7 @@ def test_title_rows_above_the_header_are_skipped_and_reported(client, personas, 
     text = page.content.decode()
     assert Cadre.objects.filter(code__in=[r[0] for r in valid_rows()]).count() == 5
     job = RosterImport.objects.get()
-    assert job.status == ImportStatus.SUCCEEDED and job.title_lines == [1, 2]
+    assert job.status == JobStatus.SUCCEEDED and job.title_lines == [1, 2]
     assert "导入成功" in text and "新增 5 人" in text
     assert "表头上方的标题行（第 1、2 行）已跳过" in text
 

@@ -6,7 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cadres.models import Cadre, ImportStatus, RosterImport
+from cadres.models import Cadre, RosterImport
+from core.models import JobStatus
 
 from .roster_files import row, valid_rows, xlsx
 
@@ -32,7 +33,7 @@ def test_roster_upload_is_imported_by_the_worker(celery_worker, client, personas
     assert response["Location"] == reverse("cadres:roster_import_status", args=[job.pk])
 
     finished = wait_for(lambda: RosterImport.objects.filter(pk=job.pk, finished_at__isnull=False).first())
-    assert finished.status == ImportStatus.SUCCEEDED
+    assert finished.status == JobStatus.SUCCEEDED
     assert finished.created_count == 5
     assert Cadre.objects.filter(code__in=["FG001", "QS001"]).count() == 2
 
@@ -47,5 +48,5 @@ def test_bad_roster_fails_in_the_worker_and_reports_rows(celery_worker, client, 
         {"file": SimpleUploadedFile("bad.xlsx", xlsx([row("W1", birth="1980-02-31")]))},
     )
     job = wait_for(lambda: RosterImport.objects.filter(finished_at__isnull=False).first())
-    assert job.status == ImportStatus.FAILED
+    assert job.status == JobStatus.FAILED
     assert [(e["line"], e["column"]) for e in job.errors] == [(2, "出生日期")]

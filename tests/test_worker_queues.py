@@ -17,9 +17,10 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from achievements.models import DossierExport, ExportStatus
+from achievements.models import DossierExport
 from config.celery import app
-from evaluations.models import ComputationRun, PeriodState, QuarterlyResult, RunStatus
+from core.models import JobStatus
+from evaluations.models import ComputationRun, PeriodState, QuarterlyResult
 
 from .factories import CadreFactory, make_team, open_period, submit_all
 from .support import today
@@ -158,23 +159,25 @@ def test_two_workers_run_a_computation_and_a_unit_export_at_once_each_on_its_own
         year = today().year
         client.post(reverse("achievements:exports"), {"unit": personas.unit.pk, "year_from": year, "year_to": year})
         job = DossierExport.objects.get()
-        assert job.total >= 12
+        assert job.progress_total >= 12
         # The export is under way on the pdf worker; then its next progress write is held: from here
         # on the export takes as long as the test wants, deterministically.
-        wait_for(lambda: DossierExport.objects.filter(pk=job.pk, done__gte=1).exists(), what="the export to start")
+        wait_for(
+            lambda: DossierExport.objects.filter(pk=job.pk, progress_done__gte=1).exists(), what="the export to start"
+        )
         locker = row_lock(DossierExport._meta.db_table, job.pk)
         job.refresh_from_db()
-        assert job.status == ExportStatus.RUNNING and 1 <= job.done < job.total
+        assert job.status == JobStatus.RUNNING and 1 <= job.progress_done < job.progress_total
 
         # Closing the period queues the computation (scoring queue); the scoring worker runs it now.
         client.post(reverse("evaluations:period_action", args=[period.pk, "close"]))
         run = wait_for(
-            lambda: ComputationRun.objects.filter(period=period, status=RunStatus.SUCCEEDED).first(),
+            lambda: ComputationRun.objects.filter(period=period, status=JobStatus.SUCCEEDED).first(),
             what="the computation",
         )
         # ... while the export is still running on the other worker, which is busy with it alone.
         job.refresh_from_db()
-        assert job.status == ExportStatus.RUNNING and job.done < job.total and not job.file
+        assert job.status == JobStatus.RUNNING and job.progress_done < job.progress_total and not job.file
         exporting = active_tasks(pdf_name)
         assert [(task["name"], task["args"]) for task in exporting] == [
             ("achievements.tasks.build_unit_export", [job.pk])
@@ -191,9 +194,9 @@ def test_two_workers_run_a_computation_and_a_unit_export_at_once_each_on_its_own
 
         locker.close()
         locker = None
-        wait_for(lambda: DossierExport.objects.filter(pk=job.pk, status=ExportStatus.SUCCEEDED).exists(), 180)
+        wait_for(lambda: DossierExport.objects.filter(pk=job.pk, status=JobStatus.SUCCEEDED).exists(), 180)
         job.refresh_from_db()
-        assert job.done == job.total and job.size > 0
+        assert job.progress_done == job.progress_total and job.size > 0
         assert run.finished_at < job.finished_at
         download = client.get(reverse("achievements:export_download", args=[job.pk]))
         assert download.status_code == 200 and b"".join(download.streaming_content)[:2] == b"PK"

@@ -8,7 +8,6 @@ import logging
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -20,10 +19,12 @@ from django.utils.translation import gettext_noop
 
 from cadres.background import enqueue_after_commit
 from cadres.models import Cadre, Unit, User
+from core.jobs import Progress, job_run
+from core.models import JobStatus
 
 from .. import access, rules
 from ..errors import RecordLocked
-from ..models import DossierExport, ExportStatus, year_span
+from ..models import DossierExport, year_span
 from ..pdf import VerifiedPdf, render_verified_pdf
 
 logger = logging.getLogger(__name__)
@@ -104,24 +105,26 @@ def export_start(*, unit: Unit, year_from: int, year_to: int, user: User, now: d
         year_from=year_from,
         year_to=year_to,
         requested_by=user,
-        total=unit.cadres.filter(is_active=True).count(),
+        progress_total=unit.cadres.filter(is_active=True).count(),
     )
     enqueue_after_commit(build_unit_export, job.pk)
     return job
 
 
-def export_run(*, export_id: int, progress: Callable[[int, int], None] | None = None) -> DossierExport:
-    """Build the zip: one verified PDF per active cadre of the unit and a manifest of codes and hashes."""
-    job = DossierExport.objects.select_related("unit", "requested_by").get(pk=export_id)
-    if job.is_finished:
-        return job
-    cadres = list(Cadre.objects.filter(unit=job.unit, is_active=True).select_related("unit", "rank").order_by("code"))
-    # A redelivered job (its worker was killed) starts again from the first cadre: the zip is
-    # written to a temporary file and becomes the job's file only once it is complete.
-    DossierExport.objects.filter(pk=job.pk).update(
-        status=ExportStatus.RUNNING, total=len(cadres), done=0, heartbeat_at=timezone.now()
-    )
-    try:
+def export_run(*, export_id: int) -> DossierExport:
+    """Build the zip (core.jobs): one verified PDF per active cadre of the unit and a manifest of codes and hashes."""
+
+    def work(job: DossierExport, progress: Progress) -> str:
+        cadres = list(
+            Cadre.objects.filter(unit=job.unit, is_active=True).select_related("unit", "rank").order_by("code")
+        )
+        # A redelivered job (its worker was killed) starts again from the first cadre: the zip is
+        # written to a temporary file and becomes the job's file only once it is complete. Each PDF
+        # is committed as it is added (no transaction spans the job), so the row shows the progress
+        # and its heartbeat.
+        rows = DossierExport.objects.filter(pk=job.pk, status=JobStatus.RUNNING)
+        rows.update(progress_total=len(cadres), progress_done=0, heartbeat_at=timezone.now())
+        progress(0, len(cadres), "")
         with tempfile.TemporaryFile() as buffer:
             manifest = io.StringIO()
             writer = csv.writer(manifest)
@@ -134,30 +137,16 @@ def export_run(*, export_id: int, progress: Callable[[int, int], None] | None = 
                     name = dossier_filename(cadre, job.year_from, job.year_to)
                     archive.writestr(name, pdf.content)
                     writer.writerow([cadre.code, cadre.name, name, pdf.code, pdf.sha256])
-                    DossierExport.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
-                        done=done, heartbeat_at=timezone.now()
-                    )
-                    if progress:
-                        progress(done, len(cadres))
+                    rows.update(progress_done=done, heartbeat_at=timezone.now())
+                    progress(done, len(cadres), cadre.name)
                 archive.writestr(_("清单.csv"), "\ufeff" + manifest.getvalue())
             buffer.seek(0)
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-            job.refresh_from_db()
             job.file.save(f"unit-{job.unit_id}-{job.year_from}-{job.year_to}-{stamp}.zip", File(buffer), save=False)
-            job.size = job.file.size
-    except Exception as error:
-        logger.exception("dossier export %s failed", export_id)
-        job.refresh_from_db()
-        job.status = ExportStatus.FAILED
-        job.error = str(error)[:500]
-        job.finished_at = timezone.now()
-        job.save()
-        return job
-    job.status = ExportStatus.SUCCEEDED
-    job.done = len(cadres)
-    job.finished_at = timezone.now()
-    job.save()
-    return job
+        DossierExport.objects.filter(pk=job.pk).update(file=job.file.name, size=job.file.size)
+        return _("已生成 %(n)s 份档案。") % {"n": len(cadres)}
+
+    return job_run(DossierExport, export_id, work)
 
 
 EXPORT_STALE_AFTER = timedelta(minutes=10)
@@ -168,17 +157,17 @@ def exports_fail_stale(*, now: datetime | None = None, stale_after: timedelta = 
     """Mark running exports whose worker stopped reporting as failed, visibly; drop any partial file.
 
     A killed worker's job is redelivered by the broker when it can be (acks_late), and then starts
-    again; one that nobody picks up must not show 生成中 for ever.
+    again; one that nobody picks up must not show 进行中 for ever.
     """
     now = now or timezone.now()
-    stale = DossierExport.objects.filter(status=ExportStatus.RUNNING, heartbeat_at__lt=now - stale_after)
+    stale = DossierExport.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=now - stale_after)
     failed = 0
     for job in stale:
         if job.file:
             job.file.delete(save=False)
         updated = DossierExport.objects.filter(
-            pk=job.pk, status=ExportStatus.RUNNING, heartbeat_at__lt=now - stale_after
-        ).update(status=ExportStatus.FAILED, error=INTERRUPTED_MESSAGE, finished_at=now, file="", size=0)
+            pk=job.pk, status=JobStatus.RUNNING, heartbeat_at__lt=now - stale_after
+        ).update(status=JobStatus.FAILED, error=INTERRUPTED_MESSAGE, finished_at=now, file="", size=0)
         failed += updated
     return failed
 
@@ -188,12 +177,14 @@ def exports_purge(*, now: datetime | None = None, keep_days: int | None = None) 
     now = now or timezone.now()
     keep_days = keep_days if keep_days is not None else settings.DOSSIER_EXPORT_KEEP_DAYS
     purged = 0
-    old = DossierExport.objects.filter(status=ExportStatus.SUCCEEDED, finished_at__lt=now - timedelta(days=keep_days))
+    old = DossierExport.objects.filter(
+        status=JobStatus.SUCCEEDED, expired_at__isnull=True, finished_at__lt=now - timedelta(days=keep_days)
+    )
     for job in old:
         job.file.delete(save=False)
-        job.status = ExportStatus.EXPIRED
+        job.expired_at = now
         job.size = 0
-        job.save(update_fields=["file", "status", "size"])
+        job.save(update_fields=["file", "expired_at", "size"])
         purged += 1
     return purged
 

@@ -12,13 +12,15 @@ from django_ratelimit.decorators import ratelimit
 
 from cadres.access import cadre_of, cadre_required, is_org_staff, org_staff_required
 from core.errors import show_error
+from core.jobs import job_progress
+from core.models import JobStatus
 from core.paging import page_of
 from ops import outbox
 
 from .. import access, rules, selectors, services
 from ..errors import RecordError
 from ..forms import UnitExportForm, VerifyExportForm, YearRangeForm
-from ..models import DossierExport, ExportStatus
+from ..models import DossierExport
 from ..pdf import verify_export
 from ..services.dossiers import dossier_filename, export_download_name
 from ..tasks import build_unit_export
@@ -109,17 +111,17 @@ def export_list(request: HttpRequest) -> HttpResponse:
 @org_staff_required
 def export_status(request: HttpRequest, pk: int) -> HttpResponse:
     job = access.get_export_for_user(request.user, pk)
-    if job.status == ExportStatus.RUNNING and services.exports_fail_stale():
+    if job.status == JobStatus.RUNNING and services.exports_fail_stale():
         job.refresh_from_db()
-    waiting = job.status == ExportStatus.PENDING and outbox.is_pending(build_unit_export, job.pk)
+    waiting = job.status == JobStatus.QUEUED and outbox.is_pending(build_unit_export, job.pk)
     template = "achievements/_export_status.html" if request.htmx else "achievements/export_status.html"
-    return render(request, template, {"job": job, "waiting_for_broker": waiting})
+    return render(request, template, {"job": job, "progress": job_progress(job), "waiting_for_broker": waiting})
 
 
 @org_staff_required
 def export_download(request: HttpRequest, pk: int) -> FileResponse:
     job = access.get_export_for_user(request.user, pk)
-    if job.status != ExportStatus.SUCCEEDED or not job.file:
+    if job.status != JobStatus.SUCCEEDED or not job.file:
         raise Http404  # only a finished zip is ever offered
     response = FileResponse(job.file.open("rb"), content_type="application/zip")
     response["Content-Disposition"] = attachment_disposition(export_download_name(job))

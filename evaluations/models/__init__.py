@@ -65,7 +65,6 @@ from .results import (
     GroupResult,
     PeriodOpening,
     QuarterlyResult,
-    RunStatus,
     ScoreDistribution,
     UnitCompletion,
 )
@@ -117,7 +116,6 @@ __all__ = [
     "QuarterlyResult",
     "RateeScores",
     "RaterGroup",
-    "RunStatus",
     "ScoreDistribution",
     "ScoreListField",
     "SealedSheet",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -17,46 +16,19 @@ from .periods import Period
 from .sheets import RaterGroup
 
 
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", _("排队中")
-    RUNNING = "running", _("计算中")
-    SUCCEEDED = "succeeded", _("已完成")
-    FAILED = "failed", _("失败")
-
-
-class ComputationRun(models.Model):
-    """One request to compute a period; the background job reports on it."""
+class ComputationRun(Job):
+    """One request to compute a period: the background job (core.jobs) the period page follows."""
 
     period = models.ForeignKey(Period, verbose_name=_("考核周期"), on_delete=models.CASCADE, related_name="runs")
-    status = models.CharField(_("状态"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    requested_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
     worker = models.CharField(_("执行进程"), max_length=200, blank=True)
-    error = models.TextField(_("错误"), blank=True)
     result_count = models.PositiveIntegerField(_("结果条数"), default=0)
 
-    class Meta:
+    class Meta(Job.Meta):
         verbose_name = _("计算任务")
         verbose_name_plural = _("计算任务")
-        ordering = ["-requested_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.period} #{self.pk}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
-
-    @property
-    def duration(self):
-        if self.started_at and self.finished_at:
-            return self.finished_at - self.started_at
-        return None
 
 
 class PeriodOpening(Job):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from achievements.rules import last_day_of_window, records_final_deadline
+from core.jobs import JobProgress, job_progress
 
 from ..models import (
     BoxOpening,
@@ -17,7 +17,6 @@ from ..models import (
     EvaluationSettings,
     PaperSheet,
     Period,
-    RunStatus,
     SealedSheet,
     SheetAssignment,
     SheetSubmission,
@@ -56,7 +55,7 @@ class PeriodOverview:
     paper_sheets: int
     units: int
     latest_run: ComputationRun | None
-    progress: dict | None
+    progress: JobProgress | None
     sealed: int = 0
     box_opening: BoxOpening | None = None
 
@@ -85,7 +84,7 @@ def period_overview(period: Period) -> PeriodOverview:
         paper_sheets=PaperSheet.objects.filter(period=period).count(),
         units=totals["units"],
         latest_run=run,
-        progress=run_progress(run) if run else None,
+        progress=job_progress(run) if run else None,
         sealed=SealedSheet.objects.filter(period=period).count(),
         box_opening=BoxOpening.objects.filter(period=period).defer("receipts").first(),
     )
@@ -159,13 +158,3 @@ def completion_raters(period: Period, *, unit_id: int | None = None, status: str
     elif status == "pending":
         rows = rows.filter(is_submitted=False)
     return rows
-
-
-def progress_key(run_id: int) -> str:
-    return f"evaluations:run:{run_id}:progress"
-
-
-def run_progress(run: ComputationRun) -> dict | None:
-    if run.status != RunStatus.RUNNING:
-        return None
-    return cache.get(progress_key(run.pk))

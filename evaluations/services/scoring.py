@@ -20,9 +20,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -31,10 +29,12 @@ from achievements.models import DailyLog, LeavePeriod, Summary
 from achievements.rules import WorkCalendar, quarter_bounds, records_final_deadline, rules_table
 from cadres.background import queue_after_commit
 from cadres.models import Cadre, SnapshotMember, UnitCategory, User
+from core.jobs import Progress, job_run
+from core.models import UNFINISHED, JobStatus
 from ops import outbox
 
 from .. import rules
-from ..errors import EvaluationError, WrongState
+from ..errors import WrongState
 from ..models import (
     BoxOpening,
     ComputationRun,
@@ -44,16 +44,12 @@ from ..models import (
     PeriodState,
     QuarterlyResult,
     RateeScores,
-    RunStatus,
 )
-from ..selectors.periods import progress_key
 from .box import box_open
 from .figures import distribution_store
 from .periods import lock_period
 
 logger = logging.getLogger(__name__)
-
-Progress = Callable[[int, int, str], None]
 
 QUARTER_STEPS = (
     gettext_noop("开箱计票"),
@@ -61,20 +57,6 @@ QUARTER_STEPS = (
     gettext_noop("计算各评价组均分"),
     gettext_noop("计算季度得分"),
 )
-
-
-def _quiet(step: int, total: int, label: str) -> None:
-    return None
-
-
-class CacheProgress:
-    """Progress the page polls: the run's own row is inside the computation's transaction."""
-
-    def __init__(self, run_id: int):
-        self.run_id = run_id
-
-    def __call__(self, step: int, total: int, label: str) -> None:
-        cache.set(progress_key(self.run_id), {"step": step, "total": total, "label": label}, timeout=24 * 3600)
 
 
 # --- Requesting and running -----------------------------------------------------------------
@@ -101,7 +83,7 @@ def waiting_for_broker(run: ComputationRun) -> bool:
     """Whether a requested computation is recorded in the outbox but not yet handed to the broker."""
     from ..tasks import compute_period_task
 
-    return run.status == RunStatus.QUEUED and outbox.is_pending(compute_period_task, run.pk)
+    return run.status == JobStatus.QUEUED and outbox.is_pending(compute_period_task, run.pk)
 
 
 def computable(period: Period) -> bool:
@@ -122,7 +104,7 @@ def provisional_recompute_due(*, now: datetime | None = None) -> list[Computatio
     runs = []
     due = Period.objects.filter(
         provisional_until__lte=now, state__in=[PeriodState.COMPUTED, PeriodState.PUBLISHED]
-    ).exclude(runs__status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
+    ).exclude(runs__status__in=UNFINISHED)
     for period in due:
         with transaction.atomic():
             runs.append(computation_request(period=period))
@@ -132,20 +114,11 @@ def provisional_recompute_due(*, now: datetime | None = None) -> list[Computatio
 def computation_execute(
     *, run_id: int, progress: Progress | None = None, now: datetime | None = None
 ) -> ComputationRun:
-    """Run one requested computation. Safe to call again for the same run (redelivery, retry)."""
-    progress = progress or _quiet
-    run = ComputationRun.objects.select_related("period").get(pk=run_id)
-    if run.status == RunStatus.SUCCEEDED:
-        return run
+    """Run one requested computation (core.jobs records it). Safe to call again for the same run
+    (redelivery, retry). `progress` also receives each step (the management command prints them)."""
     now = now or timezone.now()
-    ComputationRun.objects.filter(pk=run_id).update(
-        status=RunStatus.RUNNING,
-        started_at=now,
-        attempts=F("attempts") + 1,
-        worker=f"{socket.gethostname()}:{os.getpid()}",
-        error="",
-    )
-    try:
+
+    def work(run: ComputationRun, report: Progress) -> str:
         with transaction.atomic():
             period = lock_period(run.period_id)
             if not computable(period):
@@ -153,32 +126,20 @@ def computation_execute(
             if period.is_annual:
                 from .annual import compute_annual
 
-                count = compute_annual(period=period, progress=progress, now=now)
+                count = compute_annual(period=period, progress=report, now=now)
             else:
-                count = compute_quarter(period=period, progress=progress, now=now)
+                count = compute_quarter(period=period, progress=report, now=now)
             if period.state != PeriodState.PUBLISHED:
                 period.state = PeriodState.COMPUTED
             period.computed_at = now
             final = records_final_deadline(period.year, period.quarter)
             period.provisional_until = final if now < final else None
             period.save(update_fields=["state", "computed_at", "provisional_until"])
-            ComputationRun.objects.filter(pk=run_id).update(
-                status=RunStatus.SUCCEEDED, finished_at=timezone.now(), result_count=count
-            )
-    except EvaluationError as error:
-        ComputationRun.objects.filter(pk=run_id).update(
-            status=RunStatus.FAILED, finished_at=timezone.now(), error=error.message
-        )
-    except Exception as error:
-        logger.exception("computation run %s failed", run_id)
-        ComputationRun.objects.filter(pk=run_id).update(
-            status=RunStatus.FAILED, finished_at=timezone.now(), error=f"{type(error).__name__}: {error}"[:2000]
-        )
-        raise
-    finally:
-        cache.delete(progress_key(run_id))
-    run.refresh_from_db()
-    return run
+            ComputationRun.objects.filter(pk=run.pk).update(result_count=count)
+        return _("计算完成：%(n)s 人") % {"n": count}
+
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    return job_run(ComputationRun, run_id, work, echo=progress, running={"worker": worker})
 
 
 # --- SQL helpers ------------------------------------------------------------------------------

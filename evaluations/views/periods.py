@@ -295,7 +295,7 @@ def period_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "evaluations/_run_status.html",
-        {"period": period, "run": run, "progress": selectors.run_progress(run) if run else None},
+        {"period": period, "job": run, "progress": job_progress(run) if run else None},
     )
 
 

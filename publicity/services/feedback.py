@@ -2,6 +2,7 @@
 
 Triage runs received → verifying → substantiated | unsubstantiated → closed. The finding
 (substantiated or not) is kept on the item when it is closed, and every step is a FeedbackEvent.
+`triage_step` is the path itself; supervision's reports (举报) walk it too.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
+
 from ..errors import FeedbackClosed, FeedbackError, FeedbackSuspected, TransitionRefused
-from ..models import Feedback, FeedbackEvent, FeedbackState, Notice, PublicitySettings
+from ..models import Feedback, FeedbackEvent, FeedbackState, Notice, PublicitySettings, TriageItem
 
 logger = logging.getLogger(__name__)
 
@@ -151,32 +154,63 @@ def allowed_next_states(state: str) -> tuple[str, ...]:
     return NEXT_STATES.get(state, ())
 
 
-@transaction.atomic
-def feedback_transition(
-    *, feedback: Feedback, to_state: str, note: str = "", public_reply: str | None = None, actor=None
-) -> Feedback:
-    """Move an item one step along the triage path; a finding needs a note saying what was verified."""
-    locked = Feedback.objects.select_for_update(of=("self",)).select_related("notice__cadre").get(pk=feedback.pk)
-    if about_self(locked, actor):
-        raise TransitionRefused(_("这条反映针对的是您本人的公示，您不能办理，请由其他工作人员办理。"))
-    note = (note or "").strip()
-    if to_state not in allowed_next_states(locked.state):
-        raise TransitionRefused(
-            _("“%(from)s”的反映不能改为“%(to)s”。")
+def triage_step(
+    item: TriageItem,
+    *,
+    to_state: str,
+    note: str,
+    public_reply: str | None,
+    refused: type[DomainError],
+    wrong_step: str,
+) -> tuple[str, str]:
+    """One step along the triage path, the same for a notice's feedback and supervision's reports:
+    check it (a finding needs a note saying what was verified) and set it on `item`, unsaved.
+
+    `refused` is the caller's error class, `wrong_step` its sentence for a step the path does not
+    allow (with %(from)s and %(to)s). Returns the state it left and the cleaned note, for the event.
+    """
+    if to_state not in allowed_next_states(item.state):
+        raise refused(
+            wrong_step
             % {
-                "from": FeedbackState(locked.state).label,
+                "from": FeedbackState(item.state).label,
                 "to": FeedbackState(to_state).label if to_state in FeedbackState.values else to_state,
             },
             field="to_state",
         )
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise refused(_("办理意见最多 2000 个字。"), field="note")
     if to_state in FINDINGS and not note:
-        raise TransitionRefused(_("作出核查结论时须填写办理意见，说明核查了什么、依据是什么。"), field="note")
-    event = FeedbackEvent(feedback=locked, from_state=locked.state, to_state=to_state, note=note, actor=actor)
-    locked.state = to_state
+        raise refused(_("作出核查结论时须填写办理意见，说明核查了什么、依据是什么。"), field="note")
+    public_reply = (public_reply or "").strip()
+    if len(public_reply) > 1000:
+        raise refused(_("答复最多 1000 个字。"), field="public_reply")
+    previous = item.state
+    item.state = to_state
     if to_state in FINDINGS:
-        locked.finding = to_state
-    if public_reply is not None and public_reply.strip():
-        locked.public_reply = public_reply.strip()
+        item.finding = to_state
+    if public_reply:
+        item.public_reply = public_reply
+    return previous, note
+
+
+@transaction.atomic
+def feedback_transition(
+    *, feedback: Feedback, to_state: str, note: str = "", public_reply: str | None = None, actor=None
+) -> Feedback:
+    """Move an item one step along the triage path (triage_step), recorded as a FeedbackEvent."""
+    locked = Feedback.objects.select_for_update(of=("self",)).select_related("notice__cadre").get(pk=feedback.pk)
+    if about_self(locked, actor):
+        raise TransitionRefused(_("这条反映针对的是您本人的公示，您不能办理，请由其他工作人员办理。"))
+    previous, note = triage_step(
+        locked,
+        to_state=to_state,
+        note=note,
+        public_reply=public_reply,
+        refused=TransitionRefused,
+        wrong_step=_("“%(from)s”的反映不能改为“%(to)s”。"),
+    )
     locked.save()
-    event.save()
+    FeedbackEvent.objects.create(feedback=locked, from_state=previous, to_state=to_state, note=note, actor=actor)
     return locked

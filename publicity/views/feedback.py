@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,7 +20,7 @@ from .. import public_pages, selectors
 from ..access import get_feedback_for_user, staff_only
 from ..errors import FeedbackClosed, FeedbackError, TransitionRefused
 from ..forms import HONEYPOT, FeedbackFilterForm, FeedbackForm, LookupForm, TransitionForm
-from ..models import FeedbackState, Notice, PublicitySettings
+from ..models import FeedbackState, Notice, PublicitySettings, TriageItem
 from ..services import feedback as service
 from .public import notice_page
 
@@ -90,14 +91,17 @@ def feedback_receipt(request: HttpRequest) -> HttpResponse:
     return render(request, "publicity/public/receipt.html", {"receipt": receipt})
 
 
-def feedback_lookup(request: HttpRequest) -> HttpResponse:
-    """Anyone with a receipt code sees the state and the public reply, nothing else."""
+def lookup_page(
+    request: HttpRequest, *, group: str, find: Callable[..., TriageItem | None], template: str
+) -> HttpResponse:
+    """The receipt-code lookup of anything triaged (a notice's feedback, supervision's reports):
+    rate-limited per client address; anyone with a code sees the state and the public reply, nothing else."""
     form = LookupForm(request.POST or None)
     result = None
     not_found = False
     status = 200
     if request.method == "POST":
-        limit = ratelimit.check(request, group="publicity-lookup", key="ip", rate=service.LOOKUP_RATE)
+        limit = ratelimit.check(request, group=group, key="ip", rate=service.LOOKUP_RATE)
         if limit is ratelimit.Limit.LIMITED:
             form.add_error(None, _("查询过于频繁，请稍后再试。"))
             status = 429
@@ -105,13 +109,14 @@ def feedback_lookup(request: HttpRequest) -> HttpResponse:
             form.add_error(None, BUSY_MESSAGE)
             status = 503
         elif form.is_valid():
-            result = service.feedback_lookup(code=form.cleaned_data["code"])
+            result = find(code=form.cleaned_data["code"])
             not_found = result is None
-    return render(
-        request,
-        "publicity/public/lookup.html",
-        {"form": form, "result": result, "not_found": not_found},
-        status=status,
+    return render(request, template, {"form": form, "result": result, "not_found": not_found}, status=status)
+
+
+def feedback_lookup(request: HttpRequest) -> HttpResponse:
+    return lookup_page(
+        request, group="publicity-lookup", find=service.feedback_lookup, template="publicity/public/lookup.html"
     )
 
 

@@ -28,12 +28,7 @@ from core.models import NotificationKind
 from core.notifications import notify
 from publicity.errors import FeedbackError
 from publicity.models import FeedbackState, Notice, PublicitySettings
-from publicity.services.feedback import (
-    FINDINGS,
-    allowed_next_states,
-    check_text,
-    normalize_receipt_code,
-)
+from publicity.services.feedback import check_text, normalize_receipt_code, triage_step
 from selection.models import Selection
 
 from .. import rules
@@ -179,30 +174,15 @@ def report_transition(
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if _about_self(locked, by):
         raise SupervisionError(_("这条举报涉及您本人，您不能办理，请由其他工作人员办理。"))
-    if to_state not in allowed_next_states(locked.state):
-        raise SupervisionError(
-            _("“%(from)s”的举报不能改为“%(to)s”。")
-            % {
-                "from": FeedbackState(locked.state).label,
-                "to": FeedbackState(to_state).label if to_state in FeedbackState.values else to_state,
-            },
-            field="to_state",
-        )
-    note = (note or "").strip()
-    if len(note) > 2000:
-        raise SupervisionError(_("办理意见最多 2000 个字。"), field="note")
-    if to_state in FINDINGS and not note:
-        raise SupervisionError(_("作出核查结论时须填写办理意见，说明核查了什么、依据是什么。"), field="note")
-    public_reply = (public_reply or "").strip()
-    if len(public_reply) > 1000:
-        raise SupervisionError(_("答复最多 1000 个字。"), field="public_reply")
     with set_actor(by):
-        previous = locked.state
-        locked.state = to_state
-        if to_state in FINDINGS:
-            locked.finding = to_state
-        if public_reply:
-            locked.public_reply = public_reply
+        previous, note = triage_step(
+            locked,
+            to_state=to_state,
+            note=note,
+            public_reply=public_reply,
+            refused=SupervisionError,
+            wrong_step=_("“%(from)s”的举报不能改为“%(to)s”。"),
+        )
         locked.step_due = rules.step_due(to_state, today)
         locked.reminded_on = None
         locked.save()

@@ -2,8 +2,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.models import JobStatus
+
 from ...errors import EvaluationError
-from ...models import RunStatus
 from ...services import scoring
 from ._period import period_arg
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
 
         run = scoring.computation_execute(run_id=run.pk, progress=progress)
         elapsed = time.perf_counter() - started
-        if run.status != RunStatus.SUCCEEDED:
+        if run.status != JobStatus.SUCCEEDED:
             raise CommandError(f"计算失败，原有结果保持不变：{run.error}")
         self.stdout.write(
             self.style.SUCCESS(f"{period.title} 计算完成：{run.result_count} 人，用时 {elapsed:.2f} 秒。")
