@@ -74,7 +74,7 @@ class Command(BaseCommand):
             check_deferred_constraints()
             opened = time.perf_counter()
             cpu.append(cpu_seconds(backend))
-            count = scoring.compute_quarter(period=period, progress=scoring._quiet, now=now)
+            count = scoring.compute_quarter(period=period, progress=lambda done, total, label: None, now=now)
             check_deferred_constraints()
             computed = time.perf_counter()
             cpu.append(cpu_seconds(backend))
