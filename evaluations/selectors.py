@@ -94,7 +94,13 @@ class SheetPage:
 
 
 def sheet_page(assignment: SheetAssignment, data: SheetInput | None = None) -> SheetPage:
-    lines = list(assignment.lines.select_related("ratee__rank", "ratee__unit"))
+    # Only what the sheet shows of each ratee: whole cadre rows (with rank and unit) made loading
+    # their dates and times a fifth of the page's time.
+    lines = list(
+        assignment.lines.select_related("ratee").only(
+            "assignment_id", "ratee_id", "rater_group", "position", "ratee__name", "ratee__post_title", "ratee__role"
+        )
+    )
     draft = SheetDraft.objects.filter(assignment=assignment).first()
     if data is None:
         data = SheetInput.from_draft(draft.data) if draft else SheetInput()
