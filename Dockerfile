@@ -1,4 +1,4 @@
-# Production image: web (gunicorn), worker and beat all run from it (see docker-compose.yml).
+# Production image: web (gunicorn), the workers and beat all run from it (see docker-compose.yml).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -35,4 +35,5 @@ RUN DEBUG=1 python manage.py compilemessages --ignore=.venv -v 0 \
 
 USER app
 EXPOSE 8000
-CMD ["sh", "-c", "gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-4} --timeout 120 --access-logfile -"]
+# Workers (GUNICORN_WORKERS), timeouts (GUNICORN_TIMEOUT) and worker recycling: config/gunicorn.py.
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]

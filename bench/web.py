@@ -5,8 +5,9 @@
 For each size: a copy of the computed template (`createdb -T`; the templates are never changed)
 with the next quarter opened (so there are results to read and open sheets to fill, as in the
 first weeks of a quarter), accounts for real people of the data (bench/web_personas.py), and
-gunicorn started with the Dockerfile's own command (workers from GUNICORN_WORKERS as in
-.env.example, its timeout and access log; only the bind address is loopback and a free port) and
+gunicorn started with the Dockerfile's own command (config/gunicorn.py: workers from
+GUNICORN_WORKERS as in .env.example, timeouts, worker recycling, access log; only the bind address
+is loopback and a free port) and
 production settings from the environment: DEBUG off, Redis cache, a broker, static files by
 whitenoise from a collectstatic run, `X-Forwarded-Proto: https` from the client as the TLS proxy
 sets it. The personas sign in through the login page.
@@ -25,6 +26,7 @@ import json
 import os
 import re
 import secrets
+import shlex
 import signal
 import socket
 import statistics
@@ -53,12 +55,13 @@ PAGES: list[tuple[str, str, str, float | None]] = [
 ]
 
 
-def dockerfile_command(port: int) -> str:
-    """The Dockerfile's CMD (what docker-compose's `web` runs), bound to loopback instead."""
+def dockerfile_command(port: int) -> list[str]:
+    """The Dockerfile's CMD (what docker-compose's `web` runs), bound to loopback instead (a
+    command-line --bind overrides the one in config/gunicorn.py)."""
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     cmd = json.loads(re.search(r"^CMD (\[.*\])$", text, re.MULTILINE).group(1))  # type: ignore[union-attr]
-    assert cmd[:2] == ["sh", "-c"] and "0.0.0.0:8000" in cmd[2], cmd
-    return cmd[2].replace("0.0.0.0:8000", f"127.0.0.1:{port}")
+    assert cmd[0] == "gunicorn", cmd
+    return [*cmd, "--bind", f"127.0.0.1:{port}"]
 
 
 def env_example(name: str, default: str) -> str:
@@ -118,12 +121,12 @@ class Gunicorn:
         env = env | {"PATH": f"{bin_dir}:{env.get('PATH', '')}"}
         self.log = open(log, "w", encoding="utf-8")  # noqa: SIM115
         self.process = subprocess.Popen(
-            ["sh", "-c", self.command],
+            self.command,
             cwd=ROOT,
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # `sh -c` does not pass signals on: stop the whole group
+            start_new_session=True,  # stopped as a group, workers included
         )
         deadline = time.time() + 120
         while time.time() < deadline:
@@ -138,13 +141,9 @@ class Gunicorn:
         raise RuntimeError(f"gunicorn did not answer /healthz: see {log}")
 
     def workers(self) -> list[int]:
-        """The gunicorn workers: the children of the master, itself the child of `sh` (or `sh` itself)."""
-
-        def children(pid: int) -> list[int]:
-            return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-
-        first = children(self.process.pid)
-        return [w for pid in first for w in children(pid)] or first
+        """The gunicorn workers (the master's children)."""
+        pid = self.process.pid
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
     def cpu_seconds(self) -> float:
         """CPU time of the gunicorn workers so far (user + system), from /proc."""
@@ -329,7 +328,7 @@ def section(size, runs, args, personas, rows, health, loads, opened, command) ->
         f"each on an open sheet of {personas['sheet_lines']} ratees (2026Q4, opened on the copy in {opened:.0f} s); "
         f"12 published notices; {len(personas['authors'])} cadres of different units saving today's log "
         "(each save is a GET of 我的日志 then the POST; the POST is measured). Server: "
-        f"`{command}`. Load average (1 min) over the rounds: {min(loads):.1f}–{max(loads):.1f}.",
+        f"`{shlex.join(command)}`. Load average (1 min) over the rounds: {min(loads):.1f}–{max(loads):.1f}.",
         "",
         "| page | p50 | p99 | requests/s | `/healthz` requests/s, same round | ratio | target | met? "
         "| app CPU per request (workers), page / `/healthz` |",

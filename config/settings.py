@@ -18,6 +18,7 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from ops.logconfig import logging_config
 
@@ -203,22 +204,76 @@ if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+# Several workers: each worker process reserves one message at a time (a message never waits behind
+# a long job while another worker is idle), acknowledges it only when done, and gives it back if
+# it dies (the OOM killer, a deploy): every task is safe to run twice (README, "Beyond one machine").
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Each test run has a queue of its own, so its worker never takes another run's tasks.
+# Each test run has queues of its own (this prefix), so its workers never take another run's tasks.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default=f"test-{TEST_RUN_ID}" if TESTING else "cadreperf")
+# The queues, by role: a long batch export (pdf) or a flood of reminders (notifications) never waits
+# in front of a computation (scoring). docker-compose.yml runs one worker service per queue; a
+# worker started without -Q (development, tests, a small install) takes all four.
+# (Names without the CELERY_ prefix are ours; Celery reads only its own settings.)
+TASK_QUEUES = {
+    "default": CELERY_TASK_DEFAULT_QUEUE,
+    **{role: f"{CELERY_TASK_DEFAULT_QUEUE}.{role}" for role in ("scoring", "pdf", "notifications")},
+}
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in TASK_QUEUES.values()]
 CELERY_TIMEZONE = "Asia/Shanghai"
 # Background work is recorded in the database first (ops/outbox.py); a request whose broker is down
 # gives up publishing quickly and the relay sends the task when Redis returns.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5}
+# With acks_late on Redis a message taken but not acknowledged goes back to the queue after the
+# visibility timeout, to whichever worker asks: it must be longer than the longest job (a whole
+# unit's dossier export, the 50,000-cadre period opening: minutes), or a job still running would be
+# started a second time elsewhere. Six hours by default.
+BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=6 * 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+}
+# A job running when the worker loses Redis goes on and finishes (its state is in the database);
+# cancelling it would leave its message unacknowledged in Redis until the visibility timeout, hours.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The nightly backup goes to a queue of its own: in docker-compose.yml only the `backup` worker, which
 # mounts the backup and key volumes, takes it. Unset, it runs on the default queue.
 CELERY_BACKUP_QUEUE = env.str("CELERY_BACKUP_QUEUE", default=CELERY_TASK_DEFAULT_QUEUE)
-CELERY_TASK_ROUTES = {"ops.tasks.nightly_backup": {"queue": CELERY_BACKUP_QUEUE}}
+# Every task of the project's apps, by queue role (tests/test_worker_queues.py checks none is missing).
+TASK_QUEUE_ROLES = {
+    # scoring: computations, period openings, the ballot and vote boxes.
+    "evaluations.tasks.compute_period_task": "scoring",
+    "evaluations.tasks.open_period_task": "scoring",
+    "evaluations.tasks.recompute_provisional_periods": "scoring",
+    "evaluations.tasks.sweep_ballot_boxes": "scoring",
+    "selection.tasks.sweep_vote_boxes": "scoring",
+    # pdf: the whole-unit dossier zips (a PDF per cadre).
+    "achievements.tasks.build_unit_export": "pdf",
+    # notifications: deliveries (email, SMS, 企业微信) and the daily reminders that create them.
+    "messaging.tasks.send_deliveries": "notifications",
+    "messaging.tasks.deliver": "notifications",
+    "messaging.tasks.sweep_deliveries": "notifications",
+    "achievements.tasks.send_log_reminders": "notifications",
+    "evaluations.tasks.remind_pending_raters": "notifications",
+    "selection.tasks.remind_reserve_reviews": "notifications",
+    "selection.tasks.remind_probation_ends": "notifications",
+    "supervision.tasks.remind_overdue_reports": "notifications",
+    # default: roster imports, housekeeping, the outbox relay.
+    "cadres.tasks.run_roster_import": "default",
+    "achievements.tasks.file_due_self_assessments": "default",
+    "achievements.tasks.purge_old_exports": "default",
+    "achievements.tasks.fail_stale_exports": "default",
+    "integrations.tasks.purge_token_uses": "default",
+    "ops.tasks.relay_outbox": "default",
+}
+CELERY_TASK_ROUTES = {
+    **{task: {"queue": TASK_QUEUES[role]} for task, role in TASK_QUEUE_ROLES.items()},
+    "ops.tasks.nightly_backup": {"queue": CELERY_BACKUP_QUEUE},
+}
 
 # --- Auth -------------------------------------------------------------------------------
 
@@ -350,8 +405,35 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # by the web server directly, only through views that check access.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
+# Several hosts share the uploads through S3-compatible object storage (MinIO, or a provider's
+# S3 API): MEDIA_STORAGE=s3 and the S3_* settings. The bucket must be private: files are only ever
+# streamed through the access-checked views, never linked to.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE == "filesystem":
+    _media_storage: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            # Keys under this prefix; MinIO and most on-premises stores want path-style addressing.
+            "location": env.str("S3_PREFIX", default="media"),
+            "addressing_style": env.str("S3_ADDRESSING_STYLE", default="path"),
+            "signature_version": "s3v4",
+            # As on disk: a second file of the same name gets a new name, never replaces the first.
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+else:
+    raise ImproperlyConfigured("MEDIA_STORAGE must be filesystem or s3.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or TESTING

@@ -23,9 +23,9 @@ from core.ids import parse_id
 
 from . import selectors
 from .errors import AlreadySubmitted, SheetRuleBroken
+from .inputs import SheetInput
 from .models import AnnualResult, Period, PeriodState, QuarterlyResult, SheetAssignment
 from .services import ballots, periods, scoring
-from .services.ballots import SheetInput
 
 
 class PeriodSerializer(serializers.ModelSerializer):

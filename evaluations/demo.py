@@ -23,6 +23,7 @@ from cadres.models import Cadre, Unit, UnitRole, User
 from core.models import Notification
 
 from . import rules
+from .inputs import SheetInput
 from .models import (
     DIMENSIONS,
     PERSON_PROBLEMS,
@@ -37,7 +38,6 @@ from .models import (
     SheetAssignment,
 )
 from .services import annual, ballots, configuration, periods, scoring
-from .services.ballots import SheetInput
 
 # Cadres who did worse last year (for the last-place follow-ups: LXZ010 three years running,
 # DHJ012 two, FGJ010 one), a rater who gives everyone the same score and one far below the rest.

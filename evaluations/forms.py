@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from achievements.models import RecordRules
 from cadres.models import Cadre, RankLevel, Unit, UnitCategory, UnitRole
 
+from .inputs import DEDUCTION_FIELDS, SETTINGS_FIELDS, SheetInput
 from .models import (
     DIMENSIONS,
     PERSON_PROBLEMS,
@@ -21,8 +22,6 @@ from .models import (
     PeriodKind,
     RaterGroup,
 )
-from .services.ballots import SheetInput
-from .services.configuration import DEDUCTION_FIELDS, SETTINGS_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 XLSX_OR_CSV = ".xlsx,.csv"

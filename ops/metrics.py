@@ -48,6 +48,10 @@ def queue_names() -> list[str]:
     names = {current_app.conf.task_default_queue}
     for queue in current_app.conf.task_queues or ():
         names.add(getattr(queue, "name", str(queue)))
+    # Queues only some workers take (the backup's) are named by the routes alone.
+    for route in (current_app.conf.task_routes or {}).values():
+        if isinstance(route, dict) and route.get("queue"):
+            names.add(route["queue"])
     return sorted(names)
 
 

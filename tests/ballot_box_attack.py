@@ -65,9 +65,9 @@ class Scenario:
 
 def build(*, seed: int = 7, dump_before_close: bool = False) -> Scenario:
     from cadres.models import Cadre, RankLevel, Unit, UnitCategory, UnitRole
+    from evaluations.inputs import SheetInput
     from evaluations.models import PeriodKind, SealedSheet, SheetAssignment, SheetDraft
     from evaluations.services import ballots, periods
-    from evaluations.services.ballots import SheetInput
 
     staff_rank, _created = RankLevel.objects.get_or_create(name="一般干部", defaults={"sort_order": 30})
     unit = Unit.objects.create(name="攻击测试局", category=UnitCategory.DISTRICT_DEPARTMENT)

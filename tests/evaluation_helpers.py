@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from cadres.models import Cadre, Unit, UnitCategory, UnitRole
+from evaluations.inputs import SheetInput
 from evaluations.models import Period, PeriodKind, SheetAssignment
 from evaluations.services import ballots, periods, scoring
-from evaluations.services.ballots import SheetInput
 
 from .factories import CadreFactory, UnitFactory, rank
 

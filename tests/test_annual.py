@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from evaluations.errors import GradesNotConfirmed
+from evaluations.inputs import SheetInput
 from evaluations.models import (
     AnnualResult,
     DemocraticScore,
@@ -27,7 +28,6 @@ from evaluations.models import (
     UnitAnnualScore,
 )
 from evaluations.services import annual, ballots, periods
-from evaluations.services.ballots import SheetInput
 
 from .evaluation_helpers import box_sheets, close_and_compute, make_team, open_period, submit_all
 

@@ -39,6 +39,7 @@ from openpyxl import load_workbook
 from cadres.models import Cadre, Unit, UnitCategory, UnitRole, User
 from evaluations import models as evaluation_models
 from evaluations import sealing
+from evaluations.inputs import SheetInput
 from evaluations.models import (
     AnnualResult,
     DemocraticScore,
@@ -55,8 +56,8 @@ from evaluations.models import (
     SheetQuality,
     SheetSubmission,
 )
+from evaluations.models import base as evaluation_model_base
 from evaluations.services import annual, ballots, box, configuration, paper, periods, scoring
-from evaluations.services.ballots import SheetInput
 
 from .factories import PASSWORD, ensure_default_ranks, rank
 
@@ -140,7 +141,7 @@ def repeatable_box(monkeypatch) -> None:
     """Random keys from a counter, nonces from a counter, shuffles by content: two runs of the
     same story write the same bytes, so any difference in the walk comes from who gave what."""
     counter = iter(range(1, 10**9))
-    monkeypatch.setattr(evaluation_models, "uuid4", lambda: uuid.UUID(int=next(counter)))
+    monkeypatch.setattr(evaluation_model_base, "uuid4", lambda: uuid.UUID(int=next(counter)))
     monkeypatch.setattr(box, "_new_ids", lambda n: [uuid.UUID(int=next(counter)).hex for _ in range(n)])
     monkeypatch.setattr(box, "_shuffler", SortingShuffle)
     monkeypatch.setattr(sealing, "_nonce", lambda: next(counter).to_bytes(sealing.NONCE_BYTES, "big"))

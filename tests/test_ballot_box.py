@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from evaluations import sealing
 from evaluations.errors import BoxAlreadyOpened, NotOpen, WrongState
+from evaluations.inputs import SheetInput
 from evaluations.models import (
     BoxOpening,
     PeriodState,
@@ -20,7 +21,6 @@ from evaluations.models import (
     SheetSubmission,
 )
 from evaluations.services import ballots, paper, periods
-from evaluations.services.ballots import SheetInput
 
 from .evaluation_helpers import assignment, box_sheets, close_and_compute, make_team, open_period, submit_all
 from .factories import CadreFactory

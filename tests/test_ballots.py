@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from evaluations.inputs import SheetInput
 from evaluations.models import (
     PeriodState,
     SealedSheet,
@@ -20,7 +21,6 @@ from evaluations.models import (
 )
 from evaluations.sealing import receipt_code
 from evaluations.services import ballots, periods
-from evaluations.services.ballots import SheetInput
 
 from .evaluation_helpers import assignment, box_scores, box_sheets, make_team, open_period
 

@@ -9,23 +9,136 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 
 
+WORKERS = {
+    "worker": "default",
+    "worker-scoring": "scoring",
+    "worker-pdf": "pdf",
+    "worker-notifications": "notifications",
+}
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
 def test_compose_runs_every_production_service_with_healthchecks_and_volumes():
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    services = compose["services"]
-    assert {"web", "worker", "beat", "postgres", "redis"} <= set(services)
-    for name in ("web", "worker", "beat", "postgres", "redis"):
+    services = compose()["services"]
+    expected = {"proxy", "web", *WORKERS, "backup", "beat", "postgres", "redis", "migrate"}
+    assert set(services) == expected
+    for name in expected - {"migrate"}:
         assert "healthcheck" in services[name], name
     assert "gunicorn" in (ROOT / "Dockerfile").read_text()
-    worker = services["worker"]["command"]
-    assert worker[:2] == ["sh", "-c"] and "exec celery -A config worker" in worker[2]
+    for name in WORKERS:
+        command = services[name]["command"]
+        assert command[:2] == ["sh", "-c"] and "exec celery -A config worker" in command[2], name
     assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
-    assert {"pgdata", "media"} <= set(compose["volumes"])
+    assert {"pgdata", "media"} <= set(compose()["volumes"])
     assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
 
+def queue_of(command: str) -> str:
+    """The queue a worker command takes, with the compose variables as .env.example sets them."""
+    match = re.search(r'--queues "([^"]+)"', command)
+    assert match, command
+    return match.group(1).replace("$${CELERY_QUEUE:-cadreperf}", env_example()["CELERY_QUEUE"])
+
+
+def test_compose_has_a_worker_for_each_queue_the_settings_route_to(settings):
+    """Each queue a task is routed to is taken by exactly one worker service (scalable on its own)."""
+    services = compose()["services"]
+    # The queue names as a production process computes them from .env.example's CELERY_QUEUE.
+    prefix = env_example()["CELERY_QUEUE"]
+    production = {
+        role: name.replace(settings.CELERY_TASK_DEFAULT_QUEUE, prefix, 1) for role, name in settings.TASK_QUEUES.items()
+    }
+    assert production == {
+        "default": "cadreperf",
+        "scoring": "cadreperf.scoring",
+        "pdf": "cadreperf.pdf",
+        "notifications": "cadreperf.notifications",
+    }
+    taken = {name: queue_of(services[name]["command"][2]) for name in WORKERS}
+    assert taken == {name: production[role] for name, role in WORKERS.items()}
+    # Every queue a route names (by role) has its worker service; the backup queue has `backup`.
+    assert {production[role] for role in settings.TASK_QUEUE_ROLES.values()} == set(taken.values())
+    for task, role in settings.TASK_QUEUE_ROLES.items():
+        assert settings.CELERY_TASK_ROUTES[task] == {"queue": settings.TASK_QUEUES[role]}
+    for name, role in WORKERS.items():
+        command = services[name]["command"][2]
+        assert f"--hostname {role}@%h" in command, name
+        assert f"--destination {role}@$$HOSTNAME" in services[name]["healthcheck"]["test"][1], name
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    # One computation per scoring container; beat is never scaled (README).
+    assert "--concurrency 1" in services["worker-scoring"]["command"][2]
+    assert "deploy" not in services["beat"]
+
+
+def test_several_web_containers_sit_behind_the_proxy():
+    services = compose()["services"]
+    web, proxy = services["web"], services["proxy"]
+    # Web publishes no host port (so --scale web=N does not collide); the proxy does.
+    assert "ports" not in web and web["expose"] == ["8000"]
+    assert proxy["ports"] == ["8000:8000"] and proxy["depends_on"]["web"]["condition"] == "service_healthy"
+    mount = "./deploy/nginx/cadreperf.conf:/etc/nginx/conf.d/default.conf:ro"
+    assert proxy["volumes"] == [mount]
+    nginx = (ROOT / "deploy" / "nginx" / "cadreperf.conf").read_text()
+    assert "server web:8000 resolve" in nginx and "resolver 127.0.0.11 valid=10s" in nginx
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in nginx
+    assert "location = /metrics {\n        return 404;" in nginx
+    assert env_example()["AXES_PROXY_COUNT"] == "2"  # the intranet's TLS proxy, then this one
+    # gunicorn's timeout is far above any request; the proxy waits a little longer than gunicorn.
+    gunicorn = {}
+    exec((ROOT / "config" / "gunicorn.py").read_text(), gunicorn)  # noqa: S102  (our own file)
+    read_timeout = int(re.search(r"proxy_read_timeout (\d+)s;", nginx).group(1))
+    assert gunicorn["timeout"] == 60 and gunicorn["timeout"] < read_timeout
+    assert gunicorn["graceful_timeout"] <= gunicorn["timeout"] and gunicorn["max_requests"] > 0
+    assert '"-c", "config/gunicorn.py"' in (ROOT / "Dockerfile").read_text()
+
+
+def test_postgres_runs_with_the_documented_settings_and_the_big_tables_autovacuum(db):
+    from django.db import connection
+
+    services = compose()["services"]
+    postgres = services["postgres"]
+    assert postgres["command"] == ["postgres", "-c", "config_file=/etc/postgresql/cadreperf.conf"]
+    assert "./deploy/postgres/cadreperf.conf:/etc/postgresql/cadreperf.conf:ro" in postgres["volumes"]
+    assert postgres["shm_size"] == "1gb"
+    conf = {}
+    for line in (ROOT / "deploy" / "postgres" / "cadreperf.conf").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, value = line.partition("=")
+            conf[name.strip()] = value.strip().strip("'")
+    for name in ("shared_buffers", "work_mem", "maintenance_work_mem", "effective_cache_size"):
+        assert name in conf, name
+    assert conf["autovacuum"] == "on" and float(conf["autovacuum_vacuum_scale_factor"]) < 0.2
+    with connection.cursor() as cursor:
+        # Every name is a PostgreSQL 15 setting, and each value the server accepts for its type.
+        cursor.execute("SELECT lower(name), context FROM pg_settings WHERE lower(name) = ANY(%s)", [list(conf)])
+        contexts = dict(cursor.fetchall())
+        assert sorted(set(conf) - set(contexts)) == []
+        for name, value in conf.items():
+            if contexts[name] in ("user", "superuser"):
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        cursor.execute("SELECT setting FROM pg_settings WHERE name = 'work_mem'")
+        assert cursor.fetchone()[0] == str(32 * 1024)  # kB, as set above in this transaction
+
+        # The migrate service applies the big tables' settings after the migrations; so does this
+        # (in the test's transaction, rolled back after it).
+        assert "deploy/postgres/tables.sql" in services["migrate"]["command"][2]
+        cursor.execute((ROOT / "deploy" / "postgres" / "tables.sql").read_text())
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relkind = 'r' AND reloptions IS NOT NULL "
+            "AND relnamespace = 'public'::regnamespace"
+        )
+        options = {name: dict(option.split("=") for option in opts) for name, opts in cursor.fetchall()}
+    assert options["achievements_dailylog"]["autovacuum_vacuum_insert_scale_factor"] == "0.01"
+    assert options["auditlog_logentry"]["autovacuum_analyze_scale_factor"] == "0.01"
+    assert {"evaluations_sheetline", "evaluations_quarterlyresult", "ops_outboxtask", "django_session"} <= set(options)
+
+
 def test_compose_runs_backups_from_beat_and_exposes_metrics():
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    services = compose["services"]
+    services = compose()["services"]
     # The nightly backup: beat sends ops.tasks.nightly_backup to the backup queue, which only the
     # `backup` worker takes; it alone mounts the backup and key volumes, and the image has pg_dump.
     backup = services["backup"]
@@ -33,19 +146,21 @@ def test_compose_runs_backups_from_beat_and_exposes_metrics():
     assert "${CELERY_BACKUP_QUEUE:-backup}" in backup["command"]
     mounts = {volume.split(":")[1]: volume.split(":")[0] for volume in backup["volumes"]}
     assert mounts["/backups"] == "backups" and mounts["/backup-keys"] == "backup-keys"
-    assert {"media", "backups", "backup-keys", "pgdata", "redisdata"} <= set(compose["volumes"])
+    assert {"media", "backups", "backup-keys", "pgdata", "redisdata"} <= set(compose()["volumes"])
     assert "postgresql-client" in (ROOT / "Dockerfile").read_text()
     assert settings.CELERY_TASK_ROUTES["ops.tasks.nightly_backup"] == {"queue": settings.CELERY_BACKUP_QUEUE}
     env = env_example()
     assert env["CELERY_BACKUP_QUEUE"] == "backup" and env["BACKUP_DIR"] == "/backups"
     assert env["BACKUP_KEYS_DIR"] == "/backup-keys"
-    # /metrics on web's published port; the worker's task metrics on its own port.
-    assert "8000:8000" in services["web"]["ports"]
-    assert services["worker"]["environment"]["WORKER_METRICS_PORT"] == "9808"
-    assert "9808:9808" in services["worker"]["ports"]
-    # Prefork children write their task metrics where the exporter reads them, emptied at start.
-    assert services["worker"]["environment"]["PROMETHEUS_MULTIPROC_DIR"] == "/tmp/worker-metrics"
-    assert 'rm -rf "$$PROMETHEUS_MULTIPROC_DIR"' in services["worker"]["command"][2]
+    # /metrics on each web container's port 8000 and each worker's task metrics on its 9808, on the
+    # compose network (several containers per service: Prometheus finds them by DNS, README).
+    assert services["web"]["expose"] == ["8000"]
+    for name in WORKERS:
+        assert services[name]["environment"]["WORKER_METRICS_PORT"] == "9808"
+        assert services[name]["expose"] == ["9808"] and "ports" not in services[name]
+        # Prefork children write their task metrics where the exporter reads them, emptied at start.
+        assert services[name]["environment"]["PROMETHEUS_MULTIPROC_DIR"] == "/tmp/worker-metrics"
+        assert 'rm -rf "$$PROMETHEUS_MULTIPROC_DIR"' in services[name]["command"][2]
     for name in ("worker", "backup", "beat"):
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
@@ -80,8 +195,10 @@ def test_every_setting_read_from_the_environment_is_in_env_example():
     example = (ROOT / ".env.example").read_text()
     named = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", example, flags=re.MULTILINE))
     assert sorted(read - named) == []
-    # The image's own variables, read outside settings.py.
-    assert "GUNICORN_WORKERS" in named and "GUNICORN_WORKERS" in (ROOT / "Dockerfile").read_text()
+    # The image's own variables, read outside settings.py (gunicorn's settings).
+    gunicorn = (ROOT / "config" / "gunicorn.py").read_text()
+    for name in ("GUNICORN_WORKERS", "GUNICORN_TIMEOUT"):
+        assert name in named and f'os.environ.get("{name}"' in gunicorn, name
 
 
 def test_env_example_has_the_notification_channels_and_a_marked_sign_on_section():
@@ -101,7 +218,8 @@ def test_readme_production_section_covers_what_a_district_runs():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     production = readme[readme.index("## Production") :]
     production = production[: production.index("\n## ", 5)]
-    for topic in ("### Sign-on", "### API tokens", "### Notifications", "### Backup and restore", "### Monitoring"):
+    topics = ("### Sign-on", "### API tokens", "### Notifications", "### Backup and restore", "### Monitoring")
+    for topic in (*topics, "### Beyond one machine"):
         assert topic in production, topic
     for needle in ("/healthz", "/readyz", "/metrics", "manage.py backup", "manage.py restore", "ops.nightly-backup"):
         assert needle in production, needle

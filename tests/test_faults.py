@@ -38,6 +38,7 @@ from .test_publicity_feedback import form as feedback_form
 from .test_publicity_feedback import submit_url
 
 QUEUE = django_settings.CELERY_TASK_DEFAULT_QUEUE
+PDF_QUEUE = django_settings.TASK_QUEUES["pdf"]  # where unit exports go
 
 
 @contextlib.contextmanager
@@ -83,8 +84,8 @@ def own_redis(tmp_path):
     server.stop()
 
 
-def queued_messages(server: RedisServer) -> int:
-    return redis.Redis.from_url(f"{server.url}/0").llen(QUEUE)
+def queued_messages(server: RedisServer, queue: str = QUEUE) -> int:
+    return redis.Redis.from_url(f"{server.url}/0").llen(queue)
 
 
 # --- Redis down: pages serve, work is accepted ----------------------------------------------------
@@ -179,7 +180,7 @@ def test_closing_a_period_with_the_broker_down_says_so_and_the_computation_is_se
         assert outbox.relay(min_age=timedelta(0)) == 1
         assert outbox.relay(min_age=timedelta(0)) == 0  # sent once, not again
     entry.refresh_from_db()
-    assert entry.sent_at is not None and queued_messages(own_redis) == 1
+    assert entry.sent_at is not None and queued_messages(own_redis, django_settings.TASK_QUEUES["scoring"]) == 1
 
 
 @pytest.mark.worker
@@ -293,7 +294,7 @@ def test_a_worker_killed_during_a_unit_export_offers_no_zip_and_the_export_fails
         client.post(reverse("achievements:exports"), {"unit": personas.unit.pk, "year_from": year, "year_to": year})
     job = DossierExport.objects.get()
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "-Q", QUEUE, "-l", "warning"],
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "-Q", PDF_QUEUE, "-l", "warning"],
         cwd=django_settings.BASE_DIR,
         env=_worker_env(own_redis, settings.MEDIA_ROOT),
         stdout=subprocess.DEVNULL,

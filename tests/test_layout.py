@@ -71,3 +71,46 @@ def test_the_check_sees_a_lazy_import_running_up_and_config(tmp_path):
         "achievements/selectors.py:5 imports evaluations.selectors",
         "achievements/views.py:1 imports config.settings",
     ]
+
+
+# Apps whose forms and selectors read and validate without calling their services: the input types
+# they share with the services live in the app's inputs.py. Other apps join as they are split.
+SERVICE_FREE = ("evaluations",)
+
+
+def service_imports(app: str, root: Path = ROOT) -> list[str]:
+    """Imports of the app's services from its forms or selectors (relative, absolute or lazy)."""
+    problems = []
+    for path in sorted((root / app).rglob("*.py")):
+        parts = path.relative_to(root / app).parts
+        if parts[0] not in ("forms.py", "forms", "selectors.py", "selectors"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                modules = [base] + [f"{base}.{alias.name}" for alias in node.names]
+            else:
+                continue
+            if any("services" in module.split(".") for module in modules):
+                problems.append(f"{path.relative_to(root)}:{node.lineno} imports services")
+    return problems
+
+
+def test_forms_and_selectors_do_not_import_services():
+    assert [problem for app in SERVICE_FREE for problem in service_imports(app)] == []
+
+
+def test_the_services_check_sees_every_spelling(tmp_path):
+    (tmp_path / "evaluations" / "selectors").mkdir(parents=True)
+    (tmp_path / "evaluations" / "forms.py").write_text("from .services.ballots import SheetInput\n")
+    (tmp_path / "evaluations" / "selectors" / "sheets.py").write_text(
+        "from .. import rules, services\n\ndef page():\n    import evaluations.services.scoring\n"
+    )
+    (tmp_path / "evaluations" / "views.py").write_text("from .services import ballots\n")
+    assert service_imports("evaluations", root=tmp_path) == [
+        "evaluations/forms.py:1 imports services",
+        "evaluations/selectors/sheets.py:1 imports services",
+        "evaluations/selectors/sheets.py:4 imports services",
+    ]

@@ -223,7 +223,7 @@ def test_with_redis_down_deliveries_wait_in_the_outbox_and_go_when_it_returns(
         own_redis.start()
         with redis_at(settings, own_redis.url):
             assert outbox.relay(min_age=timedelta(0)) == 1
-        assert queued_messages(own_redis) == 1
+        assert queued_messages(own_redis, settings.TASK_QUEUES["notifications"]) == 1
 
 
 def test_a_delivery_the_broker_lost_is_queued_again_by_the_sweep(personas, channels_on):

@@ -14,6 +14,7 @@ from cadres.models import Cadre, Unit
 
 from .. import rules
 from ..errors import AlreadySubmitted, NotOpen, SheetRuleBroken
+from ..inputs import SheetInput
 from ..models import (
     DIMENSIONS,
     PERSON_PROBLEMS,
@@ -28,37 +29,6 @@ from ..models import (
 )
 from .box import box_seal, draft_seal, sheet_payload
 from .figures import completion_count_submission
-
-
-@dataclass
-class SheetInput:
-    """What a rater typed. Quarterly sheets use `scores`; annual democratic sheets the rest."""
-
-    scores: dict[int, Any] = field(default_factory=dict)
-    dimensions: dict[int, dict[str, Any]] = field(default_factory=dict)
-    problems: dict[int, list[str]] = field(default_factory=dict)
-    team_problems: list[str] = field(default_factory=list)
-
-    def as_draft(self) -> dict:
-        return {
-            "scores": {str(k): _text(v) for k, v in self.scores.items()},
-            "dimensions": {str(k): {d: _text(v) for d, v in dims.items()} for k, dims in self.dimensions.items()},
-            "problems": {str(k): list(v) for k, v in self.problems.items() if v},
-            "team_problems": list(self.team_problems),
-        }
-
-    @classmethod
-    def from_draft(cls, data: Mapping) -> SheetInput:
-        return cls(
-            scores={int(k): v for k, v in data.get("scores", {}).items()},
-            dimensions={int(k): dict(v) for k, v in data.get("dimensions", {}).items()},
-            problems={int(k): list(v) for k, v in data.get("problems", {}).items()},
-            team_problems=list(data.get("team_problems", [])),
-        )
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()[:10]
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,8 @@ from django.utils.translation import gettext as _
 from achievements.models import RecordRules
 from cadres.models import Cadre, Unit, User
 
+from ..inputs import DEDUCTION_FIELDS, SETTINGS_FIELDS
 from ..models import EvaluationSettings, EvaluatorScope
-
-DEDUCTION_FIELDS = ("missing_log_deduction", "missing_quarterly_summary_deduction", "missing_annual_summary_deduction")
-SETTINGS_FIELDS = tuple(
-    f.name
-    for f in EvaluationSettings._meta.get_fields()
-    if f.concrete and f.name not in ("id", "year", "unit_category", "updated_at")
-)
 
 
 def _effective_row(model: type, year: int, unit_category: str) -> Any:

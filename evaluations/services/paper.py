@@ -23,6 +23,7 @@ from core.spreadsheets import cell_text
 
 from .. import rules
 from ..errors import ImportFailed, ImportIssue, WrongState
+from ..inputs import SheetInput
 from ..models import (
     DIMENSIONS,
     PERSON_PROBLEMS,
@@ -35,7 +36,7 @@ from ..models import (
     SheetSource,
 )
 from ..tables import read_table
-from .ballots import SheetInput, ValidSheet, store_sheet, without_band
+from .ballots import ValidSheet, store_sheet, without_band
 from .periods import lock_period
 
 COL_NUMBER, COL_GROUP, COL_RATEE, COL_SCORE, COL_PROBLEMS = "表号", "评价组", "被评价人编号", "分数", "反测评"

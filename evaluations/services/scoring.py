@@ -45,6 +45,7 @@ from ..models import (
     RateeScores,
     RunStatus,
 )
+from ..selectors.periods import progress_key
 from .box import box_open
 from .figures import distribution_store
 from .periods import lock_period
@@ -65,10 +66,6 @@ def _quiet(step: int, total: int, label: str) -> None:
     return None
 
 
-def progress_key(run_id: int) -> str:
-    return f"evaluations:run:{run_id}:progress"
-
-
 class CacheProgress:
     """Progress the page polls: the run's own row is inside the computation's transaction."""
 
@@ -77,12 +74,6 @@ class CacheProgress:
 
     def __call__(self, step: int, total: int, label: str) -> None:
         cache.set(progress_key(self.run_id), {"step": step, "total": total, "label": label}, timeout=24 * 3600)
-
-
-def run_progress(run: ComputationRun) -> dict | None:
-    if run.status != RunStatus.RUNNING:
-        return None
-    return cache.get(progress_key(run.pk))
 
 
 # --- Requesting and running -----------------------------------------------------------------

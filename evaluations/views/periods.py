@@ -32,9 +32,9 @@ from ..forms import (
     ScopeForm,
     SettingsPickForm,
 )
+from ..inputs import SETTINGS_FIELDS, SheetInput
 from ..models import ComputationRun, EvaluatorScope, PeriodState, RaterGroup
 from ..services import configuration, paper, periods, scoring
-from ..services.ballots import SheetInput
 
 # --- Settings ---------------------------------------------------------------------------------
 
@@ -90,7 +90,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
             "category_label": UnitCategory(category).label if category else _("所有类别（通用）"),
             "inherited": not own_row,
             "quarter_fields": [form[name] for name in QUARTER_FIELDS],
-            "annual_fields": [form[name] for name in configuration.SETTINGS_FIELDS if name not in QUARTER_FIELDS],
+            "annual_fields": [form[name] for name in SETTINGS_FIELDS if name not in QUARTER_FIELDS],
         },
     )
 
@@ -293,7 +293,7 @@ def period_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "evaluations/_run_status.html",
-        {"period": period, "run": run, "progress": scoring.run_progress(run) if run else None},
+        {"period": period, "run": run, "progress": selectors.run_progress(run) if run else None},
     )
 
 

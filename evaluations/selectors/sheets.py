@@ -1,0 +1,75 @@
+"""A rater's sheets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
+
+from cadres.models import Cadre
+
+from .. import rules
+from ..inputs import SheetInput
+from ..models import (
+    BoxOpening,
+    EvaluationSettings,
+    PeriodState,
+    SheetAssignment,
+    SheetDraft,
+    SheetSubmission,
+)
+
+
+def my_sheets(cadre: Cadre) -> QuerySet[SheetAssignment]:
+    """The rater's sheets of open periods first, then the latest closed ones."""
+    return (
+        SheetAssignment.objects.filter(rater=cadre)
+        .exclude(period__state=PeriodState.DRAFT)
+        .select_related("period", "unit")
+        .annotate(
+            ratee_count=Count("lines"),
+            is_submitted=Exists(SheetSubmission.objects.filter(assignment=OuterRef("pk"))),
+            has_draft=Exists(SheetDraft.objects.filter(assignment=OuterRef("pk"))),
+            box_opened=Exists(BoxOpening.objects.filter(period=OuterRef("period"))),
+        )
+        .order_by("-period__year", F("period__quarter").desc(nulls_first=True), "unit__sort_order", "unit__name")
+    )
+
+
+def pending_sheet_count(cadre: Cadre) -> int:
+    return SheetAssignment.objects.filter(rater=cadre, period__state=PeriodState.OPEN, submission__isnull=True).count()
+
+
+@dataclass
+class SheetPage:
+    assignment: SheetAssignment
+    lines: list
+    data: SheetInput
+    settings: EvaluationSettings
+    band_limit: int
+    submitted: bool
+    saved_at: Any = None
+
+
+def sheet_page(assignment: SheetAssignment, data: SheetInput | None = None) -> SheetPage:
+    # Only what the sheet shows of each ratee: whole cadre rows (with rank and unit) made loading
+    # their dates and times a fifth of the page's time.
+    lines = list(
+        assignment.lines.select_related("ratee").only(
+            "assignment_id", "ratee_id", "rater_group", "position", "ratee__name", "ratee__post_title", "ratee__role"
+        )
+    )
+    draft = SheetDraft.objects.filter(assignment=assignment).first()
+    if data is None:
+        data = SheetInput.from_draft(draft.data) if draft else SheetInput()
+    settings = rules.settings_for(assignment.period.year, assignment.unit.category)
+    return SheetPage(
+        assignment=assignment,
+        lines=lines,
+        data=data,
+        settings=settings,
+        band_limit=rules.band_limit(len(lines), settings),
+        submitted=SheetSubmission.objects.filter(assignment=assignment).exists(),
+        saved_at=draft.saved_at if draft else None,
+    )
