@@ -103,18 +103,25 @@ class HealthUser(Browser):
 
 
 class ResultsUser(Browser):
-    """组织部 staff on the quarter's results: the default view, and now and then a later page."""
+    """组织部 staff on the quarter's results as the page opens (the first 50 rows, all units)."""
 
     persona = "org_staff"
 
-    @task(3)
+    @task
     def first_page(self) -> None:
         self.page(f"/evaluations/periods/{CONFIG['results_period']}/results/", "results page")
 
-    @task(1)
+
+class ResultsPagingUser(Browser):
+    """组织部 staff paging at random through all the results (nearly every request a page not
+    seen before: the cost of building the page, not of the cached one)."""
+
+    persona = "org_staff"
+
+    @task
     def later_page(self) -> None:
         page = random.randint(2, CONFIG["results_pages"])
-        self.page(f"/evaluations/periods/{CONFIG['results_period']}/results/?page={page}", "results page")
+        self.page(f"/evaluations/periods/{CONFIG['results_period']}/results/?page={page}", "results, a random page")
 
 
 class FeedUser(Browser):

@@ -47,7 +47,8 @@ MAX_REQUESTS = int(os.environ.get("BENCH_WEB_MAX_REQUESTS", "3000"))
 PASSWORD = "Bench-web-" + secrets.token_hex(6)
 # (what, locust user class, request name measured, target ratio vs /healthz)
 PAGES: list[tuple[str, str, str, float | None]] = [
-    ("results page (org staff, 50 rows a page)", "ResultsUser", "results page", 0.25),
+    ("results page (org staff, as it opens: first 50 rows)", "ResultsUser", "results page", 0.25),
+    ("results, a random later page (org staff)", "ResultsPagingUser", "results, a random page", None),
     ("unit feed (a unit leader, last 7 days)", "FeedUser", "unit feed", 0.25),
     ("ballot sheet (a rater's open sheet)", "BallotUser", "ballot sheet", 0.25),
     ("public notice index (anonymous)", "PublicUser", "public notice index", 0.70),
@@ -252,6 +253,7 @@ def run(size: int, runs: int, args: Any) -> str:
     from bench import __main__ as bench  # the package's helpers (imported lazily: it imports this module)
 
     seconds, max_requests = SECONDS, MAX_REQUESTS
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(1))  # stopped: still stop gunicorn, drop the copy
     computed = f"bench_scale_{size}_computed"
     if not bench.db_exists(computed):
         bench.templates(size)
@@ -323,7 +325,7 @@ def section(size, runs, args, personas, rows, health, loads, opened, command) ->
         f"#### {size:,} cadres — {USERS} users, {runs} rounds, runs of ≤ {SECONDS} s or ≤ {MAX_REQUESTS:,} requests",
         "",
         f"Data: {personas['cadres']:,} cadres in {personas['units']:,} units; results of 2026Q3 "
-        f"({(personas['cadres'] + 49) // 50:,} pages of 50, the first page three times in four); unit feed of "
+        f"({(personas['cadres'] + 49) // 50:,} pages of 50); unit feed of "
         f"{personas['feed_unit_name']} ({personas['feed_unit_cadres']} cadres); {len(personas['raters'])} raters "
         f"each on an open sheet of {personas['sheet_lines']} ratees (2026Q4, opened on the copy in {opened:.0f} s); "
         f"12 published notices; {len(personas['authors'])} cadres of different units saving today's log "
