@@ -48,7 +48,6 @@ PASSWORD = "Bench-web-" + secrets.token_hex(6)
 # (what, locust user class, request name measured, target ratio vs /healthz)
 PAGES: list[tuple[str, str, str, float | None]] = [
     ("results page (org staff, as it opens: first 50 rows)", "ResultsUser", "results page", 0.25),
-    ("results, a random later page (org staff)", "ResultsPagingUser", "results, a random page", None),
     ("unit feed (a unit leader, last 7 days)", "FeedUser", "unit feed", 0.25),
     ("ballot sheet (a rater's open sheet)", "BallotUser", "ballot sheet", 0.25),
     ("public notice index (anonymous)", "PublicUser", "public notice index", 0.70),
@@ -227,6 +226,8 @@ def figures(data: dict, name: str) -> dict[str, float]:
     records = data["records"]
     mine = [r for r in records if r[0] == name]
     ok = sorted(r[2] for r in mine if r[3])
+    if not records:  # nothing finished within the run's time
+        return {"rps": 0.0, "p50": float("nan"), "p99": float("nan"), "n": 0, "failed": 0, "seconds": 0.0}
     end = max(r[1] for r in records)
     seconds = end - data["started"]
 
@@ -306,6 +307,7 @@ def run(size: int, runs: int, args: Any) -> str:
                     fig["cpu_ms"] = 1000 * (server.cpu_seconds() - cpu) / max(1, fig["n"])
                     (rows[name] if cls != "HealthUser" else health[name]).append(fig)
                 r, h = rows[name][-1], health[name][-1]
+                h["rps"] = h["rps"] or float("nan")
                 bench.say(
                     f"  web {size} round {number + 1} {name}: {r['rps']:.1f}/s p50 {r['p50']:.0f} ms "
                     f"(failed {r['failed']}) vs /healthz {h['rps']:.1f}/s → {r['rps'] / h['rps']:.3f}"
