@@ -6,8 +6,8 @@ For each size: a copy of the computed template (`createdb -T`; the templates are
 with the next quarter opened (so there are results to read and open sheets to fill, as in the
 first weeks of a quarter), accounts for real people of the data (bench/web_personas.py), and
 gunicorn started with the Dockerfile's own command (config/gunicorn.py: workers from
-GUNICORN_WORKERS as in .env.example, timeouts, worker recycling, access log; only the bind address
-is loopback and a free port) and
+GUNICORN_WORKERS as in .env.example, timeouts, access log; only the bind address is loopback and a
+free port, and worker recycling is off: it stalled whole runs) and
 production settings from the environment: DEBUG off, Redis cache, a broker, static files by
 whitenoise from a collectstatic run, `X-Forwarded-Proto: https` from the client as the TLS proxy
 sets it. The personas sign in through the login page.
@@ -61,7 +61,9 @@ def dockerfile_command(port: int) -> list[str]:
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     cmd = json.loads(re.search(r"^CMD (\[.*\])$", text, re.MULTILINE).group(1))  # type: ignore[union-attr]
     assert cmd[0] == "gunicorn", cmd
-    return [*cmd, "--bind", f"127.0.0.1:{port}"]
+    # No worker recycling during the runs: at /healthz's rates it replaced every worker every few
+    # runs, and a worker's start-up on the loaded machine stalled whole runs (nothing finished).
+    return [*cmd, "--bind", f"127.0.0.1:{port}", "--max-requests", "0"]
 
 
 def env_example(name: str, default: str) -> str:
