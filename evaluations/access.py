@@ -60,4 +60,4 @@ def get_annual_result_for_user(user: Any, pk: Any) -> AnnualResult:
     cadre = cadre_of(user)
     if cadre is None:
         raise Http404
-    return get_object_or_404_in(queryset, pk=pk, cadre=cadre, is_published=True)
+    return get_object_or_404_in(queryset.published(), pk=pk, cadre=cadre)

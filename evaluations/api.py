@@ -356,4 +356,4 @@ class AnnualResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         if is_org_staff(self.request.user):
             return rows
         cadre = cadre_of(self.request.user)
-        return rows.filter(cadre=cadre, is_published=True) if cadre else rows.none()
+        return rows.published().filter(cadre=cadre) if cadre else rows.none()

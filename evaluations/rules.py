@@ -39,13 +39,11 @@ from .models import (
 
 def settings_table(year: int) -> dict[str, EvaluationSettings]:
     """The settings of every unit category of a year ("" = the default row), in one query."""
-    rows = {row.unit_category: row for row in EvaluationSettings.objects.filter(year=year)}
-    default = rows.get("") or EvaluationSettings(year=year)
-    return {category: rows.get(category, default) for category in ["", *UnitCategory.values]}
+    return EvaluationSettings.table(year, UnitCategory.values)
 
 
 def settings_for(year: int, unit_category: str = "") -> EvaluationSettings:
-    return settings_table(year)[unit_category or ""]
+    return EvaluationSettings.for_year(year, unit_category)
 
 
 # --- Period codes ---------------------------------------------------------------------------

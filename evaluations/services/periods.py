@@ -39,6 +39,7 @@ from ..models import (
     SheetDraft,
     SheetLine,
 )
+from ..selectors import unit_is_small
 from .figures import completion_refresh
 
 OPEN_TOTAL = 5
@@ -147,7 +148,7 @@ def opening_check(period: Period) -> OpeningCheck:
         scope = scopes.get(unit_id)
         externals = [c for c in scope.external_evaluators.all() if c.is_active] if scope else []
         superiors = [c for c in scope.superior_evaluators.all() if c.is_active] if scope else []
-        if len(people) < settings[unit.category].small_unit_size and not externals:
+        if unit_is_small(len(people), settings[unit.category]) and not externals:
             check.small_units_without_externals.append((unit, len(people)))
         if any(role == "main_leader" for role, _category in people) and not superiors:
             check.units_without_superiors.append(unit)
