@@ -402,12 +402,24 @@ class MembershipSnapshot(models.Model):
 
 
 class SnapshotMember(models.Model):
-    snapshot = models.ForeignKey(MembershipSnapshot, on_delete=models.CASCADE, related_name="members")
-    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="snapshots")
-    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    # Written only by `membership_snapshot_take`, one INSERT … SELECT from the cadres, units and
+    # ranks themselves (50,000 rows when a city opens a period): the database does not check each
+    # row's four keys again at commit (db_constraint=False); Django still cascades and protects.
+    # The unique (snapshot, cadre) index serves every lookup by snapshot: no index of its own.
+    snapshot = models.ForeignKey(
+        MembershipSnapshot, on_delete=models.CASCADE, related_name="members", db_constraint=False, db_index=False
+    )
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="snapshots", db_constraint=False
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     unit_category = models.CharField(_("单位类别"), max_length=20, choices=UnitCategory.choices)
     role = models.CharField(_("班子角色"), max_length=20, choices=UnitRole.choices)
-    rank = models.ForeignKey(RankLevel, verbose_name=_("职级"), on_delete=models.PROTECT, related_name="+")
+    rank = models.ForeignKey(
+        RankLevel, verbose_name=_("职级"), on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
 
     class Meta:
         verbose_name = _("快照成员")

@@ -149,7 +149,6 @@ def completion_raters(period: Period, *, unit_id: int | None = None, status: str
         .select_related("rater__unit", "rater__user", "unit")
         .annotate(
             is_submitted=Exists(SheetSubmission.objects.filter(assignment=OuterRef("pk"))),
-            ratee_count=Count("lines"),
         )
         .order_by("unit__sort_order", "unit__name", "rater__unit__name", "rater__code")
     )

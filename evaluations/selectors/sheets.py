@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from cadres.models import Cadre
 
 from .. import rules
 from ..inputs import SheetInput
+from ..lines import sheet_lines
 from ..models import (
     BoxOpening,
     EvaluationSettings,
@@ -28,7 +29,6 @@ def my_sheets(cadre: Cadre) -> QuerySet[SheetAssignment]:
         .exclude(period__state=PeriodState.DRAFT)
         .select_related("period", "unit")
         .annotate(
-            ratee_count=Count("lines"),
             is_submitted=Exists(SheetSubmission.objects.filter(assignment=OuterRef("pk"))),
             has_draft=Exists(SheetDraft.objects.filter(assignment=OuterRef("pk"))),
             box_opened=Exists(BoxOpening.objects.filter(period=OuterRef("period"))),
@@ -53,13 +53,7 @@ class SheetPage:
 
 
 def sheet_page(assignment: SheetAssignment, data: SheetInput | None = None) -> SheetPage:
-    # Only what the sheet shows of each ratee: whole cadre rows (with rank and unit) made loading
-    # their dates and times a fifth of the page's time.
-    lines = list(
-        assignment.lines.select_related("ratee").only(
-            "assignment_id", "ratee_id", "rater_group", "position", "ratee__name", "ratee__post_title", "ratee__role"
-        )
-    )
+    lines = sheet_lines(assignment)
     draft = SheetDraft.objects.filter(assignment=assignment).first()
     if data is None:
         data = SheetInput.from_draft(draft.data) if draft else SheetInput()
