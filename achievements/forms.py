@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Unit
 from core.errors import show_error
+from core.widgets import FastSelect
 
 from . import rules, services
 from .errors import RecordError
@@ -94,8 +95,9 @@ class SummaryForm(forms.Form):
 
 
 class FeedFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.none(), empty_label=None)
-    author = forms.ModelChoiceField(label=_("人员"), queryset=Cadre.objects.none(), required=False)
+    # Many options (a leader's units, a unit's people): rendered without a template per option.
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.none(), empty_label=None, widget=FastSelect)
+    author = forms.ModelChoiceField(label=_("人员"), queryset=Cadre.objects.none(), required=False, widget=FastSelect)
     start = forms.DateField(label=_("从"), widget=DATE_INPUT, required=False)
     end = forms.DateField(label=_("到"), widget=DATE_INPUT, required=False)
 

@@ -229,11 +229,18 @@ def group_explain(size: int, runs: int, args) -> str:
     return f"#### {size:,} cadres — query plans\n\n" + out.stdout
 
 
-GROUPS = {"computation": group_computation, "commands": group_commands, "explain": group_explain}
+def group_web(size: int, runs: int, args) -> str:
+    from bench import web
+
+    return web.run(size, runs, args)
+
+
+GROUPS = {"computation": group_computation, "commands": group_commands, "explain": group_explain, "web": group_web}
 TITLES = {
     "computation": "Computation of a quarter",
     "commands": "Opening a period and submitting its sheets",
     "explain": "Query plans (EXPLAIN (ANALYZE, BUFFERS))",
+    "web": "Web pages under load (gunicorn as docker-compose runs it, locust from loopback)",
 }
 
 

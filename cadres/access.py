@@ -18,6 +18,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from rest_framework.permissions import BasePermission
@@ -83,27 +84,36 @@ def roles_of(user: Any) -> frozenset[Role]:
 
 
 def unit_subtree_ids(root_ids: Iterable[int]) -> set[int]:
-    """The given units and every unit below them (one query for the whole tree)."""
-    children: dict[int | None, list[int]] = {}
-    for unit_id, parent_id in Unit.objects.values_list("id", "parent_id"):
-        children.setdefault(parent_id, []).append(unit_id)
-    found: set[int] = set()
-    stack = list(root_ids)
-    while stack:
-        unit_id = stack.pop()
-        if unit_id in found:
-            continue
-        found.add(unit_id)
-        stack.extend(children.get(unit_id, ()))
-    return found
+    """The given units and every unit below them: one recursive query that reads only that part
+    of the tree (through the parent index), not the organization's every unit."""
+    roots = sorted(set(root_ids))
+    if not roots:
+        return set()
+    table = connection.ops.quote_name(Unit._meta.db_table)
+    marks = ", ".join(["%s"] * len(roots))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""WITH RECURSIVE sub(id) AS (
+                    SELECT id FROM {table} WHERE id IN ({marks})
+                    UNION SELECT u.id FROM {table} u JOIN sub ON u.parent_id = sub.id
+                ) SELECT id FROM sub""",  # noqa: S608  (the table name from model metadata)
+            roots,
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def led_unit_ids(user: Any) -> set[int]:
-    """Units a leader oversees: their own unit and all its subordinate units."""
+    """Units a leader oversees: their own unit and all its subordinate units (cached on the user
+    object for the request, like the cadre: a page asks several times)."""
     cadre = cadre_of(user)
     if not cadre or not cadre.is_leader:
         return set()
-    return unit_subtree_ids([cadre.unit_id])
+    key = (cadre.pk, cadre.unit_id)
+    cached = getattr(user, "_led_units_cache", None)
+    if cached is None or cached[0] != key:
+        cached = (key, frozenset(unit_subtree_ids([cadre.unit_id])))
+        user._led_units_cache = cached
+    return set(cached[1])
 
 
 # --- Scoped querysets and lookups -------------------------------------------------------------

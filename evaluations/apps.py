@@ -13,3 +13,7 @@ class EvaluationsConfig(AppConfig):
         from .archive import PublishedResults
 
         register_provider(PublishedResults())
+
+        from .page_cache import connect
+
+        connect()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import mimetypes
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -158,6 +159,18 @@ def index_fragment(*, today: date) -> str:
         return render_to_string("publicity/public/_index_list.html", {"items": items, "today": today})
 
     return cache.get_or_set(_key(today, "index"), build, TIMEOUT_SECONDS)
+
+
+# Stands in for the visitor's CSRF token in a cached whole page (the language form in the footer
+# carries one); the view puts each visitor's own token in its place. Random per process, so no
+# notice text can contain it.
+CSRF_SLOT = f"csrf{uuid.uuid4().hex}"
+
+
+def index_page(*, today: date, build: Callable[[], str]) -> str:
+    """The whole index page as anyone sees it in the current language (CSRF_SLOT for the token):
+    the page is the same for every visitor, so the layout is rendered once, not per request."""
+    return cache.get_or_set(_key(today, "index-page"), build, TIMEOUT_SECONDS)
 
 
 def archive_fragment(*, today: date, page_number: Any) -> str:

@@ -21,7 +21,8 @@ from evaluations import sealing, sheet_format
 from evaluations.models import RateeScores, SealedSheet, SheetQuality, UnitGroupSpread, half_up
 from evaluations.services import box
 
-from .evaluation_helpers import box_sheets, close_and_compute, make_team, open_period, submit_all
+from .factories import close_and_compute, make_team, open_period, submit_all
+from .support import box_sheets
 
 GROUPS = ("leader", "peer", "other")
 

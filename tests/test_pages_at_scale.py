@@ -12,12 +12,21 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from achievements.models import DailyLog
-from cadres.models import Unit
+from cadres.models import Cadre, Unit
 from evaluations.models import QuarterlyResult, ScoreDistribution, SheetAssignment, UnitCompletion
 from publicity.models import PublicitySettings
 
 from .conftest import _clear_own_cache_keys
-from .factories import CadreFactory, UnitFactory, close_and_compute, make_team, open_period, submit, submit_all
+from .factories import (
+    CadreFactory,
+    UnitFactory,
+    close_and_compute,
+    make_team,
+    open_period,
+    recompute,
+    submit,
+    submit_all,
+)
 from .support import today
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +93,39 @@ def test_results_page_reads_stored_figures_and_filters_by_a_unit_name_without_sc
     # The tree's choice arrives as the unit id and is shown with a way back.
     chosen = client.get(url, {"unit": team.unit.pk}).content.decode()
     assert "不限单位" in chosen and "<strong>分布镇</strong>" in chosen
+
+
+def test_results_page_body_is_cached_until_a_recompute_or_a_rename(
+    client, personas, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    team = make_team("缓存镇", staff=2)
+    period = open_period()
+    submit_all(period, lambda rater, ratee: 80)
+    close_and_compute(period)
+    client.force_login(personas.org_staff.user)
+    url = reverse("evaluations:results", args=[period.pk])
+    cadre = team["S1"]
+    assert cadre.name in client.get(url).content.decode()
+    # Seen again: the body comes from the cache (session, user, cadre, period, notifications only).
+    with django_assert_max_num_queries(5):
+        assert cadre.name in client.get(url).content.decode()
+    # A write behind the models' backs is not seen: the rows really are the cached ones …
+    Cadre.objects.filter(pk=cadre.pk).update(name="悄悄改名")
+    assert "悄悄改名" not in client.get(url).content.decode()
+    # … and a save through the model is, once committed (not before: no request caches old rows).
+    cadre.refresh_from_db()
+    cadre.name = "正式改名"
+    with django_capture_on_commit_callbacks(execute=True):
+        cadre.save()
+        assert "正式改名" not in client.get(url).content.decode()
+    assert "正式改名" in client.get(url).content.decode()
+    # A recompute gives the period a new body (its rows are read again).
+    assert "rows" not in client.get(url).context
+    with django_capture_on_commit_callbacks(execute=True):
+        recompute(period)
+    assert "rows" in client.get(url).context and "rows" not in client.get(url).context
+    # Each filter is its own entry.
+    assert "rows" in client.get(url, {"unit_name": "缓存"}).context
 
 
 def test_unit_picker_loads_a_tree_level_by_level_and_searches_by_name(client, personas, django_assert_max_num_queries):

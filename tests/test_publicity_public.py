@@ -262,6 +262,29 @@ def test_cached_notice_never_holds_a_csrf_token_or_form_token(client, notices):
     assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
 
 
+def test_the_index_is_cached_whole_and_each_visitor_gets_a_working_csrf_token(notices):
+    from django.test import Client
+
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    pages = [first.get(url("index")), second.get(url("index"))]
+    tokens = []
+    for client, page in zip((first, second), pages, strict=True):
+        html = page.content.decode()
+        assert "正在公示的公示" in html and public_pages.CSRF_SLOT not in html
+        tokens.append(html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0])
+        # The token in the cached page is this visitor's: the footer's language form posts with it.
+        answer = client.post(
+            reverse("set_language"), {"language": "en", "next": url("index"), "csrfmiddlewaretoken": tokens[-1]}
+        )
+        assert answer.status_code == 302
+    assert tokens[0] != tokens[1] and first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+    # The page itself comes from the cache: a title changed behind the model's back is not seen.
+    Notice.objects.filter(pk=notices["open"].pk).update(title="悄悄改过的标题")
+    assert "悄悄改过的标题" not in Client().get(url("index")).content.decode()
+    # With a query string (it is in the page) the layout is rendered for the request.
+    assert "?x=1" in Client().get(url("index"), {"x": "1"}).content.decode()
+
+
 def test_benchmark_command_reports_cached_pages_without_queries(notices):
     from io import StringIO
 

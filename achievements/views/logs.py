@@ -102,7 +102,7 @@ def unit_feed(request: HttpRequest) -> HttpResponse:
     data = {
         "unit": unit_id,
         # A person picked for another unit does not apply after switching units.
-        "author": author_id if authors.filter(pk=author_id).exists() else "",
+        "author": author_id if author_id is not None and authors.filter(pk=author_id).exists() else "",
         "start": request.GET.get("start") or (today - timedelta(days=6)).isoformat(),
         "end": request.GET.get("end") or today.isoformat(),
     }

@@ -7,7 +7,7 @@ from django.forms import BoundField
 
 register = template.Library()
 
-SELECTS = {"select", "selectmultiple", "nullbooleanselect"}
+SELECTS = {"select", "fastselect", "selectmultiple", "nullbooleanselect"}
 PLAIN = {"checkbox", "radioselect", "checkboxselectmultiple", "clearablefileinput", "file"}
 
 

@@ -16,7 +16,7 @@ from django.db.models.functions import Floor
 
 from cadres.models import UnitCategory
 
-from .. import rules
+from .. import page_cache, rules
 from ..models import (
     Period,
     QuarterlyResult,
@@ -47,12 +47,14 @@ def completion_refresh(*, period: Period, unit_id: int | None = None) -> None:
                 GROUP BY a.period_id, a.unit_id""",  # noqa: S608  (table names from model metadata)
             params,
         )
+    page_cache.invalidate()
 
 
 def completion_count_submission(*, period_id: int, unit_id: int) -> None:
     """One more submitted sheet for a unit, in the submission's transaction. An increment, not a
     recount: two submissions for one unit at once each add their own (the row lock orders them)."""
     UnitCompletion.objects.filter(period_id=period_id, unit_id=unit_id).update(submitted=F("submitted") + 1)
+    page_cache.invalidate()
 
 
 def distribution_store(*, period: Period) -> None:

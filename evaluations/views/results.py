@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from cadres.access import get_object_or_404_in, org_staff_required
 from core.ids import parse_id
 from core.paging import page_of, query_without_page
 
-from .. import access, exports, rules, selectors
+from .. import access, exports, page_cache, rules, selectors
 from ..forms import ResultFilterForm
 from ..models import QuarterlyResult
 from .common import download
@@ -36,15 +38,14 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     period = access.get_period(pk)
     if response := _require_results(request, period):
         return response
-    form, filters = _filters(request)
-    queryset = selectors.results_queryset(period, filters)
-    page = page_of(request, queryset)
-    settings = rules.settings_for(period.year, filters.get("category") or "")
-    completion = selectors.completion_figures(period)
-    return render(
-        request,
-        "evaluations/results.html",
-        {
+
+    def build() -> str:
+        form, filters = _filters(request)
+        queryset = selectors.results_queryset(period, filters)
+        page = page_of(request, queryset)
+        settings = rules.settings_for(period.year, filters.get("category") or "")
+        completion = selectors.completion_figures(period)
+        context = {
             "period": period,
             "filter": form,
             "page": page,
@@ -54,8 +55,12 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "completion": completion,
             "completion_chart": [{"unit": c.unit.name, "rate": c.rate} for c in completion.units],
             "threshold": settings.display_threshold,
-        },
-    )
+        }
+        return render_to_string("evaluations/_results_body.html", context, request=request)
+
+    # The same for every org staff member: rendered once per period, filters and language.
+    body = page_cache.results_body(period, request.GET.urlencode(), build)
+    return render(request, "evaluations/results.html", {"period": period, "body": mark_safe(body)})  # noqa: S308
 
 
 PICKER_PAGE = 50

@@ -10,7 +10,9 @@ import mimetypes
 import uuid
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -24,8 +26,17 @@ PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    body = public_pages.index_fragment(today=timezone.localdate())
-    return render(request, "publicity/public/index.html", {"body": body})
+    today = timezone.localdate()
+    if request.GET:  # a query string is in the page (the language form's `next`): not cached
+        body = public_pages.index_fragment(today=today)
+        return render(request, "publicity/public/index.html", {"body": body})
+
+    def build() -> str:
+        context = {"body": public_pages.index_fragment(today=today), "csrf_token": public_pages.CSRF_SLOT}
+        return render_to_string("publicity/public/index.html", context, request=request)
+
+    page = public_pages.index_page(today=today, build=build)
+    return HttpResponse(page.replace(public_pages.CSRF_SLOT, get_token(request)))
 
 
 @require_safe

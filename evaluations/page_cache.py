@@ -1,0 +1,67 @@
+"""The results page's body, rendered once per period, filters and language and kept in the shared cache.
+
+The body (charts, filter form, table, pages) is the same for every org staff member, and it only
+changes when the period is computed again (its `computed_at` and state are in the key), when
+completion figures move, or when a name, a rank or the display settings the rows show change: those
+bump one version (after the commit, so no request caches the old rows in between). A timeout bounds
+what anything else could leave stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import translation
+
+VERSION_KEY = "evaluations:results-page:version"
+TIMEOUT_SECONDS = 10 * 60
+
+
+def _version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex[:12], None)
+        version = cache.get(VERSION_KEY)
+    # Without the cache there is no version: a fresh one per call means nothing stale is served.
+    return version or uuid.uuid4().hex[:12]
+
+
+def invalidate(**_kwargs: Any) -> None:
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex[:12], None))
+
+
+def results_body_key(period: Any, query: str) -> str:
+    digest = hashlib.sha256(query.encode()).hexdigest()[:24]
+    computed = period.computed_at.isoformat() if period.computed_at else ""
+    language = translation.get_language() or ""
+    return f"evaluations:results-page:{_version()}:{period.pk}:{period.state}:{computed}:{language}:{digest}"
+
+
+def results_body(period: Any, query: str, build: Any) -> str:
+    return cache.get_or_set(results_body_key(period, query), build, TIMEOUT_SECONDS)
+
+
+def connect() -> None:
+    from cadres.models import Cadre, RankLevel, Unit
+
+    from .models import ComputationRun, EvaluationSettings, GradeChange, PaperSheet, Period, QuarterlyResult
+
+    models = (
+        Cadre,
+        Unit,
+        RankLevel,
+        Period,
+        ComputationRun,
+        EvaluationSettings,
+        GradeChange,
+        PaperSheet,
+        QuarterlyResult,
+    )
+    for model in models:
+        post_save.connect(invalidate, sender=model, dispatch_uid=f"results-page-{model.__name__}-save")
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"results-page-{model.__name__}-delete")
