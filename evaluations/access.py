@@ -22,26 +22,26 @@ def get_period(pk: Any) -> Period:
     return get_object_or_404_in(Period.objects.select_related("snapshot"), pk=pk)
 
 
-def get_period_for_receipts(user: Any, pk: Any) -> Period:
+def get_period_for_receipts(actor: Any, pk: Any) -> Period:
     """The receipt list of an opened box: for org staff and for the period's raters."""
     period = get_period(pk)
-    cadre = cadre_of(user)
+    cadre = cadre_of(actor)
     is_rater = cadre is not None and SheetAssignment.objects.filter(period=period, rater=cadre).exists()
-    if not (is_org_staff(user) or is_rater):
+    if not (is_org_staff(actor) or is_rater):
         raise Http404
     return period
 
 
-def get_assignment_for_rater(user: Any, pk: Any) -> SheetAssignment:
+def get_assignment_for_rater(actor: Any, pk: Any) -> SheetAssignment:
     """A sheet the user was assigned as a rater; anybody else's sheet is 404, staff included."""
-    cadre = cadre_of(user)
+    cadre = cadre_of(actor)
     if cadre is None:
         raise Http404
     return get_object_or_404_in(SheetAssignment.objects.select_related("period", "unit", "rater"), pk=pk, rater=cadre)
 
 
-def get_own_quarterly_result(user: Any, period_pk: Any) -> QuarterlyResult:
-    cadre = cadre_of(user)
+def get_own_quarterly_result(actor: Any, period_pk: Any) -> QuarterlyResult:
+    cadre = cadre_of(actor)
     if cadre is None:
         raise Http404
     return get_object_or_404_in(
@@ -52,12 +52,12 @@ def get_own_quarterly_result(user: Any, period_pk: Any) -> QuarterlyResult:
     )
 
 
-def get_annual_result_for_user(user: Any, pk: Any) -> AnnualResult:
+def get_annual_result_for_user(actor: Any, pk: Any) -> AnnualResult:
     """Org staff any annual result; a cadre their own once it is published."""
     queryset = AnnualResult.objects.select_related("cadre", "unit", "rank", "period", "grade_confirmed_by")
-    if is_org_staff(user):
+    if is_org_staff(actor):
         return get_object_or_404_in(queryset, pk=pk)
-    cadre = cadre_of(user)
+    cadre = cadre_of(actor)
     if cadre is None:
         raise Http404
     return get_object_or_404_in(queryset, pk=pk, cadre=cadre, is_published=True)

@@ -9,9 +9,9 @@ from django.urls import reverse
 from .access import own_manuals
 
 
-def help_link(user: Any, url_name: str | None) -> tuple[str, bool]:
+def help_link(actor: Any, url_name: str | None) -> tuple[str, bool]:
     """(address, explains_this_page): the section about this page, else the reader's manual."""
-    manuals = own_manuals(user)
+    manuals = own_manuals(actor)
     for manual in manuals:
         for section in manual.sections:
             if url_name and url_name in section.pages:

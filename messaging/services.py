@@ -242,11 +242,11 @@ def retry_now(*, delivery: Delivery) -> Delivery:
 
 
 @transaction.atomic
-def save_preferences(*, user: User, chosen: dict[str, set[str]]) -> None:
+def save_preferences(*, actor: User, chosen: dict[str, set[str]]) -> None:
     """Store a person's choice per kind; where it equals the default, follow the default (None)."""
     defaults = defaults_by_kind()
     available = set(channels.configured_channels())
-    own = {pref.kind: pref for pref in ChannelPreference.objects.filter(user=user)}
+    own = {pref.kind: pref for pref in ChannelPreference.objects.filter(user=actor)}
     for kind in NotificationKind.values:
         picked = chosen.get(kind, set())
         values = {
@@ -259,21 +259,21 @@ def save_preferences(*, user: User, chosen: dict[str, set[str]]) -> None:
             if channel not in available:
                 values[channel] = getattr(own[kind], channel) if kind in own else None
         if all(value is None for value in values.values()):
-            ChannelPreference.objects.filter(user=user, kind=kind).delete()
+            ChannelPreference.objects.filter(user=actor, kind=kind).delete()
         else:
-            ChannelPreference.objects.update_or_create(user=user, kind=kind, defaults=values)
+            ChannelPreference.objects.update_or_create(user=actor, kind=kind, defaults=values)
 
 
 @transaction.atomic
-def reset_preferences(*, user: User) -> None:
-    ChannelPreference.objects.filter(user=user).delete()
+def reset_preferences(*, actor: User) -> None:
+    ChannelPreference.objects.filter(user=actor).delete()
 
 
 @transaction.atomic
-def save_contact(*, user: User, email: str, mobile: str) -> Contact:
-    user.email = email
-    user.save(update_fields=["email"])
-    contact, _new = Contact.objects.get_or_create(user=user)
+def save_contact(*, actor: User, email: str, mobile: str) -> Contact:
+    actor.email = email
+    actor.save(update_fields=["email"])
+    contact, _new = Contact.objects.get_or_create(user=actor)
     contact.mobile = mobile
     contact.save()
     return contact

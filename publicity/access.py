@@ -46,17 +46,17 @@ class IsOrgStaffOr404(BasePermission):
         return True
 
 
-def get_notice_for_staff(user: Any, pk: Any) -> Notice:
-    if not is_org_staff(user):
+def get_notice_for_staff(actor: Any, pk: Any) -> Notice:
+    if not is_org_staff(actor):
         raise Http404
     return get_object_or_404_in(Notice.objects.select_related("cadre__unit", "cadre__rank"), pk=pk)
 
 
-def feedback_visible_to(user: Any) -> QuerySet[Feedback]:
-    if not is_org_staff(user):
+def feedback_visible_to(actor: Any) -> QuerySet[Feedback]:
+    if not is_org_staff(actor):
         return Feedback.objects.none()
     return Feedback.objects.select_related("notice", "notice__cadre")
 
 
-def get_feedback_for_user(user: Any, pk: Any) -> Feedback:
-    return get_object_or_404_in(feedback_visible_to(user), pk=pk)
+def get_feedback_for_user(actor: Any, pk: Any) -> Feedback:
+    return get_object_or_404_in(feedback_visible_to(actor), pk=pk)

@@ -35,15 +35,15 @@ def cadre_only(view: Callable) -> Callable:
     return wrapped
 
 
-def get_selection_for_staff(user: Any, pk: Any) -> Selection:
-    if not is_org_staff(user):
+def get_selection_for_staff(actor: Any, pk: Any) -> Selection:
+    if not is_org_staff(actor):
         raise Http404
     return get_object_or_404_in(Selection.objects.select_related("post__unit", "min_rank"), pk=pk)
 
 
-def get_selection_for_nominator(user: Any, pk: Any) -> Selection:
+def get_selection_for_nominator(actor: Any, pk: Any) -> Selection:
     """A round-1 voter's view of a selection: only while on the named list."""
-    cadre = cadre_of(user)
+    cadre = cadre_of(actor)
     if cadre is None:
         raise Http404
     return get_object_or_404_in(
@@ -51,8 +51,8 @@ def get_selection_for_nominator(user: Any, pk: Any) -> Selection:
     )
 
 
-def get_event_for_voter(user: Any, pk: Any) -> VoteEvent:
-    cadre = cadre_of(user)
+def get_event_for_voter(actor: Any, pk: Any) -> VoteEvent:
+    cadre = cadre_of(actor)
     if cadre is None:
         raise Http404
     event = get_object_or_404_in(VoteEvent.objects.select_related("selection__post__unit"), pk=pk)
@@ -61,22 +61,22 @@ def get_event_for_voter(user: Any, pk: Any) -> VoteEvent:
     return event
 
 
-def get_event_for_receipts(user: Any, pk: Any) -> VoteEvent:
+def get_event_for_receipts(actor: Any, pk: Any) -> VoteEvent:
     """An online vote's receipt list: for its voters and org staff; anyone else gets 404."""
     event = get_object_or_404_in(
         VoteEvent.objects.select_related("selection__post__unit").filter(mode=VoteMode.ONLINE), pk=pk
     )
-    if is_org_staff(user):
+    if is_org_staff(actor):
         return event
-    cadre = cadre_of(user)
+    cadre = cadre_of(actor)
     if cadre is None or not Voter.objects.filter(event=event, cadre=cadre).exists():
         raise Http404
     return event
 
 
-def get_selection_for_applicant(user: Any, pk: Any) -> Selection:
+def get_selection_for_applicant(actor: Any, pk: Any) -> Selection:
     from .selectors import open_applications
 
-    if cadre_of(user) is None:
+    if cadre_of(actor) is None:
         raise Http404
     return get_object_or_404_in(open_applications(), pk=pk)

@@ -25,7 +25,7 @@ def open_selection(post, by, *, method=Method.RECOMMENDATION, rounds=2, **qualif
         rounds=rounds,
         plan="按《条例》组织推荐。",
         qualification_date=DAY,
-        by=by,
+        actor=by,
         **qualifications,
     )
 

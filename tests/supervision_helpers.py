@@ -22,7 +22,7 @@ def sanction(cadre, by, *, kind="admonition", on: date | None = None, **extra):
         issuing_body=extra.pop("issuing_body", "中共青山区纪委"),
         date=on or today() - timedelta(days=30),
         reason=extra.pop("reason", "违规发放津贴补贴"),
-        by=by,
+        actor=by,
         **extra,
     )
 

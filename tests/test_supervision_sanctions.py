@@ -277,7 +277,7 @@ def test_dossier_pdf_lists_the_records(personas, tmp_path):
 
     sanction(personas.cadre, personas.org_staff.user, on=today() - timedelta(days=3))
     pdf = dossier_render(
-        cadre=personas.cadre, year_from=today().year, year_to=today().year, user=personas.org_staff.user
+        cadre=personas.cadre, year_from=today().year, year_to=today().year, actor=personas.org_staff.user
     )
     text = pdf_text(pdf.content, tmp_path)
     assert "奖惩情况" in text and "区纪委〔2026〕7号" in text

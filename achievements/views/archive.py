@@ -70,7 +70,7 @@ def dossier_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("achievements:cadre_archive", pk=pk, year=this_year())
     year_from, year_to = form.cleaned_data["year_from"], form.cleaned_data["year_to"]
     try:
-        pdf = services.dossier_render(cadre=cadre, year_from=year_from, year_to=year_to, user=request.user)
+        pdf = services.dossier_render(cadre=cadre, year_from=year_from, year_to=year_to, actor=request.user)
     except RecordError as error:
         show_error(error, request=request)
         return redirect("achievements:cadre_archive", pk=pk, year=this_year())
@@ -96,7 +96,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             job = services.export_start(
-                unit=data["unit"], year_from=data["year_from"], year_to=data["year_to"], user=request.user
+                unit=data["unit"], year_from=data["year_from"], year_to=data["year_to"], actor=request.user
             )
         except RecordError as error:
             show_error(error, form=form)

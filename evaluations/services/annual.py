@@ -447,9 +447,9 @@ def follow_ups_create(*, year: int) -> int:
 SELF_FOLLOW_UP = gettext_lazy("这一跟进事项涉及您本人，您不能办理，请由考核办其他同志办理。")
 
 
-def follow_up_about_self(follow_up: FollowUp, user: User | None) -> bool:
+def follow_up_about_self(follow_up: FollowUp, actor: User | None) -> bool:
     """Nobody handles a follow-up about themselves (conflict of interest)."""
-    return user is not None and follow_up.cadre.user_id is not None and follow_up.cadre.user_id == user.pk
+    return actor is not None and follow_up.cadre.user_id is not None and follow_up.cadre.user_id == actor.pk
 
 
 @transaction.atomic

@@ -142,9 +142,9 @@ def feedback_lookup(*, code: str) -> Feedback | None:
 # --- Triage ---------------------------------------------------------------------------------------
 
 
-def about_self(feedback: Feedback, user) -> bool:
+def about_self(feedback: Feedback, actor) -> bool:
     """Nobody triages feedback on a notice about themselves (conflict of interest)."""
-    return user is not None and feedback.notice.cadre.user_id is not None and feedback.notice.cadre.user_id == user.pk
+    return actor is not None and feedback.notice.cadre.user_id is not None and feedback.notice.cadre.user_id == actor.pk
 
 
 def allowed_next_states(state: str) -> tuple[str, ...]:

@@ -72,7 +72,7 @@ def notice_create(
     *,
     cadre: Cadre,
     proposed_post: str,
-    by: Any,
+    actor: Any,
     current_post: str | None = None,
     now: datetime | None = None,
 ) -> Notice:
@@ -89,7 +89,7 @@ def notice_create(
     current = (current_post or "").strip() or f"{cadre.unit.name}{cadre.post_title}"
     current = current[: _limit(Notice, "current_post")]
     source = record.build_source(cadre, today=timezone.localdate(now))
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         return Notice.objects.create(
             cadre=cadre,
             title=record.notice_title(cadre.name),
@@ -98,12 +98,12 @@ def notice_create(
             feedback_channels=PublicitySettings.load().feedback_channels,
             source=source,
             source_built_at=now,
-            created_by=by,
+            created_by=actor,
             **record.render_sections(source),
         )
 
 
-def notice_update(*, notice: Notice, by: Any, **values: str) -> Notice:
+def notice_update(*, notice: Notice, actor: Any, **values: str) -> Notice:
     """Staff's free edit of the text; only while the notice is a draft or at the gate."""
     unknown = set(values) - set(EDIT_FIELDS)
     if unknown:
@@ -119,7 +119,7 @@ def notice_update(*, notice: Notice, by: Any, **values: str) -> Notice:
                 field=field, label=str(model_field.verbose_name), limit=model_field.max_length, actual=len(text)
             )
         cleaned[field] = text
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(notice)
         if locked.state not in EDITABLE:
             raise WrongState(notice=locked, action=_("修改"))
@@ -129,10 +129,10 @@ def notice_update(*, notice: Notice, by: Any, **values: str) -> Notice:
     return locked
 
 
-def notice_rebuild(*, notice: Notice, by: Any, now: datetime | None = None) -> Notice:
+def notice_rebuild(*, notice: Notice, actor: Any, now: datetime | None = None) -> Notice:
     """Rebuild the source and every section from the current record (staff's edits are replaced)."""
     now = now or timezone.now()
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(notice)
         if locked.state not in EDITABLE:
             raise WrongState(notice=locked, action=_("按档案重新生成"))
@@ -144,9 +144,9 @@ def notice_rebuild(*, notice: Notice, by: Any, now: datetime | None = None) -> N
     return locked
 
 
-def notice_submit(*, notice: Notice, by: Any) -> Notice:
+def notice_submit(*, notice: Notice, actor: Any) -> Notice:
     """Draft → gate: the text is ready for the four checks."""
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(notice)
         if locked.state != NoticeState.DRAFT:
             raise WrongState(notice=locked, action=_("提交把关"))
@@ -173,10 +173,10 @@ def _write_answers(notice: Notice) -> None:
             )
 
 
-def notice_send_back(*, notice: Notice, reason: str, by: Any) -> Notice:
+def notice_send_back(*, notice: Notice, reason: str, actor: Any) -> Notice:
     """Gate → draft, with the reason kept in the audit trail."""
     reason = _required_text(reason, field="reason", label=_("退回原因"), limit=500)
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(notice)
         if locked.state != NoticeState.GATE:
             raise WrongState(notice=locked, action=_("退回修改"))
@@ -186,23 +186,23 @@ def notice_send_back(*, notice: Notice, reason: str, by: Any) -> Notice:
     return locked
 
 
-def notice_about_self(notice: Notice, user: Any) -> bool:
+def notice_about_self(notice: Notice, actor: Any) -> bool:
     """Nobody checks the gate of a notice about themselves (conflict of interest)."""
     cadre_user = Cadre.objects.filter(pk=notice.cadre_id).values_list("user_id", flat=True).first()
-    return user is not None and cadre_user is not None and cadre_user == getattr(user, "pk", None)
+    return actor is not None and cadre_user is not None and cadre_user == getattr(actor, "pk", None)
 
 
 def gate_check_record(
-    *, notice: Notice, kind: str, result: str, note: str, by: Any, now: datetime | None = None
+    *, notice: Notice, kind: str, result: str, note: str, actor: Any, now: datetime | None = None
 ) -> GateCheck:
     """Record (or re-record) one of the four checks; earlier results stay in the audit trail."""
     now = now or timezone.now()
     kind = GateCheckKind(kind)
     result = GateCheckResult(result)
     note = _required_text(note, field="note", label=_label(GateCheck, "note"), limit=_limit(GateCheck, "note"))
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(notice)
-        if notice_about_self(locked, by):
+        if notice_about_self(locked, actor):
             raise OwnNotice()
         if locked.state != NoticeState.GATE:
             raise WrongState(notice=locked, action=_("记录把关结果"))
@@ -212,7 +212,7 @@ def gate_check_record(
         check, _created = GateCheck.objects.update_or_create(
             notice=locked,
             kind=kind,
-            defaults={"result": result, "note": note, "checked_by": by, "checked_at": now},
+            defaults={"result": result, "note": note, "checked_by": actor, "checked_at": now},
         )
     return check
 
@@ -225,11 +225,11 @@ def gate_status(notice: Notice) -> tuple[list[str], list[str]]:
     return missing, failed
 
 
-def notice_publish(*, notice: Notice, start_date: date, by: Any, now: datetime | None = None) -> Notice:
+def notice_publish(*, notice: Notice, start_date: date, actor: Any, now: datetime | None = None) -> Notice:
     """Gate → published, once all four checks passed; the end date follows from the calendar."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(notice)
         if locked.state != NoticeState.GATE:
             raise WrongState(notice=locked, action=_("发布"))
@@ -249,14 +249,14 @@ def notice_publish(*, notice: Notice, start_date: date, by: Any, now: datetime |
         locked.start_date = period.start
         locked.end_date = period.end
         locked.published_at = now
-        locked.published_by = by
+        locked.published_by = actor
         locked.issued_by = PublicitySettings.load().issuer_name.strip()
         locked.save()
     return locked
 
 
 def outcome_record(
-    *, notice: Notice, outcome: str, reason: str, by: Any, today: date | None = None, now: datetime | None = None
+    *, notice: Notice, outcome: str, reason: str, actor: Any, today: date | None = None, now: datetime | None = None
 ) -> Notice:
     """Published and ended → decided: 任用 / 批评教育后任用 / 不予任用, with the reason."""
     now = now or timezone.now()
@@ -265,7 +265,7 @@ def outcome_record(
     reason = _required_text(
         reason, field="reason", label=_label(Notice, "outcome_reason"), limit=_limit(Notice, "outcome_reason")
     )
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(notice)
         if locked.state != NoticeState.PUBLISHED:
             raise WrongState(notice=locked, action=_("记录任用结果"))
@@ -275,14 +275,14 @@ def outcome_record(
         locked.outcome = outcome
         locked.outcome_reason = reason
         locked.decided_at = now
-        locked.decided_by = by
+        locked.decided_by = actor
         locked.save()
     return locked
 
 
-def settings_save(*, values: dict[str, Any], by: Any) -> PublicitySettings:
+def settings_save(*, values: dict[str, Any], actor: Any) -> PublicitySettings:
     """Org staff's publicity settings (validated by the form or serializer before)."""
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         current = PublicitySettings.objects.select_for_update().get(pk=PublicitySettings.load().pk)
         for field, value in values.items():
             setattr(current, field, value)

@@ -25,7 +25,7 @@ def append(
     selection: Selection,
     step: str,
     text: str,
-    by: Any,
+    actor: Any,
     documents: str = "",
     corrects: ProcessEntry | None = None,
     now: datetime | None = None,
@@ -40,14 +40,14 @@ def append(
             step=str(step)[:100],
             text=str(text)[:5000],
             documents=str(documents)[:500],
-            actor=by if getattr(by, "pk", None) else None,
-            actor_name=user_display_name(by)[:100] if getattr(by, "pk", None) else "",
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_name=user_display_name(actor)[:100] if getattr(actor, "pk", None) else "",
             at=now or timezone.now(),
             corrects=corrects,
         )
 
 
-def correct(*, entry: ProcessEntry, text: str, by: Any) -> ProcessEntry:
+def correct(*, entry: ProcessEntry, text: str, actor: Any) -> ProcessEntry:
     """A correction: a new entry that points at the one it corrects (which stays as it was)."""
     text = (text or "").strip()
     if not text:
@@ -58,6 +58,6 @@ def correct(*, entry: ProcessEntry, text: str, by: Any) -> ProcessEntry:
         selection=entry.selection,
         step=_("更正第 %(n)s 条：%(step)s") % {"n": entry.seq, "step": entry.step},
         text=text,
-        by=by,
+        actor=actor,
         corrects=entry,
     )

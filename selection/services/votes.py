@@ -51,14 +51,14 @@ def event_setup(
     selection: Selection,
     kind: str,
     mode: str,
-    by: Any,
+    actor: Any,
     voter_ids: list[int] | None = None,
     expected: int | None = None,
     max_choices: int = 1,
 ) -> VoteEvent:
     """Set up one vote: online with a named list of voters, or on paper with the expected number."""
     kind, mode = VoteKind(kind), VoteMode(mode)
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(selection)
         _require_state(locked, KIND_STATE[kind], action=_("安排%(kind)s") % {"kind": kind.label})
         if VoteEvent.objects.filter(selection=locked, kind=kind).exists():
@@ -121,9 +121,9 @@ def vote_cast(*, event_id: int, voter: Cadre, candidate_ids: list[int], today: d
     return receipt_code(token)
 
 
-def paper_counts_enter(*, event: VoteEvent, actual: int, counts: Mapping[int, int], by: Any) -> VoteEvent:
+def paper_counts_enter(*, event: VoteEvent, actual: int, counts: Mapping[int, int], actor: Any) -> VoteEvent:
     """Counts from the paper tally sheet: participants and votes per candidate; closes the vote."""
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = VoteEvent.objects.select_for_update().get(pk=event.pk)
         if locked.mode != VoteMode.PAPER or locked.is_closed:
             raise SelectionError(_("这次投票不接受纸质票录入。"))
@@ -155,9 +155,9 @@ def paper_counts_enter(*, event: VoteEvent, actual: int, counts: Mapping[int, in
     return locked
 
 
-def event_close(*, event: VoteEvent, by: Any) -> VoteEvent:
+def event_close(*, event: VoteEvent, actor: Any) -> VoteEvent:
     """Close an online vote and open its box in this one transaction (see the module's docstring)."""
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = VoteEvent.objects.select_for_update().get(pk=event.pk)
         if locked.mode != VoteMode.ONLINE or locked.is_closed:
             raise SelectionError(_("这次投票已经结束。"))

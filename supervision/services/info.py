@@ -24,7 +24,7 @@ def info_record(
     summary: str,
     date: date,
     status: str,
-    by: Any,
+    actor: Any,
     today: date | None = None,
 ) -> SupervisionInfo:
     today = today or timezone.localdate()
@@ -39,7 +39,7 @@ def info_record(
         raise SupervisionError(_("请填写情况。"), field="summary")
     if date > today:
         raise SupervisionError(_("日期不能晚于今天（%(today)s）。") % {"today": today.isoformat()}, field="date")
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         return SupervisionInfo.objects.create(
             cadre=cadre,
             source=source,
@@ -47,12 +47,12 @@ def info_record(
             summary=summary[:2000],
             date=date,
             status=status,
-            recorded_by=by,
+            recorded_by=actor,
         )
 
 
-def info_conclude(*, info: SupervisionInfo, by: Any) -> SupervisionInfo:
-    with transaction.atomic(), set_actor(by):
+def info_conclude(*, info: SupervisionInfo, actor: Any) -> SupervisionInfo:
+    with transaction.atomic(), set_actor(actor):
         locked = SupervisionInfo.objects.select_for_update().get(pk=info.pk)
         if locked.status == InfoStatus.CONCLUDED:
             raise SupervisionError(_("这条监督信息已办结。"))

@@ -93,7 +93,7 @@ def team_grades_propose(*, year: int) -> list[TeamGrade]:
 
 @transaction.atomic
 def team_grade_confirm(
-    *, team_grade: TeamGrade, grade: str, reason: str = "", by: Any, now: datetime | None = None
+    *, team_grade: TeamGrade, grade: str, reason: str = "", actor: Any, now: datetime | None = None
 ) -> TeamGrade:
     """Org staff confirm a team's grade; a grade other than the proposal needs a reason; 优秀 within the quota."""
     if grade not in TeamGradeValue.values:
@@ -112,9 +112,9 @@ def team_grade_confirm(
                 % {"year": locked.year, "quota": quota, "taken": taken},
                 field="grade",
             )
-    TeamGradeChange.objects.create(team_grade=locked, before=locked.grade, after=grade, reason=reason, changed_by=by)
+    TeamGradeChange.objects.create(team_grade=locked, before=locked.grade, after=grade, reason=reason, changed_by=actor)
     locked.grade = grade
-    locked.confirmed_by = by
+    locked.confirmed_by = actor
     locked.confirmed_at = now or timezone.now()
     locked.save()
     return locked
