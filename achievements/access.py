@@ -16,13 +16,12 @@ Outside scope the answer is 404, as for something that does not exist.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cadres.access import cadre_of, cadres_visible_to, get_object_or_404_in, is_org_staff, led_unit_ids
 from cadres.models import LEADERSHIP_ROLES, Cadre, Unit, UnitRole
+from cadres.types import Actor
 
 from .models import (
     Achievement,
@@ -38,7 +37,7 @@ from .models import (
 # --- Reading records shown inside a unit ---------------------------------------------------------
 
 
-def readable_unit_ids(actor: Any) -> set[int]:
+def readable_unit_ids(actor: Actor) -> set[int]:
     """Units whose logs a user reads on the feed: their own unit, plus the units they lead."""
     cadre = cadre_of(actor)
     if cadre is None:
@@ -46,30 +45,30 @@ def readable_unit_ids(actor: Any) -> set[int]:
     return {cadre.unit_id} | led_unit_ids(actor)
 
 
-def feed_units(actor: Any) -> QuerySet[Unit]:
+def feed_units(actor: Actor) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=readable_unit_ids(actor)).order_by("sort_order", "name")
 
 
-def require_unit_read(actor: Any, unit_id: int) -> None:
+def require_unit_read(actor: Actor, unit_id: int) -> None:
     if unit_id not in readable_unit_ids(actor):
         raise Http404
 
 
-def logs_visible_to(actor: Any) -> QuerySet[DailyLog]:
+def logs_visible_to(actor: Actor) -> QuerySet[DailyLog]:
     cadre = cadre_of(actor)
     if cadre is None:
         return DailyLog.objects.none()
     return DailyLog.objects.filter(Q(unit_id__in=readable_unit_ids(actor)) | Q(author=cadre))
 
 
-def summaries_visible_to(actor: Any) -> QuerySet[Summary]:
+def summaries_visible_to(actor: Actor) -> QuerySet[Summary]:
     cadre = cadre_of(actor)
     if cadre is None:
         return Summary.objects.none()
     return Summary.objects.filter(Q(unit_id__in=readable_unit_ids(actor)) | Q(author=cadre))
 
 
-def achievements_visible_to(actor: Any) -> QuerySet[Achievement]:
+def achievements_visible_to(actor: Actor) -> QuerySet[Achievement]:
     """Org staff verify every record; others see their unit's, their led units' and their own."""
     if is_org_staff(actor):
         return Achievement.objects.all()
@@ -81,44 +80,47 @@ def achievements_visible_to(actor: Any) -> QuerySet[Achievement]:
     ).distinct()
 
 
-def get_achievement_for_user(actor: Any, pk: Any) -> Achievement:
-    return get_object_or_404_in(
+def get_achievement_for_user(actor: Actor, pk: int | str) -> Achievement:
+    achievement: Achievement = get_object_or_404_in(
         achievements_visible_to(actor).select_related("category", "created_by", "unit", "verified_by"), pk=pk
     )
+    return achievement
 
 
-def get_attachment_for_user(actor: Any, pk: Any) -> AchievementAttachment:
-    attachment = get_object_or_404_in(AchievementAttachment.objects.select_related("achievement"), pk=pk)
+def get_attachment_for_user(actor: Actor, pk: int | str) -> AchievementAttachment:
+    attachment: AchievementAttachment = get_object_or_404_in(
+        AchievementAttachment.objects.select_related("achievement"), pk=pk
+    )
     if not achievements_visible_to(actor).filter(pk=attachment.achievement_id).exists():
         raise Http404
     return attachment
 
 
-def may_edit_achievement(actor: Any, achievement: Achievement) -> bool:
+def may_edit_achievement(actor: Actor, achievement: Achievement) -> bool:
     cadre = cadre_of(actor)
     return cadre is not None and achievement.created_by_id == cadre.pk
 
 
-def _involving(actor: Any) -> Q:
+def _involving(actor: Actor) -> Q:
     return Q(created_by__user_id=actor.pk) | Q(participants__cadre__user_id=actor.pk)
 
 
-def involved_in(actor: Any, achievement: Achievement) -> bool:
-    """Whether `user` filed the record or is one of its participants."""
+def involved_in(actor: Actor, achievement: Achievement) -> bool:
+    """Whether `actor` filed the record or is one of its participants."""
     return Achievement.objects.filter(_involving(actor), pk=achievement.pk).exists()
 
 
-def may_verify(actor: Any, achievement: Achievement) -> bool:
+def may_verify(actor: Actor, achievement: Achievement) -> bool:
     """Org staff verify records, except those they filed or took part in: nobody checks their own work."""
     return is_org_staff(actor) and not involved_in(actor, achievement)
 
 
-def involved_ids(actor: Any, achievement_ids: list[int]) -> set[int]:
-    """Of these records, the ones `user` filed or took part in (one query, for the verification queue)."""
+def involved_ids(actor: Actor, achievement_ids: list[int]) -> set[int]:
+    """Of these records, the ones `actor` filed or took part in (one query, for the verification queue)."""
     return set(Achievement.objects.filter(_involving(actor), pk__in=achievement_ids).values_list("pk", flat=True))
 
 
-def get_own_achievement(actor: Any, pk: Any) -> Achievement:
+def get_own_achievement(actor: Actor, pk: int | str) -> Achievement:
     """The author's own record for editing; anyone else gets 404 (or 403 if they can see it)."""
     achievement = get_achievement_for_user(actor, pk)
     if not may_edit_achievement(actor, achievement):
@@ -129,11 +131,12 @@ def get_own_achievement(actor: Any, pk: Any) -> Achievement:
 # --- A cadre's archive, deductions and dossier ------------------------------------------------------
 
 
-def get_archive_cadre(actor: Any, pk: Any) -> Cadre:
-    return get_object_or_404_in(cadres_visible_to(actor), pk=pk)
+def get_archive_cadre(actor: Actor, pk: int | str) -> Cadre:
+    cadre: Cadre = get_object_or_404_in(cadres_visible_to(actor), pk=pk)
+    return cadre
 
 
-def can_see_results(actor: Any, cadre: Cadre) -> bool:
+def can_see_results(actor: Actor, cadre: Cadre) -> bool:
     """Evaluation results in a cadre's archive and dossier: the cadre themself and org staff only.
 
     A leader opens a colleague's archive for the logs, summaries and achievements, but rules.md §1
@@ -143,7 +146,7 @@ def can_see_results(actor: Any, cadre: Cadre) -> bool:
     return is_org_staff(actor) or (own is not None and own.pk == cadre.pk)
 
 
-def overview_units(actor: Any) -> QuerySet[Unit]:
+def overview_units(actor: Actor) -> QuerySet[Unit]:
     """Units whose missing logs and deductions a user overviews: org staff all; leaders the units they lead."""
     units = Unit.objects.order_by("sort_order", "name")
     if is_org_staff(actor):
@@ -151,7 +154,7 @@ def overview_units(actor: Any) -> QuerySet[Unit]:
     return units.filter(pk__in=led_unit_ids(actor))
 
 
-def get_overview_unit(actor: Any, pk: Any) -> Unit:
+def get_overview_unit(actor: Actor, pk: int | str | None) -> Unit:
     """The unit asked for, else the user's own unit if they may overview it, else the first one; 404 when none."""
     units = overview_units(actor)
     if pk is None:
@@ -162,23 +165,25 @@ def get_overview_unit(actor: Any, pk: Any) -> Unit:
         if first is None:
             raise Http404  # neither a leader nor org staff
         return first
-    return get_object_or_404_in(units, pk=pk)
+    unit: Unit = get_object_or_404_in(units, pk=pk)
+    return unit
 
 
-def may_export_unit(actor: Any) -> bool:
+def may_export_unit(actor: Actor) -> bool:
     return is_org_staff(actor)
 
 
-def get_export_for_user(actor: Any, pk: Any) -> DossierExport:
+def get_export_for_user(actor: Actor, pk: int | str) -> DossierExport:
     if not may_export_unit(actor):
         raise Http404
-    return get_object_or_404_in(DossierExport.objects.select_related("unit", "requested_by"), pk=pk)
+    export: DossierExport = get_object_or_404_in(DossierExport.objects.select_related("unit", "requested_by"), pk=pk)
+    return export
 
 
 # --- Leave ---------------------------------------------------------------------------------------
 
 
-def leave_cadres_for(actor: Any) -> QuerySet[Cadre]:
+def leave_cadres_for(actor: Actor) -> QuerySet[Cadre]:
     """Cadres whose leave a user may mark: org staff everyone; leaders the cadres they lead, not themselves.
 
     In the leader's own unit only those below them: a main leader marks the team members and cadres,
@@ -199,11 +204,11 @@ def leave_cadres_for(actor: Any) -> QuerySet[Cadre]:
     )
 
 
-def leave_periods_for(actor: Any) -> QuerySet[LeavePeriod]:
+def leave_periods_for(actor: Actor) -> QuerySet[LeavePeriod]:
     return LeavePeriod.objects.filter(cadre__in=leave_cadres_for(actor).values("pk"))
 
 
-def may_mark_leave(actor: Any) -> bool:
+def may_mark_leave(actor: Actor) -> bool:
     return is_org_staff(actor) or bool((cadre := cadre_of(actor)) and cadre.is_leader)
 
 
@@ -221,7 +226,7 @@ def reviewers_of(assessment: SelfAssessment) -> QuerySet[Cadre]:
     return main_leaders.filter(unit_id=parent_id)
 
 
-def may_review(actor: Any, assessment: SelfAssessment) -> bool:
+def may_review(actor: Actor, assessment: SelfAssessment) -> bool:
     cadre = cadre_of(actor)
     if cadre is not None and cadre.pk == assessment.author_id:
         return False
@@ -231,7 +236,7 @@ def may_review(actor: Any, assessment: SelfAssessment) -> bool:
     return is_org_staff(actor) and not reviewers.exists()
 
 
-def assessments_to_review(actor: Any) -> QuerySet[SelfAssessment]:
+def assessments_to_review(actor: Actor) -> QuerySet[SelfAssessment]:
     """Submitted forms waiting for this user's decision."""
     waiting = SelfAssessment.objects.filter(state=AssessmentState.SUBMITTED).select_related("author", "unit")
     cadre = cadre_of(actor)
@@ -264,7 +269,7 @@ def _without_reviewer(forms: QuerySet[SelfAssessment]) -> QuerySet[SelfAssessmen
     )
 
 
-def assessments_visible_to(actor: Any) -> QuerySet[SelfAssessment]:
+def assessments_visible_to(actor: Actor) -> QuerySet[SelfAssessment]:
     """Own forms; the unit's forms once posted; everything the user reviews or oversees.
 
     A draft is its author's private notes until submitted: nobody else reads it, org staff and the
@@ -286,11 +291,12 @@ def assessments_visible_to(actor: Any) -> QuerySet[SelfAssessment]:
     return qs.filter(shown)
 
 
-def get_assessment_for_user(actor: Any, pk: Any) -> SelfAssessment:
-    return get_object_or_404_in(assessments_visible_to(actor), pk=pk)
+def get_assessment_for_user(actor: Actor, pk: int | str) -> SelfAssessment:
+    assessment: SelfAssessment = get_object_or_404_in(assessments_visible_to(actor), pk=pk)
+    return assessment
 
 
-def may_object(actor: Any, assessment: SelfAssessment) -> bool:
+def may_object(actor: Actor, assessment: SelfAssessment) -> bool:
     """Colleagues in the unit where the form is posted (not its author)."""
     cadre = cadre_of(actor)
     return (
@@ -301,12 +307,12 @@ def may_object(actor: Any, assessment: SelfAssessment) -> bool:
     )
 
 
-def may_see_objectors(actor: Any, assessment: SelfAssessment) -> bool:
+def may_see_objectors(actor: Actor, assessment: SelfAssessment) -> bool:
     """Objections are named to the reviewer and org staff; the author reads them without names."""
     return is_org_staff(actor) or may_review_any(actor, assessment)
 
 
-def may_review_any(actor: Any, assessment: SelfAssessment) -> bool:
+def may_review_any(actor: Actor, assessment: SelfAssessment) -> bool:
     cadre = cadre_of(actor)
     if cadre is not None and cadre.pk == assessment.author_id:
         return False

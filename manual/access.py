@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from cadres.access import Role, roles_of
+from cadres.types import Actor
 
 from .contents import MANUALS, RoleManual
 
@@ -12,7 +11,7 @@ from .contents import MANUALS, RoleManual
 PRIORITY = (Role.ORG_STAFF, Role.DISCIPLINE, Role.LEADER, Role.CADRE)
 
 
-def may_read(actor: Any, manual: RoleManual) -> bool:
+def may_read(actor: Actor, manual: RoleManual) -> bool:
     if manual.role is None:
         return True
     roles = roles_of(actor)
@@ -20,11 +19,11 @@ def may_read(actor: Any, manual: RoleManual) -> bool:
     return bool(roles & {manual.role, Role.ORG_STAFF, Role.ADMIN})
 
 
-def readable(actor: Any) -> list[RoleManual]:
+def readable(actor: Actor) -> list[RoleManual]:
     return [manual for manual in MANUALS if may_read(actor, manual)]
 
 
-def own_manuals(actor: Any) -> list[RoleManual]:
+def own_manuals(actor: Actor) -> list[RoleManual]:
     """The parts for the roles a person holds, most specific first (the public's for anyone else)."""
     roles = roles_of(actor) if getattr(actor, "is_authenticated", False) else frozenset()
     by_role = {manual.role: manual for manual in MANUALS}

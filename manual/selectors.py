@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
+
+from cadres.types import Actor
 
 from .access import own_manuals
 
 
-def help_link(actor: Any, url_name: str | None) -> tuple[str, bool]:
+def help_link(actor: Actor, url_name: str | None) -> tuple[str, bool]:
     """(address, explains_this_page): the section about this page, else the reader's manual."""
     manuals = own_manuals(actor)
     for manual in manuals:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -165,7 +164,7 @@ class Attempt:
     retry_in: float | None = None
 
 
-def attempt_delivery(*, delivery_id: int, now: Any = None) -> Attempt | None:
+def attempt_delivery(*, delivery_id: int, now: datetime | None = None) -> Attempt | None:
     """Send one delivery once and record the outcome. None when there is nothing to do (already
     sent, failed for good, or another worker holds it). A failure is recorded, never raised."""
     with transaction.atomic():
@@ -210,7 +209,7 @@ def attempt_delivery(*, delivery_id: int, now: Any = None) -> Attempt | None:
         return Attempt(status=delivery.status, retry_in=retry_in)
 
 
-def stalled_deliveries(*, now: Any = None, limit: int = 500) -> list[int]:
+def stalled_deliveries(*, now: datetime | None = None, limit: int = 500) -> list[int]:
     """Deliveries due for a while whose task never ran (lost by the broker): due again now."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=rules.STALLED_AFTER_SECONDS)

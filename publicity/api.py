@@ -270,7 +270,7 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         params = self.request.query_params
         notice = params.get("notice", "")
         return selectors.feedback_list(
-            viewer=self.request.user,
+            actor=self.request.user,
             notice_id=parse_id(notice),
             state=params.get("state", ""),
             q=params.get("q", ""),

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from cadres.types import Actor
+
 from .models import (
     Candidate,
     DisciplineOpinion,
@@ -104,7 +106,7 @@ def pending_polls(cadre: Any) -> QuerySet[PollVoter]:
     ).select_related("poll__selection__post__unit")
 
 
-def discipline_candidates(actor: Any) -> list[Candidate]:
+def discipline_candidates(actor: Actor) -> list[Candidate]:
     """What a discipline account sees: the inspection candidates of the selections under inspection
     whose inspection team (考察组) it is on, and nothing of the others."""
     return list(

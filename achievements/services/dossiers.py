@@ -59,9 +59,9 @@ def dossier_render(
     now = now or timezone.now()
     check_years(year_from, year_to, now=now)
     cadre = Cadre.objects.select_related("unit", "rank").get(pk=cadre.pk)
-    show_results = access.can_see_results(actor, cadre)
+    show_results = actor is not None and access.can_see_results(actor, cadre)
     years = [
-        year_record(cadre=cadre, year=y, with_results=show_results, viewer=actor, now=now)
+        year_record(cadre=cadre, year=y, with_results=show_results, actor=actor, now=now)
         for y in range(year_to, year_from - 1, -1)
     ]
     title = dossier_title(cadre, year_from, year_to)

@@ -193,12 +193,13 @@ def attachment_add(
             reason=_("每条实绩最多上传 %(count)s 个佐证材料。") % {"count": rules.attachment_max_count()}
         )
     name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "file"
-    if upload.size > rules.attachment_max_bytes():
+    size = upload.size or 0
+    if size > rules.attachment_max_bytes():
         raise AttachmentRefused(
             reason=_("文件「%(name)s」超过 %(limit)s，请压缩后再上传。")
             % {"name": name, "limit": filesizeformat(rules.attachment_max_bytes())}
         )
-    if upload.size == 0:
+    if size == 0:
         raise AttachmentRefused(reason=_("文件「%(name)s」是空文件。") % {"name": name})
     upload.seek(0)
     head = upload.read(16)
@@ -225,7 +226,7 @@ def attachment_add(
         achievement=achievement,
         file=stored,
         original_name=name,
-        size=upload.size,
+        size=size,
         content_type=content_type,
         uploaded_by=actor,
     )

@@ -44,7 +44,7 @@ def cadre_archive(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         return redirect("achievements:cadre_archive", pk=pk, year=today.year)
     show_results = access.can_see_results(request.user, cadre)
     years = selectors.archive_years(cadre, today, with_results=show_results)
-    record = selectors.year_record(cadre=cadre, year=year, with_results=show_results, viewer=request.user)
+    record = selectors.year_record(cadre=cadre, year=year, with_results=show_results, actor=request.user)
     # The dossier covers up to three years ending with the year on the page, from the first year on record.
     year_from = min(year, max(year - 2, min(years)))
     return render(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
@@ -48,7 +49,7 @@ class PeriodOverview:
     paper_sheets: int
     units: int
     latest_run: ComputationRun | None
-    progress: dict | None
+    progress: dict[str, Any] | None
     sealed: int = 0
     box_opening: BoxOpening | None = None
 
@@ -158,7 +159,8 @@ def progress_key(run_id: int) -> str:
     return f"evaluations:run:{run_id}:progress"
 
 
-def run_progress(run: ComputationRun) -> dict | None:
+def run_progress(run: ComputationRun) -> dict[str, Any] | None:
     if run.status != RunStatus.RUNNING:
         return None
-    return cache.get(progress_key(run.pk))
+    progress: dict[str, Any] | None = cache.get(progress_key(run.pk))
+    return progress

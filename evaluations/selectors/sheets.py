@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
 
 from django.db.models import Count, Exists, F, OuterRef, QuerySet
 
@@ -17,6 +17,7 @@ from ..models import (
     PeriodState,
     SheetAssignment,
     SheetDraft,
+    SheetLine,
     SheetSubmission,
 )
 
@@ -44,12 +45,12 @@ def pending_sheet_count(cadre: Cadre) -> int:
 @dataclass
 class SheetPage:
     assignment: SheetAssignment
-    lines: list
+    lines: list[SheetLine]
     data: SheetInput
     settings: EvaluationSettings
     band_limit: int
     submitted: bool
-    saved_at: Any = None
+    saved_at: datetime | None = None
 
 
 def sheet_page(assignment: SheetAssignment, data: SheetInput | None = None) -> SheetPage:

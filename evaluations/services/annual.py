@@ -433,11 +433,12 @@ def follow_ups_create(*, year: int) -> int:
             FollowUp(
                 cadre_id=streak.cadre_id,
                 year=year,
-                kind=rules.follow_up_kind(streak.consecutive),
+                kind=kind,
                 annual_result_id=streak.result_id,
                 consecutive_years=streak.consecutive,
             )
             for streak in last_place_streaks(year, published_only=True).values()
+            if (kind := rules.follow_up_kind(streak.consecutive)) is not None  # a streak is one year or more
         ],
         ignore_conflicts=True,
     )
@@ -501,7 +502,8 @@ def unit_annual_scores_import(*, content: bytes, filename: str, year: int, actor
     """Columns 单位, 年度考核得分 (, 说明): all rows or none."""
     records = read_table(content, filename, (COL_UNIT, COL_UNIT_SCORE))
     units = {u.name: u for u in Unit.objects.all()}
-    issues, rows, seen = [], [], {}
+    issues, rows = [], []
+    seen: dict[str, int] = {}
     for line, row in records:
         name = cell_text(row.get(COL_UNIT))
         unit = units.get(name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,14 +15,17 @@ from cadres.models import Cadre, Unit, User
 from ..inputs import DEDUCTION_FIELDS, SETTINGS_FIELDS
 from ..models import EvaluationSettings, EvaluatorScope
 
+# The two per-year-and-category settings tables this module edits.
+Row = TypeVar("Row", EvaluationSettings, RecordRules)
 
-def _effective_row(model: type, year: int, unit_category: str) -> Any:
+
+def _effective_row(model: type[Row], year: int, unit_category: str) -> Row:
     """The row a (year, category) pair reads today: its own, else the year's default, else field defaults."""
     rows = {r.unit_category: r for r in model.objects.filter(year=year, unit_category__in=[unit_category, ""])}
     return rows.get(unit_category) or rows.get("") or model(year=year)
 
 
-def _row_to_edit(model: type, year: int, unit_category: str, fields: Iterable[str]) -> Any:
+def _row_to_edit(model: type[Row], year: int, unit_category: str, fields: Iterable[str]) -> Row:
     """The (year, category) row itself; a new one starts from what that pair reads today, so
     saving only some fields never changes the others."""
     row = model.objects.select_for_update().filter(year=year, unit_category=unit_category).first()

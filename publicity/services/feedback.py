@@ -16,6 +16,8 @@ from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cadres.models import User
+
 from ..errors import FeedbackClosed, FeedbackError, FeedbackSuspected, TransitionRefused
 from ..models import Feedback, FeedbackEvent, FeedbackState, Notice, PublicitySettings
 
@@ -51,7 +53,7 @@ def feedback_rate(publicity_settings: PublicitySettings | None = None) -> str:
 
 def min_fill_seconds() -> int:
     """A person needs a few seconds to write ten characters; a script posting at once is refused."""
-    return settings.PUBLICITY_FEEDBACK_MIN_SECONDS
+    return int(settings.PUBLICITY_FEEDBACK_MIN_SECONDS)
 
 
 # --- The form token ---------------------------------------------------------------------------
@@ -95,12 +97,13 @@ def form_token_check(*, token: str, notice: Notice, now: datetime) -> None:
 
 
 def check_open_for_feedback(*, notice: Notice, today: date) -> None:
-    if not notice.is_public or notice.start_date > today:
+    start, end = notice.start_date, notice.end_date
+    if not notice.is_public or start is None or end is None or start > today:
         raise FeedbackClosed(_("该公示尚未开始，暂不受理反映。"))
-    if notice.end_date < today:
+    if end < today:
         raise FeedbackClosed(
             _("公示期已于 %(date)s 结束，网上反映通道已关闭。如有情况，请通过公示所列渠道反映。")
-            % {"date": notice.end_date.strftime("%Y-%m-%d")}
+            % {"date": end.strftime("%Y-%m-%d")}
         )
 
 
@@ -142,7 +145,7 @@ def feedback_lookup(*, code: str) -> Feedback | None:
 # --- Triage ---------------------------------------------------------------------------------------
 
 
-def about_self(feedback: Feedback, actor) -> bool:
+def about_self(feedback: Feedback, actor: User | None) -> bool:
     """Nobody triages feedback on a notice about themselves (conflict of interest)."""
     return actor is not None and feedback.notice.cadre.user_id is not None and feedback.notice.cadre.user_id == actor.pk
 
@@ -153,7 +156,7 @@ def allowed_next_states(state: str) -> tuple[str, ...]:
 
 @transaction.atomic
 def feedback_transition(
-    *, feedback: Feedback, to_state: str, note: str = "", public_reply: str | None = None, actor=None
+    *, feedback: Feedback, to_state: str, note: str = "", public_reply: str | None = None, actor: User | None = None
 ) -> Feedback:
     """Move an item one step along the triage path; a finding needs a note saying what was verified."""
     locked = Feedback.objects.select_for_update(of=("self",)).select_related("notice__cadre").get(pk=feedback.pk)

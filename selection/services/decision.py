@@ -11,27 +11,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from auditlog.context import set_actor
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadres.models import User
 from publicity.services import notices as notice_services
 
 from ..errors import SelectionError
-from ..models import (
+from ..inspection_models import (
     ArchivedCandidate,
-    Candidate,
     Decision,
     DecisionMeeting,
     InspectionSettings,
     MeetingKind,
     MeetingVote,
-    Selection,
-    State,
 )
+from ..models import Candidate, Selection, State
 from . import probation, record
 from .selections import _locked, _require_state, _text
 
@@ -95,9 +94,9 @@ def meeting_record(
     members_total: int,
     present: int,
     attendees: str,
-    actor: Any,
+    actor: User,
     note: str = "",
-    speech: Any = None,
+    speech: UploadedFile | None = None,
     votes: Mapping[int, tuple[int, int, int]] | None = None,
 ) -> DecisionMeeting:
     kind = MeetingKind(kind)
@@ -169,7 +168,7 @@ def meeting_record(
     return meeting
 
 
-def decide(*, selection: Selection, meeting: DecisionMeeting, actor: Any, now: datetime | None = None) -> Decision:
+def decide(*, selection: Selection, meeting: DecisionMeeting, actor: User, now: datetime | None = None) -> Decision:
     """The 常委会's vote decides: the chosen candidate's notice draft is made, the others archived."""
     now = now or timezone.now()
     with transaction.atomic(), set_actor(actor):

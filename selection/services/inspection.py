@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 from collections import Counter
 from datetime import date, datetime
-from typing import Any
 
 from auditlog.context import set_actor
 from django.db import transaction
@@ -29,9 +28,8 @@ from publicity.models import GateCheck, GateCheckKind, GateCheckResult, Notice, 
 
 from .. import analysis
 from ..errors import SelectionError
-from ..models import (
+from ..inspection_models import (
     Analysis,
-    Candidate,
     Decision,
     DisciplineOpinion,
     DocumentCheck,
@@ -42,13 +40,12 @@ from ..models import (
     PollSealedSheet,
     PollTally,
     PollVoter,
-    Selection,
-    State,
     Talk,
     TeamRole,
     Visit,
     VisitKind,
 )
+from ..models import Candidate, Selection, State
 from . import record
 from .selections import _locked, _require_state, _text
 
@@ -74,7 +71,9 @@ def _require_inspection(selection: Selection, action: str) -> Selection:
 # --- Team -------------------------------------------------------------------------------------
 
 
-def team_set(*, selection: Selection, leader: User, staff: list[User], discipline: list[User], actor: Any) -> Selection:
+def team_set(
+    *, selection: Selection, leader: User, staff: list[User], discipline: list[User], actor: User
+) -> Selection:
     """Name the 考察组: a leader and members from org staff, at least one from the discipline body."""
     if not is_org_staff(leader):
         raise SelectionError(_("考察组组长须为组织部门工作人员。"), field="leader")
@@ -104,7 +103,7 @@ def team_set(*, selection: Selection, leader: User, staff: list[User], disciplin
 # --- 测 -----------------------------------------------------------------------------------------
 
 
-def poll_setup(*, selection: Selection, items: list[str], voter_ids: list[int], actor: Any) -> InspectionPoll:
+def poll_setup(*, selection: Selection, items: list[str], voter_ids: list[int], actor: User) -> InspectionPoll:
     items = [i.strip() for i in items if i and i.strip()]
     if not items:
         raise SelectionError(_("请至少填写一个测评项目。"), field="items")
@@ -170,14 +169,14 @@ def poll_submit(*, poll_id: int, voter: Cadre, ratings: dict[int, dict[str, int]
     return receipt_code(token)
 
 
-def poll_close(*, poll: InspectionPoll, actor: Any) -> InspectionPoll:
+def poll_close(*, poll: InspectionPoll, actor: User) -> InspectionPoll:
     """Open the box: counts per candidate, item and level; the sealed rows go."""
     with transaction.atomic(), set_actor(actor):
         locked = InspectionPoll.objects.select_for_update().get(pk=poll.pk)
         if locked.is_closed:
             raise SelectionError(_("这次测评已经结束。"))
         tokens = [bytes(t) for t in PollSealedSheet.objects.filter(poll=locked).values_list("sealed", flat=True)]
-        counts: Counter = Counter()
+        counts: Counter[tuple[int, str, str]] = Counter()
         context = InspectionPoll.context(locked.pk)
         for token in tokens:
             for candidate_id, item, level in unseal(token, context=context)["ratings"]:
@@ -212,7 +211,7 @@ def _candidate_in_inspection(candidate: Candidate, action: str) -> Candidate:
 
 
 def talk_record(
-    *, candidate: Candidate, talker_name: str, talker_post: str, talked_on: date, summary: str, actor: Any
+    *, candidate: Candidate, talker_name: str, talker_post: str, talked_on: date, summary: str, actor: User
 ) -> Talk:
     talker_name = _text(talker_name, field="talker_name", label=_("谈话对象"), limit=50)
     talker_post = _text(talker_post, field="talker_post", label=_("谈话对象职务"), limit=100, required=False)
@@ -240,7 +239,7 @@ def talk_record(
     return talk
 
 
-def visit_record(*, candidate: Candidate, kind: str, place: str, visited_on: date, note: str, actor: Any) -> Visit:
+def visit_record(*, candidate: Candidate, kind: str, place: str, visited_on: date, note: str, actor: User) -> Visit:
     kind = VisitKind(kind)
     place = _text(place, field="place", label=_("地点或对象"), limit=200)
     note = _text(note, field="note", label=_("情况"), limit=3000)
@@ -262,7 +261,7 @@ def visit_record(*, candidate: Candidate, kind: str, place: str, visited_on: dat
 
 
 def document_record(
-    *, candidate: Candidate, document: str, finding: str, checked_on: date, actor: Any
+    *, candidate: Candidate, document: str, finding: str, checked_on: date, actor: User
 ) -> DocumentCheck:
     document = _text(document, field="document", label=_("查阅材料"), limit=200)
     finding = _text(finding, field="finding", label=_("查阅结果"), limit=2000)
@@ -286,7 +285,7 @@ def document_record(
 # --- 析 -----------------------------------------------------------------------------------------
 
 
-def analysis_draft(*, candidate: Candidate, actor: Any, now: datetime | None = None) -> Analysis:
+def analysis_draft(*, candidate: Candidate, actor: User, now: datetime | None = None) -> Analysis:
     """Draft (or redraft: the team's edits are replaced) the analysis from the record."""
     now = now or timezone.now()
     source = analysis.build(candidate, today=timezone.localdate(now))
@@ -311,7 +310,7 @@ def analysis_draft(*, candidate: Candidate, actor: Any, now: datetime | None = N
     return obj
 
 
-def analysis_edit(*, analysis_obj: Analysis, text: str, actor: Any, now: datetime | None = None) -> Analysis:
+def analysis_edit(*, analysis_obj: Analysis, text: str, actor: User, now: datetime | None = None) -> Analysis:
     text = _text(text, field="text", label=_("综合分析"), limit=20000)
     with transaction.atomic(), set_actor(actor):
         _candidate_in_inspection(analysis_obj.candidate, _("修改实绩综合分析材料"))
@@ -333,7 +332,7 @@ def analysis_edit(*, analysis_obj: Analysis, text: str, actor: Any, now: datetim
 
 
 def opinion_give(
-    *, candidate: Candidate, result: str, note: str, actor: Any, now: datetime | None = None
+    *, candidate: Candidate, result: str, note: str, actor: User, now: datetime | None = None
 ) -> DisciplineOpinion:
     """The discipline body's own account gives (or revises) its opinion on a candidate."""
     if not is_discipline_staff(actor):

@@ -8,7 +8,7 @@ from auditlog.context import set_actor
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from cadres.models import Unit
+from cadres.models import Unit, User
 
 from ..errors import SelectionError
 from ..models import ApprovedPost, SelectionSettings
@@ -20,7 +20,7 @@ def post_save(
     title: str,
     tier: str,
     count: int,
-    actor: Any,
+    actor: User,
     document_number: str = "",
     post: ApprovedPost | None = None,
 ) -> ApprovedPost:
@@ -42,7 +42,7 @@ def post_save(
     return post
 
 
-def settings_save(*, year: int, values: dict[str, Any], actor: Any) -> SelectionSettings:
+def settings_save(*, year: int, values: dict[str, Any], actor: User) -> SelectionSettings:
     """Save the selection settings of a year; a new year's row starts from what the year reads
     today (the field defaults), so saving some fields never changes the others."""
     with transaction.atomic(), set_actor(actor):

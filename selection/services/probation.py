@@ -7,7 +7,6 @@ selection, an entry of its full-process record (全程记实).
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from auditlog.context import set_actor
 from django.db import transaction
@@ -22,7 +21,9 @@ from core.notifications import notify
 
 from .. import rules
 from ..errors import SelectionError
-from ..models import Decision, Probation, ProbationReview, ProbationStatus, ReviewAction, SelectionSettings
+from ..inspection_models import Decision
+from ..models import SelectionSettings
+from ..probation_models import Probation, ProbationReview, ProbationStatus, ReviewAction
 from . import record
 from .selections import _text
 
@@ -30,12 +31,12 @@ from .selections import _text
 MAX_EXTENSION_MONTHS = 12
 
 
-def _staff_only(actor: Any) -> None:
+def _staff_only(actor: User) -> None:
     if not is_org_staff(actor):
         raise SelectionError(_("只有考核办人员可以办理任职试用期。"))
 
 
-def _log(probation: Probation, step: str, text: str, actor: Any, now: datetime) -> None:
+def _log(probation: Probation, step: str, text: str, actor: User, now: datetime) -> None:
     """The selection's full-process record, where the probation comes from one."""
     decision = probation.decision
     if decision is not None:
@@ -47,7 +48,7 @@ def probation_start(
     cadre: Cadre,
     post: str,
     start: date,
-    actor: Any,
+    actor: User,
     previous_post: str = "",
     decision: Decision | None = None,
     now: datetime | None = None,
@@ -95,7 +96,7 @@ def probation_start(
     return probation
 
 
-def start_for_decision(*, decision: Decision, actor: Any, now: datetime) -> Probation | None:
+def start_for_decision(*, decision: Decision, actor: User, now: datetime) -> Probation | None:
     """The decision's probation, when the post and the cadre's current post call for one; the record
     says either way."""
     selection = decision.selection
@@ -130,7 +131,7 @@ def _locked_running(probation: Probation, action: str) -> Probation:
 
 
 def probation_confirm(
-    *, probation: Probation, note: str, actor: Any, today: date | None = None, now: datetime | None = None
+    *, probation: Probation, note: str, actor: User, today: date | None = None, now: datetime | None = None
 ) -> Probation:
     """考核合格，正式任职: only once the probation has run its course (on or after its last day)."""
     _staff_only(actor)
@@ -165,7 +166,7 @@ def probation_extend(
     probation: Probation,
     new_end: date,
     reason: str,
-    actor: Any,
+    actor: User,
     today: date | None = None,
     now: datetime | None = None,
 ) -> Probation:
@@ -213,7 +214,7 @@ def probation_extend(
 
 
 def probation_end_unfit(
-    *, probation: Probation, reason: str, actor: Any, today: date | None = None, now: datetime | None = None
+    *, probation: Probation, reason: str, actor: User, today: date | None = None, now: datetime | None = None
 ) -> Probation:
     """不胜任，免去试任职务 (at the end, or earlier for a serious failing), with the reason."""
     _staff_only(actor)

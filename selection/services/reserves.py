@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from auditlog.context import set_actor
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre, LeadershipTier
+from cadres.models import Cadre, LeadershipTier, User
 
 from ..errors import SelectionError
 from ..models import ReserveEntry, ReserveSource, Selection, SelectionSettings, State
@@ -37,7 +36,7 @@ def reserve_add(
     tier: str,
     reason: str,
     entered_on: date,
-    actor: Any,
+    actor: User,
     review_on: date | None = None,
     source: str = ReserveSource.STAFF,
     selection: Selection | None = None,
@@ -67,7 +66,7 @@ def reserve_add(
         )
 
 
-def reserve_add_finalists(*, selection: Selection, entered_on: date, actor: Any) -> list[ReserveEntry]:
+def reserve_add_finalists(*, selection: Selection, entered_on: date, actor: User) -> list[ReserveEntry]:
     """The people a nomination round produced (海推/公推 入围) enter the pool for the post's level."""
     if selection.state not in (State.RECOMMENDATION, State.CANDIDATES):
         raise SelectionError(_("推荐提名结束后才能把入围人选列入后备干部库。"))
@@ -89,7 +88,7 @@ def reserve_add_finalists(*, selection: Selection, entered_on: date, actor: Any)
     return added
 
 
-def reserve_remove(*, entry: ReserveEntry, reason: str, actor: Any) -> ReserveEntry:
+def reserve_remove(*, entry: ReserveEntry, reason: str, actor: User) -> ReserveEntry:
     reason = _text(reason, field="reason", label=_("调整出库理由"), limit=500)
     with transaction.atomic(), set_actor(actor):
         locked = ReserveEntry.objects.select_for_update().get(pk=entry.pk)

@@ -7,14 +7,13 @@ the first one left. Who did it goes into the audit trail (`set_actor`).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from auditlog.context import set_actor
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre, Unit
+from cadres.models import Cadre, RankLevel, Unit, User
 from publicity import rules as publicity_rules
 
 from .. import quota, rules
@@ -83,8 +82,8 @@ def selection_open(
     rounds: int,
     plan: str,
     qualification_date: date,
-    actor: Any,
-    min_rank: Any = None,
+    actor: User,
+    min_rank: RankLevel | None = None,
     min_years_in_rank: int = 0,
     min_education: int | None = None,
     max_age: int | None = None,
@@ -130,7 +129,7 @@ def selection_open(
         )
 
 
-def selection_start_nomination(*, selection: Selection, voter_ids: list[int], actor: Any) -> Selection:
+def selection_start_nomination(*, selection: Selection, voter_ids: list[int], actor: User) -> Selection:
     """Plan → nomination: the named list of round-1 voters is fixed."""
     with transaction.atomic(), set_actor(actor):
         locked = _locked(selection)
@@ -145,7 +144,7 @@ def selection_start_nomination(*, selection: Selection, voter_ids: list[int], ac
     return locked
 
 
-def selection_cancel(*, selection: Selection, reason: str, actor: Any) -> Selection:
+def selection_cancel(*, selection: Selection, reason: str, actor: User) -> Selection:
     reason = _text(reason, field="reason", label=_("终止原因"), limit=500)
     with transaction.atomic(), set_actor(actor):
         locked = _locked(selection)
@@ -184,7 +183,7 @@ def application_file(*, selection: Selection, cadre: Cadre, statement: str) -> A
 
 
 def unit_recommendation_record(
-    *, selection: Selection, unit: Unit, cadre: Cadre, reason: str, document_number: str, actor: Any
+    *, selection: Selection, unit: Unit, cadre: Cadre, reason: str, document_number: str, actor: User
 ) -> UnitRecommendation:
     """A unit party organization's written recommendation; the person must meet the qualifications."""
     reason = _text(reason, field="reason", label=_("推荐理由"), limit=2000)
@@ -228,7 +227,7 @@ def nomination_sign(*, selection: Selection, nominator: Cadre, nominee: Cadre, r
 
 
 def round1_close(
-    *, selection: Selection, actor: Any, publicity_start: date | None = None, today: date | None = None
+    *, selection: Selection, actor: User, publicity_start: date | None = None, today: date | None = None
 ) -> Selection:
     """Count the signed nominations, keep the top K (ties at the line pass), and go on to the
     publicity step (when a start date is given), to 公推 (two rounds) or to 民主推荐."""
@@ -264,7 +263,7 @@ def round1_close(
     return locked
 
 
-def publicity_end(*, selection: Selection, actor: Any, today: date | None = None) -> Selection:
+def publicity_end(*, selection: Selection, actor: User, today: date | None = None) -> Selection:
     """Publicity → 公推 (or 民主推荐 for one round), once the period is over."""
     today = today or timezone.localdate()
     with transaction.atomic(), set_actor(actor):
@@ -281,7 +280,8 @@ def publicity_end(*, selection: Selection, actor: Any, today: date | None = None
 
 def round1_feedback_submit(*, selection: Selection, name: str, contact: str, text: str, today: date) -> RoundFeedback:
     """A message from the public about round-1 results in publicity (name and contact optional)."""
-    if not (selection.publicity_start and selection.publicity_start <= today <= selection.publicity_end):
+    start, end = selection.publicity_start, selection.publicity_end
+    if not (start and end and start <= today <= end):
         raise SelectionError(_("公示期已结束或尚未开始，不再接受网上反映。"))
     text = _text(text, field="text", label=_("反映内容"), limit=2000)
     return RoundFeedback.objects.create(
@@ -295,7 +295,7 @@ def finalists(selection: Selection) -> list[Candidate]:
     return list(qs.filter(round2_passed=True) if selection.rounds == 2 else qs.filter(round1_passed=True))
 
 
-def round2_close(*, selection: Selection, actor: Any) -> Selection:
+def round2_close(*, selection: Selection, actor: User) -> Selection:
     """公推 → 民主推荐: the top M of the closed 公推 vote pass (ties at the line pass)."""
     settings = selection.settings
     with transaction.atomic(), set_actor(actor):
@@ -316,7 +316,7 @@ def round2_close(*, selection: Selection, actor: Any) -> Selection:
 
 
 def reserve_exception_record(
-    *, candidate: Candidate, reason: str, actor: Any, now: datetime | None = None
+    *, candidate: Candidate, reason: str, actor: User, now: datetime | None = None
 ) -> Candidate:
     reason = _text(reason, field="reason", label=_("非后备干部提名理由"), limit=500)
     with transaction.atomic(), set_actor(actor):
@@ -328,7 +328,7 @@ def reserve_exception_record(
     return locked
 
 
-def candidates_finalize(*, selection: Selection, actor: Any) -> Selection:
+def candidates_finalize(*, selection: Selection, actor: User) -> Selection:
     """民主推荐 → 考察对象: both votes valid, more than the share in both; reserve rule enforced."""
     from .. import selectors  # the outcome is computed once, for the page and here
 

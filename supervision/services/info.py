@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from auditlog.context import set_actor
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre
+from cadres.models import Cadre, User
 
 from ..errors import SupervisionError
 from ..models import InfoSource, InfoStatus, SupervisionInfo
@@ -24,7 +23,7 @@ def info_record(
     summary: str,
     date: date,
     status: str,
-    actor: Any,
+    actor: User,
     today: date | None = None,
 ) -> SupervisionInfo:
     today = today or timezone.localdate()
@@ -51,7 +50,7 @@ def info_record(
         )
 
 
-def info_conclude(*, info: SupervisionInfo, actor: Any) -> SupervisionInfo:
+def info_conclude(*, info: SupervisionInfo, actor: User) -> SupervisionInfo:
     with transaction.atomic(), set_actor(actor):
         locked = SupervisionInfo.objects.select_for_update().get(pk=info.pk)
         if locked.status == InfoStatus.CONCLUDED:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre, UnitRole
+from cadres.models import Cadre, UnitRole, User
 from evaluations.models import AnnualResult, Grade
 
 from .. import rules
@@ -89,7 +89,7 @@ def record_create(
     accountability_form: str = "",
     for_year: int | None = None,
     rectify_deadline: date | None = None,
-    actor: Any,
+    actor: User,
     today: date | None = None,
 ) -> RewardSanction:
     """Record a reward or a sanction; a sanction's 影响期 is fixed from the settings of the day."""
@@ -135,7 +135,7 @@ def record_create(
         )
 
 
-def rectify_follow_up(*, record: RewardSanction, text: str, actor: Any) -> RectifyEntry:
+def rectify_follow_up(*, record: RewardSanction, text: str, actor: User) -> RectifyEntry:
     text = _text(text, field="text", label=_("跟进情况"), limit=2000)
     with transaction.atomic():
         locked = RewardSanction.objects.select_for_update().get(pk=record.pk)
@@ -144,7 +144,7 @@ def rectify_follow_up(*, record: RewardSanction, text: str, actor: Any) -> Recti
         return RectifyEntry.objects.create(record=locked, text=text, actor=actor)
 
 
-def rectify_close(*, record: RewardSanction, note: str, actor: Any, now: datetime | None = None) -> RewardSanction:
+def rectify_close(*, record: RewardSanction, note: str, actor: User, now: datetime | None = None) -> RewardSanction:
     note = _text(note, field="note", label=_("办结说明"), limit=2000)
     with transaction.atomic(), set_actor(actor):
         locked = RewardSanction.objects.select_for_update().get(pk=record.pk)
@@ -158,7 +158,7 @@ def rectify_close(*, record: RewardSanction, note: str, actor: Any, now: datetim
     return locked
 
 
-def settings_save(*, values: dict[str, Any], actor: Any) -> SupervisionSettings:
+def settings_save(*, values: dict[str, Any], actor: User) -> SupervisionSettings:
     with transaction.atomic(), set_actor(actor):
         current = SupervisionSettings.objects.select_for_update().get(pk=SupervisionSettings.load().pk)
         for field, value in values.items():

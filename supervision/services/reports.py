@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
-from typing import Any
 
 from auditlog.context import set_actor
 from django.core.files.base import ContentFile
@@ -48,7 +47,7 @@ def _max_chars() -> int:
     return PublicitySettings.load().feedback_max_chars
 
 
-def _subject_unit(cadre: Cadre | None, notice: Notice | None, selection: Selection | None):
+def _subject_unit(cadre: Cadre | None, notice: Notice | None, selection: Selection | None) -> int | None:
     if cadre is not None:
         return cadre.unit_id
     if notice is not None:
@@ -58,7 +57,7 @@ def _subject_unit(cadre: Cadre | None, notice: Notice | None, selection: Selecti
     return None
 
 
-def _validate_subject(*, cadre, notice, selection, subject: str) -> str:
+def _validate_subject(*, cadre: Cadre | None, notice: Notice | None, selection: Selection | None, subject: str) -> str:
     subject = (subject or "").strip()
     if len(subject) > 200:
         raise SupervisionError(_("被反映人或事项最多 200 个字。"), field="subject")
@@ -75,7 +74,7 @@ def report_register(
     channel: str,
     received_on: date,
     text: str,
-    actor: Any,
+    actor: User,
     cadre: Cadre | None = None,
     notice: Notice | None = None,
     selection: Selection | None = None,
@@ -144,7 +143,7 @@ def report_lookup(*, code: str) -> Report | None:
     return Report.objects.filter(receipt_code=normalized).only("state", "public_reply", "receipt_code").first()
 
 
-def _about_self(report: Report, actor: Any) -> bool:
+def _about_self(report: Report, actor: User) -> bool:
     return (
         actor is not None
         and report.cadre_id is not None
@@ -154,14 +153,14 @@ def _about_self(report: Report, actor: Any) -> bool:
 
 @transaction.atomic
 def report_link(
-    *, report: Report, cadre: Cadre | None, notice: Notice | None, selection: Selection | None, actor: Any
+    *, report: Report, cadre: Cadre | None, notice: Notice | None, selection: Selection | None, actor: User
 ) -> Report:
     """Staff say who or what a (web) report is about, so it shows on the profile, selection and gate."""
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if notice is not None and cadre is None:
         cadre = notice.cadre
     _validate_subject(cadre=cadre, notice=notice, selection=selection, subject=locked.subject)
-    if cadre is not None and Cadre.objects.filter(pk=cadre.pk, user_id=getattr(actor, "pk", None)).exists():
+    if cadre is not None and Cadre.objects.filter(pk=cadre.pk, user_id=actor.pk).exists():
         raise SupervisionError(_("这条举报涉及您本人，您不能办理，请由其他工作人员办理。"))
     with set_actor(actor):
         locked.cadre, locked.notice, locked.selection = cadre, notice, selection
@@ -172,7 +171,7 @@ def report_link(
 
 @transaction.atomic
 def report_transition(
-    *, report: Report, to_state: str, note: str = "", public_reply: str = "", actor: Any, today: date | None = None
+    *, report: Report, to_state: str, note: str = "", public_reply: str = "", actor: User, today: date | None = None
 ) -> Report:
     """One step along the triage path; a finding needs a note; the next step's deadline is set."""
     today = today or timezone.localdate()
@@ -210,10 +209,10 @@ def report_transition(
     return locked
 
 
-def scan_add(*, report: Report, upload: UploadedFile, actor: Any) -> ReportScan:
+def scan_add(*, report: Report, upload: UploadedFile, actor: User) -> ReportScan:
     """A scan of the letter or the visit record: size and real type checked as for evidence files."""
     name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "file"
-    if upload.size > evidence_rules.attachment_max_bytes():
+    if (upload.size or 0) > evidence_rules.attachment_max_bytes():
         raise SupervisionError(
             _("文件「%(name)s」超过 %(limit)s，请压缩后再上传。")
             % {"name": name, "limit": filesizeformat(evidence_rules.attachment_max_bytes())},
@@ -252,10 +251,15 @@ def overdue_reminders(*, today: date | None = None) -> int:
         .values_list("pk", flat=True)
     )
     for report in overdue:
+        due = report.step_due.isoformat() if report.step_due else ""
         notify(
             recipients=staff,
             title=_("举报 %(code)s 已超过办理期限（%(due)s，当前：%(state)s）")
-            % {"code": report.receipt_code, "due": report.step_due.isoformat(), "state": report.get_state_display()},
+            % {
+                "code": report.receipt_code,
+                "due": due,
+                "state": report.get_state_display(),
+            },
             url=reverse("supervision:report_detail", args=[report.pk]),
             dedupe_key=f"report-overdue-{report.pk}-{report.state}-{today.isoformat()}",
             kind=NotificationKind.REPORT_OVERDUE,
