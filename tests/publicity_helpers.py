@@ -50,15 +50,20 @@ class NoticeFactory(factory.django.DjangoModelFactory):
         )
 
 
-def pass_gate(notice: Notice, *, by=None, when=None) -> list[GateCheck]:
+def pass_gate(notice: Notice, *, actor=None, when=None) -> list[GateCheck]:
     """Record all four gate checks as passed (for tests that start after the gate)."""
-    by = by or UserFactory(username="gatekeeper", is_org_staff=True)
+    actor = actor or UserFactory(username="gatekeeper", is_org_staff=True)
     when = when or timezone.now()
     return [
         GateCheck.objects.update_or_create(
             notice=notice,
             kind=kind,
-            defaults={"result": GateCheckResult.PASSED, "note": "经审核符合要求", "checked_by": by, "checked_at": when},
+            defaults={
+                "result": GateCheckResult.PASSED,
+                "note": "经审核符合要求",
+                "checked_by": actor,
+                "checked_at": when,
+            },
         )[0]
         for kind in GateCheckKind.values
     ]

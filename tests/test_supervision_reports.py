@@ -32,7 +32,7 @@ def page(response) -> str:
     return response.content.decode()
 
 
-def register(personas, *, by=None, **extra):
+def register(personas, *, actor=None, **extra):
     data = {
         "channel": Channel.PHONE,
         "received_on": today(),
@@ -41,7 +41,7 @@ def register(personas, *, by=None, **extra):
         "reporter_name": "王举报",
         "reporter_contact": "13900000000",
     } | extra
-    return service.report_register(actor=by or personas.org_staff.user, **data)
+    return service.report_register(actor=actor or personas.org_staff.user, **data)
 
 
 # --- Staff register ------------------------------------------------------------------------------------

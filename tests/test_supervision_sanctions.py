@@ -213,7 +213,7 @@ def test_notice_is_not_published_during_the_impact_period(client, personas):
     staff = personas.org_staff.user
     record = sanction(personas.cadre, staff, kind="gov_warning")
     notice = NoticeFactory(cadre=personas.cadre, state=NoticeState.GATE)
-    pass_gate(notice, by=staff)
+    pass_gate(notice, actor=staff)
     client.force_login(staff)
     detail = page(client.get(reverse("publicity:notice_detail", args=[notice.pk])))
     assert 'id="supervision-gate"' in detail and f"影响期至 {record.impact_end.isoformat()}" in detail

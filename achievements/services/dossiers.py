@@ -52,7 +52,7 @@ def dossier_render(
 ) -> VerifiedPdf:
     """Render and register one cadre's dossier: cover, one section per year, page numbers.
 
-    Evaluation results are in it only when `user` may see them (the unit zip is built for org staff).
+    Evaluation results are in it only when `actor` may see them (the unit zip is built for org staff).
     """
     from ..selectors import year_record
 
