@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from cadres.access import user_display_name
 from cadres.models import User
 
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
 from ..errors import SelectionError
 from ..inspection_models import ProcessEntry
 from ..models import Selection
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def append(
