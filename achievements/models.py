@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Unit, UnitCategory
+from core.models import SingletonSettings, YearlySettings
 
 # --- Calendar and rules ------------------------------------------------------------------------
 
@@ -60,11 +61,18 @@ class CalendarYearConfirmation(models.Model):
         return str(self.year)
 
 
-class RecordRules(models.Model):
+class RecordRules(YearlySettings):
     """The numbers of 晒实绩 for a year, optionally for one unit category.
 
-    Lookup order: (year, category) row, then (year, no category) row, then these field defaults.
+    Lookup order (`for_year`): (year, category) row, then (year, no category) row, then these field defaults.
     """
+
+    # The missing-record deduction rates, which the evaluation settings page edits with its own numbers.
+    DEDUCTION_FIELDS = (
+        "missing_log_deduction",
+        "missing_quarterly_summary_deduction",
+        "missing_annual_summary_deduction",
+    )
 
     year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     unit_category = models.CharField(
@@ -134,9 +142,13 @@ class RecordRules(models.Model):
 
 
 class DailyLog(models.Model):
-    author = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="daily_logs")
+    # No single-column indexes: (author, day) and (unit, day) below serve every lookup by author or
+    # unit, and a log written keeps two indexes fewer up to date.
+    author = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="daily_logs", db_index=False
+    )
     # The unit the author belonged to when writing: a cadre who moves keeps their logs there.
-    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+", db_index=False)
     day = models.DateField(_("日期"))
     text = models.TextField(_("工作内容"), max_length=2000)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -146,11 +158,14 @@ class DailyLog(models.Model):
         verbose_name = _("工作日志")
         verbose_name_plural = _("工作日志")
         ordering = ["-day"]
+        # (author, day): a cadre's logs over a range of days, from the index alone for a count (the
+        # calendar, the deductions, the computation's count of each member's logs in the quarter).
         constraints = [models.UniqueConstraint(fields=["author", "day"], name="daily_log_once_per_day")]
         indexes = [
             # The unit feed reads a unit's logs over a date range.
             models.Index(fields=["unit", "day"], name="daily_log_unit_day"),
-            # The computation counts a quarter's logs per author from this index alone.
+            # The logs written on given days: the computation takes off those on days that are not
+            # closed working days (weekends, holidays) from this index alone.
             models.Index(fields=["day", "author"], name="daily_log_day_author"),
         ]
 
@@ -573,7 +588,7 @@ class DossierExport(models.Model):
         return int(100 * self.done / self.total) if self.total else 0
 
 
-class ReminderSettings(models.Model):
+class ReminderSettings(SingletonSettings):
     """When the daily log reminder goes out (a single row; the beat schedule follows it)."""
 
     enabled = models.BooleanField(_("启用每日提醒"), default=True)
@@ -588,11 +603,3 @@ class ReminderSettings(models.Model):
     class Meta:
         verbose_name = _("日志提醒设置")
         verbose_name_plural = _("日志提醒设置")
-
-    def __str__(self) -> str:
-        return str(_("日志提醒设置"))
-
-    @classmethod
-    def load(cls) -> ReminderSettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj

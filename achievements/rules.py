@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils.translation import get_language, gettext
 
 # The calendar day and its zone are shared by every app; this app's rules speak them too.
+from cadres.models import UnitCategory
 from core.dates import SHANGHAI as SHANGHAI  # re-exported: the rules speak Shanghai time
 from core.dates import last_day_of_window as last_day_of_window
 from core.dates import now_in_shanghai as now_in_shanghai
@@ -148,14 +149,12 @@ def _as_rules(row: RecordRules) -> Rules:
 
 def rules_for(year: int, unit_category: str = "") -> Rules:
     """The record rules of a year and unit category (see RecordRules for the lookup order)."""
-    return rules_table(year).get(unit_category) or rules_table(year)[""]
+    return _as_rules(RecordRules.for_year(year, unit_category))
 
 
 def rules_table(year: int) -> dict[str, Rules]:
     """All rule sets of a year by unit category ("" = the default), in one query."""
-    rows = {r.unit_category: _as_rules(r) for r in RecordRules.objects.filter(year=year)}
-    rows.setdefault("", _as_rules(RecordRules(year=year)))
-    return rows
+    return {category: _as_rules(row) for category, row in RecordRules.table(year, UnitCategory.values).items()}
 
 
 # --- Deadlines -------------------------------------------------------------------------------

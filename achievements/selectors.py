@@ -285,19 +285,40 @@ def _with_details(qs: QuerySet[Achievement]) -> QuerySet[Achievement]:
     )
 
 
-def cadre_achievements(*, cadre: Cadre, start: date | None = None, end: date | None = None) -> list[Achievement]:
-    """Records the cadre filed or took part in, each with `my_role` / `my_share` where listed."""
+def _of_cadre(cadre: Cadre, start: date | None, end: date | None) -> QuerySet[Achievement]:
     qs = Achievement.objects.filter(Q(created_by=cadre) | Q(participants__cadre=cadre)).distinct()
     if start:
         qs = qs.filter(date__gte=start)
     if end:
         qs = qs.filter(date__lte=end)
-    items = list(_with_details(qs).order_by("-date", "-pk"))
+    return qs
+
+
+def _mark_mine(items: list[Achievement], cadre: Cadre) -> list[Achievement]:
+    """Set `my_role` / `my_share` of each record: the cadre's line among its participants, if listed."""
     for item in items:
         mine = next((p for p in item.participants.all() if p.cadre_id == cadre.pk), None)
         item.my_role = mine.get_role_display() if mine else ""
         item.my_share = mine.share if mine else None
     return items
+
+
+def cadre_achievements(*, cadre: Cadre, start: date | None = None, end: date | None = None) -> list[Achievement]:
+    """Records the cadre filed or took part in, each with `my_role` / `my_share` where listed."""
+    return _mark_mine(list(_with_details(_of_cadre(cadre, start, end)).order_by("-date", "-pk")), cadre)
+
+
+def verified_achievements(*, cadre: Cadre, start: date, end: date) -> list[Achievement]:
+    """The cadre's verified records of a time span, oldest first, with category, figures and
+    participants (`my_role` / `my_share` as in `cadre_achievements`): what a public notice may cite."""
+    qs = (
+        _of_cadre(cadre, start, end)
+        .filter(verification_status=VerificationStatus.VERIFIED)
+        .select_related("category")
+        .prefetch_related("figures", "participants")
+        .order_by("date", "pk")
+    )
+    return _mark_mine(list(qs), cadre)
 
 
 def achievement_detail(achievement: Achievement) -> Achievement:

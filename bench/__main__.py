@@ -9,6 +9,10 @@ with its sheets submitted) and `bench_scale_N_computed` (that period closed, its
 computed once) are built once and kept; every measured run starts from a fresh copy of a
 template (`createdb -T`), so each run sees the same state.
 
+BENCHMARKS.md is merged, not overwritten: each measured group and size replaces only its own block
+between `<!-- bench:GROUP:SIZE -->` markers (new blocks are added), and the hand-written sections
+around them stay as they are.
+
 Groups are modules of this package, each a function `run(size, runs, args) -> str` returning its
 Markdown section; add a module and name it in GROUPS to add a group (the web pages' figures go in
 as one more group). Each figure is the median of the runs with min and max; a ratio is computed
@@ -156,6 +160,25 @@ def group_computation(size: int, runs: int, args) -> str:
     targets = {"computation / floor": "≤ 4×", "computation / full SQL": "≤ 2×", "naive ORM loop / computation": "≥ 50×"}
     lines += ["", "| ratio, within each round | median (min–max) | target |", "|---|---|---|"]
     lines += [f"| {name} | {summary(values, '×', 1)} | {targets[name]} |" for name, values in ratio.items()]
+    if all("computation_cpu" in r for r in rounds):  # CPU seconds: Python + its PostgreSQL backend
+        cpu = {k: [r[f"{k}_cpu"] for r in rounds] for k in ("floor", "full", "computation", "naive")}
+        lines += [
+            "",
+            "The same rounds in CPU seconds (this process and its PostgreSQL backend; parallel workers,"
+            " which only the floor's and full.sql's scans use, are not counted, so these ratios err"
+            " against the computation):",
+            "",
+            "| CPU | median (min–max) |",
+            "|---|---|",
+        ]
+        lines += [f"| {name} | {summary(cpu[name])} |" for name in ("floor", "full", "computation")]
+        lines += [f"| naive | {summary(cpu['naive'], digits=0)} |", "", "| CPU ratio | median (min–max) |", "|---|---|"]
+        per_round = {
+            "computation / floor": [c / f for c, f in zip(cpu["computation"], cpu["floor"], strict=True)],
+            "computation / full SQL": [c / f for c, f in zip(cpu["computation"], cpu["full"], strict=True)],
+            "naive / computation": [n / c for n, c in zip(cpu["naive"], cpu["computation"], strict=True)],
+        }
+        lines += [f"| {name} | {summary(values, '×', 1)} |" for name, values in per_round.items()]
     lines += [
         "",
         f"full.sql gives the same rows as the computation: **{'yes' if data['identical'] else 'NO'}** "
@@ -240,6 +263,25 @@ def machine() -> str:
     )
 
 
+def merged(text: str, blocks: dict[tuple[str, int], str], stamp: str) -> str:
+    """BENCHMARKS.md with each measured (group, size) block replaced between its markers, and
+    everything else (the hand-written sections) kept. A block not in the file yet goes after the
+    group's last block, or at the end under the group's title."""
+    for (group, size), body in blocks.items():
+        start, end = f"<!-- bench:{group}:{size} -->", f"<!-- /bench:{group}:{size} -->"
+        block = f"{start}\n{body.rstrip()}\n\n{stamp}\n{end}"
+        if start in text and end in text:
+            text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+            continue
+        ends = [i for i in range(len(text)) if text.startswith(f"<!-- /bench:{group}:", i)]
+        if ends:
+            at = text.index("-->", ends[-1]) + 3
+            text = text[:at] + "\n\n" + block + text[at:]
+        else:
+            text = text.rstrip() + f"\n\n## {TITLES.get(group, group)}\n\n" + block + "\n"
+    return text.rstrip() + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 50000])
@@ -249,26 +291,20 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args()
     started = datetime.now(UTC)
-    sections = []
+    command = "python -m bench " + " ".join(sys.argv[1:])
+    stamp = f"Written by `{command.strip()}` (`make bench`) on {started:%Y-%m-%d %H:%M} UTC. Machine: {machine()}"
+    blocks = {}
     for group in args.groups:
-        parts = []
+        runs = args.runs if group != "explain" else 1
         for size in args.sizes:
             say(f"{group} at {size:,} cadres …")
-            parts.append(GROUPS[group](size, args.runs if group != "explain" else 1, args))
-        sections.append(f"## {TITLES[group]}\n\n" + "\n".join(parts))
-    command = "python -m bench " + " ".join(sys.argv[1:])
-    head = [
-        "# Benchmarks",
-        "",
-        f"Written by `{command.strip()}` (`make bench`) on {started:%Y-%m-%d %H:%M} UTC.",
-        "",
-        f"Machine: {machine()}",
-        "",
-        "Data: `python manage.py generate_scale_data --cadres N` (see README). Each figure is the median of "
-        f"{args.runs} runs with the minimum and maximum in brackets.",
-        "",
-    ]
-    args.output.write_text("\n".join(head + sections).rstrip() + "\n", encoding="utf-8")
+            blocks[(group, size)] = GROUPS[group](size, runs, args).rstrip() + (
+                f"\n\nEach figure is the median of {runs} runs with the minimum and maximum in brackets."
+                if runs > 1
+                else ""
+            )
+    text = args.output.read_text(encoding="utf-8") if args.output.exists() else "# Benchmarks\n"
+    args.output.write_text(merged(text, blocks, stamp), encoding="utf-8")
     say(f"wrote {args.output}")
 
 

@@ -66,11 +66,38 @@ def substitute(sql: str, values: dict[str, str]) -> list[str]:
     return [s.strip() for s in text.split(";") if s.strip()]
 
 
-def timed_sql(cursor, statements: list[str]) -> float:
-    started = time.perf_counter()
+class Clock:
+    """Wall seconds, and CPU seconds of this process plus its PostgreSQL backend (from /proc, so
+    only with the server on this machine; parallel workers' CPU is not counted). On a loaded,
+    shared machine the CPU seconds vary far less than the wall clock."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def backend(self) -> float:
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / self.tick
+
+    def now(self) -> tuple[float, float]:
+        return time.perf_counter(), time.process_time() + self.backend()
+
+    def since(self, start: tuple[float, float], scale: float = 1.0) -> tuple[float, float]:
+        wall, cpu = self.now()
+        return (wall - start[0]) * scale, (cpu - start[1]) * scale
+
+
+def timed_sql(cursor, statements: list[str], clock: Clock) -> tuple[float, float]:
+    started = clock.now()
     for statement in statements:
         cursor.execute(statement)
-    return time.perf_counter() - started
+    return clock.since(started)
 
 
 COMPARED = (
@@ -194,41 +221,44 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE evaluations_quarterlyresult, evaluations_groupresult")
 
-    def in_rollback(work) -> float:
+    clock = Clock(connection)
+
+    def in_rollback(work, *, computation_settings: bool = True) -> tuple[float, float]:
         with transaction.atomic():
             with connection.cursor() as cursor:
-                # The session settings the computation's results statement runs with.
-                cursor.execute("SET LOCAL work_mem = '64MB'")
-                cursor.execute("SET LOCAL enable_nestloop = off")
-                cursor.execute("SET LOCAL jit = off")
+                if computation_settings:
+                    # The session settings the computation's results statement runs with.
+                    cursor.execute("SET LOCAL work_mem = '64MB'")
+                    cursor.execute("SET LOCAL enable_nestloop = off")
+                    cursor.execute("SET LOCAL jit = off")
                 seconds = work(cursor)
             transaction.set_rollback(True)
         return seconds
 
-    def computation() -> float:
-        vacuum()
+    def computation() -> tuple[float, float]:
         run = scoring.computation_request(period=period, queue=False)
-        started = time.perf_counter()
+        started = clock.now()
         run = scoring.computation_execute(run_id=run.pk)
-        seconds = time.perf_counter() - started
+        seconds = clock.since(started)
         assert run.status == "succeeded", run.error
         return seconds
 
-    def naive() -> float:
-        def work(cursor) -> float:
+    def naive() -> tuple[float, float]:
+        def work(cursor) -> tuple[float, float]:
             from evaluations.models import QuarterlyResult
 
             QuarterlyResult.objects.filter(period=period).delete()
-            started = time.perf_counter()
+            started = clock.now()
             naive_loop(period, sample_ids)
-            return (time.perf_counter() - started) * size / len(sample_ids)
+            return clock.since(started, size / len(sample_ids))
 
-        return in_rollback(work)
+        # The ORM loop runs with the server's own settings (its per-cadre lookups want nested loops).
+        return in_rollback(work, computation_settings=False)
 
     checked = {}
 
-    def full_sql(cursor) -> float:
-        seconds = timed_sql(cursor, full)
+    def full_sql(cursor) -> tuple[float, float]:
+        seconds = timed_sql(cursor, full, clock)
         checked.setdefault("identical", same_results(cursor, period.pk))
         return seconds
 
@@ -237,13 +267,15 @@ def main() -> None:
         figures = {}
         for name in order[number % 4 :] + order[: number % 4]:  # rotate, so drift hits each alike
             if name == "floor":
-                figures[name] = in_rollback(lambda cursor: timed_sql(cursor, floor))
+                wall, cpu = in_rollback(lambda cursor: timed_sql(cursor, floor, clock))
             elif name == "full":
-                figures[name] = in_rollback(full_sql)
+                wall, cpu = in_rollback(full_sql)
             elif name == "computation":
-                figures[name] = computation()
+                vacuum()
+                wall, cpu = computation()
             else:
-                figures[name] = naive()
+                wall, cpu = naive()
+            figures[name], figures[f"{name}_cpu"] = wall, cpu
         out["rounds"].append(figures)
         print(json.dumps({"round": number + 1, **figures}), file=sys.stderr, flush=True)
     out["identical"] = checked.get("identical")

@@ -6,9 +6,9 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import validators
 from .models import (
     Cadre,
     EducationEntry,
@@ -19,8 +19,6 @@ from .models import (
     StudyCredit,
     Unit,
     User,
-    normalize_cadre_code,
-    normalize_cadre_name,
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -100,24 +98,15 @@ class CadreForm(forms.ModelForm):
         value = self.cleaned_data.get("political_status")
         return value or self.instance.political_status or PoliticalStatus.CPC_MEMBER
 
+    # The record rules (cadres.validators), field by field so that each bad field is named at once.
     def clean_code(self) -> str:
-        code = normalize_cadre_code(self.cleaned_data["code"])
-        taken = Cadre.objects.filter(code__iexact=code).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise ValidationError(_("编号「%(code)s」已被使用（编号不区分大小写）。") % {"code": code})
-        return code
+        return validators.clean_cadre_code(self.cleaned_data["code"], cadre=self.instance)
 
     def clean_name(self) -> str:
-        name = normalize_cadre_name(self.cleaned_data["name"])
-        if "<" in name or ">" in name:
-            raise ValidationError(_("姓名不能包含 < 或 > 符号。"))
-        return name
+        return validators.clean_cadre_name(self.cleaned_data["name"])
 
     def clean_birth_date(self) -> Any:
-        born = self.cleaned_data["birth_date"]
-        if born and born > timezone.localdate():
-            raise ValidationError(_("出生日期不能晚于今天。"))
-        return born
+        return validators.clean_cadre_birth_date(self.cleaned_data["birth_date"])
 
     def clean_photo(self) -> Any:
         photo = self.cleaned_data.get("photo")
@@ -161,15 +150,6 @@ class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["name", "category", "parent", "sort_order", "is_active"]
-
-    def clean_parent(self) -> Unit | None:
-        parent = self.cleaned_data.get("parent")
-        ancestor = parent
-        while ancestor is not None and self.instance.pk:
-            if ancestor.pk == self.instance.pk:
-                raise ValidationError(_("上级单位不能是本单位或其下级单位。"))
-            ancestor = ancestor.parent
-        return parent
 
 
 class RosterUploadForm(forms.Form):

@@ -15,6 +15,8 @@ from django.db.models.functions import Now, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import SingletonSettings
+
 
 class SignOn(models.TextChoices):
     LOCAL = "", _("本地密码")
@@ -92,11 +94,19 @@ class Unit(models.Model):
         return self.name
 
     def clean(self) -> None:
-        ancestor = self.parent
-        while ancestor is not None:
-            if ancestor.pk == self.pk and self.pk is not None:
-                raise ValidationError({"parent": _("上级单位不能是本单位或其下级单位。")})
-            ancestor = ancestor.parent
+        try:
+            validate_unit_parent(self.parent, unit=self)
+        except ValidationError as error:
+            raise ValidationError({"parent": error.messages}) from None
+
+
+def validate_unit_parent(parent: Unit | None, *, unit: Unit | None) -> None:
+    """A unit's parent is neither the unit itself nor one of its subordinate units."""
+    ancestor = parent
+    while ancestor is not None and unit is not None and unit.pk is not None:
+        if ancestor.pk == unit.pk:
+            raise ValidationError(_("上级单位不能是本单位或其下级单位。"), code="cycle")
+        ancestor = ancestor.parent
 
 
 class LeadershipTier(models.TextChoices):
@@ -166,6 +176,13 @@ def normalize_cadre_name(value: str) -> str:
     """
     text = _SPACES.sub(" ", value or "").strip()
     return _SPACE_BESIDE_WIDE.sub("", text)
+
+
+def validate_cadre_name(value: str) -> None:
+    """The name check of every path that writes a cadre's name (pages, API, roster, 任免审批表):
+    no < or >, which would read as markup wherever the name is shown."""
+    if "<" in value or ">" in value:
+        raise ValidationError(_("姓名不能包含 < 或 > 符号。"), code="markup")
 
 
 def normalize_cadre_code(value: str) -> str:
@@ -385,12 +402,24 @@ class MembershipSnapshot(models.Model):
 
 
 class SnapshotMember(models.Model):
-    snapshot = models.ForeignKey(MembershipSnapshot, on_delete=models.CASCADE, related_name="members")
-    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="snapshots")
-    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    # Written only by `membership_snapshot_take`, one INSERT … SELECT from the cadres, units and
+    # ranks themselves (50,000 rows when a city opens a period): the database does not check each
+    # row's four keys again at commit (db_constraint=False); Django still cascades and protects.
+    # The unique (snapshot, cadre) index serves every lookup by snapshot: no index of its own.
+    snapshot = models.ForeignKey(
+        MembershipSnapshot, on_delete=models.CASCADE, related_name="members", db_constraint=False, db_index=False
+    )
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="snapshots", db_constraint=False
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     unit_category = models.CharField(_("单位类别"), max_length=20, choices=UnitCategory.choices)
     role = models.CharField(_("班子角色"), max_length=20, choices=UnitRole.choices)
-    rank = models.ForeignKey(RankLevel, verbose_name=_("职级"), on_delete=models.PROTECT, related_name="+")
+    rank = models.ForeignKey(
+        RankLevel, verbose_name=_("职级"), on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
 
     class Meta:
         verbose_name = _("快照成员")
@@ -406,7 +435,7 @@ class SnapshotMember(models.Model):
         return f"{self.snapshot}: {self.cadre_id}"
 
 
-class OrgSettings(models.Model):
+class OrgSettings(SingletonSettings):
     """Organization-wide settings of the cadres app (a single row, edited by org staff)."""
 
     principal_male_age = models.PositiveSmallIntegerField(_("正职男性改非年龄"), default=53)
@@ -418,14 +447,6 @@ class OrgSettings(models.Model):
     class Meta:
         verbose_name = _("组织设置")
         verbose_name_plural = _("组织设置")
-
-    def __str__(self) -> str:
-        return str(_("组织设置"))
-
-    @classmethod
-    def load(cls) -> OrgSettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
 
     def threshold_age(self, *, tier: str, gender: str) -> int:
         male = gender == Gender.MALE

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 import tablib
+from django.core.exceptions import ValidationError
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +34,7 @@ from .models import (
     UnitRole,
     normalize_cadre_code,
     normalize_cadre_name,
+    validate_cadre_name,
 )
 
 # Column headers, in file order. The first ten are required (rules.md §2); the rest are optional.
@@ -372,10 +374,15 @@ class CodeWidget(TextWidget):
 
 class NameWidget(TextWidget):
     def __init__(self) -> None:
-        super().__init__(COL_NAME, required=True, max_length=50, plain=True)
+        super().__init__(COL_NAME, required=True, max_length=50)
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
-        return super().clean(normalize_cadre_name(cell_text(value)), row, **kwargs)
+        name = super().clean(normalize_cadre_name(cell_text(value)), row, **kwargs)
+        try:
+            validate_cadre_name(name)
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from None
+        return name
 
 
 class DateWidget(widgets.Widget):

@@ -1,10 +1,11 @@
-"""Writes of the cadres app: roster import, accounts, deactivation, membership snapshots."""
+"""Writes of the cadres app: cadre and unit records, roster import, accounts, deactivation,
+membership snapshots."""
 
 from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from auditlog.models import LogEntry
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
@@ -20,7 +22,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from core.spreadsheets import cell_text
 
-from . import roster
+from . import roster, validators
 from .background import queue_after_commit
 from .models import (
     Cadre,
@@ -37,6 +39,71 @@ from .models import (
 from .roster import COL_CATEGORY, COL_CODE, COL_PARENT, COL_UNIT, RosterFileError, RosterIssue
 
 logger = logging.getLogger(__name__)
+
+
+# --- Cadre and unit records -----------------------------------------------------------------
+
+
+class RecordInputError(DomainError):
+    """Input a cadre or unit record refuses: each bad field with its sentences (`field` and
+    `message` are the first)."""
+
+    def __init__(self, errors: Mapping[str, list[str]]):
+        self.errors = {field: [str(m) for m in messages] for field, messages in errors.items()}
+        field, messages = next(iter(self.errors.items()))
+        super().__init__(messages[0], field=None if field == "__all__" else field)
+
+    def field_errors(self) -> dict[str | None, list[str]]:
+        return {None if field == "__all__" else field: messages for field, messages in self.errors.items()}
+
+
+def _assign(record: Cadre | Unit, values: Mapping[str, Any]) -> None:
+    """Set the fields as a form would (a file field takes an upload, False to clear, None to keep),
+    then check the whole record (field validators, unique fields and constraints, `clean`)."""
+    for name, value in values.items():
+        type(record)._meta.get_field(name).save_form_data(record, value)
+    try:
+        record.full_clean()
+    except ValidationError as error:
+        raise RecordInputError(error.message_dict) from None
+
+
+def _cadre_write(cadre: Cadre, values: Mapping[str, Any]) -> Cadre:
+    try:
+        cleaned = validators.clean_cadre_values(values, cadre=cadre)
+    except ValidationError as error:
+        raise RecordInputError(error.message_dict) from None
+    _assign(cadre, cleaned)
+    cadre.save()
+    return cadre
+
+
+@transaction.atomic
+def cadre_create(*, actor: User | None, values: Mapping[str, Any]) -> Cadre:
+    """A new cadre record from field values (cadres.validators decide what is refused)."""
+    return _cadre_write(Cadre(), values)
+
+
+@transaction.atomic
+def cadre_update(*, cadre: Cadre, actor: User | None, values: Mapping[str, Any]) -> Cadre:
+    """Change the given fields of a cadre record; the others keep their values."""
+    return _cadre_write(cadre, values)
+
+
+@transaction.atomic
+def unit_create(*, actor: User | None, values: Mapping[str, Any]) -> Unit:
+    unit = Unit()
+    _assign(unit, values)
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: Unit, actor: User | None, values: Mapping[str, Any]) -> Unit:
+    """Change the given fields of a unit; a parent that would make a cycle is refused."""
+    _assign(unit, values)
+    unit.save()
+    return unit
 
 
 # --- Roster import --------------------------------------------------------------------------

@@ -144,13 +144,20 @@ def _cadre_form_page(request: HttpRequest, cadre: Cadre | None) -> HttpResponse:
     family = FamilyFormSet(_section(request, "family"), instance=cadre, prefix="family")
     formsets = tuple(f for f in (resume, credits, education, family) if f.is_bound or request.method != "POST")
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
-        with transaction.atomic():
-            saved = form.save()
-            for formset in formsets:
-                formset.instance = saved
-                formset.save()
-        messages.success(request, _("已保存 %(name)s 的档案。") % {"name": saved.name})
-        return redirect("cadres:cadre_detail", pk=saved.pk)
+        try:
+            with transaction.atomic():
+                if cadre is None:
+                    saved = services.cadre_create(actor=request.user, values=form.cleaned_data)
+                else:
+                    saved = services.cadre_update(cadre=cadre, actor=request.user, values=form.cleaned_data)
+                for formset in formsets:
+                    formset.instance = saved
+                    formset.save()
+        except DomainError as error:
+            show_error(error, form=form)
+        else:
+            messages.success(request, _("已保存 %(name)s 的档案。") % {"name": saved.name})
+            return redirect("cadres:cadre_detail", pk=saved.pk)
     return render(
         request,
         "cadres/cadre_form.html",
@@ -238,9 +245,16 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 def _unit_form_page(request: HttpRequest, unit: Unit | None) -> HttpResponse:
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        messages.success(request, _("已保存单位 %(name)s。") % {"name": saved.name})
-        return redirect("cadres:unit_list")
+        try:
+            if unit is None:
+                saved = services.unit_create(actor=request.user, values=form.cleaned_data)
+            else:
+                saved = services.unit_update(unit=unit, actor=request.user, values=form.cleaned_data)
+        except DomainError as error:
+            show_error(error, form=form)
+        else:
+            messages.success(request, _("已保存单位 %(name)s。") % {"name": saved.name})
+            return redirect("cadres:unit_list")
     return render(request, "cadres/unit_form.html", {"form": form, "unit": unit})
 
 

@@ -40,9 +40,13 @@ class DomainError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def field_errors(self) -> dict[str | None, list[str]]:
+        """Each refused input (None: the request as a whole) with its sentences; one by default."""
+        return {self.field: [self.message]}
+
     def as_api_errors(self) -> dict[str, list[str]]:
         """The body of the 400 answer: DRF's shape for invalid input."""
-        return {self.field or "non_field_errors": [self.message]}
+        return {field or "non_field_errors": sentences for field, sentences in self.field_errors().items()}
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -57,7 +61,9 @@ def show_error(error: DomainError, *, form: BaseForm | None = None, request: Htt
     """Put the error next to its form field (above the form when the form has no such field), or,
     without a form, into the request's messages."""
     if form is not None:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        for field, sentences in error.field_errors().items():
+            for sentence in sentences:
+                form.add_error(field if field in form.fields else None, sentence)
     elif request is not None:
         messages.error(request, error.message)
     else:

@@ -1,10 +1,82 @@
-"""Shared records: in-app notifications."""
+"""Shared records: in-app notifications; the settings shapes every app's settings take."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class SingletonSettings(models.Model):
+    """Settings kept in one row (pk 1), made with the field defaults the first time it is read."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def load(cls) -> Self:
+        obj, _created = cls._default_manager.get_or_create(pk=1)
+        return obj
+
+
+class YearlySettings(models.Model):
+    """Settings kept per year and, where the subclass has a category field, per unit category.
+
+    A (year, category) pair reads its own row, else the year's row for every category (category
+    ""), else an unsaved row of the field defaults. Subclasses declare `year` (and the category
+    field named by `category_field`, None for settings kept per year only).
+    """
+
+    category_field: ClassVar[str | None] = "unit_category"
+    # Fields a new row does not copy from what its year and category read today.
+    _not_copied: ClassVar[tuple[str, ...]] = ("id", "year", "updated_at")
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _rows(cls, year: int, categories: Iterable[str] | None = None) -> dict[str, Self]:
+        rows = cls._default_manager.filter(year=year)
+        key = cls.category_field
+        if key is None:  # one row a year
+            row = rows.first()
+            return {"": row} if row is not None else {}
+        if categories is not None:
+            rows = rows.filter(**{f"{key}__in": [*categories, ""]})
+        return {getattr(row, key): row for row in rows}
+
+    @classmethod
+    def for_year(cls, year: int, category: str | None = None) -> Self:
+        """The settings a year (and unit category) reads: see the class for the lookup order."""
+        rows = cls._rows(year, [category or ""])
+        return rows.get(category or "") or rows.get("") or cls(year=year)
+
+    @classmethod
+    def table(cls, year: int, categories: Iterable[str]) -> dict[str, Self]:
+        """`for_year` of "" and every one of `categories`, in one query."""
+        rows = cls._rows(year)
+        default = rows.get("") or cls(year=year)
+        return {category: rows.get(category, default) for category in ["", *categories]}
+
+    @classmethod
+    def row_to_edit(cls, year: int, category: str | None = None) -> Self:
+        """The (year, category) row itself, locked for the transaction; a new one starts from what the
+        pair reads today, so saving only some fields never changes the others."""
+        key = cls.category_field
+        where = {"year": year, **({key: category or ""} if key else {})}
+        row = cls._default_manager.select_for_update().filter(**where).first()
+        if row is None:
+            source = cls.for_year(year, category)
+            skip = {*cls._not_copied, *([key] if key else [])}
+            copied = {f.attname: getattr(source, f.attname) for f in cls._meta.concrete_fields if f.name not in skip}
+            row = cls(**where, **copied)
+        return row
 
 
 class NotificationKind(models.TextChoices):

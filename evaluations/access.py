@@ -65,5 +65,5 @@ def get_annual_result_for_user(actor: Actor, pk: int | str) -> AnnualResult:
     cadre = cadre_of(actor)
     if cadre is None:
         raise Http404
-    own: AnnualResult = get_object_or_404_in(queryset, pk=pk, cadre=cadre, is_published=True)
+    own: AnnualResult = get_object_or_404_in(queryset.published(), pk=pk, cadre=cadre)
     return own

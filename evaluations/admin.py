@@ -61,7 +61,7 @@ class SheetAssignmentAdmin(ReadOnlyAdmin):
     list_filter = ["period"]
     search_fields = ["rater__name", "rater__code", "unit__name"]
     list_select_related = ["period", "rater", "unit", "submission"]
-    fields = ["period", "rater", "unit"]
+    fields = ["period", "rater", "unit", "superior", "external", "ratee_count"]
 
     @admin.display(boolean=True, description=_("已提交"))
     def submitted(self, obj):

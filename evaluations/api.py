@@ -24,6 +24,7 @@ from core.ids import parse_id
 from . import selectors
 from .errors import AlreadySubmitted, SheetRuleBroken
 from .inputs import SheetInput
+from .lines import sheet_lines
 from .models import AnnualResult, Period, PeriodState, QuarterlyResult, SheetAssignment
 from .services import ballots, periods, scoring
 
@@ -219,7 +220,7 @@ class MySheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["get"], pagination_class=None)  # the whole sheet, never paged
     def lines(self, request: Request, pk: str | None = None) -> Response:
         assignment = self.get_object()
-        return Response(SheetLineSerializer(assignment.lines.select_related("ratee"), many=True).data)
+        return Response(SheetLineSerializer(sheet_lines(assignment), many=True).data)
 
     def _input(self, request: Request) -> SheetInput:
         serializer = SheetScoresSerializer(data=request.data)
@@ -356,4 +357,4 @@ class AnnualResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         if is_org_staff(self.request.user):
             return rows
         cadre = cadre_of(self.request.user)
-        return rows.filter(cadre=cadre, is_published=True) if cadre else rows.none()
+        return rows.published().filter(cadre=cadre) if cadre else rows.none()

@@ -18,7 +18,7 @@ class PublishedResults:
 
     def result_years(self, cadre: Cadre) -> set[int]:
         quarterly = QuarterlyResult.objects.filter(cadre=cadre, period__state=PeriodState.PUBLISHED)
-        annual = AnnualResult.objects.filter(cadre=cadre, is_published=True)
+        annual = AnnualResult.objects.published().filter(cadre=cadre)
         return set(quarterly.values_list("period__year", flat=True)) | set(annual.values_list("year", flat=True))
 
     def year_results(self, *, cadre: Cadre, year: int, actor: Actor | None) -> list[ResultLine]:
@@ -49,7 +49,7 @@ class PublishedResults:
                 )
             )
         annual_period = Period.objects.filter(kind=PeriodKind.ANNUAL, year=year).first()
-        for result in AnnualResult.objects.filter(cadre=cadre, year=year, is_published=True):
+        for result in AnnualResult.objects.published().filter(cadre=cadre, year=year):
             lines.append(
                 ResultLine(
                     label=_("年度"),

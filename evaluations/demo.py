@@ -24,6 +24,7 @@ from core.models import Notification
 
 from . import rules
 from .inputs import SheetInput
+from .lines import sheet_lines
 from .models import (
     DIMENSIONS,
     PERSON_PROBLEMS,
@@ -107,7 +108,7 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 
 def _scores(assignment: SheetAssignment, quality: dict[int, int], code: str, rng: random.Random) -> dict[int, int]:
-    lines = list(assignment.lines.all())
+    lines = sheet_lines(assignment)
     settings = rules.settings_for(assignment.period.year, assignment.unit.category)
     if code == FLAT_RATER:
         return {line.ratee_id: 85 for line in lines}
@@ -142,7 +143,7 @@ def _fill(period: Period, quality: dict[int, int], share: float, skip: set[str] 
 
 def _democratic(assignment: SheetAssignment, quality: dict[int, int], rng: random.Random) -> SheetInput:
     data = SheetInput()
-    for line in assignment.lines.all():
+    for line in sheet_lines(assignment):
         base = quality[line.ratee_id] + rng.randint(-2, 4)
         data.dimensions[line.ratee_id] = {d.value: max(50, min(100, base + rng.randint(-3, 3))) for d in DIMENSIONS}
         if quality[line.ratee_id] < 78 and rng.random() < 0.5:

@@ -7,9 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from achievements.models import RecordRules
+
 from .models import EvaluationSettings
 
-DEDUCTION_FIELDS = ("missing_log_deduction", "missing_quarterly_summary_deduction", "missing_annual_summary_deduction")
+DEDUCTION_FIELDS = RecordRules.DEDUCTION_FIELDS  # the settings page edits these of achievements' record rules
 SETTINGS_FIELDS = tuple(
     f.name
     for f in EvaluationSettings._meta.get_fields()

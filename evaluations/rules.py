@@ -39,13 +39,11 @@ from .models import (
 
 def settings_table(year: int) -> dict[str, EvaluationSettings]:
     """The settings of every unit category of a year ("" = the default row), in one query."""
-    rows = {row.unit_category: row for row in EvaluationSettings.objects.filter(year=year)}
-    default = rows.get("") or EvaluationSettings(year=year)
-    return {category: rows.get(category, default) for category in ["", *UnitCategory.values]}
+    return EvaluationSettings.table(year, UnitCategory.values)
 
 
 def settings_for(year: int, unit_category: str = "") -> EvaluationSettings:
-    return settings_table(year)[unit_category or ""]
+    return EvaluationSettings.for_year(year, unit_category)
 
 
 # --- Period codes ---------------------------------------------------------------------------
@@ -223,6 +221,52 @@ def leader_raters(ratee: Member, members: Sequence[Member], superiors: Iterable[
         {UnitRole.MAIN_LEADER} if ratee.role == UnitRole.TEAM_MEMBER else {UnitRole.MAIN_LEADER, UnitRole.TEAM_MEMBER}
     )
     return [m.cadre_id for m in members if m.role in wanted]
+
+
+def ratee_order(members: Iterable[Member]) -> list[Member]:
+    """A unit's members in the order of its sheets: 主要领导, 班子成员, others; then code and id."""
+    return sorted(members, key=lambda m: (ROLE_ORDER.get(m.role, 9), m.code, m.cadre_id))
+
+
+def rater_group(rater_role: str | None, ratee_role: str, *, superior: bool, external: bool) -> str | None:
+    """The group in which a rater rates one ratee of a unit, or None when they do not rate them.
+
+    `rater_role` is the rater's role in the unit (None for someone from outside it); `superior`
+    and `external` say whether the unit's evaluator scope names them (a sheet keeps both).
+    """
+    if superior and ratee_role == UnitRole.MAIN_LEADER:
+        return RaterGroup.LEADER
+    if rater_role is not None:
+        if ratee_role == UnitRole.TEAM_MEMBER and rater_role == UnitRole.MAIN_LEADER:
+            return RaterGroup.LEADER
+        if ratee_role not in (UnitRole.MAIN_LEADER, UnitRole.TEAM_MEMBER) and rater_role in (
+            UnitRole.MAIN_LEADER,
+            UnitRole.TEAM_MEMBER,
+        ):
+            return RaterGroup.LEADER
+        return RaterGroup.PEER if rater_role == ratee_role else RaterGroup.OTHER
+    return RaterGroup.OTHER if external else None
+
+
+def sheet_lines(
+    ordered: Sequence[Member], rater_id: int, *, superior: bool, external: bool
+) -> list[tuple[int, str, int]]:
+    """One rater's sheet for a unit, from its members in `ratee_order`: [(ratee id, group, position)].
+
+    What a sheet shows is derived, not stored: the unit's members come from the period's
+    snapshot, and the sheet row keeps whether the rater was a named superior or external
+    evaluator. A line's position is the ratee's place in the unit (so the rater's own is skipped).
+    """
+    own = next((m.role for m in ordered if m.cadre_id == rater_id), None)
+    # The group depends only on the two roles: worked out once per role of the unit.
+    group_of = {
+        role: rater_group(own, role, superior=superior, external=external) for role in {m.role for m in ordered}
+    }
+    return [
+        (ratee.cadre_id, group, position)
+        for position, ratee in enumerate(ordered)
+        if (group := group_of[ratee.role]) is not None and ratee.cadre_id != rater_id
+    ]
 
 
 def unit_sheets(

@@ -17,11 +17,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre
+from core.models import SingletonSettings
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-class PublicitySettings(models.Model):
+class PublicitySettings(SingletonSettings):
     """Organization-wide publicity settings (a single row, edited by org staff)."""
 
     min_workdays = models.PositiveSmallIntegerField(
@@ -59,14 +60,6 @@ class PublicitySettings(models.Model):
     class Meta:
         verbose_name = _("公示设置")
         verbose_name_plural = _("公示设置")
-
-    def __str__(self) -> str:
-        return str(_("公示设置"))
-
-    @classmethod
-    def load(cls) -> PublicitySettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class NoticeState(models.TextChoices):

@@ -13,11 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from achievements.models import Achievement, AchievementParticipant, Summary, SummaryKind, VerificationStatus
+from achievements.models import Summary, SummaryKind
+from achievements.selectors import verified_achievements
 from cadres.models import Cadre
 from evaluations.models import AnnualResult
 
@@ -60,25 +60,14 @@ def _build_source(cadre: Cadre, *, today: date, years: int | None) -> dict[str, 
         s.year: s.text
         for s in Summary.objects.filter(author=cadre, kind=SummaryKind.ANNUAL, year__in=year_list).only("year", "text")
     }
-    achievements = (
-        Achievement.objects.filter(Q(created_by=cadre) | Q(participants__cadre=cadre))
-        .filter(verification_status=VerificationStatus.VERIFIED, date__range=(first, today))
-        .distinct()
-        .select_related("category")
-        .prefetch_related("figures", Prefetch("participants", queryset=AchievementParticipant.objects.all()))
-        .order_by("date", "pk")
-    )
+    achievements = verified_achievements(cadre=cadre, start=first, end=today)
     results = {
         r.year: r
-        for r in AnnualResult.objects.filter(cadre=cadre, year__in=year_list, is_published=True).select_related(
-            "unit", "rank"
-        )
+        for r in AnnualResult.objects.published().filter(cadre=cadre, year__in=year_list).select_related("unit", "rank")
     }
     # The year under way counts too: what was verified so far this year (as the seed's notices do).
     by_year: dict[int, list[dict[str, Any]]] = {y: [] for y in [*year_list, today.year]}
     for item in achievements:
-        participants = list(item.participants.all())
-        mine = next((p for p in participants if p.cadre_id == cadre.pk), None)
         by_year[item.date.year].append(
             {
                 "title": item.title,
@@ -86,9 +75,9 @@ def _build_source(cadre: Cadre, *, today: date, years: int | None) -> dict[str, 
                 "category": item.category.name,
                 "description": item.description,
                 "figures": [{"label": f.label, "value": _number(f.value), "unit": f.unit} for f in item.figures.all()],
-                "role": mine.get_role_display() if mine else "",
-                "share": _number(mine.share) if mine else None,
-                "participant_count": len(participants),
+                "role": item.my_role,
+                "share": _number(item.my_share),
+                "participant_count": len(item.participants.all()),
             }
         )
     basic = {

@@ -56,7 +56,7 @@ def _build(candidate: Candidate, *, today: date) -> dict[str, Any]:
             "rank_level_size": r.rank_level_size,
             "url": reverse("evaluations:annual_detail", args=[r.pk]),
         }
-        for r in AnnualResult.objects.filter(cadre=cadre, year__in=years, is_published=True).order_by("year")
+        for r in AnnualResult.objects.published().filter(cadre=cadre, year__in=years).order_by("year")
     ]
     quarterly = [
         {

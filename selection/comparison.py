@@ -80,9 +80,9 @@ def compare(selection: Selection, *, today: date) -> Comparison:
     years = list(range(today.year - n, today.year))
     results = {
         (r.cadre_id, r.year): r
-        for r in AnnualResult.objects.filter(
-            cadre__in=[c.cadre_id for c in candidates], year__in=years, is_published=True
-        ).select_related("rank")
+        for r in AnnualResult.objects.published()
+        .filter(cadre__in=[c.cadre_id for c in candidates], year__in=years)
+        .select_related("rank")
     }
     poll = InspectionPoll.objects.filter(selection=selection).first()
     tallies = inspection_selectors.poll_tallies(poll)

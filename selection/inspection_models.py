@@ -15,11 +15,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre
+from core.models import SingletonSettings
 
 from .models import Candidate, Selection
 
 
-class InspectionSettings(models.Model):
+class InspectionSettings(SingletonSettings):
     """Numbers of the inspection and comparison (a single row, edited by org staff in the admin)."""
 
     unclear_rule_enabled = models.BooleanField(
@@ -53,14 +54,6 @@ class InspectionSettings(models.Model):
     class Meta:
         verbose_name = _("考察与比实绩设置")
         verbose_name_plural = _("考察与比实绩设置")
-
-    def __str__(self) -> str:
-        return str(_("考察与比实绩设置"))
-
-    @classmethod
-    def load(cls) -> InspectionSettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class TeamRole(models.TextChoices):

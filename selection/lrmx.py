@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -57,6 +58,7 @@ from cadres.models import (
     Gender,
     ResumeEntry,
     normalize_cadre_name,
+    validate_cadre_name,
 )
 from core.errors import DomainError
 
@@ -357,8 +359,10 @@ def parse_lrmx(data: bytes) -> ParsedPerson:
     person.name = normalize_cadre_name(get("XingMing", ""))
     if "XingMing" in seen and not person.name:
         problems.append(_("「姓名」不能为空。"))
-    if "<" in person.name or ">" in person.name:
-        problems.append(_("姓名不能包含 < 或 > 符号。"))
+    try:
+        validate_cadre_name(person.name)
+    except ValidationError as error:
+        problems.extend(error.messages)
     _limit(person.name, _field_length(Cadre, "name"), _("姓名"), problems)
     gender_text = get("XingBie", "")
     genders = {str(label): value for value, label in Gender.choices}

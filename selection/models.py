@@ -18,14 +18,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, LeadershipTier, RankLevel, Unit
+from core.models import YearlySettings
 from evaluations.models import FIRST_YEAR, LAST_YEAR, new_id
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
-class SelectionSettings(models.Model):
+class SelectionSettings(YearlySettings):
     """The numbers of selection work for a year, like the evaluation settings: the year's row, else
-    these field defaults. A selection reads the year of its reference date (资格审查基准日)."""
+    these field defaults (`for_year`). A selection reads the year of its reference date (资格审查基准日)."""
+
+    category_field = None
 
     year = models.PositiveSmallIntegerField(
         _("年度"), unique=True, validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
@@ -96,11 +99,6 @@ class SelectionSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("%(year)s 年选拔任用设置") % {"year": self.year})
-
-    @classmethod
-    def for_year(cls, year: int) -> SelectionSettings:
-        """The settings a year reads: its own row, else an unsaved row of the field defaults."""
-        return cls.objects.filter(year=year).first() or cls(year=year)
 
 
 class ApprovedPost(models.Model):

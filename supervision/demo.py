@@ -124,7 +124,8 @@ def seed(today: date) -> None:
         )
 
     excellent = (
-        AnnualResult.objects.filter(year=today.year - 1, grade=Grade.EXCELLENT, is_published=True)
+        AnnualResult.objects.published()
+        .filter(year=today.year - 1, grade=Grade.EXCELLENT)
         .exclude(role=UnitRole.MAIN_LEADER)  # a head's commendation waits for the team's grade
         .select_related("cadre")
         .order_by("cadre__code")

@@ -13,6 +13,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Unit
+from core.models import SingletonSettings
 from publicity.models import FeedbackState, Notice, new_receipt_code
 from selection.models import Selection
 
@@ -23,7 +24,7 @@ def default_impact_months() -> dict[str, int]:
     return dict(DEFAULT_IMPACT_MONTHS)
 
 
-class SupervisionSettings(models.Model):
+class SupervisionSettings(SingletonSettings):
     """Organization-wide supervision settings (a single row, edited by org staff)."""
 
     commendation_requires_excellent = models.BooleanField(
@@ -74,14 +75,6 @@ class SupervisionSettings(models.Model):
     class Meta:
         verbose_name = _("监督设置")
         verbose_name_plural = _("监督设置")
-
-    def __str__(self) -> str:
-        return str(_("监督设置"))
-
-    @classmethod
-    def load(cls) -> SupervisionSettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class RecordKind(models.TextChoices):

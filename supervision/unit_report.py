@@ -69,7 +69,8 @@ class UnitReport:
 
 def unit_report(unit: Unit, year: int) -> UnitReport:
     annual = list(
-        AnnualResult.objects.filter(unit=unit, year=year, is_published=True)
+        AnnualResult.objects.published()
+        .filter(unit=unit, year=year)
         .select_related("cadre")
         .order_by("rank_in_unit", "cadre__code")
     )

@@ -66,6 +66,7 @@ class Scenario:
 def build(*, seed: int = 7, dump_before_close: bool = False) -> Scenario:
     from cadres.models import Cadre, RankLevel, Unit, UnitCategory, UnitRole
     from evaluations.inputs import SheetInput
+    from evaluations.lines import sheet_lines
     from evaluations.models import PeriodKind, SealedSheet, SheetAssignment, SheetDraft
     from evaluations.services import ballots, periods
 
@@ -94,7 +95,7 @@ def build(*, seed: int = 7, dump_before_close: bool = False) -> Scenario:
     for cadre_id in order:
         sheet = SheetAssignment.objects.get(period=period, rater_id=cadre_id)
         i = index_of[cadre_id]
-        scores = {line.ratee_id: score(i, index_of[line.ratee_id]) for line in sheet.lines.all()}
+        scores = {line.ratee_id: score(i, index_of[line.ratee_id]) for line in sheet_lines(sheet)}
         if not drafted:  # one rater saves a draft first, with what they later submit
             ballots.sheet_save_draft(assignment_id=sheet.pk, rater=sheet.rater, data=SheetInput(scores=scores))
             scenario.draft_tokens.append(bytes(SheetDraft.objects.get(assignment=sheet).sealed))

@@ -7,6 +7,7 @@ from datetime import date
 
 from cadres.models import Cadre, Unit, UnitCategory, UnitRole
 from evaluations.inputs import SheetInput
+from evaluations.lines import sheet_lines
 from evaluations.models import Period, PeriodKind, SheetAssignment
 from evaluations.services import ballots, periods, scoring
 
@@ -74,7 +75,7 @@ def submit_all(period: Period, score_of) -> int:
     """Submit every sheet of the period with score_of(rater, ratee) (return None to leave a sheet out)."""
     count = 0
     for sheet in SheetAssignment.objects.filter(period=period).select_related("rater", "unit"):
-        lines = list(sheet.lines.select_related("ratee"))
+        lines = sheet_lines(sheet)
         scores = {line.ratee_id: score_of(sheet.rater, line.ratee) for line in lines}
         if any(v is None for v in scores.values()):
             continue

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from evaluations.errors import GradesNotConfirmed
 from evaluations.inputs import SheetInput
+from evaluations.lines import sheet_lines
 from evaluations.models import (
     AnnualResult,
     DemocraticScore,
@@ -37,7 +38,7 @@ DIMS = ("virtue", "ability", "diligence", "performance", "integrity")
 
 def submit_democratic(period, score_of, problems_of=lambda rater, ratee: [], team_of=lambda rater: []):
     for sheet in SheetAssignment.objects.filter(period=period).select_related("rater"):
-        lines = list(sheet.lines.select_related("ratee"))
+        lines = sheet_lines(sheet)
         data = SheetInput(
             dimensions={line.ratee_id: dict.fromkeys(DIMS, score_of(sheet.rater, line.ratee)) for line in lines},
             problems={line.ratee_id: problems_of(sheet.rater, line.ratee) for line in lines},
@@ -298,7 +299,7 @@ def test_democratic_sheets_keep_no_rater_and_refuse_out_of_range(year_2025):
     assert ProblemTick.objects.filter(period=period, ratee__isnull=True).count() == 3
     period2 = open_period(2026, None, kind=PeriodKind.ANNUAL)
     sheet = SheetAssignment.objects.filter(period=period2, rater=team["S1"]).first()
-    lines = list(sheet.lines.all())
+    lines = sheet_lines(sheet)
     data = SheetInput(dimensions={line.ratee_id: dict.fromkeys(DIMS, 80) for line in lines})
     data.dimensions[lines[0].ratee_id]["integrity"] = 101
     with pytest.raises(ballots.SheetRuleBroken, match="评分范围"):
@@ -314,7 +315,7 @@ def test_democratic_sheet_page_in_the_browser_form(client, year_2025):
     page = client.get(url).content.decode()
     assert "年度民主测评表" in page and "内部管理混乱" in page and "思想意识不好" in page
     data = {"submit": "1", "team": ProblemItem.MANAGEMENT}
-    for line in sheet.lines.all():
+    for line in sheet_lines(sheet):
         for dim in DIMS:
             data[f"dim-{line.ratee_id}-{dim}"] = "86"
         data[f"problem-{line.ratee_id}"] = ProblemItem.TEAMWORK

@@ -40,6 +40,7 @@ from cadres.models import Cadre, Unit, UnitCategory, UnitRole, User
 from evaluations import models as evaluation_models
 from evaluations import sealing
 from evaluations.inputs import SheetInput
+from evaluations.lines import sheet_lines
 from evaluations.models import (
     AnnualResult,
     DemocraticScore,
@@ -52,7 +53,6 @@ from evaluations.models import (
     SealedSheet,
     SheetAssignment,
     SheetDraft,
-    SheetLine,
     SheetQuality,
     SheetSubmission,
 )
@@ -63,7 +63,7 @@ from .factories import PASSWORD, ensure_default_ranks, rank
 
 ANONYMOUS = (SealedSheet, RateeScores, DemocraticScore, ProblemTick, SheetQuality)
 OPENED = (RateeScores, DemocraticScore, ProblemTick, SheetQuality)
-RATER_SIDE = (SheetAssignment, SheetLine, SheetDraft, SheetSubmission)
+RATER_SIDE = (SheetAssignment, SheetDraft, SheetSubmission)
 DIMS = ("virtue", "ability", "diligence", "performance", "integrity")
 
 
@@ -99,7 +99,7 @@ def test_nothing_on_the_rater_side_points_at_anonymous_rows_or_holds_scores():
         for field in model._meta.concrete_fields:
             if field.is_relation and field.related_model in ANONYMOUS:
                 raise AssertionError((model, field))  # nothing refers to an anonymous row
-    for model in (SheetAssignment, SheetSubmission, SheetLine):
+    for model in (SheetAssignment, SheetSubmission):
         names = {f.name for f in model._meta.concrete_fields}
         assert not names & {"score", "scores", "sheet", "data", "virtue"}, model
     # The submission record keeps a random key and a day, no time: "rater X submitted for unit U on day D".
@@ -216,7 +216,7 @@ def _submit_quarter(period, people, code_of, first, second) -> None:
     for code in order:
         for sheet in SheetAssignment.objects.filter(period=period, rater=people[code]).order_by("unit_id"):
             scores = {}
-            for line in sheet.lines.all():
+            for line in sheet_lines(sheet):
                 ratee = code_of[line.ratee_id]
                 if code in (first, second) and ratee in FIRST_SCORES:
                     scores[line.ratee_id] = (FIRST_SCORES if code == first else SECOND_SCORES)[ratee]
@@ -227,7 +227,7 @@ def _submit_quarter(period, people, code_of, first, second) -> None:
             ballots.sheet_submit(assignment_id=sheet.pk, rater=people[code], data=SheetInput(scores=scores))
     # T1 only saves a draft: drafts belong to their rater until they are submitted or the period closes.
     sheet = SheetAssignment.objects.get(period=period, rater=people["T1"])
-    first_line = sheet.lines.first()
+    first_line = sheet_lines(sheet)[0]
     ballots.sheet_save_draft(
         assignment_id=sheet.pk, rater=people["T1"], data=SheetInput(scores={first_line.ratee_id: 66})
     )
@@ -238,7 +238,7 @@ def _submit_year(period, people, code_of, first, second) -> None:
     for code in order:
         for sheet in SheetAssignment.objects.filter(period=period, rater=people[code]).order_by("unit_id"):
             data = SheetInput()
-            for line in sheet.lines.all():
+            for line in sheet_lines(sheet):
                 ratee = code_of[line.ratee_id]
                 value = level(ratee)
                 if code in (first, second) and ratee in FIRST_SCORES:
@@ -515,7 +515,7 @@ def test_groups_of_one_or_two_raters_show_no_average_anywhere(client, db):
     period = periods.period_create(kind=PeriodKind.QUARTERLY, year=2026, quarter=1)
     periods.period_open(period=period, as_of=date(2026, 3, 28))
     for sheet in SheetAssignment.objects.filter(period=period):
-        scores = dict.fromkeys(sheet.lines.values_list("ratee_id", flat=True), values[sheet.rater.code])
+        scores = dict.fromkeys([line.ratee_id for line in sheet_lines(sheet)], values[sheet.rater.code])
         ballots.sheet_submit(assignment_id=sheet.pk, rater=sheet.rater, data=SheetInput(scores=scores))
     _run(periods.period_close(period=period))
     from evaluations import selectors

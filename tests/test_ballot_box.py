@@ -10,6 +10,7 @@ from django.urls import reverse
 from evaluations import sealing
 from evaluations.errors import BoxAlreadyOpened, NotOpen, WrongState
 from evaluations.inputs import SheetInput
+from evaluations.lines import sheet_lines
 from evaluations.models import (
     BoxOpening,
     PeriodState,
@@ -32,7 +33,7 @@ OLD_KEY, NEW_KEY = sealing.new_key(), sealing.new_key()
 
 def submit(period, rater, unit, value_of) -> str:
     sheet = assignment(period, rater, unit)
-    scores = {line.ratee_id: value_of(line.ratee) for line in sheet.lines.select_related("ratee")}
+    scores = {line.ratee_id: value_of(line.ratee) for line in sheet_lines(sheet)}
     return ballots.sheet_submit(assignment_id=sheet.pk, rater=rater, data=SheetInput(scores=scores))
 
 
@@ -95,7 +96,7 @@ def test_a_draft_is_sealed_and_only_its_rater_reads_it(client, db):
     team = make_team("草稿镇", staff=3, accounts=True)
     period = open_period()
     sheet = assignment(period, team["S1"], team.unit)
-    line = sheet.lines.first()
+    line = sheet_lines(sheet)[0]
     ballots.sheet_save_draft(assignment_id=sheet.pk, rater=team["S1"], data=SheetInput(scores={line.ratee_id: 77}))
     draft = SheetDraft.objects.get(assignment=sheet)
     # The score as the sheet JSON holds it ("77", quoted): two bare bytes "77" turn up in random

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluations.inputs import SheetInput
+from evaluations.lines import sheet_lines
 from evaluations.models import (
     PeriodState,
     SealedSheet,
@@ -36,7 +37,7 @@ def sheet_setup(db):
 
 
 def form(sheet: SheetAssignment, values: list, action: str = "submit") -> dict:
-    lines = list(sheet.lines.order_by("position"))
+    lines = sheet_lines(sheet)
     data = {f"score-{line.ratee_id}": value for line, value in zip(lines, values, strict=True)}
     data[action] = "1"
     return data
@@ -221,7 +222,7 @@ def test_huge_or_infinite_scores_get_the_range_message(client, sheet_setup, valu
 def test_api_huge_or_infinite_scores_get_the_range_message(client, sheet_setup):
     _team, _period, rater, sheet = sheet_setup
     client.force_login(rater.user)
-    ratees = list(sheet.lines.order_by("position").values_list("ratee_id", flat=True))
+    ratees = [line.ratee_id for line in sheet_lines(sheet)]
     url = f"/api/evaluations/my-sheets/{sheet.pk}/submit/"
     raw_values = [*(f'"{v}"' for v in HUGE_SCORES), "99999999999999999999", "1e309", "-1e309", "1e2000"]
     for raw in raw_values:

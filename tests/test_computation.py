@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from achievements.deductions import deduction_reports
 from cadres.models import Cadre, UnitCategory
 from evaluations import rules
+from evaluations.lines import sheet_lines
 from evaluations.models import (
     BoxOpening,
     EvaluationSettings,
@@ -304,7 +305,7 @@ def test_sql_matches_the_rules_and_stays_in_range(property_period, data, weights
     from evaluations.models import SheetAssignment
 
     for sheet in SheetAssignment.objects.filter(period=period).select_related("unit"):
-        lines = list(sheet.lines.all())
+        lines = sheet_lines(sheet)
         if not data.draw(st.booleans(), label="submitted"):
             continue
         scores = {line.ratee_id: data.draw(score_values) for line in lines}

@@ -134,7 +134,9 @@ def test_postgres_runs_with_the_documented_settings_and_the_big_tables_autovacuu
         options = {name: dict(option.split("=") for option in opts) for name, opts in cursor.fetchall()}
     assert options["achievements_dailylog"]["autovacuum_vacuum_insert_scale_factor"] == "0.01"
     assert options["auditlog_logentry"]["autovacuum_analyze_scale_factor"] == "0.01"
-    assert {"evaluations_sheetline", "evaluations_quarterlyresult", "ops_outboxtask", "django_session"} <= set(options)
+    assert {"evaluations_sheetassignment", "evaluations_quarterlyresult", "ops_outboxtask", "django_session"} <= set(
+        options
+    )
 
 
 def test_compose_runs_backups_from_beat_and_exposes_metrics():

@@ -15,6 +15,7 @@ from achievements.models import RecordRules
 from cadres.models import Cadre, MembershipSnapshot, UnitCategory, UnitRole
 from core.models import Notification
 from evaluations.errors import BoxAlreadyOpened
+from evaluations.lines import sheet_lines
 from evaluations.models import (
     ComputationRun,
     EvaluationSettings,
@@ -26,7 +27,6 @@ from evaluations.models import (
     RaterGroup,
     RunStatus,
     SheetAssignment,
-    SheetLine,
 )
 from evaluations.services import periods
 
@@ -150,10 +150,8 @@ def test_opening_snapshots_membership_and_builds_sheets_by_the_rules(client, per
     period.refresh_from_db()
     assert period.state == PeriodState.OPEN and period.snapshot is not None
     assert MembershipSnapshot.objects.get().members.count() == Cadre.objects.filter(is_active=True).count()
-    lines = {
-        (line.assignment.rater_id, line.ratee_id): line.rater_group
-        for line in SheetLine.objects.filter(assignment__unit=team.unit).select_related("assignment")
-    }
+    sheets = SheetAssignment.objects.filter(period=period, unit=team.unit).order_by("pk")
+    lines = {(sheet.rater_id, line.ratee_id): line.rater_group for sheet in sheets for line in sheet_lines(sheet)}
     assert lines[(personas.superior_leader.pk, team["M1"].pk)] == RaterGroup.LEADER
     assert lines[(externals[0].pk, team["S1"].pk)] == RaterGroup.OTHER
     assert lines[(team["T1"].pk, team["S1"].pk)] == RaterGroup.LEADER
@@ -163,6 +161,9 @@ def test_opening_snapshots_membership_and_builds_sheets_by_the_rules(client, per
     assert Notification.objects.filter(recipient=personas.cadre.user, title__contains="测评已开始").exists()
     Cadre.objects.filter(pk=team["S1"].pk).update(unit=personas.other_unit)
     assert SheetAssignment.objects.filter(period=period, unit=team.unit, rater=team["S1"]).exists()
+    assert {
+        (sheet.rater_id, line.ratee_id): line.rater_group for sheet in sheets for line in sheet_lines(sheet)
+    } == lines
 
 
 def test_opening_check_warns_about_small_units_and_missing_superiors(personas):

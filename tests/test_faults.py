@@ -23,6 +23,7 @@ from django.utils import timezone
 from achievements import services as achievement_services
 from achievements.models import DailyLog, DossierExport, ExportStatus
 from config.celery import app
+from evaluations.lines import sheet_lines
 from evaluations.models import ComputationRun, PeriodState, RunStatus, SealedSheet, SheetSubmission
 from ops import outbox, ratelimit
 from ops.models import OutboxTask
@@ -110,7 +111,7 @@ def test_with_redis_down_pages_serve_and_logs_and_ballots_are_accepted(client, d
     assert response.status_code in (200, 302)
     assert DailyLog.objects.get(author=rater).text == CHINESE_LOG
 
-    lines = sheet.lines.count()
+    lines = len(sheet_lines(sheet))
     response = client.post(reverse("evaluations:sheet_fill", args=[sheet.pk]), sheet_form(sheet, [80] * lines))
     assert response.status_code == 200
     assert SheetSubmission.objects.filter(assignment=sheet).exists() and SealedSheet.objects.count() == 1
@@ -238,7 +239,7 @@ def test_a_database_connection_lost_mid_ballot_gives_a_chinese_page_and_writes_n
         return receipt
 
     monkeypatch.setattr(ballots, "store_sheet", store_then_lose_the_connection)
-    lines = sheet.lines.count()
+    lines = len(sheet_lines(sheet))
     response = client.post(reverse("evaluations:sheet_fill", args=[sheet.pk]), sheet_form(sheet, [80] * lines))
     body = response.content.decode()
     assert response.status_code == 503 and "数据库暂时无法连接，本次操作没有保存" in body

@@ -12,7 +12,8 @@ from django.urls import reverse
 from cadres.models import Cadre, MembershipSnapshot, UnitRole
 from core.models import Notification
 from evaluations import rules
-from evaluations.models import Period, PeriodOpening, PeriodState, SheetAssignment, SheetLine
+from evaluations.lines import sheet_lines
+from evaluations.models import Period, PeriodOpening, PeriodState, SheetAssignment
 from evaluations.services import periods
 from evaluations.services.configuration import evaluator_scope_save
 
@@ -56,7 +57,7 @@ def test_the_page_queues_the_opening_refuses_a_second_and_shows_progress_then_th
     assert [s[0] for s in steps] == [0, 1, 2, 3, 4] and {s[1] for s in steps} == {periods.OPEN_TOTAL}
     assert job.status == "succeeded" and job.started_at and job.finished_at and job.attempts == 1
     assert job.sheets == SheetAssignment.objects.filter(period=period).count() > 0
-    assert job.lines == SheetLine.objects.filter(assignment__period=period).count() > 0
+    assert job.lines == sum(len(sheet_lines(a)) for a in SheetAssignment.objects.filter(period=period)) > 0
     assert (job.progress_done, job.progress_total) == (periods.OPEN_TOTAL, periods.OPEN_TOTAL)
     period.refresh_from_db()
     assert period.state == PeriodState.OPEN and period.snapshot is not None
@@ -167,11 +168,14 @@ def test_set_based_sheets_equal_the_rules_reference_on_a_random_organization(per
         expected = rules.unit_sheets(members, superiors=superiors, externals=externals)
         expected = {rater: lines for rater, lines in expected.items() if lines}
         built = {
-            a.rater_id: [(line.ratee_id, line.rater_group) for line in a.lines.order_by("position")]
+            a.rater_id: [(line.ratee_id, line.rater_group) for line in sheet_lines(a)]
             for a in SheetAssignment.objects.filter(period=period, unit=team.unit)
         }
         assert built == expected, team.unit.name
-    assert not SheetLine.objects.filter(ratee=gone).exists()
+    # The count each sheet keeps (lists and completion pages show it) is its number of lines.
+    sheets = list(SheetAssignment.objects.filter(period=period))
+    assert all(a.ratee_count == len(sheet_lines(a)) > 0 for a in sheets)
+    assert not any(line.ratee_id == gone.pk for a in sheets for line in sheet_lines(a))
     assert not SheetAssignment.objects.filter(rater=gone).exists()
 
 

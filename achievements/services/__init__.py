@@ -29,6 +29,7 @@ from .logs import (
     summary_label,
     summary_save,
 )
+from .record_rules import record_rules_deductions_set
 from .records import (
     FigureInput,
     ParticipantInput,
@@ -70,6 +71,7 @@ __all__ = [
     "leave_delete",
     "leave_mark",
     "objection_file",
+    "record_rules_deductions_set",
     "reminder_settings_save",
     "send_log_reminders",
     "summary_check",

@@ -16,9 +16,9 @@ ALTER TABLE auditlog_logentry SET (
     autovacuum_vacuum_insert_scale_factor = 0.02,
     autovacuum_analyze_scale_factor = 0.01
 );
--- Ballot-sheet lines: 1.8 M inserted at each opening, updated as sheets are filled.
-ALTER TABLE evaluations_sheetline SET (
-    autovacuum_vacuum_scale_factor = 0.02,
+-- Ballot sheets: 56 k inserted at each opening (their lines are derived from the snapshot, not
+-- stored), read by the completion pages and each rater's list right after.
+ALTER TABLE evaluations_sheetassignment SET (
     autovacuum_vacuum_insert_scale_factor = 0.02,
     autovacuum_analyze_scale_factor = 0.01
 );

@@ -79,7 +79,6 @@ from .sheets import (
     RaterGroup,
     SheetAssignment,
     SheetDraft,
-    SheetLine,
     SheetSubmission,
 )
 
@@ -124,7 +123,6 @@ __all__ = [
     "SealedSheet",
     "SheetAssignment",
     "SheetDraft",
-    "SheetLine",
     "SheetQuality",
     "SheetSource",
     "SheetSubmission",

@@ -109,6 +109,12 @@ class Grade(models.TextChoices):
     INCOMPETENT = "incompetent", _("不称职")
 
 
+class AnnualResultQuerySet(models.QuerySet["AnnualResult"]):
+    def published(self) -> AnnualResultQuerySet:
+        """The results org staff have published: all that anyone but org staff, and any other app, may read."""
+        return self.filter(is_published=True)
+
+
 class AnnualResult(models.Model):
     """A cadre's result for a year: A = w_D·D + w_U·U + w_Q·Q̄, ranks, and the grade.
 
@@ -166,6 +172,8 @@ class AnnualResult(models.Model):
     # When the row last changed, for the HR system's incremental sync (docs/hr-export.md). The database
     # default also stamps rows that the computation's SQL inserts without naming the column.
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_default=Now(), db_index=True)
+
+    objects = AnnualResultQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("年度结果")

@@ -126,11 +126,21 @@ class ScoreDistribution(models.Model):
         return {"labels": self.labels, "counts": self.counts, "total": self.total}
 
 
+# Result rows are written by the computation's INSERT … SELECT from the period's snapshot, by the
+# hundred thousand in one transaction: their keys come from rows read in the same statement, and a
+# per-row foreign-key check at commit cost a 50,000-cadre computation as much as computing it, so
+# the database does not check them again (db_constraint=False); Django still cascades and protects.
+# The period needs no index of its own: every index of these tables starts with it.
+RESULT_FK = {"db_constraint": False}
+
+
 class GroupResult(models.Model):
     """A ratee's scores from one rater group in a period (aggregates only)."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="group_results")
-    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="group_results", db_index=False, **RESULT_FK
+    )
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+", **RESULT_FK)
     rater_group = models.CharField(_("评价组"), max_length=10, choices=RaterGroup.choices)
     rater_count = models.PositiveIntegerField(_("评价人数"))
     score_sum = models.PositiveIntegerField()
@@ -159,12 +169,27 @@ class GroupResult(models.Model):
 class QuarterlyResult(models.Model):
     """A cadre's quarterly score and ranks. Unit, role and rank are the period's snapshot."""
 
-    period = models.ForeignKey(Period, verbose_name=_("考核周期"), on_delete=models.CASCADE, related_name="results")
-    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="quarterly_results")
-    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(
+        Period,
+        verbose_name=_("考核周期"),
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_index=False,
+        **RESULT_FK,
+    )
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="quarterly_results", **RESULT_FK
+    )
+    # Unit and rank need no index of their own either: pages read them per period ((period, unit) and
+    # (period, rank) below); only deleting a unit or rank level looks them up alone.
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+", db_index=False, **RESULT_FK
+    )
     unit_category = models.CharField(_("单位类别"), max_length=20, choices=UnitCategory.choices)
     role = models.CharField(_("班子角色"), max_length=20, choices=UnitRole.choices)
-    rank = models.ForeignKey(RankLevel, verbose_name=_("职级"), on_delete=models.PROTECT, related_name="+")
+    rank = models.ForeignKey(
+        RankLevel, verbose_name=_("职级"), on_delete=models.PROTECT, related_name="+", db_index=False, **RESULT_FK
+    )
     rater_count = models.PositiveIntegerField(_("评价人数"), default=0)
     weighted_score = models.DecimalField(_("测评得分"), max_digits=6, decimal_places=2, null=True, blank=True)
     missing_log_days = models.PositiveIntegerField(_("缺记日志天数"), default=0)
@@ -186,10 +211,10 @@ class QuarterlyResult(models.Model):
         ordering = ["period", "unit", "rank_in_unit"]
         constraints = [models.UniqueConstraint(fields=["period", "cadre"], name="quarterly_result_once")]
         indexes = [
-            # Result tables filter a period's rows by unit and by rank level, and sort by score.
+            # Result tables filter a period's rows by unit and by rank level, and sort by score
+            # (descending: the index below; nothing reads scores in ascending order).
             models.Index(fields=["period", "unit"], name="quarterly_result_unit"),
             models.Index(fields=["period", "rank"], name="quarterly_result_rank"),
-            models.Index(fields=["period", "score"], name="quarterly_result_score"),
             # The results page's default order (score descending, no score last, then code): read
             # from this index a page at a time (incremental sort of ties), not by sorting a city.
             # PostgreSQL only (migration 0016): SQLite has no NULLS LAST in an index.

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Unit, UnitCategory
+from core.models import YearlySettings
 
 from .base import FIRST_YEAR, LAST_YEAR, plain
 
@@ -19,11 +20,11 @@ class LastPlaceComparison(models.TextChoices):
     UNIT_CATEGORY = "unit_category", _("同类别单位")
 
 
-class EvaluationSettings(models.Model):
+class EvaluationSettings(YearlySettings):
     """The numbers of 考实绩 / 用实绩 for a year, optionally for one unit category.
 
-    Lookup order (as for RecordRules): (year, category) row, then (year, no category) row, then
-    these field defaults. Missing-record deduction rates live in achievements.RecordRules.
+    Lookup order (`for_year`, as for RecordRules): (year, category) row, then (year, no category)
+    row, then these field defaults. Missing-record deduction rates live in achievements.RecordRules.
     """
 
     year = models.PositiveSmallIntegerField(

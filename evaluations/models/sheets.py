@@ -29,7 +29,7 @@ class SheetAssignment(models.Model):
     period = models.ForeignKey(
         Period, verbose_name=_("考核周期"), on_delete=models.CASCADE, related_name="assignments", db_index=False
     )
-    # Sheets are written set-based when a period opens (1.76 million lines for a city), from a
+    # Sheets are written set-based when a period opens (56,000 for a city), from a
     # join on the snapshot: the per-row foreign-key checks took longer than the writing, so the
     # database does not repeat them (db_constraint=False); Django still cascades and protects.
     rater = models.ForeignKey(
@@ -38,6 +38,13 @@ class SheetAssignment(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("被评价单位"), on_delete=models.PROTECT, related_name="+", db_constraint=False
     )
+    # A sheet's lines (ratee, rater group, place) are not rows: they follow from the unit's members
+    # in the period's snapshot and the rater's place there, plus these two flags of the unit's
+    # evaluator scope as it was at the opening (`rules.sheet_lines`, `evaluations/lines.py`). A city
+    # opened 1.76 million line rows, whose writing alone took longer than the whole opening may.
+    superior = models.BooleanField(_("上级评价人"), default=False)
+    external = models.BooleanField(_("外单位评价人"), default=False)
+    ratee_count = models.PositiveSmallIntegerField(_("被评价人数"), default=0)
 
     class Meta:
         verbose_name = _("测评表分配")
@@ -53,29 +60,6 @@ class SheetAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.rater.name} → {self.unit.name}"
-
-
-class SheetLine(models.Model):
-    """A ratee on an assigned sheet, with the rater's group relative to that ratee."""
-
-    # The unique (assignment, ratee) index below serves every lookup by assignment.
-    assignment = models.ForeignKey(
-        SheetAssignment, on_delete=models.CASCADE, related_name="lines", db_constraint=False, db_index=False
-    )
-    ratee = models.ForeignKey(
-        Cadre, verbose_name=_("被评价人"), on_delete=models.PROTECT, related_name="+", db_constraint=False
-    )
-    rater_group = models.CharField(_("评价组"), max_length=10, choices=RaterGroup.choices)
-    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
-
-    class Meta:
-        verbose_name = _("测评表人员")
-        verbose_name_plural = _("测评表人员")
-        ordering = ["position"]
-        constraints = [models.UniqueConstraint(fields=["assignment", "ratee"], name="sheet_line_once_per_ratee")]
-
-    def __str__(self) -> str:
-        return f"{self.assignment_id}: {self.ratee_id}"
 
 
 class SheetDraft(models.Model):

@@ -37,6 +37,7 @@ from .periods import (
     progress_key,
     records_open_until,
     run_progress,
+    unit_is_small,
 )
 from .quality import (
     GroupSpread,
@@ -57,6 +58,7 @@ from .quarterly import (
     results_distribution,
     results_queryset,
     score_distribution,
+    score_histogram,
     unit_picker,
 )
 from .sheets import (
@@ -113,7 +115,9 @@ __all__ = [
     "results_queryset",
     "run_progress",
     "score_distribution",
+    "score_histogram",
     "sheet_page",
+    "unit_is_small",
     "unit_picker",
     "use_of_results",
 ]

@@ -10,6 +10,7 @@ from cadres.models import UnitCategory
 
 from .. import rules
 from ..models import FIRST_YEAR, AnnualResult, LastPlaceComparison
+from .periods import unit_is_small
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def last_place_bases(year_from: int, year: int, *, published_only: bool = True) 
     """
     rows = AnnualResult.objects.filter(year__gte=year_from, year__lte=year, rank_in_unit__isnull=False)
     if published_only:
-        rows = rows.filter(is_published=True)
+        rows = rows.published()
     data = list(
         rows.values_list(
             "pk",
@@ -79,7 +80,7 @@ def last_place_bases(year_from: int, year: int, *, published_only: bool = True) 
     bases = {}
     for pk, row_year, unit_id, rank, size, category, rank_id, rank_name, score in data:
         settings = tables[row_year][category or ""]
-        if size is not None and size < settings.small_unit_size and score is not None:
+        if unit_is_small(size, settings) and score is not None:
             scope = settings.last_place_comparison
             scores = groups[_comparison_key(row_year, scope, rank_id, category)]
             position = 1 + sum(1 for other in scores if other > score)

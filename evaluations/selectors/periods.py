@@ -15,6 +15,7 @@ from achievements.rules import last_day_of_window, records_final_deadline
 from ..models import (
     BoxOpening,
     ComputationRun,
+    EvaluationSettings,
     PaperSheet,
     Period,
     RunStatus,
@@ -22,6 +23,13 @@ from ..models import (
     SheetAssignment,
     SheetSubmission,
 )
+
+
+def unit_is_small(size: int | None, settings: EvaluationSettings) -> bool:
+    """Whether a unit of `size` active cadres is a small unit (fewer than the small-unit size of its
+    category's settings): org staff name outside evaluators for it, and its last place is judged in
+    a wider group (last_place_bases)."""
+    return size is not None and size < settings.small_unit_size
 
 
 def periods() -> QuerySet[Period]:
@@ -142,7 +150,6 @@ def completion_raters(period: Period, *, unit_id: int | None = None, status: str
         .select_related("rater__unit", "rater__user", "unit")
         .annotate(
             is_submitted=Exists(SheetSubmission.objects.filter(assignment=OuterRef("pk"))),
-            ratee_count=Count("lines"),
         )
         .order_by("unit__sort_order", "unit__name", "rater__unit__name", "rater__code")
     )

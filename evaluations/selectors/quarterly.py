@@ -117,6 +117,11 @@ def score_distribution(results: QuerySet[QuarterlyResult], settings: EvaluationS
         .values(b=Floor(F("score") / 2))
         .annotate(n=Count("pk"))
     }
+    return score_histogram(found, settings)
+
+
+def score_histogram(found: Mapping[int, int], settings: EvaluationSettings) -> dict[str, Any]:
+    """The histogram from counts per 2-point bin (keyed by the bin's even start)."""
     low = min([settings.score_min, *found]) if found else settings.score_min
     low -= low % 2
     high = settings.score_max
@@ -229,9 +234,7 @@ def my_quarterly_results(cadre: Cadre) -> list[QuarterlyResult]:
 
 def my_annual_results(cadre: Cadre) -> list[AnnualResult]:
     return list(
-        AnnualResult.objects.filter(cadre=cadre, is_published=True)
-        .select_related("unit", "rank", "period")
-        .order_by("year")
+        AnnualResult.objects.published().filter(cadre=cadre).select_related("unit", "rank", "period").order_by("year")
     )
 
 
@@ -241,7 +244,8 @@ def published_annual_grades(cadre_id: int, *, years: int) -> list[tuple[int, str
     Results without a confirmed grade are left out; the appointment form prints these.
     """
     rows = (
-        AnnualResult.objects.filter(cadre_id=cadre_id, is_published=True)
+        AnnualResult.objects.published()
+        .filter(cadre_id=cadre_id)
         .exclude(grade="")
         .order_by("-year")
         .values_list("year", "grade")[:years]

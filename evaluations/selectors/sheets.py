@@ -5,19 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from cadres.models import Cadre
 
 from .. import rules
 from ..inputs import SheetInput
+from ..lines import SheetLine, sheet_lines
 from ..models import (
     BoxOpening,
     EvaluationSettings,
     PeriodState,
     SheetAssignment,
     SheetDraft,
-    SheetLine,
     SheetSubmission,
 )
 
@@ -29,7 +29,6 @@ def my_sheets(cadre: Cadre) -> QuerySet[SheetAssignment]:
         .exclude(period__state=PeriodState.DRAFT)
         .select_related("period", "unit")
         .annotate(
-            ratee_count=Count("lines"),
             is_submitted=Exists(SheetSubmission.objects.filter(assignment=OuterRef("pk"))),
             has_draft=Exists(SheetDraft.objects.filter(assignment=OuterRef("pk"))),
             box_opened=Exists(BoxOpening.objects.filter(period=OuterRef("period"))),
@@ -54,7 +53,7 @@ class SheetPage:
 
 
 def sheet_page(assignment: SheetAssignment, data: SheetInput | None = None) -> SheetPage:
-    lines = list(assignment.lines.select_related("ratee__rank", "ratee__unit"))
+    lines = sheet_lines(assignment)
     draft = SheetDraft.objects.filter(assignment=assignment).first()
     if data is None:
         data = SheetInput.from_draft(draft.data) if draft else SheetInput()

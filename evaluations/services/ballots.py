@@ -15,6 +15,7 @@ from cadres.models import Cadre, Unit
 from .. import rules
 from ..errors import AlreadySubmitted, NotOpen, SheetRuleBroken
 from ..inputs import SheetInput
+from ..lines import SheetLine, sheet_lines
 from ..models import (
     DIMENSIONS,
     PERSON_PROBLEMS,
@@ -23,7 +24,6 @@ from ..models import (
     PeriodState,
     SheetAssignment,
     SheetDraft,
-    SheetLine,
     SheetSource,
     SheetSubmission,
 )
@@ -127,7 +127,7 @@ def sheet_save_draft(*, assignment_id: int, rater: Cadre, data: SheetInput) -> S
         raise NotOpen(assignment.period)
     if SheetSubmission.objects.filter(assignment=assignment).exists():
         raise AlreadySubmitted(assignment.unit.name)
-    lines = list(assignment.lines.select_related("ratee"))
+    lines = sheet_lines(assignment)
     try:
         validate_sheet(period=assignment.period, unit=assignment.unit, lines=lines, data=data, complete=False)
     except SheetRuleBroken as error:
@@ -158,7 +158,7 @@ def sheet_submit(*, assignment_id: int, rater: Cadre, data: SheetInput) -> str:
                 raise AlreadySubmitted(assignment.unit.name)
             if assignment.period.state != PeriodState.OPEN:
                 raise NotOpen(assignment.period)
-            lines = list(assignment.lines.select_related("ratee"))
+            lines = sheet_lines(assignment)
             valid = validate_sheet(
                 period=assignment.period, unit=assignment.unit, lines=lines, data=data, complete=True
             )

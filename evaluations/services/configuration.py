@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from achievements.models import RecordRules
+from achievements.services import record_rules_deductions_set
 from cadres.models import Cadre, Unit, User
 
-from ..inputs import DEDUCTION_FIELDS, SETTINGS_FIELDS
+from ..inputs import SETTINGS_FIELDS
 from ..models import EvaluationSettings, EvaluatorScope
-
-# The two per-year-and-category settings tables this module edits.
-Row = TypeVar("Row", EvaluationSettings, RecordRules)
-
-
-def _effective_row(model: type[Row], year: int, unit_category: str) -> Row:
-    """The row a (year, category) pair reads today: its own, else the year's default, else field defaults."""
-    rows = {r.unit_category: r for r in model.objects.filter(year=year, unit_category__in=[unit_category, ""])}
-    return rows.get(unit_category) or rows.get("") or model(year=year)
-
-
-def _row_to_edit(model: type[Row], year: int, unit_category: str, fields: Iterable[str]) -> Row:
-    """The (year, category) row itself; a new one starts from what that pair reads today, so
-    saving only some fields never changes the others."""
-    row = model.objects.select_for_update().filter(year=year, unit_category=unit_category).first()
-    if row is None:
-        source = _effective_row(model, year, unit_category)
-        row = model(year=year, unit_category=unit_category, **{name: getattr(source, name) for name in fields})
-    return row
 
 
 @transaction.atomic
@@ -40,28 +22,19 @@ def evaluation_settings_save(
     *, year: int, unit_category: str, values: Mapping[str, Any], deductions: Mapping[str, Any]
 ) -> EvaluationSettings:
     """Save the evaluation numbers and the deduction rates (achievements.RecordRules) of a year and category."""
-    settings_row = _row_to_edit(EvaluationSettings, year, unit_category, SETTINGS_FIELDS)
+    settings_row = EvaluationSettings.row_to_edit(year, unit_category)
     for name in SETTINGS_FIELDS:
         if name in values:
             setattr(settings_row, name, values[name])
     settings_row.full_clean()
     settings_row.save()
 
-    rule_fields = [f.name for f in RecordRules._meta.concrete_fields if f.name not in ("id", "year", "unit_category")]
-    rules_row = _row_to_edit(RecordRules, year, unit_category, [f for f in rule_fields if f != "updated_at"])
-    changed = False
-    for name in DEDUCTION_FIELDS:
-        if name in deductions and getattr(rules_row, name) != deductions[name]:
-            setattr(rules_row, name, deductions[name])
-            changed = True
-    if changed:
-        rules_row.full_clean()
-        rules_row.save()
+    record_rules_deductions_set(year=year, unit_category=unit_category, deductions=deductions)
     return settings_row
 
 
 def effective_settings(*, year: int, unit_category: str) -> tuple[EvaluationSettings, RecordRules]:
-    return _effective_row(EvaluationSettings, year, unit_category), _effective_row(RecordRules, year, unit_category)
+    return EvaluationSettings.for_year(year, unit_category), RecordRules.for_year(year, unit_category)
 
 
 @transaction.atomic

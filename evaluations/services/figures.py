@@ -8,8 +8,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.db import connection
-from django.db.models import F
+from django.db.models import Count, F
+from django.db.models.functions import Floor
 
 from cadres.models import UnitCategory
 
@@ -53,14 +56,26 @@ def completion_count_submission(*, period_id: int, unit_id: int) -> None:
 
 
 def distribution_store(*, period: Period) -> None:
-    """Store the quarter's histogram for all results and for each unit category (the computation)."""
-    from ..selectors import score_distribution  # the page's own histogram, for the finer filters
+    """Store the quarter's histogram for all results and for each unit category (the computation):
+    one GROUP BY (category, bin) over the period's results, summed for the whole period."""
+    from ..selectors import score_histogram  # the page's own histogram, for the finer filters
 
-    results = QuarterlyResult.objects.filter(period=period)
+    found: dict[str, Counter[int]] = {category: Counter() for category in ["", *UnitCategory.values]}
+    for row in (
+        QuarterlyResult.objects.filter(period=period, score__isnull=False)
+        .order_by()
+        .values("unit_category", b=Floor(F("score") / 2))
+        .annotate(n=Count("pk"))
+    ):
+        start = int(row["b"]) * 2
+        found.setdefault(row["unit_category"], Counter())[start] += row["n"]
+        found[""][start] += row["n"]
     ScoreDistribution.objects.filter(period=period).delete()
-    rows = []
-    for category in ["", *UnitCategory.values]:
-        chosen = results.filter(unit_category=category) if category else results
-        figure = score_distribution(chosen, rules.settings_for(period.year, category))
-        rows.append(ScoreDistribution(period=period, category=category, **figure))
-    ScoreDistribution.objects.bulk_create(rows)
+    ScoreDistribution.objects.bulk_create(
+        ScoreDistribution(
+            period=period,
+            category=category,
+            **score_histogram(dict(found[category]), rules.settings_for(period.year, category)),
+        )
+        for category in ["", *UnitCategory.values]
+    )

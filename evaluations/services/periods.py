@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,6 @@ from ..errors import BoxAlreadyOpened, OpeningUnderway, PeriodExists, WrongState
 from ..models import (
     FIRST_YEAR,
     LAST_YEAR,
-    RATER_GROUPS,
     BoxOpening,
     DemocraticSummary,
     EvaluatorScope,
@@ -37,8 +37,8 @@ from ..models import (
     QuarterlyResult,
     SheetAssignment,
     SheetDraft,
-    SheetLine,
 )
+from ..selectors import unit_is_small
 from .figures import completion_refresh
 
 OPEN_TOTAL = 5
@@ -147,7 +147,7 @@ def opening_check(period: Period) -> OpeningCheck:
         scope = scopes.get(unit_id)
         externals = [c for c in scope.external_evaluators.all() if c.is_active] if scope else []
         superiors = [c for c in scope.superior_evaluators.all() if c.is_active] if scope else []
-        if len(people) < settings[unit.category].small_unit_size and not externals:
+        if unit_is_small(len(people), settings[unit.category]) and not externals:
             check.small_units_without_externals.append((unit, len(people)))
         if any(role == "main_leader" for role, _category in people) and not superiors:
             check.units_without_superiors.append(unit)
@@ -180,6 +180,7 @@ def period_open(
     snapshot = membership_snapshot_take(label=f"{period.code}#{period.pk}", as_of=today)
     progress(1, OPEN_TOTAL, _("确定各单位的评价人"))
     sheets, lines, units = _sheets_build(period=period, snapshot_id=snapshot.pk, progress=progress)
+    progress(3, OPEN_TOTAL, _("统计各单位完成情况"))
     completion_refresh(period=period)
     progress(4, OPEN_TOTAL, _("通知评价人"))
     period.snapshot = snapshot
@@ -230,7 +231,7 @@ def period_opening_execute(*, job_id: int, echo: Progress | None = None) -> Peri
         if period.state != PeriodState.DRAFT and job.attempts > 1 and period.opened_at:
             # A redelivered job whose first run committed the opening before it could say so.
             sheets = SheetAssignment.objects.filter(period=period).count()
-            lines = SheetLine.objects.filter(assignment__period=period).count()
+            lines = SheetAssignment.objects.filter(period=period).aggregate(n=Sum("ratee_count"))["n"] or 0
         else:
             summary = period_open(period=period, actor=job.requested_by, progress=progress)
             sheets, lines = summary.sheets, summary.lines
@@ -249,104 +250,67 @@ def _table(model: type) -> str:
 
 
 def _sheets_build(*, period: Period, snapshot_id: int, progress: Progress) -> tuple[int, int, int]:
-    """Every rater's sheets, set-based: the rules of `rules.unit_sheets` in four statements.
+    """Every rater's sheets, set-based: one row per rater and unit, in one INSERT … SELECT.
 
-    Each (rater, ratee) pair of a unit takes the first group that claims it: LEADER (the named
-    superiors for a 主要领导; the 主要领导 for a 班子成员; both for everyone else), then PEER (a
-    member with the same role), then OTHER (any other member or external evaluator). Superiors
-    rate only the 主要领导; only cadres in the snapshot rate; nobody rates themself. Lines keep
-    the unit's ratee order (role, code, id): a line's position is the ratee's place in that order,
-    so a sheet's positions skip the rater's own place. Returns (sheets, lines, units).
-
-    The pairs are never materialized: the members (with their place in the unit) and each unit's
-    raters (with what makes them raters) are two small temporary tables, the sheets are one row
-    per rater and unit, and the lines are written by one INSERT … SELECT joining the sheets to the
-    members of their unit, in the order of the line index (docs/rules.md §4, 开始测评).
+    The raters of a unit are its members in the snapshot, the named superiors and the external
+    evaluators of its scope (only cadres in the snapshot rate). A sheet keeps whether its rater was
+    named superior and external; its lines (ratee, rater group, place) follow from those flags and
+    the unit's members in the snapshot (`rules.sheet_lines`, the rules of `rules.unit_sheets`), so
+    they are not written: a member rates the n − 1 others, an external evaluator all n, a superior
+    only the 主要领导. A rater with nobody to rate gets no sheet. Returns (sheets, lines, units).
     """
-    member, cadre = _table(SnapshotMember), _table(Cadre)
+    member = _table(SnapshotMember)
     scope = _table(EvaluatorScope)
     superiors = _table(EvaluatorScope.superior_evaluators.through)
     externals = _table(EvaluatorScope.external_evaluators.through)
-    assignment, line = _table(SheetAssignment), _table(SheetLine)
-    role_order = " ".join(f"WHEN '{role}' THEN {n}" for role, n in rules.ROLE_ORDER.items())
-    main, team = UnitRole.MAIN_LEADER.value, UnitRole.TEAM_MEMBER.value
-    leader, peer, other = (g.value for g in RATER_GROUPS)
-    # Who rates whom, in which group (the first that claims the pair; rules.unit_sheets).
-    group = f"""CASE
-            WHEN r.sup = 1 AND t.role = '{main}' THEN '{leader}'
-            WHEN r.role IS NOT NULL THEN CASE
-                WHEN t.role = '{team}' AND r.role = '{main}' THEN '{leader}'
-                WHEN t.role NOT IN ('{main}', '{team}') AND r.role IN ('{main}', '{team}') THEN '{leader}'
-                WHEN r.role = t.role THEN '{peer}'
-                ELSE '{other}' END
-            WHEN r.ext = 1 THEN '{other}' END"""
-    rates = f"(r.role IS NOT NULL OR r.ext = 1 OR (r.sup = 1 AND t.role = '{main}'))"
-    postgres = connection.vendor == "postgresql"
+    assignment = _table(SheetAssignment)
+    main = UnitRole.MAIN_LEADER.value
+    progress(2, OPEN_TOTAL, _("生成测评表"))
     with connection.cursor() as cursor:
-        if postgres:
-            # The sort of the lines runs in memory, not in files on disk; no JIT for one-off statements.
-            cursor.execute("SET LOCAL work_mem = '256MB'")
+        if connection.vendor == "postgresql":
+            # No JIT for a one-off statement; its groupings and sort (56 k raters) stay in memory.
             cursor.execute("SET LOCAL jit = off")
-        cursor.execute("DROP TABLE IF EXISTS opening_members")
-        cursor.execute("DROP TABLE IF EXISTS opening_raters")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(
-            f"""CREATE TEMPORARY TABLE opening_members AS
-                SELECT sm.cadre_id, sm.unit_id, sm.role,
-                       ROW_NUMBER() OVER (
-                           PARTITION BY sm.unit_id ORDER BY CASE sm.role {role_order} ELSE 9 END, c.code, sm.cadre_id
-                       ) - 1 AS k
-                FROM {member} sm JOIN {cadre} c ON c.id = sm.cadre_id
-                WHERE sm.snapshot_id = %s""",  # noqa: S608  (table names from model metadata; values are parameters)
-            [snapshot_id],
-        )
-        cursor.execute(
-            f"""CREATE TEMPORARY TABLE opening_raters AS
-                SELECT unit_id, rater, MAX(role) AS role, MAX(sup) AS sup, MAX(ext) AS ext FROM (
-                    SELECT unit_id, cadre_id AS rater, role, 0 AS sup, 0 AS ext FROM opening_members
-                    UNION ALL
-                    SELECT s.unit_id, t.cadre_id, NULL, 1, 0
-                    FROM {superiors} t JOIN {scope} s ON s.id = t.evaluatorscope_id
-                    WHERE t.cadre_id IN (SELECT cadre_id FROM opening_members)
-                    UNION ALL
-                    SELECT s.unit_id, t.cadre_id, NULL, 0, 1
-                    FROM {externals} t JOIN {scope} s ON s.id = t.evaluatorscope_id
-                    WHERE t.cadre_id IN (SELECT cadre_id FROM opening_members)
-                ) x GROUP BY unit_id, rater"""  # noqa: S608
-        )
-        if postgres:
-            cursor.execute("CREATE INDEX ON opening_members (unit_id, k)")
-            cursor.execute("ANALYZE opening_members")
-            cursor.execute("ANALYZE opening_raters")
-        progress(2, OPEN_TOTAL, _("生成测评表"))
-        # A sheet for each rater who has someone to rate in the unit.
-        cursor.execute(
-            f"""INSERT INTO {assignment} (period_id, rater_id, unit_id)
-                SELECT %s, r.rater, r.unit_id FROM opening_raters r
-                WHERE EXISTS (SELECT 1 FROM opening_members t
-                              WHERE t.unit_id = r.unit_id AND t.cadre_id <> r.rater AND {rates})
-                ORDER BY r.unit_id, r.rater""",  # noqa: S608
-            [period.pk],
+            f"""WITH members AS (
+                    SELECT cadre_id, unit_id, role FROM {member} WHERE snapshot_id = %s
+                ), units AS (
+                    SELECT unit_id, COUNT(*) AS size, SUM(CASE WHEN role = '{main}' THEN 1 ELSE 0 END) AS mains
+                    FROM members GROUP BY unit_id
+                ), raters AS (
+                    SELECT unit_id, rater, MAX(member) AS member, MAX(sup) AS sup, MAX(ext) AS ext FROM (
+                        SELECT unit_id, cadre_id AS rater, 1 AS member, 0 AS sup, 0 AS ext FROM members
+                        UNION ALL
+                        SELECT s.unit_id, t.cadre_id, 0, 1, 0
+                        FROM {superiors} t JOIN {scope} s ON s.id = t.evaluatorscope_id
+                        WHERE t.cadre_id IN (SELECT cadre_id FROM members)
+                        UNION ALL
+                        SELECT s.unit_id, t.cadre_id, 0, 0, 1
+                        FROM {externals} t JOIN {scope} s ON s.id = t.evaluatorscope_id
+                        WHERE t.cadre_id IN (SELECT cadre_id FROM members)
+                    ) x GROUP BY unit_id, rater
+                ), sheets AS (
+                    SELECT r.unit_id, r.rater, r.sup, r.ext,
+                           CASE WHEN r.member = 1 THEN u.size - 1 WHEN r.ext = 1 THEN u.size ELSE u.mains END AS n
+                    FROM raters r JOIN units u ON u.unit_id = r.unit_id
+                )
+                INSERT INTO {assignment} (period_id, rater_id, unit_id, superior, external, ratee_count)
+                SELECT %s, rater, unit_id, sup = 1, ext = 1, n FROM sheets WHERE n > 0
+                ORDER BY unit_id, rater""",  # noqa: S608  (table names from model metadata; values are parameters)
+            [snapshot_id, period.pk],
         )
         sheets = cursor.rowcount
-        if postgres:  # the join below reads the rows just written
-            cursor.execute(f"ANALYZE {assignment}")
-        progress(3, OPEN_TOTAL, _("生成评分格"))
         cursor.execute(
-            f"""INSERT INTO {line} (assignment_id, ratee_id, rater_group, position)
-                SELECT a.id, t.cadre_id, {group}, t.k
-                FROM {assignment} a
-                JOIN opening_raters r ON r.unit_id = a.unit_id AND r.rater = a.rater_id
-                JOIN opening_members t ON t.unit_id = a.unit_id AND t.cadre_id <> a.rater_id
-                WHERE a.period_id = %s AND {rates}
-                ORDER BY a.id, t.k""",  # noqa: S608
+            f"SELECT COALESCE(SUM(ratee_count), 0) FROM {assignment} WHERE period_id = %s",  # noqa: S608
             [period.pk],
         )
-        lines = cursor.rowcount
-        cursor.execute("SELECT COUNT(DISTINCT unit_id) FROM opening_members")
+        lines = cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT COUNT(DISTINCT unit_id) FROM {member} WHERE snapshot_id = %s",  # noqa: S608
+            [snapshot_id],
+        )
         units = cursor.fetchone()[0]
-        cursor.execute("DROP TABLE opening_members")
-        cursor.execute("DROP TABLE opening_raters")
-    return sheets, lines, units
+    return sheets, int(lines), units
 
 
 def opening_notice_key(period: Period) -> str:

@@ -34,7 +34,7 @@ def evaluation_profile_results(context: dict, cadre: Any) -> dict[str, Any]:
     annual = AnnualResult.objects.filter(cadre=cadre).select_related("period")
     if not staff:
         quarterly = quarterly.filter(period__state=PeriodState.PUBLISHED)
-        annual = annual.filter(is_published=True)
+        annual = annual.published()
     else:
         quarterly = quarterly.filter(period__state__in=[PeriodState.COMPUTED, PeriodState.PUBLISHED])
     return {

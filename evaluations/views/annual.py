@@ -201,7 +201,7 @@ def use_of_results(request: HttpRequest) -> HttpResponse:
     tally = dict.fromkeys(selectors.FLAG_KINDS, 0)
     for flag in all_flags:
         tally[flag.kind] += 1
-    published = AnnualResult.objects.filter(year=year, is_published=True).exists()
+    published = AnnualResult.objects.published().filter(year=year).exists()
     return render(
         request,
         "evaluations/use_of_results.html",

@@ -15,6 +15,7 @@ from core.paging import page_of
 from .. import access, selectors
 from ..errors import AlreadySubmitted, EvaluationError, SheetRuleBroken
 from ..forms import sheet_input_from_post
+from ..lines import sheet_lines
 from ..models import DIMENSIONS, PERSON_PROBLEMS, TEAM_PROBLEMS, PeriodState
 from ..sealing import normalize_receipt
 from ..services import ballots
@@ -62,7 +63,7 @@ def sheet_fill(request: HttpRequest, pk: int) -> HttpResponse:
     problems = []
     data = None
     if request.method == "POST":
-        lines = list(assignment.lines.select_related("ratee"))
+        lines = sheet_lines(assignment)
         data = sheet_input_from_post(request.POST, lines, annual=assignment.period.is_annual)
         try:
             if "submit" in request.POST:

@@ -113,7 +113,7 @@ def scope_list(request: HttpRequest) -> HttpResponse:
     rows = []
     for unit in units:
         scope = scopes.get(unit.pk)
-        small = unit.size < table[unit.category].small_unit_size
+        small = selectors.unit_is_small(unit.size, table[unit.category])
         rows.append(
             {
                 "unit": unit,
@@ -157,7 +157,8 @@ def scope_edit(request: HttpRequest, unit_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已保存 %(unit)s 的评价范围。") % {"unit": unit.name})
             return redirect("evaluations:scope_edit", unit_pk=unit.pk)
-    members = Cadre.objects.filter(unit=unit, is_active=True).select_related("rank")
+    members = list(Cadre.objects.filter(unit=unit, is_active=True).select_related("rank"))
+    settings = rules.settings_for(timezone.localdate().year, unit.category)
     return render(
         request,
         "evaluations/scope_edit.html",
@@ -168,7 +169,8 @@ def scope_edit(request: HttpRequest, unit_pk: int) -> HttpResponse:
             "members": members,
             "superiors": scope.superior_evaluators.select_related("unit") if scope else [],
             "externals": scope.external_evaluators.select_related("unit") if scope else [],
-            "small_unit_size": rules.settings_for(timezone.localdate().year, unit.category).small_unit_size,
+            "small": selectors.unit_is_small(len(members), settings),
+            "small_unit_size": settings.small_unit_size,
         },
     )
 

@@ -46,9 +46,7 @@ def settings_save(*, year: int, values: dict[str, Any], actor: User) -> Selectio
     """Save the selection settings of a year; a new year's row starts from what the year reads
     today (the field defaults), so saving some fields never changes the others."""
     with transaction.atomic(), set_actor(actor):
-        current = SelectionSettings.objects.select_for_update().filter(year=year).first() or SelectionSettings(
-            year=year
-        )
+        current = SelectionSettings.row_to_edit(year)
         for field, value in values.items():
             setattr(current, field, value)
         current.full_clean()

@@ -46,7 +46,7 @@ def commendation_refusal(*, cadre: Cadre, kind: str, year: int | None) -> str | 
     label = RecordKind(kind).label
     if year is None:
         return _("登记%(kind)s须填写依据的考核年度。") % {"kind": label}
-    result = AnnualResult.objects.filter(cadre=cadre, year=year, is_published=True).first()
+    result = AnnualResult.objects.published().filter(cadre=cadre, year=year).first()
     if result is None or not result.grade:
         return _(
             "%(name)s %(year)s 年度考核等次尚未确定并公布，不能登记%(kind)s（只有年度考核优秀的才能%(kind)s）。"

@@ -43,7 +43,7 @@ def team_grades_propose(*, year: int) -> list[TeamGrade]:
     良好 (no member below 称职) or 一般. A confirmed grade is never changed here.
     """
     settings = SupervisionSettings.load()
-    results = list(AnnualResult.objects.filter(year=year, is_published=True).values("unit_id", "grade", "period_id"))
+    results = list(AnnualResult.objects.published().filter(year=year).values("unit_id", "grade", "period_id"))
     units: dict[int, dict[str, Any]] = {}
     for r in results:
         unit = units.setdefault(r["unit_id"], {"weak": 0, "incompetent": 0, "period": r["period_id"]})

@@ -7,14 +7,14 @@ keeps every sheet within the rules.
 
 import random
 import time
-from collections import defaultdict
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from ... import rules
-from ...models import DIMENSIONS, PeriodState, SealedSheet, SheetAssignment, SheetLine, SheetSource, SheetSubmission
+from ...lines import unit_members, unit_sheet_lines
+from ...models import DIMENSIONS, PeriodState, SealedSheet, SheetAssignment, SheetSource, SheetSubmission
 from ...sealing import seal
 from ...services.box import sheet_payload
 from ...services.figures import completion_refresh
@@ -47,15 +47,15 @@ class Command(BaseCommand):
         sheets = scores = 0
         for unit_id, category in units:
             settings = table[category]
-            lines_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
-            for assignment_id, ratee_id, group in (
-                SheetLine.objects.filter(
-                    assignment__period=period, assignment__unit_id=unit_id, assignment__submission__isnull=True
-                )
-                .values_list("assignment_id", "ratee_id", "rater_group")
-                .order_by("assignment_id", "position")
-            ):
-                lines_of[assignment_id].append((ratee_id, group))
+            pending = (
+                SheetAssignment.objects.filter(period=period, unit_id=unit_id, submission__isnull=True)
+                .only("pk", "rater_id", "superior", "external")
+                .order_by("pk")
+            )
+            lines_of = {
+                assignment_id: [(line.ratee_id, line.rater_group) for line in lines]
+                for assignment_id, lines in unit_sheet_lines(unit_members(period.snapshot_id, unit_id), pending).items()
+            }
             sealed, submissions = [], []
             for assignment_id, lines in lines_of.items():
                 if rng.random() > options["share"]:
