@@ -429,7 +429,7 @@ class AchievementViewSet(viewsets.ModelViewSet):
             achievement=achievement,
             status=serializer.validated_data["verification_status"],
             note=serializer.validated_data["verification_note"],
-            user=request.user,
+            actor=request.user,
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=achievement.pk)).data)
 
@@ -444,6 +444,6 @@ class AchievementViewSet(viewsets.ModelViewSet):
             achievement=achievement,
             upload=serializer.validated_data["file"],
             author=cadre_of(request.user),
-            user=request.user,
+            actor=request.user,
         )
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)

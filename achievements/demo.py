@@ -372,7 +372,7 @@ def _seed_achievements(by_code: dict[str, Cadre], today: date) -> None:
         if status != VerificationStatus.PENDING and staff is not None:
             verified = status == VerificationStatus.VERIFIED
             note = "与项目验收资料核对一致。" if verified else "调解协议未附签字页，请补充。"
-            services.achievement_verify(achievement=achievement, status=status, note=note, user=staff)
+            services.achievement_verify(achievement=achievement, status=status, note=note, actor=staff)
 
 
 # --- Self-assessments -----------------------------------------------------------------------------

@@ -320,6 +320,10 @@ class Achievement(models.Model):
             models.Index(fields=["verification_status", "date"], name="achievement_status_date"),
         ]
 
+    # Set on each row by achievements.selectors.cadre_achievements: the cadre's part in it (not stored).
+    my_role: str
+    my_share: Decimal | None
+
     def __str__(self) -> str:
         return self.title
 

@@ -36,7 +36,7 @@ def render_verified_pdf(
     context: dict[str, Any],
     kind: str,
     title: str,
-    user: Any = None,
+    actor: Any = None,
     extra_files: dict[str, tuple[bytes, str]] | None = None,
 ) -> VerifiedPdf:
     """Render a template to PDF with a fresh verification code in its context, and register it.
@@ -52,7 +52,7 @@ def render_verified_pdf(
         sha256=digest,
         kind=kind,
         title=title[:200],
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     return VerifiedPdf(content, code, digest)
 

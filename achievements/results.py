@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Protocol
 
 from cadres.models import Cadre
+from cadres.types import Actor
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,8 @@ class ResultsProvider(Protocol):
     def result_years(self, cadre: Cadre) -> set[int]:
         """Years in which the cadre has a published result."""
 
-    def year_results(self, *, cadre: Cadre, year: int, viewer: Any) -> list[ResultLine]:
-        """The cadre's published results of the year, quarters first, links fit for `viewer`."""
+    def year_results(self, *, cadre: Cadre, year: int, actor: Actor | None) -> list[ResultLine]:
+        """The cadre's published results of the year, quarters first, links fit for `actor`."""
 
 
 _providers: list[ResultsProvider] = []
@@ -60,5 +61,5 @@ def result_years(cadre: Cadre) -> set[int]:
     return years
 
 
-def year_results(*, cadre: Cadre, year: int, viewer: Any) -> list[ResultLine]:
-    return [line for provider in _providers for line in provider.year_results(cadre=cadre, year=year, viewer=viewer)]
+def year_results(*, cadre: Cadre, year: int, actor: Actor | None) -> list[ResultLine]:
+    return [line for provider in _providers for line in provider.year_results(cadre=cadre, year=year, actor=actor)]

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cadres.models import Cadre
+from cadres.types import Actor
 
 from . import access, results, rules
 from .deductions import DeductionReport, deduction_report, deduction_reports, leave_days
@@ -204,9 +205,11 @@ def open_days(*, cadre: Cadre, now: datetime | None = None) -> list[date]:
 # --- The unit feed ---------------------------------------------------------------------------------
 
 
-def unit_feed(*, viewer: Any, unit_id: int, start: date, end: date, author_id: int | None = None) -> QuerySet[DailyLog]:
-    """A unit's logs over a date range, newest first (404 outside the viewer's scope)."""
-    access.require_unit_read(viewer, unit_id)
+def unit_feed(
+    *, actor: Actor, unit_id: int, start: date, end: date, author_id: int | None = None
+) -> QuerySet[DailyLog]:
+    """A unit's logs over a date range, newest first (404 outside the actor's scope)."""
+    access.require_unit_read(actor, unit_id)
     logs = DailyLog.objects.filter(unit_id=unit_id, day__range=(start, end))
     if author_id:
         logs = logs.filter(author_id=author_id)
@@ -386,7 +389,7 @@ class YearRecord:
 
 
 def year_record(
-    *, cadre: Cadre, year: int, with_results: bool, viewer: Any = None, now: datetime | None = None
+    *, cadre: Cadre, year: int, with_results: bool, actor: Actor | None = None, now: datetime | None = None
 ) -> YearRecord:
     now = now or timezone.now()
     start, end = rules.year_bounds(year)
@@ -409,7 +412,7 @@ def year_record(
         leave=list(LeavePeriod.objects.filter(cadre=cadre, start__lte=end, end__gte=start).order_by("start")),
         deductions=[deduction_report(cadre=cadre, year=year, quarter=q, as_of=now) for q in quarters],
         annual_deduction=deduction_report(cadre=cadre, year=year, as_of=now),
-        results=results.year_results(cadre=cadre, year=year, viewer=viewer) if with_results else [],
+        results=results.year_results(cadre=cadre, year=year, actor=actor) if with_results else [],
     )
 
 
@@ -431,7 +434,7 @@ def archive_years(cadre: Cadre, today: date, *, with_results: bool = False) -> l
     return sorted((y for y in years if y <= today.year), reverse=True)
 
 
-def cadre_achievement_dates(cadre: Cadre) -> QuerySet:
+def cadre_achievement_dates(cadre: Cadre) -> QuerySet[Achievement, date]:
     return Achievement.objects.filter(Q(created_by=cadre) | Q(participants__cadre=cadre)).dates("date", "year")
 
 

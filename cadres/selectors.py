@@ -28,14 +28,14 @@ def unit_tree() -> list[UnitNode]:
             "sort_order", "name"
         )
     )
-    children: dict[int | None, list[Unit]] = {}
+    children: dict[int | None, list[tuple[Unit, int]]] = {}
     for unit in units:
-        children.setdefault(unit.parent_id, []).append(unit)
+        children.setdefault(unit.parent_id, []).append((unit, unit.cadre_count))
     ordered: list[UnitNode] = []
 
     def walk(parent_id: int | None, depth: int) -> None:
-        for unit in children.get(parent_id, []):
-            ordered.append(UnitNode(unit, depth, unit.cadre_count))
+        for unit, cadre_count in children.get(parent_id, []):
+            ordered.append(UnitNode(unit, depth, cadre_count))
             walk(unit.pk, depth + 1)
 
     walk(None, 0)
@@ -54,7 +54,7 @@ def recent_imports(limit: int = 10) -> QuerySet[RosterImport]:
 
 
 def audit_entries(*, model: str = "", actor: str = "", object_pk: str = "") -> QuerySet[LogEntry]:
-    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    entries: QuerySet[LogEntry] = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     if model:
         entries = entries.filter(content_type__model=model)
     if actor:

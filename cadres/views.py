@@ -223,7 +223,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     notice = access.get_object_or_404_in(notifications.notifications_for(request.user), pk=pk)
-    notifications.mark_read(user=request.user, notification_id=notice.pk)
+    notifications.mark_read(actor=request.user, notification_id=notice.pk)
     target = notice.url if url_has_allowed_host_and_scheme(notice.url, allowed_hosts=None) else ""
     return redirect(target or "cadres:notifications")
 
@@ -231,7 +231,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    notifications.mark_read(user=request.user)
+    notifications.mark_read(actor=request.user)
     return redirect("cadres:notifications")
 
 

@@ -87,8 +87,8 @@ def notifications_for(user: AbstractBaseUser) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user)
 
 
-def mark_read(*, user: AbstractBaseUser, notification_id: int | None = None) -> None:
-    notices = Notification.objects.filter(recipient=user, read_at__isnull=True)
+def mark_read(*, actor: AbstractBaseUser, notification_id: int | None = None) -> None:
+    notices = Notification.objects.filter(recipient=actor, read_at__isnull=True)
     if notification_id is not None:
         notices = notices.filter(pk=notification_id)
     notices.update(read_at=timezone.now())

@@ -9,55 +9,61 @@ Outside scope answers 404, like something that does not exist.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 
 from cadres.access import cadre_of, get_object_or_404_in, is_org_staff
+from cadres.types import Actor
 
 from .models import AnnualResult, Period, PeriodState, QuarterlyResult, SheetAssignment
 
 
-def get_period(pk: Any) -> Period:
-    return get_object_or_404_in(Period.objects.select_related("snapshot"), pk=pk)
+def get_period(pk: int | str) -> Period:
+    found: Period = get_object_or_404_in(Period.objects.select_related("snapshot"), pk=pk)
+    return found
 
 
-def get_period_for_receipts(user: Any, pk: Any) -> Period:
+def get_period_for_receipts(actor: Actor, pk: int | str) -> Period:
     """The receipt list of an opened box: for org staff and for the period's raters."""
     period = get_period(pk)
-    cadre = cadre_of(user)
+    cadre = cadre_of(actor)
     is_rater = cadre is not None and SheetAssignment.objects.filter(period=period, rater=cadre).exists()
-    if not (is_org_staff(user) or is_rater):
+    if not (is_org_staff(actor) or is_rater):
         raise Http404
     return period
 
 
-def get_assignment_for_rater(user: Any, pk: Any) -> SheetAssignment:
+def get_assignment_for_rater(actor: Actor, pk: int | str) -> SheetAssignment:
     """A sheet the user was assigned as a rater; anybody else's sheet is 404, staff included."""
-    cadre = cadre_of(user)
+    cadre = cadre_of(actor)
     if cadre is None:
         raise Http404
-    return get_object_or_404_in(SheetAssignment.objects.select_related("period", "unit", "rater"), pk=pk, rater=cadre)
+    found: SheetAssignment = get_object_or_404_in(
+        SheetAssignment.objects.select_related("period", "unit", "rater"), pk=pk, rater=cadre
+    )
+    return found
 
 
-def get_own_quarterly_result(user: Any, period_pk: Any) -> QuarterlyResult:
-    cadre = cadre_of(user)
+def get_own_quarterly_result(actor: Actor, period_pk: int | str) -> QuarterlyResult:
+    cadre = cadre_of(actor)
     if cadre is None:
         raise Http404
-    return get_object_or_404_in(
+    found: QuarterlyResult = get_object_or_404_in(
         QuarterlyResult.objects.select_related("period", "unit", "rank", "cadre"),
         period_id=period_pk,
         cadre=cadre,
         period__state=PeriodState.PUBLISHED,
     )
+    return found
 
 
-def get_annual_result_for_user(user: Any, pk: Any) -> AnnualResult:
+def get_annual_result_for_user(actor: Actor, pk: int | str) -> AnnualResult:
     """Org staff any annual result; a cadre their own once it is published."""
     queryset = AnnualResult.objects.select_related("cadre", "unit", "rank", "period", "grade_confirmed_by")
-    if is_org_staff(user):
-        return get_object_or_404_in(queryset, pk=pk)
-    cadre = cadre_of(user)
+    if is_org_staff(actor):
+        found: AnnualResult = get_object_or_404_in(queryset, pk=pk)
+        return found
+    cadre = cadre_of(actor)
     if cadre is None:
         raise Http404
-    return get_object_or_404_in(queryset.published(), pk=pk, cadre=cadre)
+    own: AnnualResult = get_object_or_404_in(queryset.published(), pk=pk, cadre=cadre)
+    return own

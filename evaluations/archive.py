@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from achievements.results import Ranking, ResultLine
 from cadres.access import is_org_staff
 from cadres.models import Cadre
+from cadres.types import Actor
 
 from .models import AnnualResult, Period, PeriodKind, PeriodState, QuarterlyResult
 
@@ -22,8 +21,8 @@ class PublishedResults:
         annual = AnnualResult.objects.published().filter(cadre=cadre)
         return set(quarterly.values_list("period__year", flat=True)) | set(annual.values_list("year", flat=True))
 
-    def year_results(self, *, cadre: Cadre, year: int, viewer: Any) -> list[ResultLine]:
-        staff = is_org_staff(viewer)
+    def year_results(self, *, cadre: Cadre, year: int, actor: Actor | None) -> list[ResultLine]:
+        staff = is_org_staff(actor)
         lines = []
         quarterly = (
             QuarterlyResult.objects.filter(cadre=cadre, period__year=year, period__state=PeriodState.PUBLISHED)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from cadres.access import Role, roles_of
+from cadres.types import Actor
 
 from .contents import MANUALS, RoleManual
 
@@ -12,21 +11,21 @@ from .contents import MANUALS, RoleManual
 PRIORITY = (Role.ORG_STAFF, Role.DISCIPLINE, Role.LEADER, Role.CADRE)
 
 
-def may_read(user: Any, manual: RoleManual) -> bool:
+def may_read(actor: Actor, manual: RoleManual) -> bool:
     if manual.role is None:
         return True
-    roles = roles_of(user)
+    roles = roles_of(actor)
     # Org staff train everybody else and the system admin runs the whole product.
     return bool(roles & {manual.role, Role.ORG_STAFF, Role.ADMIN})
 
 
-def readable(user: Any) -> list[RoleManual]:
-    return [manual for manual in MANUALS if may_read(user, manual)]
+def readable(actor: Actor) -> list[RoleManual]:
+    return [manual for manual in MANUALS if may_read(actor, manual)]
 
 
-def own_manuals(user: Any) -> list[RoleManual]:
+def own_manuals(actor: Actor) -> list[RoleManual]:
     """The parts for the roles a person holds, most specific first (the public's for anyone else)."""
-    roles = roles_of(user) if getattr(user, "is_authenticated", False) else frozenset()
+    roles = roles_of(actor) if getattr(actor, "is_authenticated", False) else frozenset()
     by_role = {manual.role: manual for manual in MANUALS}
     mine = [by_role[role] for role in PRIORITY if role in roles]
     return mine or [by_role[None]]

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
+
+from cadres.types import Actor
 
 from .access import own_manuals
 
 
-def help_link(user: Any, url_name: str | None) -> tuple[str, bool]:
+def help_link(actor: Actor, url_name: str | None) -> tuple[str, bool]:
     """(address, explains_this_page): the section about this page, else the reader's manual."""
-    manuals = own_manuals(user)
+    manuals = own_manuals(actor)
     for manual in manuals:
         for section in manual.sections:
             if url_name and url_name in section.pages:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -165,7 +164,7 @@ class Attempt:
     retry_in: float | None = None
 
 
-def attempt_delivery(*, delivery_id: int, now: Any = None) -> Attempt | None:
+def attempt_delivery(*, delivery_id: int, now: datetime | None = None) -> Attempt | None:
     """Send one delivery once and record the outcome. None when there is nothing to do (already
     sent, failed for good, or another worker holds it). A failure is recorded, never raised."""
     with transaction.atomic():
@@ -210,7 +209,7 @@ def attempt_delivery(*, delivery_id: int, now: Any = None) -> Attempt | None:
         return Attempt(status=delivery.status, retry_in=retry_in)
 
 
-def stalled_deliveries(*, now: Any = None, limit: int = 500) -> list[int]:
+def stalled_deliveries(*, now: datetime | None = None, limit: int = 500) -> list[int]:
     """Deliveries due for a while whose task never ran (lost by the broker): due again now."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=rules.STALLED_AFTER_SECONDS)
@@ -242,11 +241,11 @@ def retry_now(*, delivery: Delivery) -> Delivery:
 
 
 @transaction.atomic
-def save_preferences(*, user: User, chosen: dict[str, set[str]]) -> None:
+def save_preferences(*, actor: User, chosen: dict[str, set[str]]) -> None:
     """Store a person's choice per kind; where it equals the default, follow the default (None)."""
     defaults = defaults_by_kind()
     available = set(channels.configured_channels())
-    own = {pref.kind: pref for pref in ChannelPreference.objects.filter(user=user)}
+    own = {pref.kind: pref for pref in ChannelPreference.objects.filter(user=actor)}
     for kind in NotificationKind.values:
         picked = chosen.get(kind, set())
         values = {
@@ -259,21 +258,21 @@ def save_preferences(*, user: User, chosen: dict[str, set[str]]) -> None:
             if channel not in available:
                 values[channel] = getattr(own[kind], channel) if kind in own else None
         if all(value is None for value in values.values()):
-            ChannelPreference.objects.filter(user=user, kind=kind).delete()
+            ChannelPreference.objects.filter(user=actor, kind=kind).delete()
         else:
-            ChannelPreference.objects.update_or_create(user=user, kind=kind, defaults=values)
+            ChannelPreference.objects.update_or_create(user=actor, kind=kind, defaults=values)
 
 
 @transaction.atomic
-def reset_preferences(*, user: User) -> None:
-    ChannelPreference.objects.filter(user=user).delete()
+def reset_preferences(*, actor: User) -> None:
+    ChannelPreference.objects.filter(user=actor).delete()
 
 
 @transaction.atomic
-def save_contact(*, user: User, email: str, mobile: str) -> Contact:
-    user.email = email
-    user.save(update_fields=["email"])
-    contact, _new = Contact.objects.get_or_create(user=user)
+def save_contact(*, actor: User, email: str, mobile: str) -> Contact:
+    actor.email = email
+    actor.save(update_fields=["email"])
+    contact, _new = Contact.objects.get_or_create(user=actor)
     contact.mobile = mobile
     contact.save()
     return contact

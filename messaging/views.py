@@ -39,15 +39,15 @@ def preferences(request: HttpRequest) -> HttpResponse:
         if action == "contact":
             form = ContactForm(request.POST)
             if form.is_valid():
-                services.save_contact(user=user, **form.cleaned_data)  # type: ignore[arg-type]
+                services.save_contact(actor=user, **form.cleaned_data)  # type: ignore[arg-type]
                 messages.success(request, _("联系方式已保存。"))
                 return redirect("messaging:preferences")
         elif action == "reset":
-            services.reset_preferences(user=user)  # type: ignore[arg-type]
+            services.reset_preferences(actor=user)  # type: ignore[arg-type]
             messages.success(request, _("已恢复为组织默认设置。"))
             return redirect("messaging:preferences")
         else:
-            services.save_preferences(user=user, chosen=_chosen(request))  # type: ignore[arg-type]
+            services.save_preferences(actor=user, chosen=_chosen(request))  # type: ignore[arg-type]
             messages.success(request, _("通知方式已保存。"))
             return redirect("messaging:preferences")
     return render(

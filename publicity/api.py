@@ -149,7 +149,7 @@ class NoticeViewSet(
             cadre=data["cadre"],
             proposed_post=data["proposed_post"],
             current_post=data.get("current_post"),
-            by=request.user,
+            actor=request.user,
         )
         return Response(NoticeSerializer(self.get_queryset().get(pk=notice.pk)).data, status=201)
 
@@ -158,45 +158,47 @@ class NoticeViewSet(
         notice = self.get_object()
         serializer = NoticeUpdateSerializer(notice, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.notice_update(notice=notice, by=request.user, **serializer.validated_data)
+        services.notice_update(notice=notice, actor=request.user, **serializer.validated_data)
         return Response(NoticeSerializer(self.get_queryset().get(pk=notice.pk)).data)
 
     @extend_schema(request=None, responses={200: NoticeSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(request, None, lambda n, d: services.notice_submit(notice=n, by=request.user))
+        return self._run(request, None, lambda n, d: services.notice_submit(notice=n, actor=request.user))
 
     @extend_schema(request=None, responses={200: NoticeSerializer})
     @action(detail=True, methods=["post"])
     def rebuild(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(request, None, lambda n, d: services.notice_rebuild(notice=n, by=request.user))
+        return self._run(request, None, lambda n, d: services.notice_rebuild(notice=n, actor=request.user))
 
     @extend_schema(request=GateCheckInputSerializer, responses={200: NoticeSerializer})
     @action(detail=True, methods=["post"], url_path="gate-check")
     def gate_check(self, request: Request, pk: str | None = None) -> Response:
         return self._run(
-            request, GateCheckInputSerializer, lambda n, d: services.gate_check_record(notice=n, by=request.user, **d)
+            request,
+            GateCheckInputSerializer,
+            lambda n, d: services.gate_check_record(notice=n, actor=request.user, **d),
         )
 
     @extend_schema(request=ReasonSerializer, responses={200: NoticeSerializer})
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request: Request, pk: str | None = None) -> Response:
         return self._run(
-            request, ReasonSerializer, lambda n, d: services.notice_send_back(notice=n, by=request.user, **d)
+            request, ReasonSerializer, lambda n, d: services.notice_send_back(notice=n, actor=request.user, **d)
         )
 
     @extend_schema(request=PublishSerializer, responses={200: NoticeSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
         return self._run(
-            request, PublishSerializer, lambda n, d: services.notice_publish(notice=n, by=request.user, **d)
+            request, PublishSerializer, lambda n, d: services.notice_publish(notice=n, actor=request.user, **d)
         )
 
     @extend_schema(request=OutcomeSerializer, responses={200: NoticeSerializer})
     @action(detail=True, methods=["post"])
     def outcome(self, request: Request, pk: str | None = None) -> Response:
         return self._run(
-            request, OutcomeSerializer, lambda n, d: services.outcome_record(notice=n, by=request.user, **d)
+            request, OutcomeSerializer, lambda n, d: services.outcome_record(notice=n, actor=request.user, **d)
         )
 
 
@@ -268,7 +270,7 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         params = self.request.query_params
         notice = params.get("notice", "")
         return selectors.feedback_list(
-            viewer=self.request.user,
+            actor=self.request.user,
             notice_id=parse_id(notice),
             state=params.get("state", ""),
             q=params.get("q", ""),

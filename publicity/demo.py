@@ -145,10 +145,10 @@ def _last_workday_on_or_before(day: date) -> date:
 
 
 def _through_gate(notice: Notice, staff: User, when: datetime, kinds: list[str]) -> None:
-    services.notice_submit(notice=notice, by=staff)
+    services.notice_submit(notice=notice, actor=staff)
     for kind in kinds:
         services.gate_check_record(
-            notice=notice, kind=kind, result=GateCheckResult.PASSED, note=GATE_NOTES[kind], by=staff, now=when
+            notice=notice, kind=kind, result=GateCheckResult.PASSED, note=GATE_NOTES[kind], actor=staff, now=when
         )
 
 
@@ -164,7 +164,7 @@ def seed(today: date) -> None:
         _earlier_record(cadres, staff, today)
         _decided(cadres[DECIDED[0]], staff, today)
         _in_publicity(cadres[IN_PUBLICITY[0]], staff, today)
-        created = services.notice_create(cadre=cadres[AT_GATE[0]], proposed_post=AT_GATE[1], by=staff)
+        created = services.notice_create(cadre=cadres[AT_GATE[0]], proposed_post=AT_GATE[1], actor=staff)
         _through_gate(created, staff, timezone.now(), [GateCheckKind.QUOTA, GateCheckKind.DOSSIER])
 
 
@@ -188,23 +188,23 @@ def _channel_settings() -> None:
 
 def _decided(cadre: Cadre, staff: User, today: date) -> None:
     start = rules.next_workday(today - timedelta(days=35))
-    notice = services.notice_create(cadre=cadre, proposed_post=DECIDED[1], by=staff, now=_at(start))
+    notice = services.notice_create(cadre=cadre, proposed_post=DECIDED[1], actor=staff, now=_at(start))
     _through_gate(notice, staff, _at(start), list(GateCheckKind.values))
-    services.notice_publish(notice=notice, start_date=start, by=staff, now=_at(start))
+    services.notice_publish(notice=notice, start_date=start, actor=staff, now=_at(start))
     services.outcome_record(
         notice=notice,
         outcome=Outcome.APPOINTED,
         reason="公示期间未收到影响任用的反映，经区委常委会研究，按程序任职。",
-        by=staff,
+        actor=staff,
         today=today,
     )
 
 
 def _in_publicity(cadre: Cadre, staff: User, today: date) -> None:
     start = _last_workday_on_or_before(today)
-    notice = services.notice_create(cadre=cadre, proposed_post=IN_PUBLICITY[1], by=staff, now=_at(start))
+    notice = services.notice_create(cadre=cadre, proposed_post=IN_PUBLICITY[1], actor=staff, now=_at(start))
     _through_gate(notice, staff, _at(start), list(GateCheckKind.values))
-    services.notice_publish(notice=notice, start_date=start, by=staff, now=_at(start))
+    services.notice_publish(notice=notice, start_date=start, actor=staff, now=_at(start))
     for name, contact, text, steps in FEEDBACK:
         item = Feedback.objects.create(notice=notice, name=name, contact=contact, text=text)
         FeedbackEvent.objects.create(feedback=item, from_state="", to_state=FeedbackState.RECEIVED)

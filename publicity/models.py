@@ -89,7 +89,7 @@ NOTICE_TEXT_FIELDS = (
 )
 
 
-class NoticeQuerySet(models.QuerySet):
+class NoticeQuerySet(models.QuerySet["Notice"]):
     """Where a notice stands in its publicity period follows from its dates and the day asked about."""
 
     def public(self) -> NoticeQuerySet:
@@ -180,6 +180,14 @@ class Notice(models.Model):
                 name="notice_decided_has_outcome",
             ),
         ]
+
+    # Why the latest write happened, set by the service and kept in the audit trail (get_additional_data).
+    _audit_reason: str = ""
+    # Set on each row of the staff list by publicity.selectors.with_deadlines (not stored).
+    stage: str
+    stage_label: str
+    not_started: bool
+    workdays_left: int | None
 
     def __str__(self) -> str:
         return self.title

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -13,6 +13,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from achievements.rules import WorkCalendar
+from cadres.types import Actor
+from core.fields import field_label
 
 from . import gate_hints, rules
 from .access import feedback_visible_to
@@ -28,11 +30,14 @@ from .models import (
 )
 from .privacy import find_private_data
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class Tab:
     key: str
-    label: Any
+    label: StrOrPromise
 
 
 TABS = (
@@ -79,8 +84,9 @@ def notice_list(*, today: date, tab: str = "", q: str = "") -> QuerySet[Notice]:
 def stage(notice: Notice, today: date) -> str:
     """The tab a notice belongs to today."""
     if notice.state == NoticeState.PUBLISHED:
-        return "ended" if notice.end_date < today else "publicity"
-    return {NoticeState.DRAFT: "draft", NoticeState.GATE: "gate", NoticeState.DECIDED: "decided"}[notice.state]
+        return "ended" if notice.end_date is not None and notice.end_date < today else "publicity"
+    stages: dict[str, str] = {NoticeState.DRAFT: "draft", NoticeState.GATE: "gate", NoticeState.DECIDED: "decided"}
+    return stages[notice.state]
 
 
 STAGE_LABELS = {t.key: t.label for t in TABS}
@@ -88,15 +94,16 @@ STAGE_LABELS = {t.key: t.label for t in TABS}
 
 def with_deadlines(notices: list[Notice], today: date) -> list[Notice]:
     """Set `stage`, `stage_label`, `not_started` and `workdays_left` on each row (one calendar query)."""
-    published = [n for n in notices if n.end_date]
-    calendar = WorkCalendar.load(today, max(n.end_date for n in published)) if published else None
+    ends = [n.end_date for n in notices if n.end_date]
+    calendar = WorkCalendar.load(today, max(ends)) if ends else None
     for notice in notices:
         notice.stage = stage(notice, today)
-        notice.stage_label = STAGE_LABELS[notice.stage]
+        notice.stage_label = str(STAGE_LABELS[notice.stage])
         notice.not_started = bool(notice.start_date and notice.start_date > today)
+        start, end = notice.start_date, notice.end_date
         notice.workdays_left = (
-            rules.workdays_left(start=notice.start_date, end=notice.end_date, today=today, calendar=calendar)
-            if notice.state == NoticeState.PUBLISHED and calendar is not None
+            rules.workdays_left(start=start, end=end, today=today, calendar=calendar)
+            if notice.state == NoticeState.PUBLISHED and calendar is not None and start and end
             else None
         )
     return notices
@@ -105,7 +112,7 @@ def with_deadlines(notices: list[Notice], today: date) -> list[Notice]:
 @dataclass
 class GateRow:
     kind: str
-    label: Any
+    label: StrOrPromise
     check: GateCheck | None
     # A computed pre-check from another app's data (e.g. the 职数 from selection), shown beside the check.
     hint: gate_hints.GateHint | None = None
@@ -148,7 +155,7 @@ ACTIONS = {
 class HistoryRow:
     entry: LogEntry
     subject: str
-    action: Any
+    action: StrOrPromise
     changes: list[tuple[str, str, str]]
     reason: str
 
@@ -166,7 +173,7 @@ def history(notice: Notice) -> list[HistoryRow]:
         .order_by("-timestamp", "-pk")
     )
     # Said by the row's subject already (or, for a new notice, by the page itself).
-    hidden = {str(GateCheck._meta.get_field(f).verbose_name) for f in ("id", "notice", "kind")}
+    hidden = {field_label(GateCheck, f) for f in ("id", "notice", "kind")}
     rows = []
     for entry in entries:
         is_check = entry.content_type_id == check_type.pk
@@ -199,7 +206,7 @@ class PrivacyWarning:
 def privacy_warnings(notice: Notice) -> list[PrivacyWarning]:
     """Private data staff typed into the text: the public pages hide it, but staff should remove it."""
     return [
-        PrivacyWarning(str(Notice._meta.get_field(field).verbose_name), finding.label, finding.excerpt)
+        PrivacyWarning(field_label(Notice, field), finding.label, finding.excerpt)
         for field in NOTICE_TEXT_FIELDS
         for finding in find_private_data(getattr(notice, field), cadre=notice.cadre)
     ]
@@ -208,8 +215,8 @@ def privacy_warnings(notice: Notice) -> list[PrivacyWarning]:
 # --- Public feedback (staff triage) ------------------------------------------------------------
 
 
-def feedback_list(*, viewer: Any, notice_id: int | None = None, state: str = "", q: str = "") -> QuerySet[Feedback]:
-    items = feedback_visible_to(viewer).order_by("-created_at", "-pk")
+def feedback_list(*, actor: Actor, notice_id: int | None = None, state: str = "", q: str = "") -> QuerySet[Feedback]:
+    items = feedback_visible_to(actor).order_by("-created_at", "-pk")
     if notice_id:
         items = items.filter(notice_id=notice_id)
     if state in FeedbackState.values:

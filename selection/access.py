@@ -13,8 +13,10 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from cadres.access import cadre_of, get_object_or_404_in, is_org_staff
+from cadres.types import Actor
 from publicity.access import IsOrgStaffOr404, staff_only
 
 from .models import Selection, State, VoteEvent, VoteMode, Voter
@@ -22,12 +24,12 @@ from .models import Selection, State, VoteEvent, VoteMode, Voter
 __all__ = ["IsOrgStaffOr404", "cadre_only", "get_selection_for_staff", "staff_only"]
 
 
-def cadre_only(view: Callable) -> Callable:
+def cadre_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """A logged-in user with an active cadre record; anyone else logged in gets 404."""
 
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if cadre_of(request.user) is None:
             raise Http404
         return view(request, *args, **kwargs)
@@ -35,48 +37,51 @@ def cadre_only(view: Callable) -> Callable:
     return wrapped
 
 
-def get_selection_for_staff(user: Any, pk: Any) -> Selection:
-    if not is_org_staff(user):
+def get_selection_for_staff(actor: Actor, pk: int | str) -> Selection:
+    if not is_org_staff(actor):
         raise Http404
-    return get_object_or_404_in(Selection.objects.select_related("post__unit", "min_rank"), pk=pk)
+    found: Selection = get_object_or_404_in(Selection.objects.select_related("post__unit", "min_rank"), pk=pk)
+    return found
 
 
-def get_selection_for_nominator(user: Any, pk: Any) -> Selection:
+def get_selection_for_nominator(actor: Actor, pk: int | str) -> Selection:
     """A round-1 voter's view of a selection: only while on the named list."""
-    cadre = cadre_of(user)
+    cadre = cadre_of(actor)
     if cadre is None:
         raise Http404
-    return get_object_or_404_in(
+    found: Selection = get_object_or_404_in(
         Selection.objects.select_related("post__unit").filter(round1_voters=cadre, state=State.NOMINATION), pk=pk
     )
+    return found
 
 
-def get_event_for_voter(user: Any, pk: Any) -> VoteEvent:
-    cadre = cadre_of(user)
+def get_event_for_voter(actor: Actor, pk: int | str) -> VoteEvent:
+    cadre = cadre_of(actor)
     if cadre is None:
         raise Http404
-    event = get_object_or_404_in(VoteEvent.objects.select_related("selection__post__unit"), pk=pk)
+    event: VoteEvent = get_object_or_404_in(VoteEvent.objects.select_related("selection__post__unit"), pk=pk)
     if not Voter.objects.filter(event=event, cadre=cadre).exists():
         raise Http404
     return event
 
 
-def get_event_for_receipts(user: Any, pk: Any) -> VoteEvent:
+def get_event_for_receipts(actor: Actor, pk: int | str) -> VoteEvent:
     """An online vote's receipt list: for its voters and org staff; anyone else gets 404."""
-    event = get_object_or_404_in(
+    event: VoteEvent = get_object_or_404_in(
         VoteEvent.objects.select_related("selection__post__unit").filter(mode=VoteMode.ONLINE), pk=pk
     )
-    if is_org_staff(user):
+    if is_org_staff(actor):
         return event
-    cadre = cadre_of(user)
+    cadre = cadre_of(actor)
     if cadre is None or not Voter.objects.filter(event=event, cadre=cadre).exists():
         raise Http404
     return event
 
 
-def get_selection_for_applicant(user: Any, pk: Any) -> Selection:
+def get_selection_for_applicant(actor: Actor, pk: int | str) -> Selection:
     from .selectors import open_applications
 
-    if cadre_of(user) is None:
+    if cadre_of(actor) is None:
         raise Http404
-    return get_object_or_404_in(open_applications(), pk=pk)
+    found: Selection = get_object_or_404_in(open_applications(), pk=pk)
+    return found

@@ -62,7 +62,7 @@ class PostViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
 
     def perform_create(self, serializer: PostSerializer) -> None:
         data = serializer.validated_data
-        serializer.instance = post_services.post_save(by=self.request.user, **data)
+        serializer.instance = post_services.post_save(actor=self.request.user, **data)
 
 
 class CandidateSerializer(serializers.ModelSerializer):
@@ -183,7 +183,7 @@ class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def create(self, request: Request) -> Response:
         data = SelectionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        selection = services.selection_open(by=request.user, **data.validated_data)
+        selection = services.selection_open(actor=request.user, **data.validated_data)
         return Response(SelectionSerializer(selection).data, status=201)
 
     @extend_schema(responses=NominationSerializer(many=True))
@@ -211,7 +211,7 @@ class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return self._run(
             request,
             VotersInputSerializer,
-            lambda s, d: services.selection_start_nomination(selection=s, voter_ids=d["voters"], by=request.user),
+            lambda s, d: services.selection_start_nomination(selection=s, voter_ids=d["voters"], actor=request.user),
         )
 
     @extend_schema(request=UnitRecommendationInputSerializer, responses=SelectionSerializer)
@@ -220,7 +220,7 @@ class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return self._run(
             request,
             UnitRecommendationInputSerializer,
-            lambda s, d: services.unit_recommendation_record(selection=s, by=request.user, **d),
+            lambda s, d: services.unit_recommendation_record(selection=s, actor=request.user, **d),
         )
 
     @extend_schema(request=Round1CloseInputSerializer, responses=SelectionSerializer)
@@ -229,23 +229,25 @@ class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return self._run(
             request,
             Round1CloseInputSerializer,
-            lambda s, d: services.round1_close(selection=s, by=request.user, publicity_start=d.get("publicity_start")),
+            lambda s, d: services.round1_close(
+                selection=s, actor=request.user, publicity_start=d.get("publicity_start")
+            ),
         )
 
     @extend_schema(request=None, responses=SelectionSerializer)
     @action(detail=True, methods=["post"], url_path="publicity-end")
     def publicity_end(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(request, None, lambda s, d: services.publicity_end(selection=s, by=request.user))
+        return self._run(request, None, lambda s, d: services.publicity_end(selection=s, actor=request.user))
 
     @extend_schema(request=None, responses=SelectionSerializer)
     @action(detail=True, methods=["post"], url_path="round2-close")
     def round2_close(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(request, None, lambda s, d: services.round2_close(selection=s, by=request.user))
+        return self._run(request, None, lambda s, d: services.round2_close(selection=s, actor=request.user))
 
     @extend_schema(request=None, responses=SelectionSerializer)
     @action(detail=True, methods=["post"])
     def finalize(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(request, None, lambda s, d: services.candidates_finalize(selection=s, by=request.user))
+        return self._run(request, None, lambda s, d: services.candidates_finalize(selection=s, actor=request.user))
 
     @extend_schema(request=EventSetupInputSerializer, responses=SelectionSerializer)
     @action(detail=True, methods=["post"])
@@ -254,7 +256,7 @@ class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return self._run(
             request,
             EventSetupInputSerializer,
-            lambda s, d: vote_services.event_setup(selection=s, by=request.user, **d),
+            lambda s, d: vote_services.event_setup(selection=s, actor=request.user, **d),
         )
 
     @extend_schema(request=PaperCountsInputSerializer, responses=SelectionSerializer, parameters=[VOTE_KIND])
@@ -263,7 +265,7 @@ class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         def call(s: Selection, d: dict) -> None:
             event = get_object_or_404_in(VoteEvent.objects.filter(selection=s), kind=kind)
             vote_services.paper_counts_enter(
-                event=event, actual=d["actual"], counts={int(k): v for k, v in d["counts"].items()}, by=request.user
+                event=event, actual=d["actual"], counts={int(k): v for k, v in d["counts"].items()}, actor=request.user
             )
 
         return self._run(request, PaperCountsInputSerializer, call)
@@ -273,7 +275,7 @@ class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def close_vote(self, request: Request, pk: str | None = None, kind: str = "") -> Response:
         def call(s: Selection, d: dict) -> None:
             event = get_object_or_404_in(VoteEvent.objects.filter(selection=s), kind=kind)
-            vote_services.event_close(event=event, by=request.user)
+            vote_services.event_close(event=event, actor=request.user)
 
         return self._run(request, None, call)
 
@@ -302,7 +304,7 @@ class ReserveViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
     queryset = ReserveEntry.objects.filter(is_active=True).select_related("cadre__unit")
 
     def perform_create(self, serializer: ReserveSerializer) -> None:
-        serializer.instance = reserve_services.reserve_add(by=self.request.user, **serializer.validated_data)
+        serializer.instance = reserve_services.reserve_add(actor=self.request.user, **serializer.validated_data)
 
 
 class BallotSerializer(serializers.Serializer):

@@ -112,7 +112,7 @@ def _pool(today: date, staff: User) -> None:
             tier=LeadershipTier.DEPUTY,
             reason="年度考核称职以上，群众公认，经部务会研究列入副科级后备干部。",
             entered_on=today - timedelta(days=30 + 20 * i),
-            by=staff,
+            actor=staff,
         )
 
 
@@ -133,7 +133,7 @@ def _open(post_key: tuple[str, str], staff: User, today: date, *, rounds: int = 
         rounds=rounds,
         plan="一、职位：见拟任职位。\n二、程序：海推提名、公推提名、民主推荐（会议推荐＋谈话推荐）。\n三、纪律：全程接受区纪委监委监督。",
         qualification_date=today,
-        by=staff,
+        actor=staff,
         max_age=MAX_AGE,
         **extra,
     )
@@ -148,19 +148,19 @@ def _nominate(selection: Selection, voters: list[Cadre], nominees: list[Cadre], 
 
 
 def _through_round1(selection, staff, voters, nominees, *, publicity_start=None, today=None):
-    services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in voters], by=staff)
+    services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in voters], actor=staff)
     # 6, 5, 4, 3, 2, 2, 1: with K = 5 the two tied at the line both pass (the stated tie rule).
     _nominate(selection, voters, nominees, [6, 5, 4, 3, 2, 2, 1])
-    return services.round1_close(selection=selection, by=staff, publicity_start=publicity_start, today=today)
+    return services.round1_close(selection=selection, actor=staff, publicity_start=publicity_start, today=today)
 
 
 def _paper(selection, kind, staff, *, expected, actual, shares: list[int], max_choices: int = 1):
     event = votes.event_setup(
-        selection=selection, kind=kind, mode=VoteMode.PAPER, expected=expected, max_choices=max_choices, by=staff
+        selection=selection, kind=kind, mode=VoteMode.PAPER, expected=expected, max_choices=max_choices, actor=staff
     )
     rows = list(event.counts.order_by("candidate__round1_votes").reverse().values_list("candidate_id", flat=True))
     counts = dict(zip(rows, shares, strict=False))
-    votes.paper_counts_enter(event=event, actual=actual, counts=counts, by=staff)
+    votes.paper_counts_enter(event=event, actual=actual, counts=counts, actor=staff)
 
 
 def _selections(today: date, staff: User) -> None:
@@ -181,7 +181,7 @@ def _selections(today: date, staff: User) -> None:
     # 2. 海推 under way: most voters signed, the demo cadre has not.
     nominating = _open(("柳溪镇", "副镇长"), staff, today)
     services.selection_start_nomination(
-        selection=nominating, voter_ids=[v.pk for v in [*leaders, demo_voter]], by=staff
+        selection=nominating, voter_ids=[v.pk for v in [*leaders, demo_voter]], actor=staff
     )
     _nominate(nominating, leaders[:15], field, [5, 4, 3, 2, 1])
 
@@ -203,7 +203,7 @@ def _selections(today: date, staff: User) -> None:
         mode=VoteMode.ONLINE,
         voter_ids=[v.pk for v in [*leaders[:12], demo_voter]],
         max_choices=2,
-        by=staff,
+        actor=staff,
     )
     finalists = list(Candidate.objects.filter(selection=round2, round1_passed=True).order_by("-round1_votes", "pk"))
     for i, voter in enumerate(leaders[:9]):
@@ -212,13 +212,13 @@ def _selections(today: date, staff: User) -> None:
     # 5. 民主推荐: the meeting fell below the attendance line (75%), the talk is still to come.
     recommending = _through_round1(_open(("青山区发展和改革局", "副局长"), staff, today), staff, leaders, field)
     _paper(recommending, VoteKind.ROUND2, staff, expected=40, actual=38, shares=[30, 26, 10, 6, 3, 1], max_choices=2)
-    services.round2_close(selection=recommending, by=staff)
+    services.round2_close(selection=recommending, actor=staff)
     _paper(recommending, VoteKind.MEETING, staff, expected=60, actual=45, shares=[25, 15])
 
     # 6. 考察对象 decided: one finalist above 30% in both, the other not.
     done = _through_round1(_open(("青山区教师发展中心", "副主任"), staff, today), staff, leaders, field)
     _paper(done, VoteKind.ROUND2, staff, expected=40, actual=37, shares=[31, 24, 9, 5, 4, 1], max_choices=2)
-    services.round2_close(selection=done, by=staff)
+    services.round2_close(selection=done, actor=staff)
     _paper(done, VoteKind.MEETING, staff, expected=60, actual=55, shares=[38, 14])
     # The talk recommendation was online: 24 of 25 voted (the demo cadre too), the box is opened.
     ranked = list(
@@ -232,15 +232,15 @@ def _selections(today: date, staff: User) -> None:
         kind=VoteKind.TALK,
         mode=VoteMode.ONLINE,
         voter_ids=[v.pk for v in [*talkers, leaders[23]]],
-        by=staff,
+        actor=staff,
     )
     for i, voter in enumerate(talkers):
         votes.vote_cast(event_id=talk.pk, voter=voter, candidate_ids=[ranked[0] if i < 17 else ranked[1]], today=today)
-    votes.event_close(event=talk, by=staff)
+    votes.event_close(event=talk, actor=staff)
     for candidate in Candidate.objects.filter(selection=done, round2_passed=True).select_related("cadre"):
         if not ReserveEntry.objects.filter(cadre=candidate.cadre, is_active=True).exists():
             services.reserve_exception_record(
-                candidate=candidate, reason="海推、公推得票居前，工作实绩突出。", by=staff
+                candidate=candidate, reason="海推、公推得票居前，工作实绩突出。", actor=staff
             )
-    done = services.candidates_finalize(selection=done, by=staff)
-    reserves.reserve_add_finalists(selection=done, entered_on=today, by=staff)
+    done = services.candidates_finalize(selection=done, actor=staff)
+    reserves.reserve_add_finalists(selection=done, entered_on=today, actor=staff)

@@ -55,7 +55,7 @@ def seed(today: date) -> None:
 
 
 def _inspect(selection, staff, jiwei, leaders, today, *, opinion: bool, close_poll: bool) -> None:
-    inspection.team_set(selection=selection, leader=staff, staff=[], discipline=[jiwei], by=staff)
+    inspection.team_set(selection=selection, leader=staff, staff=[], discipline=[jiwei], actor=staff)
     candidates = inspection.inspection_candidates(selection)
     demo_voter = Cadre.objects.filter(code=DEMO_VOTER).first()
     raters = leaders[:10]
@@ -64,7 +64,7 @@ def _inspect(selection, staff, jiwei, leaders, today, *, opinion: bool, close_po
         selection=selection,
         items=["政治素质", "履职能力", "工作实绩", "作风建设", "廉洁自律"],
         voter_ids=voter_ids,
-        by=staff,
+        actor=staff,
     )
     for i, rater in enumerate(raters[:8]):
         ratings = {
@@ -73,7 +73,7 @@ def _inspect(selection, staff, jiwei, leaders, today, *, opinion: bool, close_po
         }
         inspection.poll_submit(poll_id=poll.pk, voter=rater, ratings=ratings)
     if close_poll:
-        inspection.poll_close(poll=InspectionPoll.objects.get(pk=poll.pk), by=staff)
+        inspection.poll_close(poll=InspectionPoll.objects.get(pk=poll.pk), actor=staff)
     day = today - timedelta(days=2)
     for c in candidates:
         inspection.talk_record(
@@ -82,7 +82,7 @@ def _inspect(selection, staff, jiwei, leaders, today, *, opinion: bool, close_po
             talker_post=f"{c.cadre.unit.name}党组书记",
             talked_on=day,
             summary="政治立场坚定，工作思路清晰，牵头推进的重点项目按期完成；不足是有时工作方法偏急。",
-            by=staff,
+            actor=staff,
         )
         inspection.visit_record(
             candidate=c,
@@ -90,22 +90,22 @@ def _inspect(selection, staff, jiwei, leaders, today, *, opinion: bool, close_po
             place=f"{c.cadre.unit.name}服务对象",
             visited_on=day,
             note="走访服务对象 6 人，普遍反映该同志办事公道、作风扎实。",
-            by=staff,
+            actor=staff,
         )
         inspection.document_record(
             candidate=c,
             document="干部人事档案、个人有关事项报告",
             finding="“三龄二历”认定无误，个人有关事项如实报告。",
             checked_on=day,
-            by=staff,
+            actor=staff,
         )
-        inspection.analysis_draft(candidate=c, by=staff)
+        inspection.analysis_draft(candidate=c, actor=staff)
         if opinion:
             inspection.opinion_give(
                 candidate=c,
                 result="no_objection",
                 note="经查阅信访举报和问题线索台账，未发现该同志有影响使用的问题。",
-                by=jiwei,
+                actor=jiwei,
             )
 
 
@@ -124,22 +124,22 @@ def _decided(staff, jiwei, leaders, today: date) -> None:
         plan="一、职位：见拟任职位。\n二、程序：海推提名、民主推荐、组织考察、比实绩、部务会和书记办公会酝酿、常委会差额票决。\n三、纪律：全程接受区纪委监委监督。",
         qualification_date=today,
         max_age=demo.MAX_AGE,
-        by=staff,
+        actor=staff,
         **extra,
     )
     pool = [
         e.cadre for e in ReserveEntry.objects.filter(is_active=True).select_related("cadre").order_by("cadre__code")
     ]
     field = [c for c in pool if not qualification_failures(c, selection)][4:7]
-    services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in leaders], by=staff)
+    services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in leaders], actor=staff)
     demo._nominate(selection, leaders, field, [7, 6, 2])
-    services.round1_close(selection=selection, by=staff)
+    services.round1_close(selection=selection, actor=staff)
     demo._paper(selection, VoteKind.MEETING, staff, expected=60, actual=56, shares=[34, 29, 8], max_choices=2)
     demo._paper(selection, VoteKind.TALK, staff, expected=25, actual=24, shares=[15, 12, 3], max_choices=2)
     for c in Candidate.objects.filter(selection=selection).select_related("cadre"):
         if not ReserveEntry.objects.filter(cadre=c.cadre, is_active=True).exists():
-            services.reserve_exception_record(candidate=c, reason="推荐得票居前，工作实绩突出。", by=staff)
-    selection = services.candidates_finalize(selection=selection, by=staff)
+            services.reserve_exception_record(candidate=c, reason="推荐得票居前，工作实绩突出。", actor=staff)
+    selection = services.candidates_finalize(selection=selection, actor=staff)
     _inspect(selection, staff, jiwei, leaders, today, opinion=True, close_poll=True)
     a, b = inspection.inspection_candidates(selection)[:2]
     start = publicity_rules.next_workday(today - timedelta(days=40))
@@ -156,7 +156,7 @@ def _decided(staff, jiwei, leaders, today: date) -> None:
             present=present,
             attendees=who,
             note="听取考察情况和比实绩汇报，酝酿一致，提交常委会差额票决。",
-            by=staff,
+            actor=staff,
         )
     standing = decision_services.meeting_record(
         selection=selection,
@@ -167,20 +167,25 @@ def _decided(staff, jiwei, leaders, today: date) -> None:
         attendees="区委常委（1 人请假）",
         note="两名考察对象作施政演说，组织部汇报比实绩情况后差额票决。",
         votes={a.pk: (8, 1, 1), b.pk: (2, 6, 2)},
-        by=staff,
+        actor=staff,
     )
-    decision = decision_services.decide(selection=selection, meeting=standing, by=staff, now=_at(meeting_day, 16))
+    decision = decision_services.decide(selection=selection, meeting=standing, actor=staff, now=_at(meeting_day, 16))
     notice = decision.notice
-    notice_services.notice_submit(notice=notice, by=staff)
+    notice_services.notice_submit(notice=notice, actor=staff)
     for kind in (GateCheckKind.QUOTA, GateCheckKind.DOSSIER, GateCheckKind.PERSONAL_MATTERS):
         notice_services.gate_check_record(
-            notice=notice, kind=kind, result=GateCheckResult.PASSED, note="经审核符合要求。", by=staff, now=_at(start)
+            notice=notice,
+            kind=kind,
+            result=GateCheckResult.PASSED,
+            note="经审核符合要求。",
+            actor=staff,
+            now=_at(start),
         )
-    notice_services.notice_publish(notice=notice, start_date=start, by=staff, now=_at(start))
+    notice_services.notice_publish(notice=notice, start_date=start, actor=staff, now=_at(start))
     notice_services.outcome_record(
         notice=notice,
         outcome=Outcome.APPOINTED,
         reason="公示期间未收到影响任用的反映，经区委常委会研究，按程序任职。",
-        by=staff,
+        actor=staff,
         today=today,
     )

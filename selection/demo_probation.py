@@ -46,14 +46,14 @@ def seed(today: date) -> None:
             post=_post(cadre),
             start=today - timedelta(days=days_ago),
             previous_post=cadre.post_title or "",
-            by=staff,
+            actor=staff,
         )
 
     first = start(confirmed, 400)
     services.probation_confirm(
         probation=first,
         note="试用期满，经考核（述职、民主测评、个别谈话），思想政治表现好，履职尽责，胜任现职，同意正式任职。",
-        by=staff,
+        actor=staff,
         today=today,
     )
     start(due, 350)  # ends in about two weeks: inside the 30-day reminder window
@@ -62,7 +62,7 @@ def seed(today: date) -> None:
         probation=third,
         new_end=today + timedelta(days=120),
         reason="试用期间分管工作推进较慢，民主测评胜任票比例偏低，延长试用期继续考察。",
-        by=staff,
+        actor=staff,
         today=today,
     )
     services.remind_probation_ends(today=today)

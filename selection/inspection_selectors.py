@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from cadres.types import Actor
+
 from .models import (
     Candidate,
     DisciplineOpinion,
@@ -104,14 +106,14 @@ def pending_polls(cadre: Any) -> QuerySet[PollVoter]:
     ).select_related("poll__selection__post__unit")
 
 
-def discipline_candidates(user: Any) -> list[Candidate]:
+def discipline_candidates(actor: Actor) -> list[Candidate]:
     """What a discipline account sees: the inspection candidates of the selections under inspection
     whose inspection team (考察组) it is on, and nothing of the others."""
     return list(
         Candidate.objects.filter(
             is_inspection_candidate=True,
             selection__state=State.CANDIDATES,
-            selection__inspection_members__user_id=getattr(user, "pk", None),
+            selection__inspection_members__user_id=getattr(actor, "pk", None),
         )
         .select_related("cadre__unit", "cadre__rank", "selection__post__unit", "discipline_opinion__given_by")
         .order_by("-selection__created_at", "cadre__code")

@@ -94,7 +94,7 @@ def team_set(request: HttpRequest, pk: int) -> HttpResponse:
             leader=data["leader"],
             staff=list(data["staff"]),
             discipline=list(data["discipline"]),
-            by=request.user,
+            actor=request.user,
         ),
         _("已组建考察组。"),
         fail,
@@ -120,7 +120,7 @@ def poll_setup(request: HttpRequest, pk: int) -> HttpResponse:
             selection=selection,
             items=form.item_list(),
             voter_ids=[c.pk for c in form.cleaned_data["voters"]],
-            by=request.user,
+            actor=request.user,
         ),
         _("已安排考察民主测评，参加人员可在“我的推荐票”中测评。"),
         fail,
@@ -135,7 +135,7 @@ def poll_close(request: HttpRequest, pk: int) -> HttpResponse:
     poll = get_object_or_404_in(InspectionPoll.objects.filter(selection=selection), selection=selection)
     return _run(
         request,
-        lambda: services.poll_close(poll=poll, by=request.user),
+        lambda: services.poll_close(poll=poll, actor=request.user),
         _("测评已结束，测评表已统计。"),
         lambda error: _inspection_page(request, selection, status=400, action_error=error.message),
         reverse("selection:inspection", args=[selection.pk]),
@@ -210,7 +210,7 @@ def talk_add(request: HttpRequest, pk: int, candidate_id: int) -> HttpResponse:
         candidate_id,
         TalkForm,
         "talk_form",
-        lambda c, d: services.talk_record(candidate=c, by=request.user, **d),
+        lambda c, d: services.talk_record(candidate=c, actor=request.user, **d),
         _("已记录个别谈话。"),
     )
 
@@ -224,7 +224,7 @@ def visit_add(request: HttpRequest, pk: int, candidate_id: int) -> HttpResponse:
         candidate_id,
         VisitForm,
         "visit_form",
-        lambda c, d: services.visit_record(candidate=c, by=request.user, **d),
+        lambda c, d: services.visit_record(candidate=c, actor=request.user, **d),
         _("已记录走访情况。"),
     )
 
@@ -238,7 +238,7 @@ def document_add(request: HttpRequest, pk: int, candidate_id: int) -> HttpRespon
         candidate_id,
         DocumentForm,
         "document_form",
-        lambda c, d: services.document_record(candidate=c, by=request.user, **d),
+        lambda c, d: services.document_record(candidate=c, actor=request.user, **d),
         _("已记录查阅资料。"),
     )
 
@@ -249,7 +249,7 @@ def analysis_draft(request: HttpRequest, pk: int, candidate_id: int) -> HttpResp
     candidate = _candidate(request, pk, candidate_id)
     return _run(
         request,
-        lambda: services.analysis_draft(candidate=candidate, by=request.user),
+        lambda: services.analysis_draft(candidate=candidate, actor=request.user),
         _("已按档案生成实绩综合分析材料。"),
         lambda error: _candidate_page(request, candidate, status=400, action_error=error.message),
         reverse("selection:inspection_candidate", args=[candidate.selection_id, candidate.pk]),
@@ -271,7 +271,7 @@ def analysis_edit(request: HttpRequest, pk: int, candidate_id: int) -> HttpRespo
 
     return _run(
         request,
-        lambda: services.analysis_edit(analysis_obj=analysis, text=form.cleaned_data["text"], by=request.user),
+        lambda: services.analysis_edit(analysis_obj=analysis, text=form.cleaned_data["text"], actor=request.user),
         _("已保存实绩综合分析材料。"),
         fail,
         reverse("selection:inspection_candidate", args=[candidate.selection_id, candidate.pk]),
@@ -353,7 +353,7 @@ def discipline_opinion(request: HttpRequest, candidate_id: int) -> HttpResponse:
     error = ""
     if form.is_valid():
         try:
-            services.opinion_give(candidate=candidate, by=request.user, **form.cleaned_data)
+            services.opinion_give(candidate=candidate, actor=request.user, **form.cleaned_data)
         except SelectionError as exc:
             error = exc.message
         else:
@@ -394,7 +394,7 @@ def process_correct(request: HttpRequest, pk: int, entry_id: int) -> HttpRespons
     form = CorrectionForm(request.POST)
     if form.is_valid():
         try:
-            record_services.correct(entry=entry, text=form.cleaned_data["text"], by=request.user)
+            record_services.correct(entry=entry, text=form.cleaned_data["text"], actor=request.user)
         except SelectionError as error:
             show_error(error, form=form)
         else:
@@ -490,7 +490,7 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
             note=data["note"],
             speech=data.get("speech"),
             votes=form.votes(),
-            by=request.user,
+            actor=request.user,
         ),
         _("已记录会议。"),
         fail,
@@ -505,7 +505,7 @@ def decide(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
     meeting = get_object_or_404_in(selection.meetings.all(), pk=meeting_id)
     return _run(
         request,
-        lambda: decision_services.decide(selection=selection, meeting=meeting, by=request.user),
+        lambda: decision_services.decide(selection=selection, meeting=meeting, actor=request.user),
         _("已作出任用决定，任前公示草稿已按档案生成。"),
         lambda error: _inspection_page(request, selection, status=400, action_error=error.message),
         reverse("selection:inspection", args=[selection.pk]) + "#decision",
@@ -543,7 +543,7 @@ def process_record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         },
         kind="selection_record",
         title=title,
-        user=request.user,
+        actor=request.user,
     )
     response = HttpResponse(pdf.content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="selection-record-{selection.pk}.pdf"'

@@ -228,6 +228,9 @@ class Selection(models.Model):
             models.Index(fields=["post", "state"], name="selection_post_state"),
         ]
 
+    # Why the latest write happened, set by the service and kept in the audit trail (get_additional_data).
+    _audit_reason: str = ""
+
     def __str__(self) -> str:
         return self.title
 
@@ -508,6 +511,9 @@ class ReserveEntry(models.Model):
                 condition=models.Q(review_on__gte=models.F("entered_on")), name="reserve_review_after_entry"
             ),
         ]
+
+    # Why the latest write happened, set by the service and kept in the audit trail (get_additional_data).
+    _audit_reason: str = ""
 
     def __str__(self) -> str:
         return f"{self.cadre.name}（{self.get_tier_display()}）"

@@ -101,7 +101,7 @@ def probation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         ConfirmForm,
         "confirm_form",
-        lambda p, d: services.probation_confirm(probation=p, note=d["note"], by=request.user),
+        lambda p, d: services.probation_confirm(probation=p, note=d["note"], actor=request.user),
         _("已记录试用期满考核：正式任职。"),
     )
 
@@ -114,7 +114,9 @@ def probation_extend(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         ExtendForm,
         "extend_form",
-        lambda p, d: services.probation_extend(probation=p, new_end=d["new_end"], reason=d["reason"], by=request.user),
+        lambda p, d: services.probation_extend(
+            probation=p, new_end=d["new_end"], reason=d["reason"], actor=request.user
+        ),
         _("已延长试用期。"),
     )
 
@@ -127,7 +129,7 @@ def probation_end(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         EndForm,
         "end_form",
-        lambda p, d: services.probation_end_unfit(probation=p, reason=d["reason"], by=request.user),
+        lambda p, d: services.probation_end_unfit(probation=p, reason=d["reason"], actor=request.user),
         _("已结束试用期，免去试任职务。"),
     )
 

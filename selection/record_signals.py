@@ -45,7 +45,7 @@ def _selection_saved(sender: Any, instance: Selection, created: bool, **kwargs: 
             selection=instance,
             step=_("制定工作方案"),
             text=text,
-            by=_actor(),
+            actor=_actor(),
             documents=instance.quota_exception_document,
         )
         return
@@ -61,7 +61,7 @@ def _selection_saved(sender: Any, instance: Selection, created: bool, **kwargs: 
     reason = getattr(instance, "_audit_reason", "")
     if reason:
         text += _("理由：%(reason)s") % {"reason": reason}
-    record.append(selection=instance, step=State(instance.state).label, text=text, by=_actor())
+    record.append(selection=instance, step=State(instance.state).label, text=text, actor=_actor())
 
 
 def _event_saved(sender: Any, instance: VoteEvent, created: bool, **kwargs: Any) -> None:
@@ -74,7 +74,7 @@ def _event_saved(sender: Any, instance: VoteEvent, created: bool, **kwargs: Any)
         step=_("%(kind)s结束") % {"kind": instance.get_kind_display()},
         text=_("%(mode)s；应参加 %(e)s 人，实参加 %(a)s 人。")
         % {"mode": instance.get_mode_display(), "e": instance.expected, "a": instance.actual},
-        by=_actor(),
+        actor=_actor(),
     )
 
 

@@ -7,15 +7,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from cadres.models import PARTY_STATUSES, Cadre, Gender
+from cadres.models import PARTY_STATUSES, Cadre, Gender, Unit
 from evaluations.models import AnnualResult, Grade
-from evaluations.selectors import latest_annual_results_year, use_of_results
+from evaluations.selectors import Flag, latest_annual_results_year, use_of_results
 from publicity.gate_hints import GateHint
+from publicity.models import Notice
 
 from . import checks, quota, rules
 from .models import (
@@ -34,7 +35,7 @@ from .models import (
 # --- 职数 ---------------------------------------------------------------------------------------
 
 
-def quota_gate_hint(notice: Any) -> GateHint | None:
+def quota_gate_hint(notice: Notice) -> GateHint | None:
     """The 职数审核 computed from the approved posts, for the notice gate (a hint, not the check)."""
     selection = (
         Selection.objects.filter(candidates__cadre=notice.cadre, candidates__is_inspection_candidate=True)
@@ -110,9 +111,14 @@ def eligibility(selection: Selection, *, only_qualified: bool = True) -> list[El
     return [r for r in rows if not r.failures] if only_qualified else rows
 
 
-def nomination_tally(selection: Selection) -> list[dict]:
+class NomineeTally(TypedDict):
+    nominee: Cadre
+    nominations: list[Nomination]
+
+
+def nomination_tally(selection: Selection) -> list[NomineeTally]:
     """Signed nominations per nominee, with who signed (staff only: 痕迹管理)."""
-    by_nominee: dict[int, dict] = {}
+    by_nominee: dict[int, NomineeTally] = {}
     for n in Nomination.objects.filter(selection=selection).select_related("nominee__unit", "nominator__unit"):
         row = by_nominee.setdefault(n.nominee_id, {"nominee": n.nominee, "nominations": []})
         row["nominations"].append(n)
@@ -255,7 +261,7 @@ class ReserveRow:
     age: int
     results: list[AnnualResult]
     excellent_years: list[int]
-    flags: list[Any]
+    flags: list[Flag]
 
 
 def reserve_pool(filters: Mapping[str, Any], *, today: date) -> list[ReserveRow]:
@@ -291,7 +297,7 @@ def reserve_pool(filters: Mapping[str, Any], *, today: date) -> list[ReserveRow]
     for r in AnnualResult.objects.filter(cadre_id__in=cadre_ids).select_related("rank").order_by("-year"):
         results[r.cadre_id].append(r)
     year = latest_annual_results_year()
-    flags: dict[int, list[Any]] = defaultdict(list)
+    flags: dict[int, list[Flag]] = defaultdict(list)
     if year:
         for flag in use_of_results(year):
             if flag.result.cadre_id in set(cadre_ids):
@@ -310,7 +316,7 @@ def reserve_pool(filters: Mapping[str, Any], *, today: date) -> list[ReserveRow]
 
 @dataclass
 class StructureRow:
-    unit: Any
+    unit: Unit | None
     total: int
     young: int
     female: int

@@ -67,7 +67,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
     form = PostForm(request.POST or None, instance=editing)
     if request.method == "POST" and form.is_valid():
         try:
-            post_services.post_save(by=request.user, post=editing, **form.cleaned_data)
+            post_services.post_save(actor=request.user, post=editing, **form.cleaned_data)
         except SelectionError as error:
             show_error(error, form=form)
         else:
@@ -107,7 +107,7 @@ def selection_create(request: HttpRequest) -> HttpResponse:
     form = SelectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            selection = services.selection_open(by=request.user, **form.cleaned_data)
+            selection = services.selection_open(actor=request.user, **form.cleaned_data)
         except SelectionError as error:
             show_error(error, form=form)
         else:
@@ -199,7 +199,7 @@ def start_nomination(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         selection,
-        lambda: services.selection_start_nomination(selection=selection, voter_ids=ids, by=request.user),
+        lambda: services.selection_start_nomination(selection=selection, voter_ids=ids, actor=request.user),
         _("已开始推荐提名，参加人员可在“我的推荐票”中签名推荐。"),
         form_name="voters_form",
         form=form,
@@ -216,7 +216,7 @@ def unit_recommendation(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         selection,
-        lambda: services.unit_recommendation_record(selection=selection, by=request.user, **form.cleaned_data),
+        lambda: services.unit_recommendation_record(selection=selection, actor=request.user, **form.cleaned_data),
         _("已登记单位书面推荐。"),
         form_name="recommend_form",
         form=form,
@@ -234,7 +234,7 @@ def round1_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         selection,
-        lambda: services.round1_close(selection=selection, by=request.user, publicity_start=start),
+        lambda: services.round1_close(selection=selection, actor=request.user, publicity_start=start),
         _("海推已结束，入围人选已确定。"),
         form_name="round1_form",
         form=form,
@@ -246,7 +246,7 @@ def round1_close(request: HttpRequest, pk: int) -> HttpResponse:
 def publicity_end(request: HttpRequest, pk: int) -> HttpResponse:
     selection = access.get_selection_for_staff(request.user, pk)
     return _act(
-        request, selection, lambda: services.publicity_end(selection=selection, by=request.user), _("公示已结束。")
+        request, selection, lambda: services.publicity_end(selection=selection, actor=request.user), _("公示已结束。")
     )
 
 
@@ -267,7 +267,7 @@ def event_setup(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             selection=selection,
             kind=kind,
             mode=data["mode"],
-            by=request.user,
+            actor=request.user,
             voter_ids=[c.pk for c in data["voters"]],
             expected=data["expected"],
             max_choices=data["max_choices"],
@@ -290,7 +290,7 @@ def paper_counts(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         request,
         selection,
         lambda: vote_services.paper_counts_enter(
-            event=event, actual=form.cleaned_data["actual"], counts=form.counts(), by=request.user
+            event=event, actual=form.cleaned_data["actual"], counts=form.counts(), actor=request.user
         ),
         _("已录入纸质票统计结果。"),
         form_name=f"paper_{kind}",
@@ -303,7 +303,9 @@ def paper_counts(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def event_close(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     selection = access.get_selection_for_staff(request.user, pk)
     event = get_object_or_404_in(VoteEvent.objects.filter(selection=selection), kind=kind)
-    return _act(request, selection, lambda: vote_services.event_close(event=event, by=request.user), _("投票已结束。"))
+    return _act(
+        request, selection, lambda: vote_services.event_close(event=event, actor=request.user), _("投票已结束。")
+    )
 
 
 @require_POST
@@ -313,7 +315,7 @@ def round2_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         selection,
-        lambda: services.round2_close(selection=selection, by=request.user),
+        lambda: services.round2_close(selection=selection, actor=request.user),
         _("公推已结束，入围人选已确定。"),
     )
 
@@ -330,7 +332,7 @@ def reserve_exception(request: HttpRequest, pk: int, candidate_id: int) -> HttpR
         request,
         selection,
         lambda: services.reserve_exception_record(
-            candidate=candidate, reason=form.cleaned_data["reason"], by=request.user
+            candidate=candidate, reason=form.cleaned_data["reason"], actor=request.user
         ),
         _("已记录例外理由。"),
         form_name="exception_form",
@@ -345,7 +347,7 @@ def finalize(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         selection,
-        lambda: services.candidates_finalize(selection=selection, by=request.user),
+        lambda: services.candidates_finalize(selection=selection, actor=request.user),
         _("考察对象已确定。"),
     )
 
@@ -358,7 +360,7 @@ def add_to_pool(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         selection,
-        lambda: reserve_services.reserve_add_finalists(selection=selection, entered_on=today, by=request.user),
+        lambda: reserve_services.reserve_add_finalists(selection=selection, entered_on=today, actor=request.user),
         _("入围人选已列入后备干部库。"),
     )
 
@@ -373,7 +375,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         selection,
-        lambda: services.selection_cancel(selection=selection, reason=form.cleaned_data["reason"], by=request.user),
+        lambda: services.selection_cancel(selection=selection, reason=form.cleaned_data["reason"], actor=request.user),
         _("选拔任用工作已终止。"),
         form_name="cancel_form",
         form=form,
@@ -399,7 +401,7 @@ def pool(request: HttpRequest) -> HttpResponse:
     add_form = ReserveAddForm(request.POST or None, initial={"entered_on": today})
     if request.method == "POST" and add_form.is_valid():
         try:
-            reserve_services.reserve_add(by=request.user, **add_form.cleaned_data)
+            reserve_services.reserve_add(actor=request.user, **add_form.cleaned_data)
         except SelectionError as error:
             show_error(error, form=add_form)
         else:
@@ -419,7 +421,7 @@ def pool(request: HttpRequest) -> HttpResponse:
 def pool_remove(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404_in(ReserveEntry.objects.filter(is_active=True).select_related("cadre"), pk=pk)
     try:
-        reserve_services.reserve_remove(entry=entry, reason=request.POST.get("reason", ""), by=request.user)
+        reserve_services.reserve_remove(entry=entry, reason=request.POST.get("reason", ""), actor=request.user)
     except SelectionError as error:
         show_error(error, request=request)
     else:
@@ -456,7 +458,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     current = SelectionSettings.for_year(year)
     form = SettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        post_services.settings_save(year=year, values=form.cleaned_data, by=request.user)
+        post_services.settings_save(year=year, values=form.cleaned_data, actor=request.user)
         messages.success(request, _("%(year)s 年选拔任用设置已保存。") % {"year": year})
         return redirect(f"{request.path}?year={year}")
     return render(

@@ -49,21 +49,21 @@ def seed(today: date) -> None:
             reporter_name="刘某",
             reporter_contact="139****5678",
             text="反映该同志在脱贫攻坚项目验收中接受施工方宴请，请组织核实。" + MARK,
-            by=staff,
+            actor=staff,
             today=today,
         )
         reports.report_transition(
-            report=phone, to_state="verifying", note="转区纪委监委核查。", by=discipline, today=today
+            report=phone, to_state="verifying", note="转区纪委监委核查。", actor=discipline, today=today
         )
         reports.report_transition(
             report=phone,
             to_state="substantiated",
             note="经核查，反映的接受宴请问题属实。",
             public_reply="经核查，反映问题基本属实，已依规依纪处理。",
-            by=discipline,
+            actor=discipline,
             today=today,
         )
-        reports.report_transition(report=phone, to_state="closed", by=discipline, today=today)
+        reports.report_transition(report=phone, to_state="closed", actor=discipline, today=today)
         records.record_create(
             cadre=cadre,
             kind="admonition",
@@ -71,7 +71,7 @@ def seed(today: date) -> None:
             issuing_body="中共青山区纪委",
             date=today - timedelta(days=20),
             reason="在项目验收中接受施工方宴请（举报查实）。",
-            by=discipline,
+            actor=discipline,
             today=today,
         )
 
@@ -82,10 +82,10 @@ def seed(today: date) -> None:
             received_on=today - timedelta(days=3),
             cadre=gate_cadre,
             text="来信反映该同志分管的老旧小区改造项目存在拖欠工程款问题。" + MARK,
-            by=staff,
+            actor=staff,
             today=today,
         )
-        reports.report_transition(report=open_report, to_state="verifying", by=staff, today=today)
+        reports.report_transition(report=open_report, to_state="verifying", actor=staff, today=today)
         info.info_record(
             cadre=gate_cadre,
             source=InfoSource.AUDIT,
@@ -93,7 +93,7 @@ def seed(today: date) -> None:
             summary="经济责任审计：专项资金拨付滞后，已提出整改意见。",
             date=today - timedelta(days=60),
             status=InfoStatus.OPEN,
-            by=discipline,
+            actor=discipline,
             today=today,
         )
 
@@ -107,7 +107,7 @@ def seed(today: date) -> None:
             date=today - timedelta(days=10),
             reason="季度考核连续排名末位，工作日志多日缺记。",
             rectify_deadline=today + timedelta(days=50),
-            by=staff,
+            actor=staff,
             today=today,
         )
         # An honour of an earlier year: with the 黄牌警告 it fills the demo cadre's 奖惩情况 on the
@@ -119,7 +119,7 @@ def seed(today: date) -> None:
             issuing_body="中共青山区委",
             date=date(today.year - 2, 6, 28),
             reason="被评为全区优秀共产党员。",
-            by=staff,
+            actor=staff,
             today=today,
         )
 
@@ -140,7 +140,7 @@ def seed(today: date) -> None:
             issuing_body="中共青山区委组织部",
             date=today - timedelta(days=90) if (today - timedelta(days=90)).year == today.year else today,
             reason=f"{excellent.year} 年度考核被确定为优秀等次。",
-            by=staff,
+            actor=staff,
             today=today,
         )
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from cadres.models import ResumeEntry
-from publicity.models import FeedbackState
+from cadres.models import Cadre, ResumeEntry
+from publicity.models import FeedbackState, Notice
 
 from . import rules
 from .models import Channel, InfoStatus, Report, RewardSanction, SupervisionInfo, SupervisionSettings
@@ -21,7 +20,7 @@ def impact_reason(record: RewardSanction) -> str:
         "kind": record.kind_label,
         "doc": record.document_no,
         "date": record.date.isoformat(),
-        "end": record.impact_end.isoformat(),
+        "end": record.impact_end.isoformat() if record.impact_end else "",
         "basis": rules.IMPACT_BASIS.get(record.accountability_form or record.kind, ""),
     }
 
@@ -43,7 +42,7 @@ def impact_failures(cadre_ids: list[int], day: date) -> dict[int, list[str]]:
     return found
 
 
-def notice_blockers(notice: Any, day: date) -> list[str]:
+def notice_blockers(notice: Notice, day: date) -> list[str]:
     """The notice gate hook: a notice is not published during a sanction's 影响期."""
     return [impact_reason(r) for r in in_impact([notice.cadre_id], day)]
 
@@ -75,7 +74,9 @@ def open_rectifications() -> QuerySet[RewardSanction]:
     )
 
 
-def open_reports(*, cadre_id: int | None = None, selection_id: int | None = None, notice_id: int | None = None):
+def open_reports(
+    *, cadre_id: int | None = None, selection_id: int | None = None, notice_id: int | None = None
+) -> QuerySet[Report]:
     qs = Report.objects.exclude(state=FeedbackState.CLOSED)
     if cadre_id is not None:
         qs = qs.filter(cadre_id=cadre_id)
@@ -94,7 +95,7 @@ def cadre_info(cadre_id: int) -> QuerySet[SupervisionInfo]:
 class CadreSupervision:
     """What org and discipline staff see about one cadre before a promotion."""
 
-    cadre: Any
+    cadre: Cadre
     impacts: list[str] = field(default_factory=list)
     reports: list[Report] = field(default_factory=list)
     info: list[SupervisionInfo] = field(default_factory=list)
@@ -105,14 +106,15 @@ class CadreSupervision:
         return not (self.impacts or self.reports or self.info or self.tenure)
 
 
-def supervision_rows(cadres: list[Any], day: date) -> list[CadreSupervision]:
+def supervision_rows(cadres: list[Cadre], day: date) -> list[CadreSupervision]:
     """Sanctions in force, open reports and open supervision information of each cadre (three queries)."""
     ids = [c.pk for c in cadres]
     rows = {c.pk: CadreSupervision(cadre=c) for c in cadres}
     for record in in_impact(ids, day):
         rows[record.cadre_id].impacts.append(impact_reason(record))
     for report in Report.objects.filter(cadre_id__in=ids).exclude(state=FeedbackState.CLOSED).order_by("received_on"):
-        rows[report.cadre_id].reports.append(report)
+        if report.cadre_id is not None:  # always: the query asks for these cadres
+            rows[report.cadre_id].reports.append(report)
     for info in SupervisionInfo.objects.filter(cadre_id__in=ids, status=InfoStatus.OPEN).order_by("-date"):
         rows[info.cadre_id].info.append(info)
     for cadre_id, text in tenure_alerts(cadres, day).items():
@@ -132,7 +134,7 @@ def post_start(cadre_ids: list[int]) -> dict[int, date]:
     return starts
 
 
-def tenure_alerts(cadres: list[Any], day: date) -> dict[int, str]:
+def tenure_alerts(cadres: list[Cadre], day: date) -> dict[int, str]:
     """An alert for each cadre a move on `day` would take out of the post before the minimum tenure."""
     settings = SupervisionSettings.load()
     bound = {c.pk: rules.min_tenure_years(c, settings) for c in cadres}
@@ -182,7 +184,7 @@ def report_statistics(year: int) -> YearStatistics:
         reports.values_list("state", "finding").annotate(n=Count("pk")).values_list("state", "finding", "n")
     ):
         if finding:
-            label = str(dict(Report._meta.get_field("finding").choices)[finding])
+            label = str(dict(Report._meta.get_field("finding").flatchoices)[finding])
         elif state == FeedbackState.CLOSED:
             label = _("已办结（未作结论）")
         else:

@@ -80,7 +80,7 @@ def record_create(request: HttpRequest) -> HttpResponse:
     form = RecordForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            record = record_services.record_create(**form.cleaned_data, by=request.user)
+            record = record_services.record_create(**form.cleaned_data, actor=request.user)
         except SupervisionError as error:
             apply_error(form, error)
         else:
@@ -113,7 +113,7 @@ def record_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise SupervisionError(_("请填写跟进情况（最多 2000 字）。"))
-        record_services.rectify_follow_up(record=record, text=form.cleaned_data["text"], by=request.user)
+        record_services.rectify_follow_up(record=record, text=form.cleaned_data["text"], actor=request.user)
         messages.success(request, _("已记录跟进情况。"))
     except SupervisionError as error:
         messages.error(request, error.message)
@@ -128,7 +128,7 @@ def record_close(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise SupervisionError(_("请填写办结说明（最多 2000 字）。"))
-        record_services.rectify_close(record=record, note=form.cleaned_data["note"], by=request.user)
+        record_services.rectify_close(record=record, note=form.cleaned_data["note"], actor=request.user)
         messages.success(request, _("整改已办结。"))
     except SupervisionError as error:
         messages.error(request, error.message)
@@ -144,7 +144,7 @@ def rectifications(request: HttpRequest) -> HttpResponse:
 def settings_edit(request: HttpRequest) -> HttpResponse:
     form = SettingsForm(request.POST or None, instance=SupervisionSettings.load())
     if request.method == "POST" and form.is_valid():
-        record_services.settings_save(values=form.values(), by=request.user)
+        record_services.settings_save(values=form.values(), actor=request.user)
         messages.success(request, _("已保存监督设置。"))
         return redirect("supervision:settings")
     return render(request, "supervision/settings.html", {"form": form}, status=400 if request.method == "POST" else 200)
@@ -176,9 +176,9 @@ def report_register(request: HttpRequest) -> HttpResponse:
         upload = data.pop("scan")
         try:
             with transaction.atomic():
-                report = report_services.report_register(**data, by=request.user)
+                report = report_services.report_register(**data, actor=request.user)
                 if upload:
-                    report_services.scan_add(report=report, upload=upload, by=request.user)
+                    report_services.scan_add(report=report, upload=upload, actor=request.user)
         except SupervisionError as error:
             apply_error(form, error if error.field != "file" else SupervisionError(error.message, field="scan"))
         else:
@@ -221,7 +221,7 @@ def report_transition(request: HttpRequest, pk: int) -> HttpResponse:
             to_state=request.POST.get("to_state", ""),
             note=request.POST.get("note", ""),
             public_reply=request.POST.get("public_reply", ""),
-            by=request.user,
+            actor=request.user,
         )
         messages.success(request, _("已更新办理状态。"))
     except SupervisionError as error:
@@ -237,7 +237,7 @@ def report_link(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise SupervisionError(_("请从列表中选择。"))
-        report_services.report_link(report=report, **form.cleaned_data, by=request.user)
+        report_services.report_link(report=report, **form.cleaned_data, actor=request.user)
         messages.success(request, _("已关联被反映对象。"))
     except SupervisionError as error:
         messages.error(request, error.message)
@@ -252,7 +252,7 @@ def report_scan_add(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise SupervisionError(_("请选择要上传的文件。"))
-        report_services.scan_add(report=report, upload=form.cleaned_data["file"], by=request.user)
+        report_services.scan_add(report=report, upload=form.cleaned_data["file"], actor=request.user)
         messages.success(request, _("已上传扫描件。"))
     except SupervisionError as error:
         messages.error(request, error.message)
@@ -293,7 +293,7 @@ def info_list(request: HttpRequest) -> HttpResponse:
     form = InfoForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            info_services.info_record(**form.cleaned_data, by=request.user)
+            info_services.info_record(**form.cleaned_data, actor=request.user)
         except SupervisionError as error:
             apply_error(form, error)
         else:
@@ -309,7 +309,7 @@ def info_list(request: HttpRequest) -> HttpResponse:
 def info_conclude(request: HttpRequest, pk: int) -> HttpResponse:
     info = access.get_info(request.user, pk)
     try:
-        info_services.info_conclude(info=info, by=request.user)
+        info_services.info_conclude(info=info, actor=request.user)
         messages.success(request, _("监督信息已办结。"))
     except SupervisionError as error:
         messages.error(request, error.message)
@@ -471,7 +471,7 @@ def team_grades(request: HttpRequest) -> HttpResponse:
                     team_grade=grade,
                     grade=request.POST.get("grade", ""),
                     reason=request.POST.get("reason", ""),
-                    by=request.user,
+                    actor=request.user,
                 )
                 messages.success(request, _("已确定%(unit)s领导班子等次。") % {"unit": grade.unit.name})
             except SupervisionError as error:

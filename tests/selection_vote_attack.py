@@ -53,12 +53,12 @@ def build(*, seed: int = 11) -> Scenario:
     people = nominees(unit, CANDIDATES)
     voting = voters(unit, VOTERS)
     selection = open_selection(post_with_vacancy(unit), staff)
-    services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in voting], by=staff)
+    services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in voting], actor=staff)
     for i, voter in enumerate(voting):  # round 1: everyone of the 4 gets nominated, so all pass
         services.nomination_sign(selection=selection, nominator=voter, nominee=people[i % CANDIDATES], reason="好")
-    services.round1_close(selection=selection, by=staff)
+    services.round1_close(selection=selection, actor=staff)
     event = votes.event_setup(
-        selection=selection, kind=VoteKind.ROUND2, mode=VoteMode.ONLINE, voter_ids=[v.pk for v in voting], by=staff
+        selection=selection, kind=VoteKind.ROUND2, mode=VoteMode.ONLINE, voter_ids=[v.pk for v in voting], actor=staff
     )
     candidates = list(event.counts.values_list("candidate_id", flat=True))
     assert len(candidates) == CANDIDATES
@@ -109,7 +109,7 @@ def close(scenario: Scenario) -> None:
 
     from .factories import UserFactory
 
-    votes.event_close(event=VoteEvent.objects.get(pk=scenario.event_id), by=UserFactory())
+    votes.event_close(event=VoteEvent.objects.get(pk=scenario.event_id), actor=UserFactory())
     deadline = time.monotonic() + 120
     while not votes.votes_sweep() and time.monotonic() < deadline:
         time.sleep(1)

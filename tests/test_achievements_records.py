@@ -342,13 +342,13 @@ def test_org_staff_never_verify_a_record_they_filed_or_took_part_in(client, pers
     colleague = CadreFactory(unit=staff.unit, with_account=True)
     colleague.user.is_org_staff = True
     colleague.user.save()
-    services.achievement_verify(achievement=own, status="verified", note="属实。", user=colleague.user)
+    services.achievement_verify(achievement=own, status="verified", note="属实。", actor=colleague.user)
     assert Achievement.objects.get(pk=own.pk).verification_status == VerificationStatus.VERIFIED
 
 
 def test_an_edit_after_verification_sends_the_record_back_to_pending(client, personas):
     achievement = make(personas)
-    services.achievement_verify(achievement=achievement, status="verified", note="一致", user=personas.org_staff.user)
+    services.achievement_verify(achievement=achievement, status="verified", note="一致", actor=personas.org_staff.user)
     client.force_login(personas.cadre.user)
     client.post(
         reverse("achievements:record_edit", args=[achievement.pk]),
@@ -361,7 +361,7 @@ def test_an_edit_after_verification_sends_the_record_back_to_pending(client, per
 
 def test_verified_records_cannot_be_deleted(client, personas):
     achievement = make(personas)
-    services.achievement_verify(achievement=achievement, status="verified", note="", user=personas.org_staff.user)
+    services.achievement_verify(achievement=achievement, status="verified", note="", actor=personas.org_staff.user)
     client.force_login(personas.cadre.user)
     client.post(reverse("achievements:record_delete", args=[achievement.pk]))
     assert Achievement.objects.filter(pk=achievement.pk).exists()

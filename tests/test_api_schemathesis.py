@@ -140,11 +140,11 @@ def _selection_with_a_vote(personas):
 
     staff = personas.org_staff.user
     selection = open_selection(post_with_vacancy(personas.unit), staff)
-    selections.selection_start_nomination(selection=selection, voter_ids=[personas.colleague.pk], by=staff)
+    selections.selection_start_nomination(selection=selection, voter_ids=[personas.colleague.pk], actor=staff)
     selections.nomination_sign(selection=selection, nominator=personas.colleague, nominee=personas.team_member)
-    selections.round1_close(selection=selection, by=staff)
+    selections.round1_close(selection=selection, actor=staff)
     vote = votes.event_setup(
-        selection=selection, kind=VoteKind.ROUND2, mode=VoteMode.ONLINE, voter_ids=[personas.cadre.pk], by=staff
+        selection=selection, kind=VoteKind.ROUND2, mode=VoteMode.ONLINE, voter_ids=[personas.cadre.pk], actor=staff
     )
     return selection, vote
 

@@ -229,9 +229,9 @@ def test_candidate_form_names_the_post_the_current_post_and_the_deciding_meeting
         present=11,
         attendees="常委",
         votes={a.pk: (9, 1, 1), b.pk: (2, 8, 1)},
-        by=staff,
+        actor=staff,
     )
-    decision_services.decide(selection=selection, meeting=meeting, by=staff)
+    decision_services.decide(selection=selection, meeting=meeting, actor=staff)
     text = _squash(pdf_text(client.get(url).content, tmp_path, name="after.pdf"))
     assert _squash(f"常委会研究，拟任{post.unit.name}{post.title}") in text
     # Reachable from the candidate page and the decision.

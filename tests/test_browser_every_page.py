@@ -134,7 +134,7 @@ def _add_what_the_demo_lacks() -> dict[str, list[str]]:
     unit = (
         Unit.objects.annotate(n=Count("cadres", filter=Q(cadres__is_active=True))).filter(n__gt=0).order_by("n", "pk")
     ).first()
-    job = dossiers.export_start(unit=unit, year_from=today.year, year_to=today.year, user=staff)
+    job = dossiers.export_start(unit=unit, year_from=today.year, year_to=today.year, actor=staff)
     assert wait_for(lambda: DossierExport.objects.filter(pk=job.pk, finished_at__isnull=False).first(), timeout=120)
     bad = xlsx([row("QSZ901", birth="不是日期"), row("QSZ902", gender="未知")])
     roster_import_start(upload=SimpleUploadedFile("名册.xlsx", bad), actor=staff)
@@ -149,7 +149,7 @@ def _add_what_the_demo_lacks() -> dict[str, list[str]]:
         present=7,
         attendees="部长、副部长",
         speech=SimpleUploadedFile("施政演说.txt", "施政演说全文".encode()),
-        by=staff,
+        actor=staff,
     )
     in_publicity = Selection.objects.get(state=State.ROUND1_PUBLICITY)
     assert in_publicity.publicity_start <= today <= in_publicity.publicity_end

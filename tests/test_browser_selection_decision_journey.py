@@ -153,7 +153,7 @@ def test_inspection_to_published_notice(new_page, live_server, personas, artifac
     assert notice.gate_checks.get(kind="discipline").checked_by == personas.discipline
     for kind in ("quota", "dossier", "personal_matters"):
         notice_services.gate_check_record(
-            notice=notice, kind=kind, result="passed", note="经审核符合要求。", by=staff_user
+            notice=notice, kind=kind, result="passed", note="经审核符合要求。", actor=staff_user
         )
     staff.reload()
     # Publicity starts today when today is a working day (the public sees a notice from its first day).

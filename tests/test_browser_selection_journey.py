@@ -183,14 +183,14 @@ def test_pool_structure_and_public_round1_pages_desktop_and_phone(new_page, live
         rounds=2,
         plan="方案",
         qualification_date=DAY,
-        by=staff_user,
+        actor=staff_user,
     )
     vs = voters(personas.unit, 2)
     people = nominees(personas.other_unit, 2)
-    services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in vs], by=staff_user)
+    services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in vs], actor=staff_user)
     for v, p in zip(vs, people, strict=True):
         services.nomination_sign(selection=selection, nominator=v, nominee=p)
-    services.round1_close(selection=selection, by=staff_user)
+    services.round1_close(selection=selection, actor=staff_user)
     today = timezone.localdate()
     Selection.objects.filter(pk=selection.pk).update(
         state=State.ROUND1_PUBLICITY, publicity_start=today, publicity_end=today + timedelta(days=6)

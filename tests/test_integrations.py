@@ -309,7 +309,7 @@ def test_rewards_sanctions_and_deletions_by_scope(client, personas):
         issuing_body="区纪委",
         date=date(2026, 3, 1),
         reason="<script>x</script>",
-        by=staff,
+        actor=staff,
         today=date(2026, 12, 1),
     )
     rows = read_all(client, "/api/hr/rewards-sanctions/", token)

@@ -69,7 +69,7 @@ def test_a_unit_export_is_written_to_and_downloaded_from_the_bucket(
     year = today().year
     with django_capture_on_commit_callbacks(execute=False):
         job = achievement_services.export_start(
-            unit=personas.unit, year_from=year, year_to=year, user=personas.org_staff.user
+            unit=personas.unit, year_from=year, year_to=year, actor=personas.org_staff.user
         )
     finished = achievement_services.export_run(export_id=job.pk)
     assert finished.status == JobStatus.SUCCEEDED, finished.error

@@ -110,7 +110,7 @@ def _notice_for(personas, *, today_year_achievement: bool) -> Notice:
             verification_status=VerificationStatus.VERIFIED,
         )
     now = timezone.make_aware(timezone.datetime(2026, 6, 1, 10))
-    return services.notice_create(cadre=cadre, proposed_post="柳溪镇党委书记", by=personas.org_staff.user, now=now)
+    return services.notice_create(cadre=cadre, proposed_post="柳溪镇党委书记", actor=personas.org_staff.user, now=now)
 
 
 def test_section_heading_names_three_years_and_this_year_when_this_year_is_listed(client, personas):
@@ -151,4 +151,4 @@ def test_section_heading_is_three_years_without_this_year_and_follows_the_settin
 def _notice_for_other(personas) -> Notice:
     cadre = cadre_with_record(unit=personas.unit, name="李明")
     now = timezone.make_aware(timezone.datetime(2026, 6, 1, 10))
-    return services.notice_create(cadre=cadre, proposed_post="青石镇镇长", by=personas.org_staff.user, now=now)
+    return services.notice_create(cadre=cadre, proposed_post="青石镇镇长", actor=personas.org_staff.user, now=now)

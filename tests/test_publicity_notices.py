@@ -191,7 +191,7 @@ def test_publish_is_refused_until_all_four_checks_passed_naming_them(staff_clien
 def test_publish_refuses_a_past_or_holiday_start_and_computes_the_end(staff_client, personas):
     real_channel_settings()
     notice = gate_notice(personas)
-    pass_gate(notice, by=personas.org_staff.user)
+    pass_gate(notice, actor=personas.org_staff.user)
     url = reverse("publicity:notice_publish", args=[notice.pk])
     today = timezone.localdate()
     response = staff_client.post(url, {"start_date": today - timedelta(days=1)})

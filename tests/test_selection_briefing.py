@@ -36,9 +36,9 @@ def _decide(personas, *, prefix, post=None, leader_first=False):
         present=10,
         attendees="区委常委",
         votes={a.pk: (8, 1, 1), b.pk: (2, 7, 1)},
-        by=staff,
+        actor=staff,
     )
-    return decision_services.decide(selection=selection, meeting=meeting, by=staff)
+    return decision_services.decide(selection=selection, meeting=meeting, actor=staff)
 
 
 def _two_adjustments(personas):
@@ -56,7 +56,7 @@ def test_briefing_lists_each_adjustment_of_the_sitting(client, personas):
         probation=plain.probation,
         new_end=plain.probation.end_date.replace(year=plain.probation.end_date.year + 1),
         reason="延长观察",
-        by=personas.org_staff.user,
+        actor=personas.org_staff.user,
     )
     day = timezone.localdate().isoformat()
     client.force_login(personas.org_staff.user)

@@ -30,7 +30,7 @@ def _meeting(selection, staff, *, total=11, present=11, votes=None, kind="standi
         present=present,
         attendees="书记、副书记及常委",
         votes=votes,
-        by=staff,
+        actor=staff,
     )
 
 
@@ -70,7 +70,7 @@ def test_a_tie_at_the_top_decides_nothing(personas):
     outcome = services.outcome_of(meeting)
     assert outcome.valid and outcome.chosen is None and "重新票决" in outcome.reason
     with pytest.raises(SelectionError, match="重新票决"):
-        services.decide(selection=selection, meeting=meeting, by=personas.org_staff.user)
+        services.decide(selection=selection, meeting=meeting, actor=personas.org_staff.user)
 
 
 def test_vote_input_is_checked(personas):
@@ -138,7 +138,7 @@ def test_decision_drafts_the_notice_archives_the_others_and_freezes_the_inspecti
     ministry, standing = list(selection.meetings.order_by("pk"))
     # The 部务会 cannot decide.
     with pytest.raises(SelectionError, match="常委会"):
-        services.decide(selection=selection, meeting=ministry, by=staff)
+        services.decide(selection=selection, meeting=ministry, actor=staff)
     speech = client.get(reverse("selection:meeting_speech", args=[selection.pk, ministry.pk]))
     assert b"".join(speech.streaming_content).decode() == "施政演说全文"
     assert client.post(reverse("selection:decide", args=[selection.pk, standing.pk])).status_code == 302
@@ -151,9 +151,9 @@ def test_decision_drafts_the_notice_archives_the_others_and_freezes_the_inspecti
     steps = list(ProcessEntry.objects.filter(selection=selection).values_list("step", flat=True))
     assert steps[-5:] == ["部务会", "常委会", "人选归档", "任用决定", "任职试用期"]
     with pytest.raises(SelectionError, match="已经作出决定"):
-        services.decide(selection=selection, meeting=standing, by=staff)
+        services.decide(selection=selection, meeting=standing, actor=staff)
     with pytest.raises(SelectionError, match="不能再修改"):
-        inspection.analysis_draft(candidate=a, by=staff)
+        inspection.analysis_draft(candidate=a, actor=staff)
     page = client.get(reverse("selection:inspection", args=[selection.pk])).content.decode()
     assert "任前公示草稿" in page and "当选" in page
     assert 'id="briefing-link"' in page and 'id="probation-link"' in page

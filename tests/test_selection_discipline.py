@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def _team(selection, personas, *discipline):
     staff = personas.org_staff.user
     services.team_set(
-        selection=selection, leader=staff, staff=[], discipline=list(discipline) or [personas.discipline], by=staff
+        selection=selection, leader=staff, staff=[], discipline=list(discipline) or [personas.discipline], actor=staff
     )
 
 
@@ -53,9 +53,9 @@ def test_discipline_gives_its_opinion_itself_and_it_answers_the_gate(client, per
     client.force_login(staff)
     assert "未发现影响使用的问题" in client.get(reverse("selection:inspection", args=[selection.pk])).content.decode()
     with pytest.raises(SelectionError, match="只能由纪检监察机关的账号回复"):
-        services.opinion_give(candidate=b, result="no_objection", note="代填", by=staff)
+        services.opinion_give(candidate=b, result="no_objection", note="代填", actor=staff)
     # The notice goes to the gate: the opinion is its 凡提必听 check, with the body's account and time.
-    notice_services.notice_submit(notice=notice, by=staff)
+    notice_services.notice_submit(notice=notice, actor=staff)
     check = GateCheck.objects.get(notice=notice, kind=GateCheckKind.DISCIPLINE)
     assert (check.result, check.checked_by, check.checked_at) == (
         GateCheckResult.PASSED,
@@ -64,7 +64,7 @@ def test_discipline_gives_its_opinion_itself_and_it_answers_the_gate(client, per
     )
     with pytest.raises(CheckAnsweredElsewhere):
         notice_services.gate_check_record(
-            notice=notice, kind=GateCheckKind.DISCIPLINE, result="passed", note="代填", by=staff
+            notice=notice, kind=GateCheckKind.DISCIPLINE, result="passed", note="代填", actor=staff
         )
     response = client.post(
         reverse("publicity:gate_check", args=[notice.pk, "discipline"]),
@@ -77,14 +77,14 @@ def test_discipline_gives_its_opinion_itself_and_it_answers_the_gate(client, per
     check.refresh_from_db()
     assert check.result == GateCheckResult.FAILED and "正在核查" in check.note
     for kind in ("quota", "dossier", "personal_matters"):
-        notice_services.gate_check_record(notice=notice, kind=kind, result="passed", note="符合", by=staff)
+        notice_services.gate_check_record(notice=notice, kind=kind, result="passed", note="符合", actor=staff)
     assert notice_services.gate_status(notice) == ([], ["discipline"])
 
 
 def test_a_notice_outside_any_selection_keeps_the_staff_recorded_check(personas):
     notice = NoticeFactory(state=NoticeState.GATE)
     check = notice_services.gate_check_record(
-        notice=notice, kind="discipline", result="passed", note="区纪委监委回复无问题", by=personas.org_staff.user
+        notice=notice, kind="discipline", result="passed", note="区纪委监委回复无问题", actor=personas.org_staff.user
     )
     assert check.checked_by == personas.org_staff.user
 
@@ -110,7 +110,7 @@ def test_discipline_sees_only_the_candidates_of_its_own_teams(client, personas):
     )
     assert response.status_code == 404 and not DisciplineOpinion.objects.exists()
     with pytest.raises(SelectionError, match="考察组的纪检监察成员"):
-        services.opinion_give(candidate=c, result="no_objection", note="越权", by=personas.discipline)
+        services.opinion_give(candidate=c, result="no_objection", note="越权", actor=personas.discipline)
     # The other team's member sees its own and not ours.
     client.force_login(other_member)
     html = client.get(reverse("selection:discipline_list")).content.decode()
@@ -219,7 +219,7 @@ def test_discipline_reaches_nothing_but_its_candidates(client, personas):
         talker_post="",
         talked_on=timezone.localdate(),
         summary="谈话内容保密",
-        by=staff,
+        actor=staff,
     )
     AnnualResult.objects.create(
         cadre=a.cadre,
@@ -232,7 +232,7 @@ def test_discipline_reaches_nothing_but_its_candidates(client, personas):
         grade=Grade.EXCELLENT,
         is_published=True,
     )
-    services.analysis_draft(candidate=a, by=staff)
+    services.analysis_draft(candidate=a, actor=staff)
     notice = NoticeFactory(cadre=a.cadre)
     entry = ProcessEntry.objects.filter(selection=selection).first()
     ids = [selection.pk, a.cadre_id, notice.pk]

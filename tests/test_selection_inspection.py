@@ -70,7 +70,7 @@ def test_a_discipline_member_must_be_a_discipline_account(personas):
     selection, _cs = to_inspection(personas)
     staff = personas.org_staff.user
     with pytest.raises(SelectionError, match="纪检监察账号"):
-        services.team_set(selection=selection, leader=staff, staff=[], discipline=[staff], by=staff)
+        services.team_set(selection=selection, leader=staff, staff=[], discipline=[staff], actor=staff)
 
 
 # --- 测 -----------------------------------------------------------------------------------------------
@@ -83,7 +83,7 @@ def _poll(personas, n_voters=3):
         selection=selection,
         items=["政治素质", "工作实绩"],
         voter_ids=[p.pk for p in people],
-        by=personas.org_staff.user,
+        actor=personas.org_staff.user,
     )
     return selection, candidates, poll, people
 
@@ -119,7 +119,7 @@ def test_poll_sheets_are_sealed_and_counted_only_at_the_close(client, personas):
     # Someone not on the list: 404 on the page.
     client.force_login(personas.cadre.user)
     assert client.get(url).status_code == 404
-    services.poll_close(poll=poll, by=personas.org_staff.user)
+    services.poll_close(poll=poll, actor=personas.org_staff.user)
     counts = {(t.candidate_id, t.item, t.level): t.count for t in PollTally.objects.filter(poll=poll)}
     assert counts == {
         (a.pk, "政治素质", 1): 2,
@@ -144,10 +144,10 @@ def test_poll_items_are_settable_and_checked(personas):
     staff = personas.org_staff.user
     people = voters(personas.unit, 1, prefix="PX")
     with pytest.raises(SelectionError, match="不能重复"):
-        services.poll_setup(selection=selection, items=["甲", "甲"], voter_ids=[people[0].pk], by=staff)
+        services.poll_setup(selection=selection, items=["甲", "甲"], voter_ids=[people[0].pk], actor=staff)
     with pytest.raises(SelectionError, match="至少填写一个"):
-        services.poll_setup(selection=selection, items=[" "], voter_ids=[people[0].pk], by=staff)
-    poll = services.poll_setup(selection=selection, items=["担当作为"], voter_ids=[people[0].pk], by=staff)
+        services.poll_setup(selection=selection, items=[" "], voter_ids=[people[0].pk], actor=staff)
+    poll = services.poll_setup(selection=selection, items=["担当作为"], voter_ids=[people[0].pk], actor=staff)
     assert InspectionPoll.objects.get(pk=poll.pk).items == ["担当作为"]
 
 
@@ -353,7 +353,7 @@ def test_analysis_is_drafted_from_the_record_with_links_and_edited_by_the_team(c
 
 def test_analysis_of_an_empty_record_says_so(personas):
     _selection, (a, _b) = to_inspection(personas)
-    analysis = services.analysis_draft(candidate=a, by=personas.org_staff.user)
+    analysis = services.analysis_draft(candidate=a, actor=personas.org_staff.user)
     assert "没有已公布的年度考核结果" in analysis.text and "没有经核实的实绩记录" in analysis.text
 
 
@@ -368,7 +368,7 @@ def test_inspection_writes_are_refused_for_someone_not_inspected(client, persona
             talker_post="",
             talked_on=timezone.localdate(),
             summary="y",
-            by=personas.org_staff.user,
+            actor=personas.org_staff.user,
         )
     client.force_login(personas.org_staff.user)
     assert client.get(reverse("selection:inspection_candidate", args=[selection.pk, a.pk])).status_code == 404

@@ -24,13 +24,13 @@ from .test_worker import wait_for
 def test_voters_are_notified_of_nomination_and_of_an_online_vote(personas):
     staff = personas.org_staff.user
     selection = open_selection(post_with_vacancy(personas.unit), staff)
-    services.selection_start_nomination(selection=selection, voter_ids=[personas.colleague.pk], by=staff)
+    services.selection_start_nomination(selection=selection, voter_ids=[personas.colleague.pk], actor=staff)
     note = Notification.objects.get(recipient=personas.colleague.user)
     assert "请参加海推实名推荐" in note.title and note.url.endswith(f"/selection/my/nominate/{selection.pk}/")
     services.nomination_sign(selection=selection, nominator=personas.colleague, nominee=personas.cadre)
-    services.round1_close(selection=selection, by=staff)
+    services.round1_close(selection=selection, actor=staff)
     votes.event_setup(
-        selection=selection, kind=VoteKind.ROUND2, mode=VoteMode.ONLINE, voter_ids=[personas.leader.pk], by=staff
+        selection=selection, kind=VoteKind.ROUND2, mode=VoteMode.ONLINE, voter_ids=[personas.leader.pk], actor=staff
     )
     assert Notification.objects.get(recipient=personas.leader.user).title.startswith("请参加公推会议")
     assert not Notification.objects.filter(recipient=personas.cadre.user).exists()

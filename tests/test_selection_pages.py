@@ -96,7 +96,7 @@ def _nominated(personas):
     staff = personas.org_staff.user
     selection = open_selection(post_with_vacancy(personas.unit), staff)
     signer = personas.colleague
-    services.selection_start_nomination(selection=selection, voter_ids=[signer.pk, personas.leader.pk], by=staff)
+    services.selection_start_nomination(selection=selection, voter_ids=[signer.pk, personas.leader.pk], actor=staff)
     services.nomination_sign(selection=selection, nominator=signer, nominee=personas.cadre, reason="踏实肯干")
     return selection, signer
 
@@ -104,13 +104,13 @@ def _nominated(personas):
 def test_nominee_never_sees_who_nominated_them(client, personas):
     selection, signer = _nominated(personas)
     staff = personas.org_staff.user
-    services.round1_close(selection=selection, by=staff)
+    services.round1_close(selection=selection, actor=staff)
     event = votes.event_setup(
         selection=selection,
         kind=VoteKind.ROUND2,
         mode=VoteMode.ONLINE,
         voter_ids=[personas.cadre.pk, personas.colleague.pk],
-        by=staff,
+        actor=staff,
     )
     client.force_login(personas.cadre.user)
     reachable = [
@@ -148,7 +148,7 @@ def test_nominee_never_sees_who_nominated_them(client, personas):
 def test_voter_nominates_through_the_page_once(client, personas):
     staff = personas.org_staff.user
     selection = open_selection(post_with_vacancy(personas.unit), staff)
-    services.selection_start_nomination(selection=selection, voter_ids=[personas.colleague.pk], by=staff)
+    services.selection_start_nomination(selection=selection, voter_ids=[personas.colleague.pk], actor=staff)
     client.force_login(personas.colleague.user)
     assert "海推" in client.get(reverse("selection:my_ballots")).content.decode()
     url = reverse("selection:nominate", args=[selection.pk])
@@ -165,9 +165,9 @@ def test_voter_nominates_through_the_page_once(client, personas):
 def test_online_vote_through_the_page(client, personas):
     selection, _signer = _nominated(personas)
     staff = personas.org_staff.user
-    services.round1_close(selection=selection, by=staff)
+    services.round1_close(selection=selection, actor=staff)
     event = votes.event_setup(
-        selection=selection, kind=VoteKind.ROUND2, mode=VoteMode.ONLINE, voter_ids=[personas.leader.pk], by=staff
+        selection=selection, kind=VoteKind.ROUND2, mode=VoteMode.ONLINE, voter_ids=[personas.leader.pk], actor=staff
     )
     candidate = Candidate.objects.get(selection=selection)
     url = reverse("selection:vote", args=[event.pk])
@@ -223,7 +223,7 @@ def test_gate_quota_precheck_shows_the_computed_result(client, personas):
 
     post = post_with_vacancy(personas.unit, title="副主任", count=2)
     notice = notices.notice_create(
-        cadre=personas.cadre, proposed_post="区教师发展中心副主任", by=personas.org_staff.user
+        cadre=personas.cadre, proposed_post="区教师发展中心副主任", actor=personas.org_staff.user
     )
     client.force_login(personas.org_staff.user)
     page = client.get(reverse("publicity:notice_detail", args=[notice.pk])).content.decode()
@@ -247,7 +247,9 @@ def test_many_voters_fit(client, personas):
     selection = open_selection(post_with_vacancy(personas.unit), personas.org_staff.user)
     vs = voters(personas.unit, 3)
     people = nominees(personas.other_unit, 2)
-    services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in vs], by=personas.org_staff.user)
+    services.selection_start_nomination(
+        selection=selection, voter_ids=[v.pk for v in vs], actor=personas.org_staff.user
+    )
     for v in vs:
         services.nomination_sign(selection=selection, nominator=v, nominee=people[0])
     client.force_login(personas.org_staff.user)
@@ -257,7 +259,7 @@ def test_many_voters_fit(client, personas):
 def test_home_card_counts_a_voters_pending_ballots(client, personas):
     staff = personas.org_staff.user
     selection = open_selection(post_with_vacancy(personas.unit), staff)
-    services.selection_start_nomination(selection=selection, voter_ids=[personas.colleague.pk], by=staff)
+    services.selection_start_nomination(selection=selection, voter_ids=[personas.colleague.pk], actor=staff)
     client.force_login(personas.colleague.user)
     page = client.get(reverse("home")).content.decode()
     assert 'id="home-ballots"' in page and "张待填写" in page
@@ -300,12 +302,14 @@ def test_eligible_page_lists_reasons_for_everyone(client, personas):
 def test_invalid_attendance_is_said_on_the_page(client, personas):
     staff = personas.org_staff.user
     selection = open_selection(post_with_vacancy(personas.unit), staff, rounds=1)
-    services.selection_start_nomination(selection=selection, voter_ids=[personas.colleague.pk], by=staff)
+    services.selection_start_nomination(selection=selection, voter_ids=[personas.colleague.pk], actor=staff)
     services.nomination_sign(selection=selection, nominator=personas.colleague, nominee=personas.cadre)
-    services.round1_close(selection=selection, by=staff)
-    event = votes.event_setup(selection=selection, kind=VoteKind.MEETING, mode=VoteMode.PAPER, expected=100, by=staff)
+    services.round1_close(selection=selection, actor=staff)
+    event = votes.event_setup(
+        selection=selection, kind=VoteKind.MEETING, mode=VoteMode.PAPER, expected=100, actor=staff
+    )
     candidate = Candidate.objects.get(selection=selection)
-    votes.paper_counts_enter(event=event, actual=79, counts={candidate.pk: 70}, by=staff)
+    votes.paper_counts_enter(event=event, actual=79, counts={candidate.pk: 70}, actor=staff)
     client.force_login(staff)
     page = client.get(reverse("selection:selection_detail", args=[selection.pk])).content.decode()
     assert "到会率 79.00%" in page and "到会人数不足，推荐无效" in page
@@ -379,9 +383,9 @@ def test_staff_add_and_edit_approved_posts(client, personas):
 def test_online_vote_through_the_api_answers_the_receipt(client, personas):
     selection, _signer = _nominated(personas)
     staff = personas.org_staff.user
-    services.round1_close(selection=selection, by=staff)
+    services.round1_close(selection=selection, actor=staff)
     event = votes.event_setup(
-        selection=selection, kind=VoteKind.ROUND2, mode=VoteMode.ONLINE, voter_ids=[personas.leader.pk], by=staff
+        selection=selection, kind=VoteKind.ROUND2, mode=VoteMode.ONLINE, voter_ids=[personas.leader.pk], actor=staff
     )
     candidate = Candidate.objects.get(selection=selection)
     url = f"/api/selection/my-ballots/{event.pk}/vote/"
@@ -394,6 +398,6 @@ def test_online_vote_through_the_api_answers_the_receipt(client, personas):
     )
     again = client.post(url, {"candidates": [candidate.pk]}, content_type="application/json")
     assert again.status_code == 400 and "已经投过票" in str(again.json())
-    votes.event_close(event=event, by=staff)
+    votes.event_close(event=event, actor=staff)
     event.refresh_from_db()
     assert event.receipts == [response.json()["receipt"]]

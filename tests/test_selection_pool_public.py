@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def _reserve(personas, cadre):
     return reserves.reserve_add(
-        cadre=cadre, tier=LeadershipTier.DEPUTY, reason="优秀", entered_on=DAY, by=personas.org_staff.user
+        cadre=cadre, tier=LeadershipTier.DEPUTY, reason="优秀", entered_on=DAY, actor=personas.org_staff.user
     )
 
 
@@ -143,11 +143,11 @@ def _in_publicity(personas):
     selection = open_selection(post_with_vacancy(personas.unit), staff)
     vs = voters(personas.unit, 2)
     people = nominees(personas.other_unit, 2)
-    services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in vs], by=staff)
+    services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in vs], actor=staff)
     for v, p in zip(vs, people, strict=True):
         services.nomination_sign(selection=selection, nominator=v, nominee=p)
     today = timezone.localdate()
-    selection = services.round1_close(selection=selection, by=staff)
+    selection = services.round1_close(selection=selection, actor=staff)
     Selection.objects.filter(pk=selection.pk).update(
         state="round1_publicity", publicity_start=today, publicity_end=today + timedelta(days=6)
     )
@@ -222,6 +222,6 @@ def test_the_reason_for_leaving_the_pool_is_in_the_audit_trail(personas):
     from auditlog.models import LogEntry
 
     entry = _reserve(personas, personas.cadre)
-    reserves.reserve_remove(entry=entry, reason="已提拔任用", by=personas.org_staff.user)
+    reserves.reserve_remove(entry=entry, reason="已提拔任用", actor=personas.org_staff.user)
     last = LogEntry.objects.get_for_object(entry).order_by("-pk").first()
     assert last.additional_data == {"reason": "已提拔任用"} and last.actor == personas.org_staff.user

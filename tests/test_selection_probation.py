@@ -49,15 +49,15 @@ def decided(personas, *, post=None, prefix="I"):
         present=11,
         attendees="区委常委",
         votes={a.pk: (9, 1, 1), b.pk: (2, 8, 1)},
-        by=staff,
+        actor=staff,
     )
-    return decision_services.decide(selection=selection, meeting=meeting, by=staff)
+    return decision_services.decide(selection=selection, meeting=meeting, actor=staff)
 
 
 def running(personas, cadre, *, started_days_ago: int, months: int = 12):
     start = timezone.localdate() - timedelta(days=started_days_ago)
     SelectionSettings.objects.update_or_create(year=start.year, defaults={"probation_months": months})
-    return services.probation_start(cadre=cadre, post="区教育局副局长", start=start, by=personas.org_staff.user)
+    return services.probation_start(cadre=cadre, post="区教育局副局长", start=start, actor=personas.org_staff.user)
 
 
 # --- Rules -------------------------------------------------------------------------------------------
@@ -225,7 +225,7 @@ def test_profile_shows_the_probation_and_staff_see_the_review(client, personas):
         probation=probation,
         new_end=timezone.localdate() + timedelta(days=60),
         reason="群众反映需进一步观察",
-        by=personas.org_staff.user,
+        actor=personas.org_staff.user,
     )
     url = reverse("cadres:cadre_detail", args=[personas.cadre.pk])
     client.force_login(personas.org_staff.user)
@@ -244,7 +244,7 @@ def test_a_cadre_in_probation_is_flagged_in_eligibility(client, personas):
     staff = personas.org_staff.user
     selection = open_selection(post_with_vacancy(personas.unit), staff)  # qualification date 2026-06-01
     start = selection.qualification_date - timedelta(days=30)
-    probation = services.probation_start(cadre=personas.cadre, post="区教育局副局长", start=start, by=staff)
+    probation = services.probation_start(cadre=personas.cadre, post="区教育局副局长", start=start, actor=staff)
     failures = rules.qualification_failures(personas.cadre, selection)
     assert failures == [
         f"任职试用期内（试任区教育局副局长，至 {probation.end_date.isoformat()}），试用期满考核合格前不宜进一步提拔"
@@ -252,7 +252,7 @@ def test_a_cadre_in_probation_is_flagged_in_eligibility(client, personas):
     client.force_login(staff)
     eligible = page(client.get(reverse("selection:eligible", args=[selection.pk]), {"all": "1"}))
     assert "任职试用期内" in eligible
-    services.probation_end_unfit(probation=probation, reason="不胜任", by=staff)
+    services.probation_end_unfit(probation=probation, reason="不胜任", actor=staff)
     assert rules.qualification_failures(personas.cadre, selection) == []
 
 
@@ -291,7 +291,7 @@ def test_probation_end_reminder_runs_on_the_worker_once_per_end(celery_worker, p
         probation=due,
         new_end=timezone.localdate() + timedelta(days=20),
         reason="延长观察",
-        by=personas.org_staff.user,
+        actor=personas.org_staff.user,
     )
     remind_probation_ends.delay()
     wait_for(lambda: Notification.objects.filter(recipient=personas.org_staff.user).count() == 2)
@@ -311,7 +311,7 @@ def test_probation_settings_are_per_year_on_the_settings_page(client, personas):
     saved = SelectionSettings.for_year(year)
     assert (saved.probation_months, saved.probation_reminder_days) == (18, 45)
     start = timezone.localdate()
-    probation = services.probation_start(cadre=personas.cadre, post="区教育局副局长", start=start, by=None)
+    probation = services.probation_start(cadre=personas.cadre, post="区教育局副局长", start=start, actor=None)
     assert probation.end_date == rules.probation_end(start, 18) and probation.reminder_days == 45
     # A probation keeps the numbers it started with.
     SelectionSettings.objects.filter(year=year).update(probation_months=6)

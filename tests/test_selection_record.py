@@ -112,7 +112,7 @@ def test_a_correction_is_a_new_entry_pointing_at_the_corrected_one(client, perso
 
 def test_the_pdf_has_a_verification_code_and_reads_back(client, personas, tmp_path):
     selection, (a, _b) = to_inspection(personas)
-    record.append(selection=selection, step="个别谈话", text="考察对象：甲。", by=personas.org_staff.user)
+    record.append(selection=selection, step="个别谈话", text="考察对象：甲。", actor=personas.org_staff.user)
     client.force_login(personas.org_staff.user)
     response = client.get(reverse("selection:process_record_pdf", args=[selection.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

@@ -115,13 +115,13 @@ def test_round1_counts_signed_nominations_and_cuts_at_k_with_ties(personas):
     selection = open_selection(post, staff)
     vs = voters(personas.unit, 6)
     people = nominees(personas.other_unit, 4)
-    services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in vs], by=staff)
+    services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in vs], actor=staff)
     # A: 3, B: 1, C: 1, D: 1 → K=2: A, and B/C/D tied at the line all pass.
     _nominate(selection, [(vs[0], people[0]), (vs[1], people[0]), (vs[2], people[0])])
     _nominate(selection, [(vs[3], people[1]), (vs[4], people[2]), (vs[5], people[3])])
     with pytest.raises(SelectionError, match="已经在这次海推中签名推荐过了"):
         services.nomination_sign(selection=selection, nominator=vs[0], nominee=people[1])
-    selection = services.round1_close(selection=selection, by=staff)
+    selection = services.round1_close(selection=selection, actor=staff)
     assert selection.state == State.ROUND2
     passed = set(
         Candidate.objects.filter(selection=selection, round1_passed=True).values_list("cadre__name", flat=True)
@@ -133,7 +133,7 @@ def test_a_voter_off_the_list_cannot_nominate(personas):
     staff = personas.org_staff.user
     selection = open_selection(post_with_vacancy(personas.unit), staff)
     vs = voters(personas.unit, 1)
-    services.selection_start_nomination(selection=selection, voter_ids=[vs[0].pk], by=staff)
+    services.selection_start_nomination(selection=selection, voter_ids=[vs[0].pk], actor=staff)
     with pytest.raises(SelectionError, match="不在这次海推的参加人员名单中"):
         services.nomination_sign(selection=selection, nominator=personas.stranger, nominee=personas.cadre)
 
@@ -146,18 +146,18 @@ def _to_recommendation(personas, *, n_finalists=1):
     selection = open_selection(post_with_vacancy(personas.unit), staff, rounds=1)
     vs = voters(personas.unit, n_finalists)
     people = nominees(personas.other_unit, n_finalists)
-    services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in vs], by=staff)
+    services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in vs], actor=staff)
     _nominate(selection, zip(vs, people, strict=True))
-    selection = services.round1_close(selection=selection, by=staff)
+    selection = services.round1_close(selection=selection, actor=staff)
     assert selection.state == State.RECOMMENDATION
     return selection, people
 
 
 def _paper(selection, kind, *, expected, actual, votes_for):
     staff = selection.created_by
-    event = votes.event_setup(selection=selection, kind=kind, mode=VoteMode.PAPER, expected=expected, by=staff)
+    event = votes.event_setup(selection=selection, kind=kind, mode=VoteMode.PAPER, expected=expected, actor=staff)
     candidate = Candidate.objects.get(selection=selection)
-    votes.paper_counts_enter(event=event, actual=actual, counts={candidate.pk: votes_for}, by=staff)
+    votes.paper_counts_enter(event=event, actual=actual, counts={candidate.pk: votes_for}, actor=staff)
 
 
 @pytest.mark.parametrize(
@@ -188,7 +188,7 @@ def test_vote_share_edge(personas, votes_for, passes):
     )
     _paper(selection, VoteKind.MEETING, expected=10000, actual=10000, votes_for=votes_for)
     _paper(selection, VoteKind.TALK, expected=10000, actual=10000, votes_for=9000)
-    selection = services.candidates_finalize(selection=selection, by=selection.created_by)
+    selection = services.candidates_finalize(selection=selection, actor=selection.created_by)
     assert selection.state == State.CANDIDATES
     assert Candidate.objects.get(selection=selection).is_inspection_candidate is passes
 
@@ -216,11 +216,11 @@ def test_outside_the_pool_needs_a_recorded_exception(personas):
     _paper(selection, VoteKind.TALK, expected=10, actual=10, votes_for=9)
     staff = selection.created_by
     with pytest.raises(SelectionError, match="未列入后备干部库"):
-        services.candidates_finalize(selection=selection, by=staff)
+        services.candidates_finalize(selection=selection, actor=staff)
     services.reserve_exception_record(
-        candidate=Candidate.objects.get(selection=selection), reason="急需专业人才", by=staff
+        candidate=Candidate.objects.get(selection=selection), reason="急需专业人才", actor=staff
     )
-    assert services.candidates_finalize(selection=selection, by=staff).state == State.CANDIDATES
+    assert services.candidates_finalize(selection=selection, actor=staff).state == State.CANDIDATES
 
 
 def test_settings_are_per_year_with_defaults_for_a_year_without_its_own(personas):
@@ -233,7 +233,7 @@ def test_settings_are_per_year_with_defaults_for_a_year_without_its_own(personas
     _paper(selection, VoteKind.MEETING, expected=10, actual=10, votes_for=9)
     _paper(selection, VoteKind.TALK, expected=10, actual=10, votes_for=9)
     # Outside the pool, yet no exception needed: the rule is off in this selection's year.
-    assert services.candidates_finalize(selection=selection, by=selection.created_by).state == State.CANDIDATES
+    assert services.candidates_finalize(selection=selection, actor=selection.created_by).state == State.CANDIDATES
     assert reserves.default_review_date(DAY) == date(DAY.year + 2, DAY.month, DAY.day)
     assert reserves.default_review_date(date(DAY.year + 1, 3, 31)) == date(DAY.year + 1, 9, 30)
     assert reserves.default_review_date(date(DAY.year - 1, 1, 31)) == date(DAY.year, 1, 31)  # the default 12
@@ -245,7 +245,7 @@ def test_online_vote_keeps_only_counts_and_who_voted(personas):
     staff = selection.created_by
     vs = voters(personas.unit, 3, prefix="M")
     event = votes.event_setup(
-        selection=selection, kind=VoteKind.MEETING, mode=VoteMode.ONLINE, voter_ids=[v.pk for v in vs], by=staff
+        selection=selection, kind=VoteKind.MEETING, mode=VoteMode.ONLINE, voter_ids=[v.pk for v in vs], actor=staff
     )
     candidate = Candidate.objects.get(selection=selection)
     receipt = votes.vote_cast(event_id=event.pk, voter=vs[0], candidate_ids=[candidate.pk])
@@ -257,7 +257,7 @@ def test_online_vote_keeps_only_counts_and_who_voted(personas):
     # While the vote is open the ballot is sealed: no counter has moved.
     assert event.actual == 0 and event.counts.get().votes == 0
     assert SealedVote.objects.filter(event=event).count() == 1
-    votes.event_close(event=event, by=staff)
+    votes.event_close(event=event, actor=staff)
     event.refresh_from_db()
     assert event.actual == 1
     assert event.counts.get().votes == 1
@@ -271,12 +271,12 @@ def test_online_vote_keeps_only_counts_and_who_voted(personas):
 def test_reserve_entry_by_staff_needs_reason_and_review_after_entry(personas):
     staff = personas.org_staff.user
     with pytest.raises(SelectionError, match="请填写列入理由"):
-        reserves.reserve_add(cadre=personas.cadre, tier="deputy", reason=" ", entered_on=DAY, by=staff)
+        reserves.reserve_add(cadre=personas.cadre, tier="deputy", reason=" ", entered_on=DAY, actor=staff)
     with pytest.raises(SelectionError, match="复核日期不能早于列入日期"):
         reserves.reserve_add(
-            cadre=personas.cadre, tier="deputy", reason="优秀", entered_on=DAY, review_on=date(2026, 5, 1), by=staff
+            cadre=personas.cadre, tier="deputy", reason="优秀", entered_on=DAY, review_on=date(2026, 5, 1), actor=staff
         )
-    entry = reserves.reserve_add(cadre=personas.cadre, tier="deputy", reason="优秀", entered_on=DAY, by=staff)
+    entry = reserves.reserve_add(cadre=personas.cadre, tier="deputy", reason="优秀", entered_on=DAY, actor=staff)
     assert entry.review_on == date(2027, 6, 1)
     assert Cadre.objects.get(pk=personas.cadre.pk).reserve_entries.count() == 1
 
@@ -286,17 +286,21 @@ def test_round1_publicity_lasts_the_set_working_days_and_starts_on_a_working_day
     SelectionSettings.objects.update_or_create(year=DAY.year, defaults={"round1_publicity_workdays": 7})
     selection = open_selection(post_with_vacancy(personas.unit), staff)
     vs = voters(personas.unit, 1)
-    services.selection_start_nomination(selection=selection, voter_ids=[vs[0].pk], by=staff)
+    services.selection_start_nomination(selection=selection, voter_ids=[vs[0].pk], actor=staff)
     services.nomination_sign(selection=selection, nominator=vs[0], nominee=personas.cadre)
     with pytest.raises(SelectionError, match="公示期须从工作日开始"):
-        services.round1_close(selection=selection, by=staff, publicity_start=date(2026, 5, 30), today=date(2026, 5, 29))
+        services.round1_close(
+            selection=selection, actor=staff, publicity_start=date(2026, 5, 30), today=date(2026, 5, 29)
+        )
     with pytest.raises(SelectionError, match="不能早于今天"):
-        services.round1_close(selection=selection, by=staff, publicity_start=date(2026, 5, 28), today=date(2026, 5, 29))
+        services.round1_close(
+            selection=selection, actor=staff, publicity_start=date(2026, 5, 28), today=date(2026, 5, 29)
+        )
     selection = services.round1_close(
-        selection=selection, by=staff, publicity_start=date(2026, 6, 1), today=date(2026, 5, 29)
+        selection=selection, actor=staff, publicity_start=date(2026, 6, 1), today=date(2026, 5, 29)
     )
     assert selection.state == State.ROUND1_PUBLICITY
     assert (selection.publicity_start, selection.publicity_end) == (date(2026, 6, 1), date(2026, 6, 9))
     with pytest.raises(SelectionError, match="公示期至 2026-06-09 结束"):
-        services.publicity_end(selection=selection, by=staff, today=date(2026, 6, 9))
-    assert services.publicity_end(selection=selection, by=staff, today=date(2026, 6, 10)).state == State.ROUND2
+        services.publicity_end(selection=selection, actor=staff, today=date(2026, 6, 9))
+    assert services.publicity_end(selection=selection, actor=staff, today=date(2026, 6, 10)).state == State.ROUND2

@@ -31,7 +31,7 @@ def page(response) -> str:
     return response.content.decode()
 
 
-def register(personas, *, by=None, **extra):
+def register(personas, *, actor=None, **extra):
     data = {
         "channel": Channel.PHONE,
         "received_on": today(),
@@ -40,7 +40,7 @@ def register(personas, *, by=None, **extra):
         "reporter_name": "王举报",
         "reporter_contact": "13900000000",
     } | extra
-    return service.report_register(by=by or personas.org_staff.user, **data)
+    return service.report_register(actor=actor or personas.org_staff.user, **data)
 
 
 # --- Staff register ------------------------------------------------------------------------------------
@@ -120,7 +120,7 @@ def test_public_report_at_any_time_with_receipt_and_lookup(client, personas):
     receipt = page(client.get(reverse("supervision_public:receipt")))
     assert report.receipt_code in receipt
     service.report_transition(
-        report=report, to_state="verifying", public_reply="已受理，正在核查", by=personas.discipline
+        report=report, to_state="verifying", public_reply="已受理，正在核查", actor=personas.discipline
     )
     lookup = page(client.post(reverse("supervision_public:lookup"), {"code": report.receipt_code.replace("-", "")}))
     assert "核查中" in lookup and "已受理，正在核查" in lookup and TEXT not in lookup
@@ -194,7 +194,7 @@ def test_the_cadre_reported_on_cannot_triage_it(personas):
     personas.cadre.user.save()
     report = register(personas)
     with pytest.raises(service.SupervisionError, match="涉及您本人"):
-        service.report_transition(report=report, to_state="verifying", by=personas.cadre.user)
+        service.report_transition(report=report, to_state="verifying", actor=personas.cadre.user)
 
 
 def test_overdue_reports_remind_staff_once_a_day(celery_worker, personas):
@@ -228,9 +228,9 @@ def test_open_reports_show_to_staff_on_profile_selection_and_gate_never_the_repo
     own = page(client.get(reverse("cadres:my_profile")))
     assert report.receipt_code not in own and "王举报" not in own and "13900000000" not in own
     assert client.get(reverse("supervision:report_detail", args=[report.pk])).status_code == 403
-    service.report_transition(report=report, to_state="verifying", by=personas.discipline)
-    service.report_transition(report=report, to_state="unsubstantiated", note="查无实据", by=personas.discipline)
-    service.report_transition(report=report, to_state="closed", by=personas.discipline)
+    service.report_transition(report=report, to_state="verifying", actor=personas.discipline)
+    service.report_transition(report=report, to_state="unsubstantiated", note="查无实据", actor=personas.discipline)
+    service.report_transition(report=report, to_state="closed", actor=personas.discipline)
     client.force_login(staff)
     assert report.receipt_code not in page(client.get(urls[0]))
 
@@ -248,7 +248,7 @@ def test_yearly_statistics_by_channel_outcome_and_unit(client, personas):
     register(personas, channel=Channel.LETTER)
     closed = register(personas, cadre=personas.stranger)
     for state, note in (("verifying", ""), ("unsubstantiated", "查无实据"), ("closed", "")):
-        service.report_transition(report=closed, to_state=state, note=note, by=personas.discipline)
+        service.report_transition(report=closed, to_state=state, note=note, actor=personas.discipline)
     service.report_submit_public(subject="某事项", name="", contact="", text=TEXT, today=today())
     client.force_login(personas.discipline)
     text = page(client.get(reverse("supervision:report_statistics"), {"year": today().year}))

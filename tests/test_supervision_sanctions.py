@@ -219,7 +219,7 @@ def test_notice_is_not_published_during_the_impact_period(client, personas):
     staff = personas.org_staff.user
     record = sanction(personas.cadre, staff, kind="gov_warning")
     notice = NoticeFactory(cadre=personas.cadre, state=NoticeState.GATE)
-    pass_gate(notice, by=staff)
+    pass_gate(notice, actor=staff)
     client.force_login(staff)
     detail = page(client.get(reverse("publicity:notice_detail", args=[notice.pk])))
     assert 'id="supervision-gate"' in detail and f"影响期至 {record.impact_end.isoformat()}" in detail
@@ -283,7 +283,7 @@ def test_dossier_pdf_lists_the_records(personas, tmp_path):
 
     sanction(personas.cadre, personas.org_staff.user, on=today() - timedelta(days=3))
     pdf = dossier_render(
-        cadre=personas.cadre, year_from=today().year, year_to=today().year, user=personas.org_staff.user
+        cadre=personas.cadre, year_from=today().year, year_to=today().year, actor=personas.org_staff.user
     )
     text = pdf_text(pdf.content, tmp_path)
     assert "奖惩情况" in text and "区纪委〔2026〕7号" in text

@@ -63,7 +63,7 @@ def test_rule_quota_confirmation_trail_and_commendation_of_the_head(client, pers
             issuing_body="中共青山区委组织部",
             date=today(),
             reason="年度考核优秀",
-            by=personas.org_staff.user,
+            actor=personas.org_staff.user,
         )
     grade_a, grade_b = TeamGrade.objects.get(unit=a), TeamGrade.objects.get(unit=b)
     client.post(url, {"team_grade": grade_b.pk, "grade": "excellent"})
@@ -90,7 +90,7 @@ def test_rule_quota_confirmation_trail_and_commendation_of_the_head(client, pers
         issuing_body="中共青山区委组织部",
         date=today(),
         reason="年度考核优秀",
-        by=personas.org_staff.user,
+        actor=personas.org_staff.user,
     )
     assert RewardSanction.objects.filter(cadre=head_a).exists()
     client.force_login(personas.discipline)
@@ -107,5 +107,5 @@ def test_a_non_head_is_not_bound_by_the_team_grade(personas):
         issuing_body="中共青山区委组织部",
         date=today(),
         reason="年度考核优秀",
-        by=personas.org_staff.user,
+        actor=personas.org_staff.user,
     )

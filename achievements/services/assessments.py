@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, User
 from core.dates import format_deadline
+from core.fields import field_limit
 from core.models import NotificationKind
 from core.notifications import notify
 
@@ -27,7 +28,7 @@ from .logs import check_length
 
 RETURN_REASON_MIN = 5
 OBJECTION_MIN = 5
-OBJECTION_MAX = SelfAssessmentObjection._meta.get_field("text").max_length
+OBJECTION_MAX = field_limit(SelfAssessmentObjection, "text")
 
 
 def _url(assessment: SelfAssessment) -> str:
@@ -99,7 +100,7 @@ def assessment_save(
     assessment.plans = rules.normalize_text(plans)
     for field in ("performance", "shortcomings", "plans"):
         # A draft may be short; the minimum applies when it is submitted.
-        check_length(getattr(assessment, field), 0, SelfAssessment._meta.get_field(field).max_length, field)
+        check_length(getattr(assessment, field), 0, field_limit(SelfAssessment, field), field)
     assessment.save()
     return assessment
 
@@ -113,9 +114,7 @@ def assessment_submit(*, assessment: SelfAssessment, actor: User, now: datetime 
     if not assessment.is_editable:
         raise _locked(assessment, "submit")
     minimum = rules.rules_for_unit(assessment.year, assessment.author.unit).self_assessment_min_chars
-    check_length(
-        assessment.performance, minimum, SelfAssessment._meta.get_field("performance").max_length, "performance"
-    )
+    check_length(assessment.performance, minimum, field_limit(SelfAssessment, "performance"), "performance")
     assessment.state = AssessmentState.SUBMITTED
     assessment.unit = assessment.author.unit
     assessment.submitted_at = now
@@ -187,7 +186,7 @@ def assessment_return(
     if assessment.state != AssessmentState.SUBMITTED:
         raise _locked(assessment, "return")
     reason = rules.normalize_text(reason)
-    check_length(reason, RETURN_REASON_MIN, SelfAssessment._meta.get_field("return_reason").max_length, "reason")
+    check_length(reason, RETURN_REASON_MIN, field_limit(SelfAssessment, "return_reason"), "reason")
     assessment.state = AssessmentState.RETURNED
     assessment.reviewed_by = actor
     assessment.reviewed_at = now

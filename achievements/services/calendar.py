@@ -102,13 +102,13 @@ def calendar_year_enter(
     for day, note in workdays:
         workday_overrides_set(start=day, end=day, is_workday=True, note=note)
     if confirmed_by is not None:
-        calendar_year_confirm(year=year, by=confirmed_by)
+        calendar_year_confirm(year=year, actor=confirmed_by)
     return written_free, len(workdays)
 
 
 @transaction.atomic
 def calendar_year_confirm(
-    *, year: int, by: User, note: str = "", now: datetime | None = None
+    *, year: int, actor: User, note: str = "", now: datetime | None = None
 ) -> CalendarYearConfirmation:
     """Record who confirmed, and when, that a year's holidays and 调休 days are all entered."""
     if rules.package_covers(year):
@@ -116,7 +116,7 @@ def calendar_year_confirm(
     if not WorkdayOverride.objects.filter(day__year=year, is_workday=False).exists():
         raise RecordLocked(reason=_("%(year)s 年还没有录入任何放假日期，请先录入放假安排再确认。") % {"year": year})
     confirmation, _created = CalendarYearConfirmation.objects.update_or_create(
-        year=year, defaults={"confirmed_by": by, "confirmed_at": now or timezone.now(), "note": note.strip()}
+        year=year, defaults={"confirmed_by": actor, "confirmed_at": now or timezone.now(), "note": note.strip()}
     )
     return confirmation
 

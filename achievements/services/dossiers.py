@@ -49,20 +49,20 @@ def dossier_title(cadre: Cadre, year_from: int, year_to: int) -> str:
 
 
 def dossier_render(
-    *, cadre: Cadre, year_from: int, year_to: int, user: User | None, now: datetime | None = None
+    *, cadre: Cadre, year_from: int, year_to: int, actor: User | None, now: datetime | None = None
 ) -> VerifiedPdf:
     """Render and register one cadre's dossier: cover, one section per year, page numbers.
 
-    Evaluation results are in it only when `user` may see them (the unit zip is built for org staff).
+    Evaluation results are in it only when `actor` may see them (the unit zip is built for org staff).
     """
     from ..selectors import year_record
 
     now = now or timezone.now()
     check_years(year_from, year_to, now=now)
     cadre = Cadre.objects.select_related("unit", "rank").get(pk=cadre.pk)
-    show_results = access.can_see_results(user, cadre)
+    show_results = actor is not None and access.can_see_results(actor, cadre)
     years = [
-        year_record(cadre=cadre, year=y, with_results=show_results, viewer=user, now=now)
+        year_record(cadre=cadre, year=y, with_results=show_results, actor=actor, now=now)
         for y in range(year_to, year_from - 1, -1)
     ]
     title = dossier_title(cadre, year_from, year_to)
@@ -72,7 +72,7 @@ def dossier_render(
             "cadre": cadre,
             "years": years,
             "show_results": show_results,
-            "viewer": user,
+            "viewer": actor,
             "year_from": year_from,
             "year_to": year_to,
             "title": title,
@@ -82,7 +82,7 @@ def dossier_render(
         },
         kind=DOSSIER_KIND,
         title=title,
-        user=user,
+        actor=actor,
     )
 
 
@@ -96,7 +96,9 @@ def dossier_filename(cadre: Cadre, year_from: int, year_to: int) -> str:
 
 
 @transaction.atomic
-def export_start(*, unit: Unit, year_from: int, year_to: int, user: User, now: datetime | None = None) -> DossierExport:
+def export_start(
+    *, unit: Unit, year_from: int, year_to: int, actor: User, now: datetime | None = None
+) -> DossierExport:
     from ..tasks import build_unit_export
 
     check_years(year_from, year_to, now=now)
@@ -104,7 +106,7 @@ def export_start(*, unit: Unit, year_from: int, year_to: int, user: User, now: d
         unit=unit,
         year_from=year_from,
         year_to=year_to,
-        requested_by=user,
+        requested_by=actor,
         progress_total=unit.cadres.filter(is_active=True).count(),
     )
     enqueue_after_commit(build_unit_export, job.pk)
@@ -132,7 +134,7 @@ def export_run(*, export_id: int) -> DossierExport:
             with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
                 for done, cadre in enumerate(cadres, start=1):
                     pdf = dossier_render(
-                        cadre=cadre, year_from=job.year_from, year_to=job.year_to, user=job.requested_by
+                        cadre=cadre, year_from=job.year_from, year_to=job.year_to, actor=job.requested_by
                     )
                     name = dossier_filename(cadre, job.year_from, job.year_to)
                     archive.writestr(name, pdf.content)

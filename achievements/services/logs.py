@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, User
+from core.fields import field_limit
 
 from .. import rules
 from ..errors import (
@@ -25,8 +26,8 @@ from ..errors import (
 )
 from ..models import DailyLog, LeaveKind, LeavePeriod, Summary, SummaryKind
 
-LOG_MAX_CHARS = DailyLog._meta.get_field("text").max_length
-SUMMARY_MAX_CHARS = Summary._meta.get_field("text").max_length
+LOG_MAX_CHARS = field_limit(DailyLog, "text")
+SUMMARY_MAX_CHARS = field_limit(Summary, "text")
 # A leave period longer than this is a typo, not a secondment.
 LEAVE_MAX_DAYS = 400
 

@@ -146,7 +146,7 @@ def achievement_delete(*, achievement: Achievement, author: Cadre) -> None:
 
 @transaction.atomic
 def achievement_verify(
-    *, achievement: Achievement, status: str, note: str, user: User, now: datetime | None = None
+    *, achievement: Achievement, status: str, note: str, actor: User, now: datetime | None = None
 ) -> Achievement:
     """Org staff record 已核实 / 存疑 / 待核实 with a note (required when in doubt)."""
     if status not in VerificationStatus.values:
@@ -157,11 +157,11 @@ def achievement_verify(
     achievement = (
         Achievement.objects.select_for_update(of=("self",)).select_related("created_by__user").get(pk=achievement.pk)
     )
-    if access.involved_in(user, achievement):
+    if access.involved_in(actor, achievement):
         raise RecordLocked(reason=_("这条实绩由您本人填报或参与，不能由您核实，请由考核办其他同志核实。"))
     achievement.verification_status = status
     achievement.verification_note = note
-    achievement.verified_by = user if status != VerificationStatus.PENDING else None
+    achievement.verified_by = actor if status != VerificationStatus.PENDING else None
     achievement.verified_at = (now or timezone.now()) if status != VerificationStatus.PENDING else None
     achievement.save()
     author_user = achievement.created_by.user
@@ -182,7 +182,7 @@ def achievement_verify(
 
 @transaction.atomic
 def attachment_add(
-    *, achievement: Achievement, upload: UploadedFile, author: Cadre, user: User
+    *, achievement: Achievement, upload: UploadedFile, author: Cadre, actor: User
 ) -> AchievementAttachment:
     """Store one evidence file privately under MEDIA_ROOT after checking its size and real type."""
     achievement = Achievement.objects.select_for_update().get(pk=achievement.pk)
@@ -193,12 +193,13 @@ def attachment_add(
             reason=_("每条实绩最多上传 %(count)s 个佐证材料。") % {"count": rules.attachment_max_count()}
         )
     name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "file"
-    if upload.size > rules.attachment_max_bytes():
+    size = upload.size or 0
+    if size > rules.attachment_max_bytes():
         raise AttachmentRefused(
             reason=_("文件「%(name)s」超过 %(limit)s，请压缩后再上传。")
             % {"name": name, "limit": filesizeformat(rules.attachment_max_bytes())}
         )
-    if upload.size == 0:
+    if size == 0:
         raise AttachmentRefused(reason=_("文件「%(name)s」是空文件。") % {"name": name})
     upload.seek(0)
     head = upload.read(16)
@@ -225,9 +226,9 @@ def attachment_add(
         achievement=achievement,
         file=stored,
         original_name=name,
-        size=upload.size,
+        size=size,
         content_type=content_type,
-        uploaded_by=user,
+        uploaded_by=actor,
     )
     _back_to_pending(achievement)
     achievement.save()

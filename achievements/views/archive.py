@@ -46,7 +46,7 @@ def cadre_archive(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         return redirect("achievements:cadre_archive", pk=pk, year=today.year)
     show_results = access.can_see_results(request.user, cadre)
     years = selectors.archive_years(cadre, today, with_results=show_results)
-    record = selectors.year_record(cadre=cadre, year=year, with_results=show_results, viewer=request.user)
+    record = selectors.year_record(cadre=cadre, year=year, with_results=show_results, actor=request.user)
     # The dossier covers up to three years ending with the year on the page, from the first year on record.
     year_from = min(year, max(year - 2, min(years)))
     return render(
@@ -72,7 +72,7 @@ def dossier_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("achievements:cadre_archive", pk=pk, year=this_year())
     year_from, year_to = form.cleaned_data["year_from"], form.cleaned_data["year_to"]
     try:
-        pdf = services.dossier_render(cadre=cadre, year_from=year_from, year_to=year_to, user=request.user)
+        pdf = services.dossier_render(cadre=cadre, year_from=year_from, year_to=year_to, actor=request.user)
     except RecordError as error:
         show_error(error, request=request)
         return redirect("achievements:cadre_archive", pk=pk, year=this_year())
@@ -98,7 +98,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             job = services.export_start(
-                unit=data["unit"], year_from=data["year_from"], year_to=data["year_to"], user=request.user
+                unit=data["unit"], year_from=data["year_from"], year_to=data["year_to"], actor=request.user
             )
         except RecordError as error:
             show_error(error, form=form)

@@ -117,7 +117,7 @@ def unit_feed(request: HttpRequest) -> HttpResponse:
     else:
         start, end, author = today - timedelta(days=6), today, None
     logs = selectors.unit_feed(
-        viewer=request.user, unit_id=unit_id, start=start, end=end, author_id=author.pk if author else None
+        actor=request.user, unit_id=unit_id, start=start, end=end, author_id=author.pk if author else None
     )
     return render(
         request,

@@ -142,7 +142,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 achievement=achievement,
                 upload=form.cleaned_data["file"],
                 author=cadre_of(request.user),
-                user=request.user,
+                actor=request.user,
             )
         except RecordError as error:
             show_error(error, request=request)
@@ -239,7 +239,7 @@ def record_verify(request: HttpRequest, pk: int) -> HttpResponse:
                 achievement=achievement,
                 status=form.cleaned_data["verification_status"],
                 note=form.cleaned_data["verification_note"],
-                user=request.user,
+                actor=request.user,
             )
         except RecordError as error:
             show_error(error, request=request)

@@ -100,7 +100,7 @@ def workdays(request: HttpRequest) -> HttpResponse:
         target = parse_int(request.POST.get("year"), year, low=2000, high=2100)
         try:
             if action == "confirm":
-                services.calendar_year_confirm(year=target, by=request.user)
+                services.calendar_year_confirm(year=target, actor=request.user)
                 messages.success(request, _("已确认 %(year)s 年节假日录入完整。") % {"year": target})
             else:
                 services.calendar_year_unconfirm(year=target)

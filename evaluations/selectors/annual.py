@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from ..models import (
     FollowUp,
     FollowUpKind,
     Grade,
+    GradeChange,
     LastPlaceComparison,
     Period,
     PeriodKind,
@@ -34,6 +35,9 @@ from ..models import (
     UnitSheetTally,
 )
 from .last_place import last_place_bases, last_place_streaks
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def annual_queryset(period: Period, filters: Mapping[str, Any] | None = None) -> QuerySet[AnnualResult]:
@@ -82,7 +86,7 @@ class AnnualExplanation:
     team_problems: list[ProblemView]
     team_sheets: int
     quarters: list[QuarterlyResult]
-    changes: list
+    changes: list[GradeChange]
 
     @property
     def parts(self) -> list[tuple[str, Decimal, Decimal]]:
@@ -105,8 +109,10 @@ def explain_annual(result: AnnualResult) -> AnnualExplanation:
     summary = (
         DemocraticSummary.objects.filter(period=result.period, cadre=result.cadre).first() if result.period else None
     )
-    shown = bool(summary) and rules.may_show_count(summary.rater_count, settings)
-    dimensions = [(str(d.label), summary.dimension_average(d) if shown else None) for d in DIMENSIONS]
+    shown = summary is not None and rules.may_show_count(summary.rater_count, settings)
+    dimensions = [
+        (str(d.label), summary.dimension_average(d) if summary is not None and shown else None) for d in DIMENSIONS
+    ]
     counts = {
         (c.cadre_id, c.unit_id, c.item): c
         for c in ProblemCount.objects.filter(period=result.period).filter(Q(cadre=result.cadre) | Q(unit=result.unit))
@@ -158,7 +164,7 @@ def explain_annual(result: AnnualResult) -> AnnualExplanation:
 @dataclass
 class Flag:
     kind: str  # promotion, commendation, last_place
-    label: str
+    label: StrOrPromise
     result: AnnualResult
     rule_anchor: str
     facts: str
@@ -247,8 +253,9 @@ def use_of_results(year: int, *, unit_id: int | None = None, kind: str = "") -> 
         if rules.in_top_share(result.rank_in_rank_level, result.rank_level_size, settings.commendation_top_percent):
             flags.append(Flag("commendation", FLAG_KINDS["commendation"], result, "rule-commendation", rank_text))
         streak = streaks.get(result.cadre_id)
-        if streak:
-            kind_label = FollowUpKind(rules.follow_up_kind(streak.consecutive)).label
+        follow_up_kind = rules.follow_up_kind(streak.consecutive) if streak else None
+        if streak and follow_up_kind:
+            kind_label = FollowUpKind(follow_up_kind).label
             numbers = {
                 "year": year,
                 "position": result.rank_in_unit,
@@ -257,12 +264,12 @@ def use_of_results(year: int, *, unit_id: int | None = None, kind: str = "") -> 
                 "years": "、".join(map(str, sorted(streak.years))),
             }
             if streak.scope == "unit":
-                facts = (
+                last_facts = (
                     _("%(year)s 年度单位内第 %(position)s 名（共 %(size)s 人，末位），连续 %(n)s 年末位（%(years)s）")
                     % numbers
                 )
             else:
-                facts = _(
+                last_facts = _(
                     "%(year)s 年度单位仅 %(unit_size)s 人，按%(group)s比较：第 %(position)s 名"
                     "（共 %(size)s 人，末位），连续 %(n)s 年末位（%(years)s）"
                 ) % (
@@ -274,14 +281,14 @@ def use_of_results(year: int, *, unit_id: int | None = None, kind: str = "") -> 
                         "size": streak.size,
                     }
                 )
-            facts += " → " + str(kind_label)
+            last_facts += " → " + str(kind_label)
             flags.append(
                 Flag(
                     "last_place",
                     FLAG_KINDS["last_place"],
                     result,
                     "rule-last-place",
-                    facts,
+                    last_facts,
                     follow_ups.get(result.cadre_id),
                 )
             )
@@ -301,7 +308,8 @@ def follow_ups(*, status: str = "", year: int | None = None) -> QuerySet[FollowU
 
 def latest_annual_results_year() -> int | None:
     """The use-of-results page opens on this year: the last one that has computed annual results."""
-    return AnnualResult.objects.filter(annual_score__isnull=False).aggregate(year=Max("year"))["year"]
+    year: int | None = AnnualResult.objects.filter(annual_score__isnull=False).aggregate(year=Max("year"))["year"]
+    return year
 
 
 def available_years() -> list[int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from cadres.models import UnitCategory
 
@@ -37,7 +38,10 @@ class LastPlaceBasis:
     group_name: str = ""
 
 
-def _comparison_key(row_year: int, scope: str, rank_id: int, category: str) -> tuple:
+ComparisonKey = tuple[int, str, int | str]
+
+
+def _comparison_key(row_year: int, scope: str, rank_id: int, category: str) -> ComparisonKey:
     return (row_year, scope, rank_id if scope == LastPlaceComparison.RANK_LEVEL else category)
 
 
@@ -66,9 +70,10 @@ def last_place_bases(year_from: int, year: int, *, published_only: bool = True) 
     )
     tables = {y: rules.settings_table(y) for y in {row[1] for row in data}}
     worst: dict[tuple[int, int], int] = defaultdict(int)
-    groups: dict[tuple, list] = defaultdict(list)
+    groups: dict[ComparisonKey, list[Decimal]] = defaultdict(list)
     for _pk, row_year, unit_id, rank, _size, category, rank_id, _name, score in data:
-        worst[(row_year, unit_id)] = max(worst[(row_year, unit_id)], rank)
+        if rank is not None:  # always: the query asks for ranked rows
+            worst[(row_year, unit_id)] = max(worst[(row_year, unit_id)], rank)
         if score is not None:
             for scope in LastPlaceComparison.values:
                 groups[_comparison_key(row_year, scope, rank_id, category)].append(score)
@@ -85,7 +90,7 @@ def last_place_bases(year_from: int, year: int, *, published_only: bool = True) 
                 scope, position, len(scores), score == lowest and highest > lowest, size, settings.small_unit_size, name
             )
         else:
-            last = (size or 0) >= 2 and rules.is_last_place(rank, worst[(row_year, unit_id)])
+            last = (size or 0) >= 2 and rank is not None and rules.is_last_place(rank, worst[(row_year, unit_id)])
             bases[pk] = LastPlaceBasis("unit", rank, size, last, size, settings.small_unit_size)
     return bases
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet, Sum
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import Floor
 
 from achievements.deductions import DeductionReport, deduction_report
@@ -51,8 +52,11 @@ class ResultRow:
         return self.group("other")
 
 
-def _group_stats(period: Period, cadre_ids: Iterable[int]) -> dict[int, dict[str, tuple]]:
-    stats: dict[int, dict[str, tuple]] = defaultdict(dict)
+GroupStats = tuple[int, int, Decimal | None, bool]
+
+
+def _group_stats(period: Period, cadre_ids: Iterable[int]) -> dict[int, dict[str, GroupStats]]:
+    stats: dict[int, dict[str, GroupStats]] = defaultdict(dict)
     for row in GroupResult.objects.filter(period=period, cadre_id__in=list(cadre_ids)):
         stats[row.cadre_id][row.rater_group] = (row.rater_count, row.used_count, row.average, row.dropped_extremes)
     return stats
@@ -73,7 +77,7 @@ def result_rows(period: Period, results: Iterable[QuarterlyResult]) -> list[Resu
     ]
 
 
-RESULT_SORTS = {
+RESULT_SORTS: dict[str, list[str | OrderBy]] = {
     "score": [F("score").desc(nulls_last=True), "cadre__code"],
     "unit": ["unit__sort_order", "unit__name", F("rank_in_unit").asc(nulls_last=True), "cadre__code"],
     "rank": ["rank__sort_order", F("rank_in_rank_level").asc(nulls_last=True), "cadre__code"],
@@ -99,7 +103,7 @@ def results_queryset(period: Period, filters: Mapping[str, Any] | None = None) -
     return rows.order_by(*RESULT_SORTS.get(filters.get("sort") or "score", RESULT_SORTS["score"]))
 
 
-def score_distribution(results: QuerySet[QuarterlyResult], settings: EvaluationSettings) -> dict:
+def score_distribution(results: QuerySet[QuarterlyResult], settings: EvaluationSettings) -> dict[str, Any]:
     """Counts of scores per 2-point bin from the lowest ballot score (the score_min setting) to the maximum.
 
     The axis starts at the scale's own minimum, not at 0 (25 bins nobody can fall in) nor at an
@@ -116,7 +120,7 @@ def score_distribution(results: QuerySet[QuarterlyResult], settings: EvaluationS
     return score_histogram(found, settings)
 
 
-def score_histogram(found: Mapping[int, int], settings: EvaluationSettings) -> dict:
+def score_histogram(found: Mapping[int, int], settings: EvaluationSettings) -> dict[str, Any]:
     """The histogram from counts per 2-point bin (keyed by the bin's even start)."""
     low = min([settings.score_min, *found]) if found else settings.score_min
     low -= low % 2
@@ -134,7 +138,7 @@ FINE_FILTERS = ("unit", "unit_name", "rank", "role", "q")
 
 def results_distribution(
     period: Period, filters: Mapping[str, Any], results: QuerySet[QuarterlyResult], settings: EvaluationSettings
-) -> dict:
+) -> dict[str, Any]:
     """The histogram for the results page: the one the computation stored for the whole period or
     a unit category; for finer filters, one GROUP BY over the filtered results."""
     if not any(filters.get(name) for name in FINE_FILTERS):
@@ -146,7 +150,7 @@ def results_distribution(
 
 @dataclass(frozen=True)
 class CompletionFigures:
-    units: list[StoredCompletion]
+    units: Sequence[StoredCompletion]
     unit_count: int
     sheets: int
     submitted: int
@@ -166,7 +170,7 @@ def completion_figures(period: Period, *, limit: int = 30) -> CompletionFigures:
 
 def unit_picker(
     *, parent_id: int | None = None, q: str = "", limit: int = 50, offset: int = 0
-) -> tuple[list[Unit], bool]:
+) -> tuple[Sequence[Unit], bool]:
     """Units for the tree picker: one level (the roots, or a unit's children) or a name search,
     a page at a time, each marked with whether it has children. Returns (units, more)."""
     units = Unit.objects.annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk"))))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
 
 from django.db.models import Exists, F, OuterRef, QuerySet
 
@@ -11,7 +11,7 @@ from cadres.models import Cadre
 
 from .. import rules
 from ..inputs import SheetInput
-from ..lines import sheet_lines
+from ..lines import SheetLine, sheet_lines
 from ..models import (
     BoxOpening,
     EvaluationSettings,
@@ -44,12 +44,12 @@ def pending_sheet_count(cadre: Cadre) -> int:
 @dataclass
 class SheetPage:
     assignment: SheetAssignment
-    lines: list
+    lines: list[SheetLine]
     data: SheetInput
     settings: EvaluationSettings
     band_limit: int
     submitted: bool
-    saved_at: Any = None
+    saved_at: datetime | None = None
 
 
 def sheet_page(assignment: SheetAssignment, data: SheetInput | None = None) -> SheetPage:

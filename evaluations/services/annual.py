@@ -433,11 +433,12 @@ def follow_ups_create(*, year: int) -> int:
             FollowUp(
                 cadre_id=streak.cadre_id,
                 year=year,
-                kind=rules.follow_up_kind(streak.consecutive),
+                kind=kind,
                 annual_result_id=streak.result_id,
                 consecutive_years=streak.consecutive,
             )
             for streak in last_place_streaks(year, published_only=True).values()
+            if (kind := rules.follow_up_kind(streak.consecutive)) is not None  # a streak is one year or more
         ],
         ignore_conflicts=True,
     )
@@ -447,9 +448,9 @@ def follow_ups_create(*, year: int) -> int:
 SELF_FOLLOW_UP = gettext_lazy("这一跟进事项涉及您本人，您不能办理，请由考核办其他同志办理。")
 
 
-def follow_up_about_self(follow_up: FollowUp, user: User | None) -> bool:
+def follow_up_about_self(follow_up: FollowUp, actor: User | None) -> bool:
     """Nobody handles a follow-up about themselves (conflict of interest)."""
-    return user is not None and follow_up.cadre.user_id is not None and follow_up.cadre.user_id == user.pk
+    return actor is not None and follow_up.cadre.user_id is not None and follow_up.cadre.user_id == actor.pk
 
 
 @transaction.atomic
@@ -501,7 +502,8 @@ def unit_annual_scores_import(*, content: bytes, filename: str, year: int, actor
     """Columns 单位, 年度考核得分 (, 说明): all rows or none."""
     records = read_table(content, filename, (COL_UNIT, COL_UNIT_SCORE))
     units = {u.name: u for u in Unit.objects.all()}
-    issues, rows, seen = [], [], {}
+    issues, rows = [], []
+    seen: dict[str, int] = {}
     for line, row in records:
         name = cell_text(row.get(COL_UNIT))
         unit = units.get(name)

@@ -62,7 +62,7 @@ def distribution_store(*, period: Period) -> None:
     one GROUP BY (category, bin) over the period's results, summed for the whole period."""
     from ..selectors import score_histogram  # the page's own histogram, for the finer filters
 
-    found: dict[str, Counter] = {category: Counter() for category in ["", *UnitCategory.values]}
+    found: dict[str, Counter[int]] = {category: Counter() for category in ["", *UnitCategory.values]}
     for row in (
         QuarterlyResult.objects.filter(period=period, score__isnull=False)
         .order_by()

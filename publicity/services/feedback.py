@@ -17,6 +17,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cadres.models import User
 from core.errors import DomainError
 
 from ..errors import FeedbackClosed, FeedbackError, FeedbackSuspected, TransitionRefused
@@ -145,9 +146,9 @@ def feedback_lookup(*, code: str) -> Feedback | None:
 # --- Triage ---------------------------------------------------------------------------------------
 
 
-def about_self(feedback: Feedback, user) -> bool:
+def about_self(feedback: Feedback, actor: User | None) -> bool:
     """Nobody triages feedback on a notice about themselves (conflict of interest)."""
-    return user is not None and feedback.notice.cadre.user_id is not None and feedback.notice.cadre.user_id == user.pk
+    return actor is not None and feedback.notice.cadre.user_id is not None and feedback.notice.cadre.user_id == actor.pk
 
 
 def allowed_next_states(state: str) -> tuple[str, ...]:
@@ -197,7 +198,7 @@ def triage_step(
 
 @transaction.atomic
 def feedback_transition(
-    *, feedback: Feedback, to_state: str, note: str = "", public_reply: str | None = None, actor=None
+    *, feedback: Feedback, to_state: str, note: str = "", public_reply: str | None = None, actor: User | None = None
 ) -> Feedback:
     """Move an item one step along the triage path (triage_step), recorded as a FeedbackEvent."""
     locked = Feedback.objects.select_for_update(of=("self",)).select_related("notice__cadre").get(pk=feedback.pk)

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre
+from cadres.models import Cadre, User
+from core.fields import field_label, field_limit, model_field
 
 from .. import gate_hints, record, rules
 from ..errors import (
@@ -60,19 +61,11 @@ def _required_text(value: str | None, *, field: str, label: str, limit: int) -> 
     return text
 
 
-def _label(model: type, field: str) -> str:
-    return str(model._meta.get_field(field).verbose_name)
-
-
-def _limit(model: type, field: str) -> int:
-    return model._meta.get_field(field).max_length
-
-
 def notice_create(
     *,
     cadre: Cadre,
     proposed_post: str,
-    by: Any,
+    actor: User,
     current_post: str | None = None,
     now: datetime | None = None,
 ) -> Notice:
@@ -83,13 +76,13 @@ def notice_create(
     proposed = _required_text(
         proposed_post,
         field="proposed_post",
-        label=_label(Notice, "proposed_post"),
-        limit=_limit(Notice, "proposed_post"),
+        label=field_label(Notice, "proposed_post"),
+        limit=field_limit(Notice, "proposed_post"),
     )
     current = (current_post or "").strip() or f"{cadre.unit.name}{cadre.post_title}"
-    current = current[: _limit(Notice, "current_post")]
+    current = current[: field_limit(Notice, "current_post")]
     source = record.build_source(cadre, today=timezone.localdate(now))
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         return Notice.objects.create(
             cadre=cadre,
             title=record.notice_title(cadre.name),
@@ -98,12 +91,12 @@ def notice_create(
             feedback_channels=PublicitySettings.load().feedback_channels,
             source=source,
             source_built_at=now,
-            created_by=by,
+            created_by=actor,
             **record.render_sections(source),
         )
 
 
-def notice_update(*, notice: Notice, by: Any, **values: str) -> Notice:
+def notice_update(*, notice: Notice, actor: User, **values: str) -> Notice:
     """Staff's free edit of the text; only while the notice is a draft or at the gate."""
     unknown = set(values) - set(EDIT_FIELDS)
     if unknown:
@@ -111,15 +104,13 @@ def notice_update(*, notice: Notice, by: Any, **values: str) -> Notice:
     cleaned = {}
     for field, value in values.items():
         text = (value or "").replace("\r\n", "\n").strip()
-        model_field = Notice._meta.get_field(field)
-        if not text and not model_field.blank:
-            raise TextRequired(field=field, label=str(model_field.verbose_name))
-        if len(text) > model_field.max_length:
-            raise TextTooLong(
-                field=field, label=str(model_field.verbose_name), limit=model_field.max_length, actual=len(text)
-            )
+        label, limit = field_label(Notice, field), field_limit(Notice, field)
+        if not text and not model_field(Notice, field).blank:
+            raise TextRequired(field=field, label=label)
+        if len(text) > limit:
+            raise TextTooLong(field=field, label=label, limit=limit, actual=len(text))
         cleaned[field] = text
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(notice)
         if locked.state not in EDITABLE:
             raise WrongState(notice=locked, action=_("修改"))
@@ -129,10 +120,10 @@ def notice_update(*, notice: Notice, by: Any, **values: str) -> Notice:
     return locked
 
 
-def notice_rebuild(*, notice: Notice, by: Any, now: datetime | None = None) -> Notice:
+def notice_rebuild(*, notice: Notice, actor: User, now: datetime | None = None) -> Notice:
     """Rebuild the source and every section from the current record (staff's edits are replaced)."""
     now = now or timezone.now()
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(notice)
         if locked.state not in EDITABLE:
             raise WrongState(notice=locked, action=_("按档案重新生成"))
@@ -144,9 +135,9 @@ def notice_rebuild(*, notice: Notice, by: Any, now: datetime | None = None) -> N
     return locked
 
 
-def notice_submit(*, notice: Notice, by: Any) -> Notice:
+def notice_submit(*, notice: Notice, actor: User) -> Notice:
     """Draft → gate: the text is ready for the four checks."""
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(notice)
         if locked.state != NoticeState.DRAFT:
             raise WrongState(notice=locked, action=_("提交把关"))
@@ -173,10 +164,10 @@ def _write_answers(notice: Notice) -> None:
             )
 
 
-def notice_send_back(*, notice: Notice, reason: str, by: Any) -> Notice:
+def notice_send_back(*, notice: Notice, reason: str, actor: User) -> Notice:
     """Gate → draft, with the reason kept in the audit trail."""
     reason = _required_text(reason, field="reason", label=_("退回原因"), limit=500)
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(notice)
         if locked.state != NoticeState.GATE:
             raise WrongState(notice=locked, action=_("退回修改"))
@@ -186,23 +177,25 @@ def notice_send_back(*, notice: Notice, reason: str, by: Any) -> Notice:
     return locked
 
 
-def notice_about_self(notice: Notice, user: Any) -> bool:
+def notice_about_self(notice: Notice, actor: User) -> bool:
     """Nobody checks the gate of a notice about themselves (conflict of interest)."""
     cadre_user = Cadre.objects.filter(pk=notice.cadre_id).values_list("user_id", flat=True).first()
-    return user is not None and cadre_user is not None and cadre_user == getattr(user, "pk", None)
+    return actor is not None and cadre_user is not None and cadre_user == getattr(actor, "pk", None)
 
 
 def gate_check_record(
-    *, notice: Notice, kind: str, result: str, note: str, by: Any, now: datetime | None = None
+    *, notice: Notice, kind: str, result: str, note: str, actor: User, now: datetime | None = None
 ) -> GateCheck:
     """Record (or re-record) one of the four checks; earlier results stay in the audit trail."""
     now = now or timezone.now()
     kind = GateCheckKind(kind)
     result = GateCheckResult(result)
-    note = _required_text(note, field="note", label=_label(GateCheck, "note"), limit=_limit(GateCheck, "note"))
-    with transaction.atomic(), set_actor(by):
+    note = _required_text(
+        note, field="note", label=field_label(GateCheck, "note"), limit=field_limit(GateCheck, "note")
+    )
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(notice)
-        if notice_about_self(locked, by):
+        if notice_about_self(locked, actor):
             raise OwnNotice()
         if locked.state != NoticeState.GATE:
             raise WrongState(notice=locked, action=_("记录把关结果"))
@@ -212,7 +205,7 @@ def gate_check_record(
         check, _created = GateCheck.objects.update_or_create(
             notice=locked,
             kind=kind,
-            defaults={"result": result, "note": note, "checked_by": by, "checked_at": now},
+            defaults={"result": result, "note": note, "checked_by": actor, "checked_at": now},
         )
     return check
 
@@ -225,11 +218,11 @@ def gate_status(notice: Notice) -> tuple[list[str], list[str]]:
     return missing, failed
 
 
-def notice_publish(*, notice: Notice, start_date: date, by: Any, now: datetime | None = None) -> Notice:
+def notice_publish(*, notice: Notice, start_date: date, actor: User, now: datetime | None = None) -> Notice:
     """Gate → published, once all four checks passed; the end date follows from the calendar."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(notice)
         if locked.state != NoticeState.GATE:
             raise WrongState(notice=locked, action=_("发布"))
@@ -249,40 +242,40 @@ def notice_publish(*, notice: Notice, start_date: date, by: Any, now: datetime |
         locked.start_date = period.start
         locked.end_date = period.end
         locked.published_at = now
-        locked.published_by = by
+        locked.published_by = actor
         locked.issued_by = PublicitySettings.load().issuer_name.strip()
         locked.save()
     return locked
 
 
 def outcome_record(
-    *, notice: Notice, outcome: str, reason: str, by: Any, today: date | None = None, now: datetime | None = None
+    *, notice: Notice, outcome: str, reason: str, actor: User, today: date | None = None, now: datetime | None = None
 ) -> Notice:
     """Published and ended → decided: 任用 / 批评教育后任用 / 不予任用, with the reason."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     outcome = Outcome(outcome)
     reason = _required_text(
-        reason, field="reason", label=_label(Notice, "outcome_reason"), limit=_limit(Notice, "outcome_reason")
+        reason, field="reason", label=field_label(Notice, "outcome_reason"), limit=field_limit(Notice, "outcome_reason")
     )
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(notice)
         if locked.state != NoticeState.PUBLISHED:
             raise WrongState(notice=locked, action=_("记录任用结果"))
-        if not locked.has_ended(today):
-            raise PeriodNotEnded(end=locked.end_date)
+        if not locked.has_ended(today) or locked.end_date is None:
+            raise PeriodNotEnded(end=locked.end_date or today)
         locked.state = NoticeState.DECIDED
         locked.outcome = outcome
         locked.outcome_reason = reason
         locked.decided_at = now
-        locked.decided_by = by
+        locked.decided_by = actor
         locked.save()
     return locked
 
 
-def settings_save(*, values: dict[str, Any], by: Any) -> PublicitySettings:
+def settings_save(*, values: dict[str, Any], actor: User) -> PublicitySettings:
     """Org staff's publicity settings (validated by the form or serializer before)."""
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         current = PublicitySettings.objects.select_for_update().get(pk=PublicitySettings.load().pk)
         for field, value in values.items():
             setattr(current, field, value)

@@ -129,7 +129,7 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
     data = filters.cleaned_data if filters.is_valid() else {}
     notice_id = data.get("notice")
     items = selectors.feedback_list(
-        viewer=request.user, notice_id=notice_id, state=data.get("state") or "", q=data.get("q") or ""
+        actor=request.user, notice_id=notice_id, state=data.get("state") or "", q=data.get("q") or ""
     )
     return render(
         request,

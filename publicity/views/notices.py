@@ -74,7 +74,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
                 cadre=data["cadre"],
                 proposed_post=data["proposed_post"],
                 current_post=data["current_post"],
-                by=request.user,
+                actor=request.user,
             )
         except PublicityError as error:
             show_error(error, form=form)
@@ -152,7 +152,7 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoticeEditForm(request.POST or None, instance=notice)
     if request.method == "POST" and form.is_valid():
         try:
-            services.notice_update(notice=notice, by=request.user, **{f: form.cleaned_data[f] for f in form.fields})
+            services.notice_update(notice=notice, actor=request.user, **{f: form.cleaned_data[f] for f in form.fields})
         except PublicityError as error:
             show_error(error, form=form)
         else:
@@ -179,7 +179,7 @@ def notice_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_action(
         request,
         notice,
-        lambda: services.notice_submit(notice=notice, by=request.user),
+        lambda: services.notice_submit(notice=notice, actor=request.user),
         _("已提交任前把关，请逐项记录四项把关结果。"),
     )
 
@@ -191,7 +191,7 @@ def notice_rebuild(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_action(
         request,
         notice,
-        lambda: services.notice_rebuild(notice=notice, by=request.user),
+        lambda: services.notice_rebuild(notice=notice, actor=request.user),
         _("已按干部当前档案重新生成公示内容。"),
     )
 
@@ -203,7 +203,7 @@ def notice_send_back(request: HttpRequest, pk: int) -> HttpResponse:
     form = SendBackForm(request.POST)
     if form.is_valid():
         try:
-            services.notice_send_back(notice=notice, reason=form.cleaned_data["reason"], by=request.user)
+            services.notice_send_back(notice=notice, reason=form.cleaned_data["reason"], actor=request.user)
         except PublicityError as error:
             show_error(error, form=form)
         else:
@@ -226,7 +226,7 @@ def gate_check(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                 kind=kind,
                 result=form.cleaned_data["result"],
                 note=form.cleaned_data["note"],
-                by=request.user,
+                actor=request.user,
             )
         except PublicityError as error:
             show_error(error, form=form)
@@ -244,7 +244,7 @@ def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             published = services.notice_publish(
-                notice=notice, start_date=form.cleaned_data["start_date"], by=request.user
+                notice=notice, start_date=form.cleaned_data["start_date"], actor=request.user
             )
         except PublicityError as error:
             show_error(error, form=form)
@@ -294,7 +294,10 @@ def outcome_record(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.outcome_record(
-                notice=notice, outcome=form.cleaned_data["outcome"], reason=form.cleaned_data["reason"], by=request.user
+                notice=notice,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
             )
         except PublicityError as error:
             show_error(error, form=form)
@@ -309,7 +312,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     current = PublicitySettings.load()
     form = PublicitySettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        services.settings_save(values=form.cleaned_data, by=request.user)
+        services.settings_save(values=form.cleaned_data, actor=request.user)
         messages.success(request, _("公示设置已保存。"))
         return redirect("publicity:settings")
     return render(request, "publicity/settings.html", {"form": form})

@@ -11,27 +11,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from auditlog.context import set_actor
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadres.models import User
 from publicity.services import notices as notice_services
 
 from ..errors import SelectionError
-from ..models import (
+from ..inspection_models import (
     ArchivedCandidate,
-    Candidate,
     Decision,
     DecisionMeeting,
     InspectionSettings,
     MeetingKind,
     MeetingVote,
-    Selection,
-    State,
 )
+from ..models import Candidate, Selection, State
 from . import probation, record
 from .selections import _locked, _require_state, _text
 
@@ -95,9 +94,9 @@ def meeting_record(
     members_total: int,
     present: int,
     attendees: str,
-    by: Any,
+    actor: User,
     note: str = "",
-    speech: Any = None,
+    speech: UploadedFile | None = None,
     votes: Mapping[int, tuple[int, int, int]] | None = None,
 ) -> DecisionMeeting:
     kind = MeetingKind(kind)
@@ -109,7 +108,7 @@ def meeting_record(
         raise SelectionError(_("实到会成员须在 0 到应到会成员 %(n)s 之间。") % {"n": members_total}, field="present")
     if held_on > timezone.localdate():
         raise SelectionError(_("会议日期不能晚于今天。"), field="held_on")
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(selection)
         _require_state(locked, State.CANDIDATES, action=_("记录研究决定会议"))
         if Decision.objects.filter(selection=locked).exists():
@@ -140,7 +139,7 @@ def meeting_record(
             attendees=attendees,
             note=note,
             has_vote=bool(votes),
-            recorded_by=by,
+            recorded_by=actor,
             **({"speech": speech} if speech else {}),
         )
         MeetingVote.objects.bulk_create(
@@ -160,15 +159,19 @@ def meeting_record(
             )
             text += "。" + outcome_of(meeting).reason
         record.append(
-            selection=locked, step=kind.label, text=text, by=by, documents=meeting.speech.name if meeting.speech else ""
+            selection=locked,
+            step=kind.label,
+            text=text,
+            actor=actor,
+            documents=meeting.speech.name if meeting.speech else "",
         )
     return meeting
 
 
-def decide(*, selection: Selection, meeting: DecisionMeeting, by: Any, now: datetime | None = None) -> Decision:
+def decide(*, selection: Selection, meeting: DecisionMeeting, actor: User, now: datetime | None = None) -> Decision:
     """The 常委会's vote decides: the chosen candidate's notice draft is made, the others archived."""
     now = now or timezone.now()
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(selection)
         _require_state(locked, State.CANDIDATES, action=_("作出任用决定"))
         if Decision.objects.filter(selection=locked).exists():
@@ -180,13 +183,13 @@ def decide(*, selection: Selection, meeting: DecisionMeeting, by: Any, now: date
             raise SelectionError(outcome.reason)
         chosen = outcome.chosen
         cadre = chosen.cadre
-        notice = notice_services.notice_create(cadre=cadre, proposed_post=str(locked.post), by=by, now=now)
+        notice = notice_services.notice_create(cadre=cadre, proposed_post=str(locked.post), actor=actor, now=now)
         decision = Decision.objects.create(
             selection=locked,
             meeting=meeting,
             chosen=chosen,
             notice=notice,
-            decided_by=by,
+            decided_by=actor,
             decided_at=now,
             previous_unit=cadre.unit.name[:100],
             previous_post=(cadre.post_title or "")[:200],
@@ -198,13 +201,15 @@ def decide(*, selection: Selection, meeting: DecisionMeeting, by: Any, now: date
             v = votes.get(other.pk)
             reason = _("常委会差额票决未当选（赞成 %(n)s 票）。") % {"n": v.votes_for} if v else _("未提交常委会票决。")
             ArchivedCandidate.objects.create(candidate=other, reason=reason, archived_at=now)
-            record.append(selection=locked, step=_("人选归档"), text=f"{other.cadre.name}：{reason}", by=by, now=now)
+            record.append(
+                selection=locked, step=_("人选归档"), text=f"{other.cadre.name}：{reason}", actor=actor, now=now
+            )
         record.append(
             selection=locked,
             step=_("任用决定"),
             text=_("%(reason)s 已生成任前公示草稿：%(title)s。") % {"reason": outcome.reason, "title": notice.title},
-            by=by,
+            actor=actor,
             now=now,
         )
-        probation.start_for_decision(decision=decision, by=by, now=now)
+        probation.start_for_decision(decision=decision, actor=actor, now=now)
     return decision

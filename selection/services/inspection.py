@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 from collections import Counter
 from datetime import date, datetime
-from typing import Any
 
 from auditlog.context import set_actor
 from django.db import transaction
@@ -29,9 +28,8 @@ from publicity.models import GateCheck, GateCheckKind, GateCheckResult, Notice, 
 
 from .. import analysis
 from ..errors import SelectionError
-from ..models import (
+from ..inspection_models import (
     Analysis,
-    Candidate,
     Decision,
     DisciplineOpinion,
     DocumentCheck,
@@ -42,13 +40,12 @@ from ..models import (
     PollSealedSheet,
     PollTally,
     PollVoter,
-    Selection,
-    State,
     Talk,
     TeamRole,
     Visit,
     VisitKind,
 )
+from ..models import Candidate, Selection, State
 from . import record
 from .selections import _locked, _require_state, _text
 
@@ -74,7 +71,9 @@ def _require_inspection(selection: Selection, action: str) -> Selection:
 # --- Team -------------------------------------------------------------------------------------
 
 
-def team_set(*, selection: Selection, leader: User, staff: list[User], discipline: list[User], by: Any) -> Selection:
+def team_set(
+    *, selection: Selection, leader: User, staff: list[User], discipline: list[User], actor: User
+) -> Selection:
     """Name the 考察组: a leader and members from org staff, at least one from the discipline body."""
     if not is_org_staff(leader):
         raise SelectionError(_("考察组组长须为组织部门工作人员。"), field="leader")
@@ -84,7 +83,7 @@ def team_set(*, selection: Selection, leader: User, staff: list[User], disciplin
         raise SelectionError(_("考察组须有一名纪检监察机关成员。"), field="discipline")
     if any(not is_discipline_staff(u) for u in discipline):
         raise SelectionError(_("纪检监察成员须为纪检监察账号。"), field="discipline")
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _require_inspection(selection, _("组建考察组"))
         InspectionMember.objects.filter(selection=locked).delete()
         rows = [(leader, TeamRole.LEADER)]
@@ -95,22 +94,22 @@ def team_set(*, selection: Selection, leader: User, staff: list[User], disciplin
             if user.pk in seen:
                 continue
             seen.add(user.pk)
-            InspectionMember.objects.create(selection=locked, user=user, role=role, added_by=by)
+            InspectionMember.objects.create(selection=locked, user=user, role=role, added_by=actor)
         names = "、".join(f"{u.get_full_name() or u.username}（{role.label}）" for u, role in rows)
-        record.append(selection=locked, step=_("组建考察组"), text=names, by=by)
+        record.append(selection=locked, step=_("组建考察组"), text=names, actor=actor)
     return locked
 
 
 # --- 测 -----------------------------------------------------------------------------------------
 
 
-def poll_setup(*, selection: Selection, items: list[str], voter_ids: list[int], by: Any) -> InspectionPoll:
+def poll_setup(*, selection: Selection, items: list[str], voter_ids: list[int], actor: User) -> InspectionPoll:
     items = [i.strip() for i in items if i and i.strip()]
     if not items:
         raise SelectionError(_("请至少填写一个测评项目。"), field="items")
     if len(items) > MAX_ITEMS or len(set(items)) != len(items) or any(len(i) > 50 for i in items):
         raise SelectionError(_("测评项目最多 %(n)s 个，不能重复，每个最多 50 个字。") % {"n": MAX_ITEMS}, field="items")
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _require_inspection(selection, _("安排民主测评"))
         if InspectionPoll.objects.filter(selection=locked).exists():
             raise SelectionError(_("考察民主测评已经安排过了。"))
@@ -125,7 +124,7 @@ def poll_setup(*, selection: Selection, items: list[str], voter_ids: list[int], 
             selection=locked,
             step=_("考察民主测评开始"),
             text=_("测评项目：%(items)s；应参加 %(n)s 人。") % {"items": "、".join(items), "n": len(voters)},
-            by=by,
+            actor=actor,
         )
     return poll
 
@@ -170,14 +169,14 @@ def poll_submit(*, poll_id: int, voter: Cadre, ratings: dict[int, dict[str, int]
     return receipt_code(token)
 
 
-def poll_close(*, poll: InspectionPoll, by: Any) -> InspectionPoll:
+def poll_close(*, poll: InspectionPoll, actor: User) -> InspectionPoll:
     """Open the box: counts per candidate, item and level; the sealed rows go."""
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = InspectionPoll.objects.select_for_update().get(pk=poll.pk)
         if locked.is_closed:
             raise SelectionError(_("这次测评已经结束。"))
         tokens = [bytes(t) for t in PollSealedSheet.objects.filter(poll=locked).values_list("sealed", flat=True)]
-        counts: Counter = Counter()
+        counts: Counter[tuple[int, str, str]] = Counter()
         context = InspectionPoll.context(locked.pk)
         for token in tokens:
             for candidate_id, item, level in unseal(token, context=context)["ratings"]:
@@ -196,7 +195,7 @@ def poll_close(*, poll: InspectionPoll, by: Any) -> InspectionPoll:
             selection=locked.selection,
             step=_("考察民主测评结束"),
             text=_("应参加 %(e)s 人，收回测评表 %(n)s 张。") % {"e": locked.expected, "n": len(tokens)},
-            by=by,
+            actor=actor,
         )
     return locked
 
@@ -212,14 +211,14 @@ def _candidate_in_inspection(candidate: Candidate, action: str) -> Candidate:
 
 
 def talk_record(
-    *, candidate: Candidate, talker_name: str, talker_post: str, talked_on: date, summary: str, by: Any
+    *, candidate: Candidate, talker_name: str, talker_post: str, talked_on: date, summary: str, actor: User
 ) -> Talk:
     talker_name = _text(talker_name, field="talker_name", label=_("谈话对象"), limit=50)
     talker_post = _text(talker_post, field="talker_post", label=_("谈话对象职务"), limit=100, required=False)
     summary = _text(summary, field="summary", label=_("谈话要点"), limit=3000)
     if talked_on > timezone.localdate():
         raise SelectionError(_("谈话日期不能晚于今天。"), field="talked_on")
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         _candidate_in_inspection(candidate, _("记录个别谈话"))
         talk = Talk.objects.create(
             candidate=candidate,
@@ -227,7 +226,7 @@ def talk_record(
             talker_post=talker_post,
             talked_on=talked_on,
             summary=summary,
-            recorded_by=by,
+            recorded_by=actor,
         )
         # The full-process record keeps that a talk took place, never who was talked with.
         record.append(
@@ -235,47 +234,49 @@ def talk_record(
             step=_("个别谈话"),
             text=_("考察对象：%(name)s；谈话日期：%(day)s。")
             % {"name": candidate.cadre.name, "day": talked_on.isoformat()},
-            by=by,
+            actor=actor,
         )
     return talk
 
 
-def visit_record(*, candidate: Candidate, kind: str, place: str, visited_on: date, note: str, by: Any) -> Visit:
+def visit_record(*, candidate: Candidate, kind: str, place: str, visited_on: date, note: str, actor: User) -> Visit:
     kind = VisitKind(kind)
     place = _text(place, field="place", label=_("地点或对象"), limit=200)
     note = _text(note, field="note", label=_("情况"), limit=3000)
     if visited_on > timezone.localdate():
         raise SelectionError(_("日期不能晚于今天。"), field="visited_on")
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         _candidate_in_inspection(candidate, _("记录走访"))
         visit = Visit.objects.create(
-            candidate=candidate, kind=kind, place=place, visited_on=visited_on, note=note, recorded_by=by
+            candidate=candidate, kind=kind, place=place, visited_on=visited_on, note=note, recorded_by=actor
         )
         record.append(
             selection=candidate.selection,
             step=kind.label,
             text=_("考察对象：%(name)s；%(place)s，%(day)s。")
             % {"name": candidate.cadre.name, "place": place, "day": visited_on.isoformat()},
-            by=by,
+            actor=actor,
         )
     return visit
 
 
-def document_record(*, candidate: Candidate, document: str, finding: str, checked_on: date, by: Any) -> DocumentCheck:
+def document_record(
+    *, candidate: Candidate, document: str, finding: str, checked_on: date, actor: User
+) -> DocumentCheck:
     document = _text(document, field="document", label=_("查阅材料"), limit=200)
     finding = _text(finding, field="finding", label=_("查阅结果"), limit=2000)
     if checked_on > timezone.localdate():
         raise SelectionError(_("查阅日期不能晚于今天。"), field="checked_on")
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         _candidate_in_inspection(candidate, _("记录查阅资料"))
         check = DocumentCheck.objects.create(
-            candidate=candidate, document=document, finding=finding, checked_on=checked_on, recorded_by=by
+            candidate=candidate, document=document, finding=finding, checked_on=checked_on, recorded_by=actor
         )
         record.append(
             selection=candidate.selection,
             step=_("查阅资料"),
             text=_("考察对象：%(name)s；%(document)s。") % {"name": candidate.cadre.name, "document": document},
-            by=by,
+            actor=actor,
             documents=document,
         )
     return check
@@ -284,11 +285,11 @@ def document_record(*, candidate: Candidate, document: str, finding: str, checke
 # --- 析 -----------------------------------------------------------------------------------------
 
 
-def analysis_draft(*, candidate: Candidate, by: Any, now: datetime | None = None) -> Analysis:
+def analysis_draft(*, candidate: Candidate, actor: User, now: datetime | None = None) -> Analysis:
     """Draft (or redraft: the team's edits are replaced) the analysis from the record."""
     now = now or timezone.now()
     source = analysis.build(candidate, today=timezone.localdate(now))
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         _candidate_in_inspection(candidate, _("生成实绩综合分析材料"))
         obj, _created = Analysis.objects.update_or_create(
             candidate=candidate,
@@ -304,25 +305,25 @@ def analysis_draft(*, candidate: Candidate, by: Any, now: datetime | None = None
             selection=candidate.selection,
             step=_("实绩综合分析材料"),
             text=_("按档案生成：%(name)s。") % {"name": candidate.cadre.name},
-            by=by,
+            actor=actor,
         )
     return obj
 
 
-def analysis_edit(*, analysis_obj: Analysis, text: str, by: Any, now: datetime | None = None) -> Analysis:
+def analysis_edit(*, analysis_obj: Analysis, text: str, actor: User, now: datetime | None = None) -> Analysis:
     text = _text(text, field="text", label=_("综合分析"), limit=20000)
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         _candidate_in_inspection(analysis_obj.candidate, _("修改实绩综合分析材料"))
         locked = Analysis.objects.select_for_update().get(pk=analysis_obj.pk)
         locked.text = text
-        locked.edited_by = by
+        locked.edited_by = actor
         locked.edited_at = now or timezone.now()
         locked.save()
         record.append(
             selection=locked.candidate.selection,
             step=_("实绩综合分析材料"),
             text=_("考察组修改：%(name)s。") % {"name": locked.candidate.cadre.name},
-            by=by,
+            actor=actor,
         )
     return locked
 
@@ -331,29 +332,29 @@ def analysis_edit(*, analysis_obj: Analysis, text: str, by: Any, now: datetime |
 
 
 def opinion_give(
-    *, candidate: Candidate, result: str, note: str, by: Any, now: datetime | None = None
+    *, candidate: Candidate, result: str, note: str, actor: User, now: datetime | None = None
 ) -> DisciplineOpinion:
     """The discipline body's own account gives (or revises) its opinion on a candidate."""
-    if not is_discipline_staff(by):
+    if not is_discipline_staff(actor):
         raise SelectionError(_("党风廉政意见只能由纪检监察机关的账号回复。"))
     result = OpinionResult(result)
     note = _text(note, field="note", label=_("说明"), limit=2000)
     now = now or timezone.now()
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(candidate.selection)
         if locked.state == State.CANCELLED or not candidate.is_inspection_candidate:
             raise SelectionError(_("只能对正在考察的考察对象回复意见。"))
-        if not InspectionMember.objects.filter(selection=locked, user_id=by.pk).exists():
+        if not InspectionMember.objects.filter(selection=locked, user_id=actor.pk).exists():
             raise SelectionError(_("只有这项选拔任用工作考察组的纪检监察成员可以回复党风廉政意见。"))
         opinion, _created = DisciplineOpinion.objects.update_or_create(
-            candidate=candidate, defaults={"result": result, "note": note, "given_by": by, "given_at": now}
+            candidate=candidate, defaults={"result": result, "note": note, "given_by": actor, "given_at": now}
         )
         _answer_gate(candidate, opinion)
         record.append(
             selection=locked,
             step=_("党风廉政意见"),
             text=_("%(name)s：%(result)s。") % {"name": candidate.cadre.name, "result": result.label},
-            by=by,
+            actor=actor,
         )
     return opinion
 

@@ -8,7 +8,7 @@ from auditlog.context import set_actor
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from cadres.models import Unit
+from cadres.models import Unit, User
 
 from ..errors import SelectionError
 from ..models import ApprovedPost, SelectionSettings
@@ -20,7 +20,7 @@ def post_save(
     title: str,
     tier: str,
     count: int,
-    by: Any,
+    actor: User,
     document_number: str = "",
     post: ApprovedPost | None = None,
 ) -> ApprovedPost:
@@ -30,7 +30,7 @@ def post_save(
     if count < 1:
         raise SelectionError(_("核定职数至少为 1。"), field="count")
     try:
-        with transaction.atomic(), set_actor(by):
+        with transaction.atomic(), set_actor(actor):
             post = post or ApprovedPost()
             post.unit, post.title, post.tier, post.count = unit, title, tier, count
             post.document_number = (document_number or "").strip()
@@ -42,10 +42,10 @@ def post_save(
     return post
 
 
-def settings_save(*, year: int, values: dict[str, Any], by: Any) -> SelectionSettings:
+def settings_save(*, year: int, values: dict[str, Any], actor: User) -> SelectionSettings:
     """Save the selection settings of a year; a new year's row starts from what the year reads
     today (the field defaults), so saving some fields never changes the others."""
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         current = SelectionSettings.row_to_edit(year)
         for field, value in values.items():
             setattr(current, field, value)

@@ -7,7 +7,6 @@ selection, an entry of its full-process record (全程记实).
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from auditlog.context import set_actor
 from django.db import transaction
@@ -22,7 +21,9 @@ from core.notifications import notify
 
 from .. import rules
 from ..errors import SelectionError
-from ..models import Decision, Probation, ProbationReview, ProbationStatus, ReviewAction, SelectionSettings
+from ..inspection_models import Decision
+from ..models import SelectionSettings
+from ..probation_models import Probation, ProbationReview, ProbationStatus, ReviewAction
 from . import record
 from .selections import _text
 
@@ -30,16 +31,16 @@ from .selections import _text
 MAX_EXTENSION_MONTHS = 12
 
 
-def _staff_only(by: Any) -> None:
-    if not is_org_staff(by):
+def _staff_only(actor: User) -> None:
+    if not is_org_staff(actor):
         raise SelectionError(_("只有考核办人员可以办理任职试用期。"))
 
 
-def _log(probation: Probation, step: str, text: str, by: Any, now: datetime) -> None:
+def _log(probation: Probation, step: str, text: str, actor: User, now: datetime) -> None:
     """The selection's full-process record, where the probation comes from one."""
     decision = probation.decision
     if decision is not None:
-        record.append(selection=decision.selection, step=step, text=text, by=by, now=now)
+        record.append(selection=decision.selection, step=step, text=text, actor=actor, now=now)
 
 
 def probation_start(
@@ -47,7 +48,7 @@ def probation_start(
     cadre: Cadre,
     post: str,
     start: date,
-    by: Any,
+    actor: User,
     previous_post: str = "",
     decision: Decision | None = None,
     now: datetime | None = None,
@@ -68,7 +69,7 @@ def probation_start(
             original_end=end,
             end_date=end,
             reminder_days=settings.probation_reminder_days,
-            created_by=by if getattr(by, "pk", None) else None,
+            created_by=actor if getattr(actor, "pk", None) else None,
         )
         ProbationReview.objects.create(
             probation=probation,
@@ -89,20 +90,20 @@ def probation_start(
                 "start": start.isoformat(),
                 "end": end.isoformat(),
             },
-            by,
+            actor,
             now,
         )
     return probation
 
 
-def start_for_decision(*, decision: Decision, by: Any, now: datetime) -> Probation | None:
+def start_for_decision(*, decision: Decision, actor: User, now: datetime) -> Probation | None:
     """The decision's probation, when the post and the cadre's current post call for one; the record
     says either way."""
     selection = decision.selection
     cadre = decision.chosen.cadre
     applies, why = rules.probation_applies(cadre, selection.post)
     if not applies:
-        record.append(selection=selection, step=_("任职试用期"), text=why, by=by, now=now)
+        record.append(selection=selection, step=_("任职试用期"), text=why, actor=actor, now=now)
         return None
     return probation_start(
         cadre=cadre,
@@ -110,7 +111,7 @@ def start_for_decision(*, decision: Decision, by: Any, now: datetime) -> Probati
         start=decision.meeting.held_on,
         previous_post=decision.previous_post,
         decision=decision,
-        by=by,
+        actor=actor,
         now=now,
     )
 
@@ -130,14 +131,14 @@ def _locked_running(probation: Probation, action: str) -> Probation:
 
 
 def probation_confirm(
-    *, probation: Probation, note: str, by: Any, today: date | None = None, now: datetime | None = None
+    *, probation: Probation, note: str, actor: User, today: date | None = None, now: datetime | None = None
 ) -> Probation:
     """考核合格，正式任职: only once the probation has run its course (on or after its last day)."""
-    _staff_only(by)
+    _staff_only(actor)
     today = today or timezone.localdate()
     now = now or timezone.now()
     note = _text(note, field="note", label=_("考核意见"), limit=2000)
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked_running(probation, _("转正"))
         if today < locked.end_date:
             raise SelectionError(
@@ -148,13 +149,13 @@ def probation_confirm(
         locked.status = ProbationStatus.CONFIRMED
         locked.closed_on = today
         locked.save(update_fields=["status", "closed_on"])
-        ProbationReview.objects.create(probation=locked, action=ReviewAction.CONFIRM, note=note, by=by, at=now)
+        ProbationReview.objects.create(probation=locked, action=ReviewAction.CONFIRM, note=note, by=actor, at=now)
         _log(
             locked,
             _("试用期满考核"),
             _("%(name)s试用期满，经考核胜任现职，正式任职。考核意见：%(note)s")
             % {"name": locked.cadre.name, "note": note},
-            by,
+            actor,
             now,
         )
     return locked
@@ -165,16 +166,16 @@ def probation_extend(
     probation: Probation,
     new_end: date,
     reason: str,
-    by: Any,
+    actor: User,
     today: date | None = None,
     now: datetime | None = None,
 ) -> Probation:
     """Extend with a new end: later than the current end, at most a year past it, not in the past."""
-    _staff_only(by)
+    _staff_only(actor)
     today = today or timezone.localdate()
     now = now or timezone.now()
     reason = _text(reason, field="reason", label=_("延长理由"), limit=2000)
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked_running(probation, _("延长"))
         limit = rules.add_months(locked.end_date, MAX_EXTENSION_MONTHS)
         if new_end <= locked.end_date or new_end <= today:
@@ -198,7 +199,7 @@ def probation_extend(
             note=reason,
             previous_end=previous,
             new_end=new_end,
-            by=by,
+            by=actor,
             at=now,
         )
         _log(
@@ -206,32 +207,32 @@ def probation_extend(
             _("延长试用期"),
             _("%(name)s的试用期由 %(old)s 延长至 %(new)s。理由：%(reason)s")
             % {"name": locked.cadre.name, "old": previous.isoformat(), "new": new_end.isoformat(), "reason": reason},
-            by,
+            actor,
             now,
         )
     return locked
 
 
 def probation_end_unfit(
-    *, probation: Probation, reason: str, by: Any, today: date | None = None, now: datetime | None = None
+    *, probation: Probation, reason: str, actor: User, today: date | None = None, now: datetime | None = None
 ) -> Probation:
     """不胜任，免去试任职务 (at the end, or earlier for a serious failing), with the reason."""
-    _staff_only(by)
+    _staff_only(actor)
     today = today or timezone.localdate()
     now = now or timezone.now()
     reason = _text(reason, field="reason", label=_("理由"), limit=2000)
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked_running(probation, _("结束"))
         locked.status = ProbationStatus.ENDED
         locked.closed_on = today
         locked.save(update_fields=["status", "closed_on"])
-        ProbationReview.objects.create(probation=locked, action=ReviewAction.END, note=reason, by=by, at=now)
+        ProbationReview.objects.create(probation=locked, action=ReviewAction.END, note=reason, by=actor, at=now)
         _log(
             locked,
             _("试用期满考核"),
             _("%(name)s经考核不胜任，免去试任的%(post)s职务，一般按试任前职级安排工作。理由：%(reason)s")
             % {"name": locked.cadre.name, "post": locked.post, "reason": reason},
-            by,
+            actor,
             now,
         )
     return locked

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from auditlog.context import set_actor
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre, LeadershipTier
+from cadres.models import Cadre, LeadershipTier, User
 
 from ..errors import SelectionError
 from ..models import ReserveEntry, ReserveSource, Selection, SelectionSettings, State
@@ -37,7 +36,7 @@ def reserve_add(
     tier: str,
     reason: str,
     entered_on: date,
-    by: Any,
+    actor: User,
     review_on: date | None = None,
     source: str = ReserveSource.STAFF,
     selection: Selection | None = None,
@@ -49,7 +48,7 @@ def reserve_add(
         raise SelectionError(_("复核日期不能早于列入日期。"), field="review_on")
     if not cadre.is_active:
         raise SelectionError(_("%(name)s 已不在职。") % {"name": cadre.name}, field="cadre")
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         if ReserveEntry.objects.select_for_update().filter(cadre=cadre, tier=tier, is_active=True).exists():
             raise SelectionError(
                 _("%(name)s 已在%(tier)s后备干部库中。") % {"name": cadre.name, "tier": LeadershipTier(tier).label},
@@ -63,11 +62,11 @@ def reserve_add(
             reason=reason,
             entered_on=entered_on,
             review_on=review_on,
-            recorded_by=by,
+            recorded_by=actor,
         )
 
 
-def reserve_add_finalists(*, selection: Selection, entered_on: date, by: Any) -> list[ReserveEntry]:
+def reserve_add_finalists(*, selection: Selection, entered_on: date, actor: User) -> list[ReserveEntry]:
     """The people a nomination round produced (海推/公推 入围) enter the pool for the post's level."""
     if selection.state not in (State.RECOMMENDATION, State.CANDIDATES):
         raise SelectionError(_("推荐提名结束后才能把入围人选列入后备干部库。"))
@@ -81,7 +80,7 @@ def reserve_add_finalists(*, selection: Selection, entered_on: date, by: Any) ->
                 tier=selection.post.tier,
                 reason=_("%(title)s推荐提名入围") % {"title": selection.title},
                 entered_on=entered_on,
-                by=by,
+                actor=actor,
                 source=ReserveSource.NOMINATION,
                 selection=selection,
             )
@@ -89,9 +88,9 @@ def reserve_add_finalists(*, selection: Selection, entered_on: date, by: Any) ->
     return added
 
 
-def reserve_remove(*, entry: ReserveEntry, reason: str, by: Any) -> ReserveEntry:
+def reserve_remove(*, entry: ReserveEntry, reason: str, actor: User) -> ReserveEntry:
     reason = _text(reason, field="reason", label=_("调整出库理由"), limit=500)
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = ReserveEntry.objects.select_for_update().get(pk=entry.pk)
         locked.is_active = False
         locked._audit_reason = reason

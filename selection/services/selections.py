@@ -7,14 +7,13 @@ the first one left. Who did it goes into the audit trail (`set_actor`).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from auditlog.context import set_actor
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre, Unit
+from cadres.models import Cadre, RankLevel, Unit, User
 from publicity import rules as publicity_rules
 
 from .. import quota, rules
@@ -83,8 +82,8 @@ def selection_open(
     rounds: int,
     plan: str,
     qualification_date: date,
-    by: Any,
-    min_rank: Any = None,
+    actor: User,
+    min_rank: RankLevel | None = None,
     min_years_in_rank: int = 0,
     min_education: int | None = None,
     max_age: int | None = None,
@@ -102,7 +101,7 @@ def selection_open(
     reason = _text(
         quota_exception_reason, field="quota_exception_reason", label=_("超职数理由"), limit=500, required=False
     )
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         ApprovedPost.objects.select_for_update().get(pk=post.pk)
         refusal = quota_refusal(post)
         if refusal and not document:
@@ -124,15 +123,15 @@ def selection_open(
             max_age=max_age or None,
             quota_exception_document=document,
             quota_exception_reason=reason,
-            quota_exception_by=by if document else None,
+            quota_exception_by=actor if document else None,
             quota_exception_at=now if document else None,
-            created_by=by,
+            created_by=actor,
         )
 
 
-def selection_start_nomination(*, selection: Selection, voter_ids: list[int], by: Any) -> Selection:
+def selection_start_nomination(*, selection: Selection, voter_ids: list[int], actor: User) -> Selection:
     """Plan → nomination: the named list of round-1 voters is fixed."""
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(selection)
         _require_state(locked, State.PLAN, action=_("开始推荐提名"))
         voters = list(Cadre.objects.filter(pk__in=voter_ids, is_active=True))
@@ -145,9 +144,9 @@ def selection_start_nomination(*, selection: Selection, voter_ids: list[int], by
     return locked
 
 
-def selection_cancel(*, selection: Selection, reason: str, by: Any) -> Selection:
+def selection_cancel(*, selection: Selection, reason: str, actor: User) -> Selection:
     reason = _text(reason, field="reason", label=_("终止原因"), limit=500)
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(selection)
         if not locked.is_open:
             _require_state(locked, State.PLAN, action=_("终止"))
@@ -184,12 +183,12 @@ def application_file(*, selection: Selection, cadre: Cadre, statement: str) -> A
 
 
 def unit_recommendation_record(
-    *, selection: Selection, unit: Unit, cadre: Cadre, reason: str, document_number: str, by: Any
+    *, selection: Selection, unit: Unit, cadre: Cadre, reason: str, document_number: str, actor: User
 ) -> UnitRecommendation:
     """A unit party organization's written recommendation; the person must meet the qualifications."""
     reason = _text(reason, field="reason", label=_("推荐理由"), limit=2000)
     document_number = _text(document_number, field="document_number", label=_("推荐文件文号"), limit=100)
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(selection)
         _require_state(locked, State.PLAN, State.NOMINATION, action=_("登记单位推荐"))
         failures = rules.qualification_failures(cadre, locked)
@@ -199,7 +198,7 @@ def unit_recommendation_record(
                 field="cadre",
             )
         recommendation = UnitRecommendation.objects.create(
-            selection=locked, unit=unit, cadre=cadre, reason=reason, document_number=document_number, recorded_by=by
+            selection=locked, unit=unit, cadre=cadre, reason=reason, document_number=document_number, recorded_by=actor
         )
         _ensure_candidate(locked, cadre, CandidateSource.UNIT)
     return recommendation
@@ -228,13 +227,13 @@ def nomination_sign(*, selection: Selection, nominator: Cadre, nominee: Cadre, r
 
 
 def round1_close(
-    *, selection: Selection, by: Any, publicity_start: date | None = None, today: date | None = None
+    *, selection: Selection, actor: User, publicity_start: date | None = None, today: date | None = None
 ) -> Selection:
     """Count the signed nominations, keep the top K (ties at the line pass), and go on to the
     publicity step (when a start date is given), to 公推 (two rounds) or to 民主推荐."""
     today = today or timezone.localdate()
     settings = selection.settings
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(selection)
         _require_state(locked, State.NOMINATION, action=_("结束海推"))
         counts: dict[int, int] = {}
@@ -264,10 +263,10 @@ def round1_close(
     return locked
 
 
-def publicity_end(*, selection: Selection, by: Any, today: date | None = None) -> Selection:
+def publicity_end(*, selection: Selection, actor: User, today: date | None = None) -> Selection:
     """Publicity → 公推 (or 民主推荐 for one round), once the period is over."""
     today = today or timezone.localdate()
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(selection)
         _require_state(locked, State.ROUND1_PUBLICITY, action=_("结束公示"))
         if locked.publicity_end and locked.publicity_end >= today:
@@ -281,7 +280,8 @@ def publicity_end(*, selection: Selection, by: Any, today: date | None = None) -
 
 def round1_feedback_submit(*, selection: Selection, name: str, contact: str, text: str, today: date) -> RoundFeedback:
     """A message from the public about round-1 results in publicity (name and contact optional)."""
-    if not (selection.publicity_start and selection.publicity_start <= today <= selection.publicity_end):
+    start, end = selection.publicity_start, selection.publicity_end
+    if not (start and end and start <= today <= end):
         raise SelectionError(_("公示期已结束或尚未开始，不再接受网上反映。"))
     text = _text(text, field="text", label=_("反映内容"), limit=2000)
     return RoundFeedback.objects.create(
@@ -295,10 +295,10 @@ def finalists(selection: Selection) -> list[Candidate]:
     return list(qs.filter(round2_passed=True) if selection.rounds == 2 else qs.filter(round1_passed=True))
 
 
-def round2_close(*, selection: Selection, by: Any) -> Selection:
+def round2_close(*, selection: Selection, actor: User) -> Selection:
     """公推 → 民主推荐: the top M of the closed 公推 vote pass (ties at the line pass)."""
     settings = selection.settings
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(selection)
         _require_state(locked, State.ROUND2, action=_("结束公推"))
         event = VoteEvent.objects.filter(selection=locked, kind=VoteKind.ROUND2, is_closed=True).first()
@@ -315,23 +315,25 @@ def round2_close(*, selection: Selection, by: Any) -> Selection:
     return locked
 
 
-def reserve_exception_record(*, candidate: Candidate, reason: str, by: Any, now: datetime | None = None) -> Candidate:
+def reserve_exception_record(
+    *, candidate: Candidate, reason: str, actor: User, now: datetime | None = None
+) -> Candidate:
     reason = _text(reason, field="reason", label=_("非后备干部提名理由"), limit=500)
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
         locked.reserve_exception_reason = reason
-        locked.reserve_exception_by = by
+        locked.reserve_exception_by = actor
         locked.reserve_exception_at = now or timezone.now()
         locked.save()
     return locked
 
 
-def candidates_finalize(*, selection: Selection, by: Any) -> Selection:
+def candidates_finalize(*, selection: Selection, actor: User) -> Selection:
     """民主推荐 → 考察对象: both votes valid, more than the share in both; reserve rule enforced."""
     from .. import selectors  # the outcome is computed once, for the page and here
 
     settings = selection.settings
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(selection)
         _require_state(locked, State.RECOMMENDATION, action=_("确定考察对象"))
         outcome = selectors.recommendation_outcome(locked)

@@ -15,19 +15,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from auditlog.context import set_actor
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre
+from cadres.models import Cadre, User
 from evaluations.sealing import receipt_code, seal, unseal
 from evaluations.services.box import Shuffle, insert_rows, sealed_rows_reseal, vacuum_tables
 
 from ..errors import SelectionError
-from ..models import SealedVote, Selection, State, VoteCount, VoteEvent, VoteKind, VoteMode, Voter
+from ..models import Candidate, SealedVote, Selection, State, VoteCount, VoteEvent, VoteKind, VoteMode, Voter
 from . import notices
 from .selections import _locked, _require_state, finalists
 
@@ -38,9 +37,7 @@ KIND_STATE = {
 }
 
 
-def _ballot_candidates(selection: Selection, kind: str) -> list[Any]:
-    from ..models import Candidate
-
+def _ballot_candidates(selection: Selection, kind: str) -> list[Candidate]:
     if kind == VoteKind.ROUND2:
         return list(Candidate.objects.filter(selection=selection, round1_passed=True))
     return finalists(selection)
@@ -51,14 +48,14 @@ def event_setup(
     selection: Selection,
     kind: str,
     mode: str,
-    by: Any,
+    actor: User,
     voter_ids: list[int] | None = None,
     expected: int | None = None,
     max_choices: int = 1,
 ) -> VoteEvent:
     """Set up one vote: online with a named list of voters, or on paper with the expected number."""
     kind, mode = VoteKind(kind), VoteMode(mode)
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = _locked(selection)
         _require_state(locked, KIND_STATE[kind], action=_("安排%(kind)s") % {"kind": kind.label})
         if VoteEvent.objects.filter(selection=locked, kind=kind).exists():
@@ -121,9 +118,9 @@ def vote_cast(*, event_id: int, voter: Cadre, candidate_ids: list[int], today: d
     return receipt_code(token)
 
 
-def paper_counts_enter(*, event: VoteEvent, actual: int, counts: Mapping[int, int], by: Any) -> VoteEvent:
+def paper_counts_enter(*, event: VoteEvent, actual: int, counts: Mapping[int, int], actor: User) -> VoteEvent:
     """Counts from the paper tally sheet: participants and votes per candidate; closes the vote."""
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = VoteEvent.objects.select_for_update().get(pk=event.pk)
         if locked.mode != VoteMode.PAPER or locked.is_closed:
             raise SelectionError(_("这次投票不接受纸质票录入。"))
@@ -155,9 +152,9 @@ def paper_counts_enter(*, event: VoteEvent, actual: int, counts: Mapping[int, in
     return locked
 
 
-def event_close(*, event: VoteEvent, by: Any) -> VoteEvent:
+def event_close(*, event: VoteEvent, actor: User) -> VoteEvent:
     """Close an online vote and open its box in this one transaction (see the module's docstring)."""
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = VoteEvent.objects.select_for_update().get(pk=event.pk)
         if locked.mode != VoteMode.ONLINE or locked.is_closed:
             raise SelectionError(_("这次投票已经结束。"))

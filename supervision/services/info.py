@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from auditlog.context import set_actor
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre
+from cadres.models import Cadre, User
 
 from ..errors import SupervisionError
 from ..models import InfoSource, InfoStatus, SupervisionInfo
@@ -24,7 +23,7 @@ def info_record(
     summary: str,
     date: date,
     status: str,
-    by: Any,
+    actor: User,
     today: date | None = None,
 ) -> SupervisionInfo:
     today = today or timezone.localdate()
@@ -39,7 +38,7 @@ def info_record(
         raise SupervisionError(_("请填写情况。"), field="summary")
     if date > today:
         raise SupervisionError(_("日期不能晚于今天（%(today)s）。") % {"today": today.isoformat()}, field="date")
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         return SupervisionInfo.objects.create(
             cadre=cadre,
             source=source,
@@ -47,12 +46,12 @@ def info_record(
             summary=summary[:2000],
             date=date,
             status=status,
-            recorded_by=by,
+            recorded_by=actor,
         )
 
 
-def info_conclude(*, info: SupervisionInfo, by: Any) -> SupervisionInfo:
-    with transaction.atomic(), set_actor(by):
+def info_conclude(*, info: SupervisionInfo, actor: User) -> SupervisionInfo:
+    with transaction.atomic(), set_actor(actor):
         locked = SupervisionInfo.objects.select_for_update().get(pk=info.pk)
         if locked.status == InfoStatus.CONCLUDED:
             raise SupervisionError(_("这条监督信息已办结。"))

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre, UnitRole
+from cadres.models import Cadre, UnitRole, User
 from evaluations.models import AnnualResult, Grade
 
 from .. import rules
@@ -89,7 +89,7 @@ def record_create(
     accountability_form: str = "",
     for_year: int | None = None,
     rectify_deadline: date | None = None,
-    by: Any,
+    actor: User,
     today: date | None = None,
 ) -> RewardSanction:
     """Record a reward or a sanction; a sanction's 影响期 is fixed from the settings of the day."""
@@ -117,7 +117,7 @@ def record_create(
     if rectify_deadline and rectify_deadline < date:
         raise SupervisionError(_("整改期限不能早于决定日期。"), field="rectify_deadline")
     months = 0 if kind in rules.REWARD_KINDS else rules.impact_months(kind, form=accountability_form)
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         return RewardSanction.objects.create(
             cadre=cadre,
             kind=kind,
@@ -131,35 +131,35 @@ def record_create(
             impact_end=rules.impact_end(date, months),
             rectify_deadline=rectify_deadline,
             rectify_status=RectifyStatus.OPEN if rectify_deadline else RectifyStatus.NONE,
-            recorded_by=by,
+            recorded_by=actor,
         )
 
 
-def rectify_follow_up(*, record: RewardSanction, text: str, by: Any) -> RectifyEntry:
+def rectify_follow_up(*, record: RewardSanction, text: str, actor: User) -> RectifyEntry:
     text = _text(text, field="text", label=_("跟进情况"), limit=2000)
     with transaction.atomic():
         locked = RewardSanction.objects.select_for_update().get(pk=record.pk)
         if locked.rectify_status != RectifyStatus.OPEN:
             raise SupervisionError(_("这项整改不在办理中，不能再记录跟进。"))
-        return RectifyEntry.objects.create(record=locked, text=text, actor=by)
+        return RectifyEntry.objects.create(record=locked, text=text, actor=actor)
 
 
-def rectify_close(*, record: RewardSanction, note: str, by: Any, now: datetime | None = None) -> RewardSanction:
+def rectify_close(*, record: RewardSanction, note: str, actor: User, now: datetime | None = None) -> RewardSanction:
     note = _text(note, field="note", label=_("办结说明"), limit=2000)
-    with transaction.atomic(), set_actor(by):
+    with transaction.atomic(), set_actor(actor):
         locked = RewardSanction.objects.select_for_update().get(pk=record.pk)
         if locked.rectify_status != RectifyStatus.OPEN:
             raise SupervisionError(_("这项整改不在办理中，不能办结。"))
         locked.rectify_status = RectifyStatus.CLOSED
         locked.closing_note = note
         locked.closed_at = now or timezone.now()
-        locked.closed_by = by
+        locked.closed_by = actor
         locked.save()
     return locked
 
 
-def settings_save(*, values: dict[str, Any], by: Any) -> SupervisionSettings:
-    with transaction.atomic(), set_actor(by):
+def settings_save(*, values: dict[str, Any], actor: User) -> SupervisionSettings:
+    with transaction.atomic(), set_actor(actor):
         current = SupervisionSettings.objects.select_for_update().get(pk=SupervisionSettings.load().pk)
         for field, value in values.items():
             setattr(current, field, value)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
-from typing import Any
 
 from auditlog.context import set_actor
 from django.core.files.base import ContentFile
@@ -70,7 +69,7 @@ def report_register(
     channel: str,
     received_on: date,
     text: str,
-    by: Any,
+    actor: User,
     cadre: Cadre | None = None,
     notice: Notice | None = None,
     selection: Selection | None = None,
@@ -94,7 +93,7 @@ def report_register(
     if notice is not None and cadre is None:
         cadre = notice.cadre
     subject = _validate_subject(cadre=cadre, notice=notice, selection=selection, subject=subject)
-    with set_actor(by):
+    with set_actor(actor):
         report = Report.objects.create(
             channel=channel,
             received_on=received_on,
@@ -107,9 +106,9 @@ def report_register(
             reporter_contact=(reporter_contact or "").strip()[:100],
             text=text,
             step_due=rules.step_due(FeedbackState.RECEIVED, received_on),
-            registered_by=by,
+            registered_by=actor,
         )
-    ReportEvent.objects.create(report=report, from_state="", to_state=FeedbackState.RECEIVED, actor=by)
+    ReportEvent.objects.create(report=report, from_state="", to_state=FeedbackState.RECEIVED, actor=actor)
     return report
 
 
@@ -139,26 +138,26 @@ def report_lookup(*, code: str) -> Report | None:
     return Report.objects.filter(receipt_code=normalized).only("state", "public_reply", "receipt_code").first()
 
 
-def _about_self(report: Report, user: Any) -> bool:
+def _about_self(report: Report, actor: User) -> bool:
     return (
-        user is not None
+        actor is not None
         and report.cadre_id is not None
-        and Cadre.objects.filter(pk=report.cadre_id, user_id=user.pk).exists()
+        and Cadre.objects.filter(pk=report.cadre_id, user_id=actor.pk).exists()
     )
 
 
 @transaction.atomic
 def report_link(
-    *, report: Report, cadre: Cadre | None, notice: Notice | None, selection: Selection | None, by: Any
+    *, report: Report, cadre: Cadre | None, notice: Notice | None, selection: Selection | None, actor: User
 ) -> Report:
     """Staff say who or what a (web) report is about, so it shows on the profile, selection and gate."""
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if notice is not None and cadre is None:
         cadre = notice.cadre
     _validate_subject(cadre=cadre, notice=notice, selection=selection, subject=locked.subject)
-    if cadre is not None and Cadre.objects.filter(pk=cadre.pk, user_id=getattr(by, "pk", None)).exists():
+    if cadre is not None and Cadre.objects.filter(pk=cadre.pk, user_id=actor.pk).exists():
         raise SupervisionError(_("这条举报涉及您本人，您不能办理，请由其他工作人员办理。"))
-    with set_actor(by):
+    with set_actor(actor):
         locked.cadre, locked.notice, locked.selection = cadre, notice, selection
         locked.unit_id = _subject_unit(cadre, notice, selection)
         locked.save()
@@ -167,14 +166,14 @@ def report_link(
 
 @transaction.atomic
 def report_transition(
-    *, report: Report, to_state: str, note: str = "", public_reply: str = "", by: Any, today: date | None = None
+    *, report: Report, to_state: str, note: str = "", public_reply: str = "", actor: User, today: date | None = None
 ) -> Report:
     """One step along the triage path; a finding needs a note; the next step's deadline is set."""
     today = today or timezone.localdate()
     locked = Report.objects.select_for_update().get(pk=report.pk)
-    if _about_self(locked, by):
+    if _about_self(locked, actor):
         raise SupervisionError(_("这条举报涉及您本人，您不能办理，请由其他工作人员办理。"))
-    with set_actor(by):
+    with set_actor(actor):
         previous, note = triage_step(
             locked,
             to_state=to_state,
@@ -186,11 +185,11 @@ def report_transition(
         locked.step_due = rules.step_due(to_state, today)
         locked.reminded_on = None
         locked.save()
-    ReportEvent.objects.create(report=locked, from_state=previous, to_state=to_state, note=note, actor=by)
+    ReportEvent.objects.create(report=locked, from_state=previous, to_state=to_state, note=note, actor=actor)
     return locked
 
 
-def scan_add(*, report: Report, upload: UploadedFile, by: Any) -> ReportScan:
+def scan_add(*, report: Report, upload: UploadedFile, actor: User) -> ReportScan:
     """A scan of the letter or the visit record: size and real type checked as for evidence files."""
     name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "file"
     if upload.size > evidence_rules.attachment_max_bytes():
@@ -214,7 +213,7 @@ def scan_add(*, report: Report, upload: UploadedFile, by: Any) -> ReportScan:
     extension = name.rsplit(".", 1)[-1].lower()
     stored = ContentFile(upload.read(), name=f"{secrets.token_hex(16)}.{extension}")
     return ReportScan.objects.create(
-        report=report, file=stored, original_name=name, content_type=content_type, uploaded_by=by
+        report=report, file=stored, original_name=name, content_type=content_type, uploaded_by=actor
     )
 
 

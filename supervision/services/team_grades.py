@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadres.models import User
 from evaluations.models import TEAM_PROBLEMS, AnnualResult, Grade, ProblemCount, UnitAnnualScore, UnitSheetTally
 
 from ..errors import SupervisionError
@@ -63,8 +64,10 @@ def team_grades_propose(*, year: int) -> list[TeamGrade]:
         )
         rows.append((unit_id, score, share, data, eligible))
     quota = excellent_quota(len(rows), settings)
-    ranked = sorted((r for r in rows if r[4]), key=lambda r: -r[1])
-    excellent = {r[0] for r in ranked[:quota]}
+    candidates = [
+        (unit_id, score) for unit_id, score, _share, _data, eligible in rows if eligible and score is not None
+    ]
+    excellent = {unit_id for unit_id, _score in sorted(candidates, key=lambda c: -c[1])[:quota]}
     saved = []
     for unit_id, score, share, data, eligible in rows:
         if unit_id in excellent:
@@ -93,7 +96,7 @@ def team_grades_propose(*, year: int) -> list[TeamGrade]:
 
 @transaction.atomic
 def team_grade_confirm(
-    *, team_grade: TeamGrade, grade: str, reason: str = "", by: Any, now: datetime | None = None
+    *, team_grade: TeamGrade, grade: str, reason: str = "", actor: User, now: datetime | None = None
 ) -> TeamGrade:
     """Org staff confirm a team's grade; a grade other than the proposal needs a reason; 优秀 within the quota."""
     if grade not in TeamGradeValue.values:
@@ -112,9 +115,9 @@ def team_grade_confirm(
                 % {"year": locked.year, "quota": quota, "taken": taken},
                 field="grade",
             )
-    TeamGradeChange.objects.create(team_grade=locked, before=locked.grade, after=grade, reason=reason, changed_by=by)
+    TeamGradeChange.objects.create(team_grade=locked, before=locked.grade, after=grade, reason=reason, changed_by=actor)
     locked.grade = grade
-    locked.confirmed_by = by
+    locked.confirmed_by = actor
     locked.confirmed_at = now or timezone.now()
     locked.save()
     return locked

@@ -57,7 +57,7 @@ class Command(BaseCommand):
             timings, pages, size = [], "?", 0
             for _ in range(runs):
                 started = time.perf_counter()
-                pdf = dossier_render(cadre=cadre, year_from=first, year_to=today.year, user=None)
+                pdf = dossier_render(cadre=cadre, year_from=first, year_to=today.year, actor=None)
                 timings.append(time.perf_counter() - started)
                 size = len(pdf.content)
                 pages = _page_count(pdf.content)
