@@ -336,15 +336,20 @@ class NoticeFactory(factory.django.DjangoModelFactory):
         )
 
 
-def pass_gate(notice: Notice, *, by=None, when=None) -> list[GateCheck]:
+def pass_gate(notice: Notice, *, actor=None, when=None) -> list[GateCheck]:
     """Record all four gate checks as passed (for tests that start after the gate)."""
-    by = by or UserFactory(username="gatekeeper", is_org_staff=True)
+    actor = actor or UserFactory(username="gatekeeper", is_org_staff=True)
     when = when or timezone.now()
     return [
         GateCheck.objects.update_or_create(
             notice=notice,
             kind=kind,
-            defaults={"result": GateCheckResult.PASSED, "note": "经审核符合要求", "checked_by": by, "checked_at": when},
+            defaults={
+                "result": GateCheckResult.PASSED,
+                "note": "经审核符合要求",
+                "checked_by": actor,
+                "checked_at": when,
+            },
         )[0]
         for kind in GateCheckKind.values
     ]
@@ -460,7 +465,7 @@ def open_selection(post, by, *, method=Method.RECOMMENDATION, rounds=2, **qualif
         rounds=rounds,
         plan="按《条例》组织推荐。",
         qualification_date=DAY,
-        by=by,
+        actor=by,
         **qualifications,
     )
 
@@ -494,21 +499,21 @@ def to_inspection(personas, *, n: int = 2, prefix: str = "I", post=None) -> tupl
     selection = open_selection(post, staff, rounds=1)
     vs = voters(personas.unit, n, prefix=f"{prefix}V")
     people = nominees(personas.other_unit, n, prefix=f"{prefix}N")
-    selection_services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in vs], by=staff)
+    selection_services.selection_start_nomination(selection=selection, voter_ids=[v.pk for v in vs], actor=staff)
     for voter, nominee in zip(vs, people, strict=True):
         selection_services.nomination_sign(selection=selection, nominator=voter, nominee=nominee)
-    selection = selection_services.round1_close(selection=selection, by=staff)
+    selection = selection_services.round1_close(selection=selection, actor=staff)
     for person in people:
         ReserveEntry.objects.create(
             cadre=person, tier="deputy", source="staff", reason="后备", entered_on=DAY, review_on=DAY
         )
     for kind in (VoteKind.MEETING, VoteKind.TALK):
         event = votes.event_setup(
-            selection=selection, kind=kind, mode=VoteMode.PAPER, expected=10, max_choices=n, by=staff
+            selection=selection, kind=kind, mode=VoteMode.PAPER, expected=10, max_choices=n, actor=staff
         )
         counts = {c.candidate_id: 9 for c in event.counts.all()}
-        votes.paper_counts_enter(event=event, actual=10, counts=counts, by=staff)
-    selection = selection_services.candidates_finalize(selection=selection, by=staff)
+        votes.paper_counts_enter(event=event, actual=10, counts=counts, actor=staff)
+    selection = selection_services.candidates_finalize(selection=selection, actor=staff)
     assert selection.state == State.CANDIDATES
     candidates = list(
         Candidate.objects.filter(selection=selection, is_inspection_candidate=True).order_by("cadre__code")
@@ -529,7 +534,7 @@ def sanction(cadre, by, *, kind="admonition", on: date | None = None, **extra):
         issuing_body=extra.pop("issuing_body", "中共青山区纪委"),
         date=on or timezone.localdate() - timedelta(days=30),
         reason=extra.pop("reason", "违规发放津贴补贴"),
-        by=by,
+        actor=by,
         **extra,
     )
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from achievements.deductions import deduction_reports
 from cadres.models import Cadre, SnapshotMember, Unit, User
+from core.jobs import Progress
 from core.spreadsheets import cell_text
 
 from .. import rules
@@ -43,7 +44,7 @@ from ..models import (
 from ..selectors.last_place import last_place_streaks
 from ..tables import read_table
 from .box import box_open
-from .scoring import Progress, cents, config_cte, execute, refresh_statistics, table
+from .scoring import cents, config_cte, execute, refresh_statistics, table
 
 ANNUAL_STEPS = (
     gettext_noop("开箱计票"),

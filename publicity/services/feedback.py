@@ -55,7 +55,7 @@ def feedback_rate(publicity_settings: PublicitySettings | None = None) -> str:
 
 def min_fill_seconds() -> int:
     """A person needs a few seconds to write ten characters; a script posting at once is refused."""
-    return settings.PUBLICITY_FEEDBACK_MIN_SECONDS
+    return int(settings.PUBLICITY_FEEDBACK_MIN_SECONDS)
 
 
 # --- The form token ---------------------------------------------------------------------------
@@ -99,12 +99,13 @@ def form_token_check(*, token: str, notice: Notice, now: datetime) -> None:
 
 
 def check_open_for_feedback(*, notice: Notice, today: date) -> None:
-    if not notice.is_public or notice.start_date > today:
+    start, end = notice.start_date, notice.end_date
+    if not notice.is_public or start is None or end is None or start > today:
         raise FeedbackClosed(_("该公示尚未开始，暂不受理反映。"))
-    if notice.end_date < today:
+    if end < today:
         raise FeedbackClosed(
             _("公示期已于 %(date)s 结束，网上反映通道已关闭。如有情况，请通过公示所列渠道反映。")
-            % {"date": notice.end_date.strftime("%Y-%m-%d")}
+            % {"date": end.strftime("%Y-%m-%d")}
         )
 
 

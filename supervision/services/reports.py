@@ -42,7 +42,7 @@ def _max_chars() -> int:
     return PublicitySettings.load().feedback_max_chars
 
 
-def _subject_unit(cadre: Cadre | None, notice: Notice | None, selection: Selection | None):
+def _subject_unit(cadre: Cadre | None, notice: Notice | None, selection: Selection | None) -> int | None:
     if cadre is not None:
         return cadre.unit_id
     if notice is not None:
@@ -52,7 +52,7 @@ def _subject_unit(cadre: Cadre | None, notice: Notice | None, selection: Selecti
     return None
 
 
-def _validate_subject(*, cadre, notice, selection, subject: str) -> str:
+def _validate_subject(*, cadre: Cadre | None, notice: Notice | None, selection: Selection | None, subject: str) -> str:
     subject = (subject or "").strip()
     if len(subject) > 200:
         raise SupervisionError(_("被反映人或事项最多 200 个字。"), field="subject")
@@ -192,7 +192,7 @@ def report_transition(
 def scan_add(*, report: Report, upload: UploadedFile, actor: User) -> ReportScan:
     """A scan of the letter or the visit record: size and real type checked as for evidence files."""
     name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "file"
-    if upload.size > evidence_rules.attachment_max_bytes():
+    if (upload.size or 0) > evidence_rules.attachment_max_bytes():
         raise SupervisionError(
             _("文件「%(name)s」超过 %(limit)s，请压缩后再上传。")
             % {"name": name, "limit": filesizeformat(evidence_rules.attachment_max_bytes())},
@@ -231,10 +231,11 @@ def overdue_reminders(*, today: date | None = None) -> int:
         .values_list("pk", flat=True)
     )
     for report in overdue:
+        due = report.step_due.isoformat() if report.step_due else ""
         notify(
             recipients=staff,
             title=_("举报 %(code)s 已超过办理期限（%(due)s，当前：%(state)s）")
-            % {"code": report.receipt_code, "due": report.step_due.isoformat(), "state": report.get_state_display()},
+            % {"code": report.receipt_code, "due": due, "state": report.get_state_display()},
             url=reverse("supervision:report_detail", args=[report.pk]),
             dedupe_key=f"report-overdue-{report.pk}-{report.state}-{today.isoformat()}",
             kind=NotificationKind.REPORT_OVERDUE,
