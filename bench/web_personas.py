@@ -32,7 +32,7 @@ def main() -> None:
     from django.utils import timezone
 
     from cadres.models import Cadre, Unit, UnitRole, User
-    from evaluations.models import Period, PeriodState, SheetAssignment, SheetLine
+    from evaluations.models import Period, PeriodState, SheetAssignment
     from publicity.models import Notice, NoticeState, PublicitySettings
 
     password = sys.argv[1]
@@ -62,22 +62,14 @@ def main() -> None:
     )
     staff = Cadre.objects.order_by("unit_id", "pk").exclude(pk=leader.pk).first()
 
-    line_counts = (
-        SheetLine.objects.filter(assignment__period=opened)
-        .values("assignment")
-        .annotate(n=Count("id"))
-        .values_list("n", flat=True)
-    )
+    # A sheet's lines are derived from the snapshot; the sheet keeps how many ratees it has.
+    line_counts = SheetAssignment.objects.filter(period=opened).values_list("ratee_count", flat=True).distinct()
     counts = sorted(set(line_counts))
     sheet_lines = min(counts, key=lambda n: (abs(n - 99), n))
     sheets = []
     taken = {leader.pk, staff.pk}
     for sheet in (
-        SheetAssignment.objects.filter(period=opened)
-        .annotate(n=Count("lines"))
-        .filter(n=sheet_lines)
-        .select_related("rater")
-        .order_by("pk")
+        SheetAssignment.objects.filter(period=opened, ratee_count=sheet_lines).select_related("rater").order_by("pk")
     ):
         if sheet.rater_id not in taken and not hasattr(sheet, "submission"):
             taken.add(sheet.rater_id)
