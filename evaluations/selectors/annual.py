@@ -35,6 +35,7 @@ from ..models import (
     UnitSheetTally,
 )
 from .last_place import last_place_bases, last_place_streaks
+from .quarterly import filter_by_person_and_place
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -42,17 +43,10 @@ if TYPE_CHECKING:
 
 def annual_queryset(period: Period, filters: Mapping[str, Any] | None = None) -> QuerySet[AnnualResult]:
     filters = filters or {}
-    rows = AnnualResult.objects.filter(period=period).select_related("cadre", "unit", "rank", "grade_confirmed_by")
-    if filters.get("unit"):
-        rows = rows.filter(unit=filters["unit"])
-    if filters.get("unit_name"):
-        rows = rows.filter(unit__name__contains=filters["unit_name"])
-    if filters.get("rank"):
-        rows = rows.filter(rank=filters["rank"])
-    if filters.get("role"):
-        rows = rows.filter(role=filters["role"])
-    if filters.get("q"):
-        rows = rows.filter(Q(cadre__name__contains=filters["q"]) | Q(cadre__code__iexact=filters["q"]))
+    rows: QuerySet[AnnualResult] = AnnualResult.objects.filter(period=period).select_related(
+        "cadre", "unit", "rank", "grade_confirmed_by"
+    )
+    rows = filter_by_person_and_place(rows, filters)
     if filters.get("grade") == "undecided":
         rows = rows.filter(grade="")
     elif filters.get("grade"):

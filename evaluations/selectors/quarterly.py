@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Count, Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, ExpressionWrapper, F, FloatField, Model, OuterRef, Q, QuerySet, Sum
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Floor
 
@@ -27,6 +27,8 @@ from ..models import (
     ScoreDistribution,
 )
 from ..models import UnitCompletion as StoredCompletion
+
+R = TypeVar("R", bound=Model)
 
 
 @dataclass
@@ -85,21 +87,27 @@ RESULT_SORTS: dict[str, list[str | OrderBy]] = {
 }
 
 
-def results_queryset(period: Period, filters: Mapping[str, Any] | None = None) -> QuerySet[QuarterlyResult]:
-    filters = filters or {}
-    rows = QuarterlyResult.objects.filter(period=period).select_related("cadre", "unit", "rank")
+def filter_by_person_and_place(rows: QuerySet[R], filters: Mapping[str, Any]) -> QuerySet[R]:
+    """The filters quarterly and annual result lists share: unit, part of its name, rank, role, name or code."""
     if filters.get("unit"):
         rows = rows.filter(unit=filters["unit"])
     if filters.get("unit_name"):
         rows = rows.filter(unit__name__contains=filters["unit_name"])
-    if filters.get("category"):
-        rows = rows.filter(unit_category=filters["category"])
     if filters.get("rank"):
         rows = rows.filter(rank=filters["rank"])
     if filters.get("role"):
         rows = rows.filter(role=filters["role"])
     if filters.get("q"):
         rows = rows.filter(Q(cadre__name__contains=filters["q"]) | Q(cadre__code__iexact=filters["q"]))
+    return rows
+
+
+def results_queryset(period: Period, filters: Mapping[str, Any] | None = None) -> QuerySet[QuarterlyResult]:
+    filters = filters or {}
+    rows = QuarterlyResult.objects.filter(period=period).select_related("cadre", "unit", "rank")
+    if filters.get("category"):
+        rows = rows.filter(unit_category=filters["category"])
+    rows = filter_by_person_and_place(rows, filters)
     return rows.order_by(*RESULT_SORTS.get(filters.get("sort") or "score", RESULT_SORTS["score"]))
 
 
