@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import threading
 
 import pytest
@@ -20,8 +21,9 @@ from evaluations.models import (
     SheetDraft,
     SheetSubmission,
 )
-from evaluations.sealing import receipt_code
+from evaluations.sealing import receipt_code, unseal_bytes
 from evaluations.services import ballots, periods
+from evaluations.sheet_format import decode_packed
 
 from .factories import assignment, make_team, open_period
 from .support import box_scores, box_sheets
@@ -70,7 +72,13 @@ def test_a_submitted_sheet_keeps_no_trace_of_the_rater(client, sheet_setup):
     assert SheetSubmission.objects.get(assignment=sheet).submitted_on == timezone.localdate()
     assert not SheetDraft.objects.filter(assignment=sheet).exists()  # the draft is gone
     assert box_scores(period) == [70, 79, 80, 85, 88, 90, 91]
-    assert b"88" not in bytes(receipt.sealed)  # sealed, not stored in clear
+    # Sealed, not stored in clear: no run of the plaintext's packed columns (ratee ids and scores,
+    # 28 bytes and 14 bytes) is in the stored bytes. (A two-byte needle such as b"88" turns up in
+    # random ciphertext about once in a hundred sheets, so it proves nothing.)
+    plaintext = unseal_bytes(bytes(receipt.sealed), context=SealedSheet.context(period.pk, sheet.unit_id))
+    packed = decode_packed(plaintext)
+    assert sorted(struct.unpack(f"<{packed.count}h", packed.scores)) == [70, 79, 80, 85, 88, 90, 91]
+    assert packed.ratees not in bytes(receipt.sealed) and packed.scores not in bytes(receipt.sealed)
     # Nothing is audited at the moment of submission: the trail would order submissions.
     assert not LogEntry.objects.filter(content_type__model="sheetsubmission").exists()
     page = client.get(reverse("evaluations:sheet_fill", args=[sheet.pk])).content.decode()
