@@ -91,6 +91,8 @@ def templates(size: int) -> tuple[str, str]:
 
 
 def fresh_copy(template: str, name: str) -> str:
+    """A fresh copy of a template; BENCH_COPY_SUFFIX keeps the copies of concurrent checkouts apart."""
+    name += os.environ.get("BENCH_COPY_SUFFIX", "")
     pg("dropdb", "--if-exists", name)
     pg("createdb", "-T", template, name)
     return name
