@@ -19,7 +19,7 @@ from cadres.access import cadre_of, get_object_or_404_in, is_org_staff
 from cadres.types import Actor
 from publicity.access import IsOrgStaffOr404, staff_only
 
-from .models import Selection, State, VoteEvent, VoteMode, Voter
+from .models import Candidate, Selection, State, VoteEvent, VoteMode, Voter
 
 __all__ = ["IsOrgStaffOr404", "cadre_only", "get_selection_for_staff", "staff_only"]
 
@@ -41,6 +41,19 @@ def get_selection_for_staff(actor: Actor, pk: int | str) -> Selection:
     if not is_org_staff(actor):
         raise Http404
     found: Selection = get_object_or_404_in(Selection.objects.select_related("post__unit", "min_rank"), pk=pk)
+    return found
+
+
+def get_inspection_candidate_for_staff(actor: Actor, pk: int | str, candidate_id: int | str) -> Candidate:
+    """An inspection candidate of a selection the actor manages (the inspection pages and the
+    appointment form both open one)."""
+    selection = get_selection_for_staff(actor, pk)
+    found: Candidate = get_object_or_404_in(
+        Candidate.objects.filter(selection=selection, is_inspection_candidate=True).select_related(
+            "cadre__unit", "cadre__rank", "selection__post__unit"
+        ),
+        pk=candidate_id,
+    )
     return found
 
 

@@ -32,18 +32,22 @@ def _cadre(pk: int) -> Cadre:
 
 
 def _candidate(request: HttpRequest, pk: int, candidate_id: int) -> Candidate:
-    selection = access.get_selection_for_staff(request.user, pk)
-    return get_object_or_404_in(
-        Candidate.objects.filter(selection=selection, is_inspection_candidate=True).select_related(
-            "cadre__unit", "cadre__rank", "selection__post__unit"
-        ),
-        pk=candidate_id,
-    )
+    return access.get_inspection_candidate_for_staff(request.user, pk, candidate_id)
 
 
 # The national form is a Chinese document: its cells are written in Chinese whatever the interface
 # language (its labels are the form's official wording).
 FORM_LANGUAGE = "zh-hans"
+
+
+def _cadre_form(request: HttpRequest, cadre: Cadre) -> AppointmentForm:
+    with translation.override(FORM_LANGUAGE):
+        return build_form(cadre, as_of=timezone.localdate(), filler=filler_name(request.user))
+
+
+def _candidate_form(request: HttpRequest, candidate: Candidate) -> AppointmentForm:
+    with translation.override(FORM_LANGUAGE):
+        return build_for_candidate(candidate, as_of=timezone.localdate(), filler=filler_name(request.user))
 
 
 def _pdf_response(form: AppointmentForm, filename: str) -> HttpResponse:
@@ -64,33 +68,25 @@ def _lrmx_response(form: AppointmentForm, filename: str) -> HttpResponse:
 @access.staff_only
 def cadre_form_pdf(request: HttpRequest, cadre_id: int) -> HttpResponse:
     cadre = _cadre(cadre_id)
-    with translation.override(FORM_LANGUAGE):
-        form = build_form(cadre, as_of=timezone.localdate(), filler=filler_name(request.user))
-    return _pdf_response(form, f"appointment-form-{cadre.code}.pdf")
+    return _pdf_response(_cadre_form(request, cadre), f"appointment-form-{cadre.code}.pdf")
 
 
 @access.staff_only
 def cadre_form_lrmx(request: HttpRequest, cadre_id: int) -> HttpResponse:
     cadre = _cadre(cadre_id)
-    with translation.override(FORM_LANGUAGE):
-        form = build_form(cadre, as_of=timezone.localdate(), filler=filler_name(request.user))
-    return _lrmx_response(form, f"{cadre.code}.lrmx")
+    return _lrmx_response(_cadre_form(request, cadre), f"{cadre.code}.lrmx")
 
 
 @access.staff_only
 def candidate_form_pdf(request: HttpRequest, pk: int, candidate_id: int) -> HttpResponse:
     candidate = _candidate(request, pk, candidate_id)
-    with translation.override(FORM_LANGUAGE):
-        form = build_for_candidate(candidate, as_of=timezone.localdate(), filler=filler_name(request.user))
-    return _pdf_response(form, f"appointment-form-{candidate.cadre.code}.pdf")
+    return _pdf_response(_candidate_form(request, candidate), f"appointment-form-{candidate.cadre.code}.pdf")
 
 
 @access.staff_only
 def candidate_form_lrmx(request: HttpRequest, pk: int, candidate_id: int) -> HttpResponse:
     candidate = _candidate(request, pk, candidate_id)
-    with translation.override(FORM_LANGUAGE):
-        form = build_for_candidate(candidate, as_of=timezone.localdate(), filler=filler_name(request.user))
-    return _lrmx_response(form, f"{candidate.cadre.code}.lrmx")
+    return _lrmx_response(_candidate_form(request, candidate), f"{candidate.cadre.code}.lrmx")
 
 
 # --- Import -------------------------------------------------------------------------------------------

@@ -146,13 +146,7 @@ def poll_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _candidate(request: HttpRequest, pk: int, candidate_id: int) -> Candidate:
-    selection = access.get_selection_for_staff(request.user, pk)
-    return get_object_or_404_in(
-        Candidate.objects.filter(selection=selection, is_inspection_candidate=True).select_related(
-            "cadre__unit", "cadre__rank", "selection__post__unit"
-        ),
-        pk=candidate_id,
-    )
+    return access.get_inspection_candidate_for_staff(request.user, pk, candidate_id)
 
 
 def _candidate_page(request: HttpRequest, candidate: Candidate, status: int = 200, **forms: object) -> HttpResponse:
