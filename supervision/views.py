@@ -3,6 +3,10 @@ supervision information, statistics, settings) and the public's report form and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -105,18 +109,35 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _posted_step(
+    request: HttpRequest,
+    form: forms.Form,
+    invalid: str,
+    step: Callable[[dict[str, Any]], object],
+    done: str,
+) -> None:
+    """One posted step on a record or report page: the form's data to the service (or `invalid`
+    when the form does not validate), the outcome as a message; the caller redirects."""
+    try:
+        if not form.is_valid():
+            raise SupervisionError(invalid)
+        step(form.cleaned_data)
+        messages.success(request, done)
+    except SupervisionError as error:
+        messages.error(request, error.message)
+
+
 @access.supervision_staff_required
 @require_POST
 def record_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     record = access.get_record(request.user, pk)
-    form = FollowUpForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise SupervisionError(_("请填写跟进情况（最多 2000 字）。"))
-        record_services.rectify_follow_up(record=record, text=form.cleaned_data["text"], actor=request.user)
-        messages.success(request, _("已记录跟进情况。"))
-    except SupervisionError as error:
-        messages.error(request, error.message)
+    _posted_step(
+        request,
+        FollowUpForm(request.POST),
+        _("请填写跟进情况（最多 2000 字）。"),
+        lambda data: record_services.rectify_follow_up(record=record, text=data["text"], actor=request.user),
+        _("已记录跟进情况。"),
+    )
     return redirect("supervision:record_detail", pk=pk)
 
 
@@ -124,14 +145,13 @@ def record_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def record_close(request: HttpRequest, pk: int) -> HttpResponse:
     record = access.get_record(request.user, pk)
-    form = CloseForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise SupervisionError(_("请填写办结说明（最多 2000 字）。"))
-        record_services.rectify_close(record=record, note=form.cleaned_data["note"], actor=request.user)
-        messages.success(request, _("整改已办结。"))
-    except SupervisionError as error:
-        messages.error(request, error.message)
+    _posted_step(
+        request,
+        CloseForm(request.POST),
+        _("请填写办结说明（最多 2000 字）。"),
+        lambda data: record_services.rectify_close(record=record, note=data["note"], actor=request.user),
+        _("整改已办结。"),
+    )
     return redirect("supervision:record_detail", pk=pk)
 
 
@@ -233,14 +253,13 @@ def report_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_link(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_report(request.user, pk)
-    form = ReportLinkForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise SupervisionError(_("请从列表中选择。"))
-        report_services.report_link(report=report, **form.cleaned_data, actor=request.user)
-        messages.success(request, _("已关联被反映对象。"))
-    except SupervisionError as error:
-        messages.error(request, error.message)
+    _posted_step(
+        request,
+        ReportLinkForm(request.POST),
+        _("请从列表中选择。"),
+        lambda data: report_services.report_link(report=report, **data, actor=request.user),
+        _("已关联被反映对象。"),
+    )
     return redirect("supervision:report_detail", pk=pk)
 
 
@@ -248,14 +267,13 @@ def report_link(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_scan_add(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_report(request.user, pk)
-    form = ScanForm(request.POST, request.FILES)
-    try:
-        if not form.is_valid():
-            raise SupervisionError(_("请选择要上传的文件。"))
-        report_services.scan_add(report=report, upload=form.cleaned_data["file"], actor=request.user)
-        messages.success(request, _("已上传扫描件。"))
-    except SupervisionError as error:
-        messages.error(request, error.message)
+    _posted_step(
+        request,
+        ScanForm(request.POST, request.FILES),
+        _("请选择要上传的文件。"),
+        lambda data: report_services.scan_add(report=report, upload=data["file"], actor=request.user),
+        _("已上传扫描件。"),
+    )
     return redirect("supervision:report_detail", pk=pk)
 
 
