@@ -1,33 +1,31 @@
 """Background jobs of the evaluations app: load by id, call a service."""
 
+from typing import Any
+
 from celery import shared_task
 from django.db import DatabaseError
 
 from .services import box, periods, scoring
 
-
 # acks_late + reject_on_worker_lost: a worker killed mid-run gives the message back to the
-# broker, and the redelivered task computes again (the killed run's transaction rolled back).
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=5,
-    max_retries=3,
-)
+# broker, and the redelivered task computes again (the killed run's transaction rolled back);
+# a database error is retried three times with backoff. Both long jobs run this way.
+REDELIVERED_JOB: dict[str, Any] = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": 5,
+    "max_retries": 3,
+}
+
+
+@shared_task(**REDELIVERED_JOB)
 def compute_period_task(self, run_id: int) -> str:
     return scoring.computation_execute(run_id=run_id).status
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=5,
-    max_retries=3,
-)
+@shared_task(**REDELIVERED_JOB)
 def open_period_task(self, job_id: int) -> str:
     return periods.period_opening_execute(job_id=job_id).status
 
