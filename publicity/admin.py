@@ -4,32 +4,20 @@ transitions, gate checks, the audit trail), so here the records are read-only.""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from core.admin import ReadOnlyAdminMixin
 
 from .models import Feedback, FeedbackEvent, GateCheck, Notice
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class GateCheckInline(ReadOnlyMixin, admin.TabularInline):
+class GateCheckInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = GateCheck
     fields = ["kind", "result", "note", "checked_by", "checked_at"]
     extra = 0
 
 
-class FeedbackEventInline(ReadOnlyMixin, admin.TabularInline):
+class FeedbackEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = FeedbackEvent
     fields = ["from_state", "to_state", "note", "actor", "at"]
     readonly_fields = ["at"]
@@ -37,7 +25,7 @@ class FeedbackEventInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Notice)
-class NoticeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class NoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "cadre", "state", "start_date", "end_date", "outcome"]
     list_filter = ["state", "outcome"]
     search_fields = ["title", "cadre__name", "cadre__code"]
@@ -46,7 +34,7 @@ class NoticeAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class FeedbackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["receipt_code", "notice", "state", "finding", "created_at"]
     list_filter = ["state", "finding"]
     search_fields = ["receipt_code", "notice__title", "notice__cadre__name"]

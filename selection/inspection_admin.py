@@ -3,6 +3,8 @@ full-process record is read-only here, as it is in the database."""
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin
+
 from .models import (
     DecisionMeeting,
     DisciplineOpinion,
@@ -58,18 +60,9 @@ class DecisionMeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProcessEntry)
-class ProcessEntryAdmin(admin.ModelAdmin):
+class ProcessEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["selection", "seq", "step", "actor_name", "at", "corrects"]
     list_filter = ["step"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class ProbationReviewInline(admin.TabularInline):
@@ -83,19 +76,10 @@ class ProbationReviewInline(admin.TabularInline):
 
 
 @admin.register(Probation)
-class ProbationAdmin(admin.ModelAdmin):
+class ProbationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: probations start from a decision and change only through the review page."""
 
     list_display = ["cadre", "post", "start_date", "end_date", "original_end", "status"]
     list_filter = ["status"]
     search_fields = ["cadre__name", "cadre__code", "post"]
     inlines = [ProbationReviewInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -3,18 +3,13 @@ the rules run; here they are read. A reporter's name and contact are left out.""
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin
+
 from .models import Report, RewardSanction, SupervisionInfo
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(RewardSanction)
