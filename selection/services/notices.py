@@ -16,18 +16,22 @@ from core.notifications import notify
 from ..models import ReserveEntry, Selection, VoteEvent
 
 
-def notify_round1_voters(selection: Selection) -> None:
-    ids = list(selection.round1_voters.filter(user__isnull=False).values_list("user_id", flat=True))
-    title = _("请参加海推实名推荐：%(post)s") % {"post": str(selection.post)}
-    url = reverse("selection:nominate", args=[selection.pk])
+def _ask_voters_after_commit(ids: list[int], *, title: str, url: str, dedupe_key: str) -> None:
+    """A ballot waits for these users: they hear of it once the transaction has committed."""
     transaction.on_commit(
         lambda: notify(
-            recipients=ids,
-            title=title,
-            url=url,
-            dedupe_key=f"selection-{selection.pk}-round1",
-            kind=NotificationKind.SELECTION_VOTE,
+            recipients=ids, title=title, url=url, dedupe_key=dedupe_key, kind=NotificationKind.SELECTION_VOTE
         )
+    )
+
+
+def notify_round1_voters(selection: Selection) -> None:
+    ids = list(selection.round1_voters.filter(user__isnull=False).values_list("user_id", flat=True))
+    _ask_voters_after_commit(
+        ids,
+        title=_("请参加海推实名推荐：%(post)s") % {"post": str(selection.post)},
+        url=reverse("selection:nominate", args=[selection.pk]),
+        dedupe_key=f"selection-{selection.pk}-round1",
     )
 
 
@@ -37,16 +41,11 @@ def notify_event_voters(event: VoteEvent) -> None:
             "user_id", flat=True
         )
     )
-    title = _("请参加%(kind)s：%(post)s") % {"kind": event.get_kind_display(), "post": str(event.selection.post)}
-    url = reverse("selection:vote", args=[event.pk])
-    transaction.on_commit(
-        lambda: notify(
-            recipients=ids,
-            title=title,
-            url=url,
-            dedupe_key=f"selection-vote-{event.pk}",
-            kind=NotificationKind.SELECTION_VOTE,
-        )
+    _ask_voters_after_commit(
+        ids,
+        title=_("请参加%(kind)s：%(post)s") % {"kind": event.get_kind_display(), "post": str(event.selection.post)},
+        url=reverse("selection:vote", args=[event.pk]),
+        dedupe_key=f"selection-vote-{event.pk}",
     )
 
 
