@@ -191,9 +191,7 @@ def leave_form(cadre):
 
 
 def test_overlapping_leave_is_refused_by_the_service(personas):
-    services.leave_mark(
-        cadre=personas.cadre, start=date(2026, 3, 2), end=date(2026, 3, 6), actor=personas.leader.user
-    )
+    services.leave_mark(cadre=personas.cadre, start=date(2026, 3, 2), end=date(2026, 3, 6), actor=personas.leader.user)
     with pytest.raises(LeaveOverlaps):
         services.leave_mark(
             cadre=personas.cadre, start=date(2026, 3, 6), end=date(2026, 3, 9), actor=personas.leader.user

@@ -156,9 +156,7 @@ def leave_mark(
     overlapping = LeavePeriod.objects.filter(cadre=cadre, start__lte=end, end__gte=start).order_by("start").first()
     if overlapping:
         raise LeaveOverlaps(start=overlapping.start, end=overlapping.end)
-    return LeavePeriod.objects.create(
-        cadre=cadre, start=start, end=end, kind=kind, note=note.strip(), marked_by=actor
-    )
+    return LeavePeriod.objects.create(cadre=cadre, start=start, end=end, kind=kind, note=note.strip(), marked_by=actor)
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
 from auditlog.context import disable_auditlog
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -17,8 +18,8 @@ from ..lines import SheetLine, sheet_lines
 from ..models import (
     DIMENSIONS,
     PERSON_PROBLEMS,
-    EvaluationSettings,
     TEAM_PROBLEMS,
+    EvaluationSettings,
     Period,
     PeriodState,
     SheetAssignment,
