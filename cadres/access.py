@@ -14,16 +14,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from .models import Cadre, Unit, User
+from .types import Actor
+
+M = TypeVar("M", bound=Model)
+View = Callable[..., HttpResponseBase]
 
 
 class Role(StrEnum):
@@ -34,9 +42,18 @@ class Role(StrEnum):
     CADRE = "cadre"
 
 
-def cadre_of(user: Any) -> Cadre | None:
+def signed_in(actor: Actor) -> User | None:
+    """The signed-in user behind an actor, or None for anyone anonymous. A request that never got a
+    user (an error page rendered before the middleware ran) passes None here and counts as anonymous."""
+    if not getattr(actor, "is_authenticated", False) or isinstance(actor, AnonymousUser):
+        return None
+    return actor
+
+
+def cadre_of(actor: Actor) -> Cadre | None:
     """The active cadre record linked to a login, or None (cached on the user object)."""
-    if not getattr(user, "is_authenticated", False):
+    user = signed_in(actor)
+    if user is None:
         return None
     if not hasattr(user, "_cadre_cache"):
         cadre = Cadre.objects.select_related("unit", "rank").filter(user_id=user.pk, is_active=True).first()
@@ -44,35 +61,36 @@ def cadre_of(user: Any) -> Cadre | None:
     return user._cadre_cache
 
 
-def is_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+def is_admin(actor: Actor) -> bool:
+    user = signed_in(actor)
+    return bool(user and user.is_active and user.is_superuser)
 
 
-def is_org_staff(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False) and user.is_active and (user.is_org_staff or user.is_superuser)
-    )
+def is_org_staff(actor: Actor) -> bool:
+    user = signed_in(actor)
+    return bool(user and user.is_active and (user.is_org_staff or user.is_superuser))
 
 
-def is_discipline_staff(user: Any) -> bool:
+def is_discipline_staff(actor: Actor) -> bool:
     """纪检监察: an explicit grant, never implied by org staff or superuser status."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_discipline_staff)
+    user = signed_in(actor)
+    return bool(user and user.is_active and user.is_discipline_staff)
 
 
-def is_leader(user: Any) -> bool:
-    cadre = cadre_of(user)
+def is_leader(actor: Actor) -> bool:
+    cadre = cadre_of(actor)
     return bool(cadre and cadre.is_leader)
 
 
-def roles_of(user: Any) -> frozenset[Role]:
+def roles_of(actor: Actor) -> frozenset[Role]:
     roles: set[Role] = set()
-    if is_admin(user):
+    if is_admin(actor):
         roles.add(Role.ADMIN)
-    if is_org_staff(user):
+    if is_org_staff(actor):
         roles.add(Role.ORG_STAFF)
-    if is_discipline_staff(user):
+    if is_discipline_staff(actor):
         roles.add(Role.DISCIPLINE)
-    cadre = cadre_of(user)
+    cadre = cadre_of(actor)
     if cadre:
         roles.add(Role.CADRE)
         if cadre.is_leader:
@@ -102,14 +120,15 @@ def unit_subtree_ids(root_ids: Iterable[int]) -> set[int]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def led_unit_ids(user: Any) -> set[int]:
+def led_unit_ids(actor: Actor) -> set[int]:
     """Units a leader oversees: their own unit and all its subordinate units (cached on the user
     object for the request, like the cadre: a page asks several times)."""
-    cadre = cadre_of(user)
-    if not cadre or not cadre.is_leader:
+    cadre = cadre_of(actor)
+    user = signed_in(actor)
+    if not cadre or not cadre.is_leader or user is None:
         return set()
     key = (cadre.pk, cadre.unit_id)
-    cached = getattr(user, "_led_units_cache", None)
+    cached: tuple[tuple[int, int], frozenset[int]] | None = getattr(user, "_led_units_cache", None)
     if cached is None or cached[0] != key:
         cached = (key, frozenset(unit_subtree_ids([cadre.unit_id])))
         user._led_units_cache = cached
@@ -119,50 +138,52 @@ def led_unit_ids(user: Any) -> set[int]:
 # --- Scoped querysets and lookups -------------------------------------------------------------
 
 
-def cadres_visible_to(user: Any) -> QuerySet[Cadre]:
+def cadres_visible_to(actor: Actor) -> QuerySet[Cadre]:
     """Cadre records a user may open: org staff all, leaders their units, a cadre themself."""
     qs = Cadre.objects.select_related("unit", "rank")
-    if is_org_staff(user):
+    if is_org_staff(actor):
         return qs
-    cadre = cadre_of(user)
+    cadre = cadre_of(actor)
     if cadre is None:
         return qs.none()
     if cadre.is_leader:
-        return qs.filter(unit_id__in=led_unit_ids(user)) | qs.filter(pk=cadre.pk)
+        return qs.filter(unit_id__in=led_unit_ids(actor)) | qs.filter(pk=cadre.pk)
     return qs.filter(pk=cadre.pk)
 
 
-def get_cadre_for_user(user: Any, pk: int) -> Cadre:
+def get_cadre_for_user(actor: Actor, pk: int | str) -> Cadre:
     try:
-        return cadres_visible_to(user).get(pk=pk)
+        return cadres_visible_to(actor).get(pk=pk)
     except (Cadre.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def may_see_private_data(user: Any, cadre: Cadre) -> bool:
+def may_see_private_data(actor: Actor, cadre: Cadre) -> bool:
     """ID number, phone and address: org staff and the cadre themself only."""
-    own = cadre_of(user)
-    return is_org_staff(user) or (own is not None and own.pk == cadre.pk)
+    own = cadre_of(actor)
+    return is_org_staff(actor) or (own is not None and own.pk == cadre.pk)
 
 
-def get_object_or_404_in(queryset: QuerySet, **lookup: Any) -> Any:
+def get_object_or_404_in(queryset: QuerySet[M], **lookup: object) -> M:
     """The object, or 404 — also for an id that is not a number or too big for the database."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+    # ObjectDoesNotExist: the base of every model's DoesNotExist, the only one `get` raises
+    # (the stubs do not give a model class bound by a TypeVar its own DoesNotExist).
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
 
 
 # --- View decorators and API permissions ----------------------------------------------------
 
 
-def role_required(*roles: Role) -> Callable:
+def role_required(*roles: Role) -> Callable[[View], View]:
     """Anonymous users go to the login page; logged-in users without the role get 403."""
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not roles_of(request.user) & set(roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -180,21 +201,21 @@ discipline_staff_required = role_required(Role.DISCIPLINE)
 class IsOrgStaff(BasePermission):
     message = "仅考核办人员可以执行此操作。"
 
-    def has_permission(self, request: Any, view: Any) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return is_org_staff(request.user)
 
 
 class IsDisciplineStaff(BasePermission):
     message = "仅纪检监察人员可以执行此操作。"
 
-    def has_permission(self, request: Any, view: Any) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return is_discipline_staff(request.user)
 
 
 class IsCadre(BasePermission):
     message = "此操作需要与干部档案关联的账号。"
 
-    def has_permission(self, request: Any, view: Any) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return cadre_of(request.user) is not None
 
 

@@ -53,6 +53,11 @@ class User(AbstractUser):
         help_text=_("经目录或统一身份认证登录过的账号不再有本地密码，也不能重置本地密码。"),
     )
 
+    # Per-request caches cadres.access keeps on the signed-in user object (declared for the type
+    # checker only: never saved, and absent until cadres.access sets them).
+    _cadre_cache: Cadre | None
+    _led_units_cache: tuple[tuple[int, int], frozenset[int]]
+
     class Meta(AbstractUser.Meta):
         verbose_name = _("账号")
         verbose_name_plural = _("账号")

@@ -16,8 +16,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from import_export.results import Result
 
 from core.errors import DomainError
 from core.jobs import Progress, job_run
@@ -61,7 +63,10 @@ def _assign(record: Cadre | Unit, values: Mapping[str, Any]) -> None:
     """Set the fields as a form would (a file field takes an upload, False to clear, None to keep),
     then check the whole record (field validators, unique fields and constraints, `clean`)."""
     for name, value in values.items():
-        type(record)._meta.get_field(name).save_form_data(record, value)
+        model_field = type(record)._meta.get_field(name)
+        if not isinstance(model_field, Field):  # a reverse relation: nothing a form could set
+            raise TypeError(f"{name} is not a field a record write can set")
+        model_field.save_form_data(record, value)
     try:
         record.full_clean()
     except ValidationError as error:
@@ -229,7 +234,7 @@ def _duplicate_code_issues(records: list[tuple[int, dict[str, Any]]]) -> list[Ro
     return issues
 
 
-def _row_issues(result: Any, lines: list[int], resource: roster.RosterResource) -> list[RosterIssue]:
+def _row_issues(result: Result, lines: list[int], resource: roster.RosterResource) -> list[RosterIssue]:
     columns = {f.attribute: f.column_name for f in resource.fields.values()}
     issues = []
     for invalid in result.invalid_rows:
@@ -249,7 +254,7 @@ def _row_issues(result: Any, lines: list[int], resource: roster.RosterResource) 
     return issues
 
 
-def _audit_roster_rows(saved: list[tuple[Cadre, dict | None]], actor: User | None, source: str) -> None:
+def _audit_roster_rows(saved: list[tuple[Cadre, dict[str, Any] | None]], actor: User | None, source: str) -> None:
     """Bulk writes bypass auditlog's signals, so the import writes its own entries."""
     content_type = ContentType.objects.get_for_model(Cadre)
     entries = []
@@ -352,7 +357,8 @@ def roster_export(*, cadres: Iterable[Cadre], file_format: str, template: bool =
     """The roster as a file; `template` adds the example row the blank template carries."""
     dataset = roster.RosterResource(units={}).export(queryset=cadres)
     if file_format == "csv":
-        return ("\ufeff" + dataset.export("csv")).encode("utf-8")  # BOM so Excel reads UTF-8
+        text: str = dataset.export("csv")  # tablib is untyped
+        return ("\ufeff" + text).encode("utf-8")  # BOM so Excel reads UTF-8
     ranks = list(RankLevel.objects.order_by("sort_order", "name").values_list("name", flat=True))
     return roster.roster_workbook(dataset, ranks=ranks, example=template)
 
@@ -404,12 +410,12 @@ def accounts_issue(*, cadres: Iterable[Cadre]) -> list[InitialCredential]:
 @transaction.atomic
 def account_reset_password(*, cadre: Cadre) -> InitialCredential:
     """A new one-time password for a cadre who forgot theirs (old sessions end)."""
-    if cadre.user_id is None:
+    user = cadre.user
+    if user is None:
         return accounts_issue(cadres=[cadre])[0]
-    if cadre.user.sign_on:
+    if user.sign_on:
         raise ExternalAccountError()
     password = initial_password()
-    user = cadre.user
     user.password = _hash_initial(password)
     user.must_change_password = True
     user.is_active = cadre.is_active
@@ -417,10 +423,11 @@ def account_reset_password(*, cadre: Cadre) -> InitialCredential:
     return InitialCredential(cadre.code, cadre.name, cadre.unit.name, password)
 
 
-def password_changed(*, user: User) -> None:
-    if user.must_change_password:
-        user.must_change_password = False
-        user.save(update_fields=["must_change_password"])
+def password_changed(*, actor: User) -> None:
+    """The actor has just changed their own password: the initial one no longer needs changing."""
+    if actor.must_change_password:
+        actor.must_change_password = False
+        actor.save(update_fields=["must_change_password"])
 
 
 @transaction.atomic
@@ -428,8 +435,8 @@ def cadre_deactivate(*, cadre: Cadre) -> None:
     """A cadre who leaves keeps their record; their login stops working at once."""
     cadre.is_active = False
     cadre.save(update_fields=["is_active", "updated_at"])
-    if cadre.user_id:
-        user = cadre.user
+    user = cadre.user
+    if user is not None:
         user.is_active = False
         # A new password hash invalidates every session of the user, not only new logins.
         user.set_unusable_password()
@@ -440,12 +447,13 @@ def cadre_deactivate(*, cadre: Cadre) -> None:
 def cadre_reactivate(*, cadre: Cadre) -> InitialCredential | None:
     cadre.is_active = True
     cadre.save(update_fields=["is_active", "updated_at"])
-    if cadre.user_id and cadre.user.sign_on:
+    user = cadre.user
+    if user is not None and user.sign_on:
         # A directory or unified-identity account signs on again there; it never gets a local password.
-        cadre.user.is_active = True
-        cadre.user.save(update_fields=["is_active"])
+        user.is_active = True
+        user.save(update_fields=["is_active"])
         return None
-    if cadre.user_id:
+    if user is not None:
         return account_reset_password(cadre=cadre)
     return None
 

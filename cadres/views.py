@@ -72,7 +72,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: NewPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
-        services.password_changed(user=self.request.user)
+        services.password_changed(actor=self.request.user)
         messages.success(self.request, _("密码已修改。"))
         return response
 

@@ -22,9 +22,11 @@ import struct
 import sys
 from array import array
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict
 
-from .sealing import seal_bytes, unseal_bytes
+# unseal_bytes is re-exported: the opening (services/box.py) reads the tokens through this module.
+from .sealing import seal_bytes
+from .sealing import unseal_bytes as unseal_bytes
 
 FORMAT = 2
 HEADER = struct.Struct("<BBHHI")
@@ -33,6 +35,16 @@ DIMENSION_COUNT = 5  # models.DIMENSIONS: 德, 能, 勤, 绩, 廉
 
 class SheetFormatError(ValueError):
     """A plaintext that is neither format 1 (JSON) nor format 2."""
+
+
+class SheetPayload(TypedDict):
+    """A validated sheet as it is sealed (services/box.py sheet_payload)."""
+
+    source: str
+    scores: list[list[int | str]]  # [ratee, group, score]
+    dimensions: list[list[int | str]]  # [ratee, group, 德, 能, 勤, 绩, 廉]
+    problems: list[list[int | str]]  # [ratee, item]
+    team_problems: list[str]
 
 
 class PackedSheet(NamedTuple):
@@ -49,7 +61,7 @@ class PackedSheet(NamedTuple):
     team_problems: list[str]
 
 
-def encode(payload: dict) -> bytes:
+def encode(payload: SheetPayload) -> bytes:
     """Format 2 bytes of a sheet payload (services/box.py sheet_payload)."""
     names: dict[str, int] = {}
     rows = payload.get("scores", [])
@@ -174,7 +186,7 @@ def decode(plaintext: bytes) -> dict:
     }
 
 
-def seal_sheet(payload: dict, *, context: str) -> bytes:
+def seal_sheet(payload: SheetPayload, *, context: str) -> bytes:
     """Seal a sheet payload in format 2 (zero padding: the format counts its own fields)."""
     return seal_bytes(encode(payload), context=context, pad=b"\0")
 

@@ -34,9 +34,9 @@ def channel_labels() -> list[tuple[str, str, bool]]:
     return [(value, str(label), value in configured) for value, label in Channel.choices]
 
 
-def preference_rows(user: User) -> list[Row]:
+def preference_rows(actor: User) -> list[Row]:
     defaults = services.defaults_by_kind()
-    own = {pref.kind: pref for pref in ChannelPreference.objects.filter(user=user)}
+    own = {pref.kind: pref for pref in ChannelPreference.objects.filter(user=actor)}
     configured = set(channels.configured_channels())
     rows = []
     for kind, label in NotificationKind.choices:
@@ -65,12 +65,12 @@ def default_rows() -> list[Row]:
     ]
 
 
-def contact_of(user: User) -> Contact:
-    return Contact.objects.filter(user=user).first() or Contact(user=user)
+def contact_of(actor: User) -> Contact:
+    return Contact.objects.filter(user=actor).first() or Contact(user=actor)
 
 
-def addresses_of(user: User) -> dict[str, str]:
-    fresh = User.objects.select_related("contact", "cadre").get(pk=user.pk)
+def addresses_of(actor: User) -> dict[str, str]:
+    fresh = User.objects.select_related("contact", "cadre").get(pk=actor.pk)
     return {channel: services.address_of(fresh, channel) for channel in Channel.values}
 
 

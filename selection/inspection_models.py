@@ -77,6 +77,8 @@ class InspectionMember(models.Model):
     )
     added_at = models.DateTimeField(_("指定时间"), auto_now_add=True)
 
+    display_name: str  # set for the page by inspection_selectors.team (never saved)
+
     class Meta:
         verbose_name = _("考察组成员")
         verbose_name_plural = _("考察组成员")

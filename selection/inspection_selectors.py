@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from cadres.access import signed_in
+from cadres.models import Cadre
 from cadres.types import Actor
 
-from .models import (
-    Candidate,
+from .inspection_models import (
     DisciplineOpinion,
     InspectionMember,
     InspectionPoll,
@@ -19,9 +20,12 @@ from .models import (
     PollTally,
     PollVoter,
     ProcessEntry,
-    Selection,
-    State,
 )
+from .models import Candidate, Selection, State
+
+if TYPE_CHECKING:  # publicity's gate reads these selectors: imported where they run, not here
+    from publicity.gate_hints import GateAnswer, GateHint
+    from publicity.models import Notice
 
 
 @dataclass
@@ -98,7 +102,7 @@ def team(selection: Selection) -> list[InspectionMember]:
     return members
 
 
-def pending_polls(cadre: Any) -> QuerySet[PollVoter]:
+def pending_polls(cadre: Cadre | None) -> QuerySet[PollVoter]:
     if cadre is None:
         return PollVoter.objects.none()
     return PollVoter.objects.filter(
@@ -108,12 +112,15 @@ def pending_polls(cadre: Any) -> QuerySet[PollVoter]:
 
 def discipline_candidates(actor: Actor) -> list[Candidate]:
     """What a discipline account sees: the inspection candidates of the selections under inspection
-    whose inspection team (考察组) it is on, and nothing of the others."""
+    whose inspection team (考察组) it is on, and nothing of the others (anyone anonymous: nothing)."""
+    user = signed_in(actor)
+    if user is None:
+        return []
     return list(
         Candidate.objects.filter(
             is_inspection_candidate=True,
             selection__state=State.CANDIDATES,
-            selection__inspection_members__user_id=getattr(actor, "pk", None),
+            selection__inspection_members__user_id=user.pk,
         )
         .select_related("cadre__unit", "cadre__rank", "selection__post__unit", "discipline_opinion__given_by")
         .order_by("-selection__created_at", "cadre__code")
@@ -127,7 +134,7 @@ def process_entries(selection: Selection) -> list[ProcessEntry]:
 # --- 凡提必听: the notice gate's discipline check is the discipline body's own opinion ---------------
 
 
-def candidacy_of_notice(notice: Any) -> Candidate | None:
+def candidacy_of_notice(notice: Notice) -> Candidate | None:
     """The inspection candidacy a notice comes from: the cadre's latest, in a selection not cancelled."""
     return (
         Candidate.objects.filter(cadre_id=notice.cadre_id, is_inspection_candidate=True)
@@ -138,7 +145,7 @@ def candidacy_of_notice(notice: Any) -> Candidate | None:
     )
 
 
-def discipline_gate_answer(notice: Any) -> Any:
+def discipline_gate_answer(notice: Notice) -> GateAnswer | None:
     from django.utils.translation import gettext as _
 
     from publicity.gate_hints import GateAnswer
@@ -156,7 +163,7 @@ def discipline_gate_answer(notice: Any) -> Any:
     return GateAnswer(result, note=note, by=opinion.given_by, at=opinion.given_at, owner=owner)
 
 
-def discipline_gate_hint(notice: Any) -> Any:
+def discipline_gate_hint(notice: Notice) -> GateHint | None:
     from django.utils.translation import gettext as _
 
     from publicity.gate_hints import GateHint

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
-from .models import Decision, DecisionMeeting, MeetingKind, Probation, ProbationStatus
+from .inspection_models import Decision, DecisionMeeting, MeetingKind
+from .probation_models import Probation, ProbationStatus
 from .services.probation import reminder_due
+
+if TYPE_CHECKING:
+    from publicity.models import Notice
 
 
 def probations() -> QuerySet[Probation]:
@@ -76,7 +80,7 @@ class Adjustment:
     selection_id: int
 
 
-def _notice_text(notice: Any) -> str:
+def _notice_text(notice: Notice | None) -> str:
     if notice is None:
         return _("未生成")
     if notice.start_date and notice.end_date:

@@ -180,7 +180,7 @@ def test_a_team_member_marks_leave_for_ordinary_cadres_but_not_for_the_leadershi
     assert set(LeavePeriod.objects.values_list("cadre", flat=True)) == {personas.cadre.pk, chief_below.pk, peer.pk}
     # Leave already marked for the main leader is not the deputy's to delete either.
     chief_leave = services.leave_mark(
-        cadre=personas.leader, start=today(), end=today(), marked_by=personas.superior_leader.user
+        cadre=personas.leader, start=today(), end=today(), actor=personas.superior_leader.user
     )
     client.force_login(personas.team_member.user)
     assert client.post(reverse("achievements:leave_delete", args=[chief_leave.pk])).status_code == 404
@@ -191,12 +191,10 @@ def leave_form(cadre):
 
 
 def test_overlapping_leave_is_refused_by_the_service(personas):
-    services.leave_mark(
-        cadre=personas.cadre, start=date(2026, 3, 2), end=date(2026, 3, 6), marked_by=personas.leader.user
-    )
+    services.leave_mark(cadre=personas.cadre, start=date(2026, 3, 2), end=date(2026, 3, 6), actor=personas.leader.user)
     with pytest.raises(LeaveOverlaps):
         services.leave_mark(
-            cadre=personas.cadre, start=date(2026, 3, 6), end=date(2026, 3, 9), marked_by=personas.leader.user
+            cadre=personas.cadre, start=date(2026, 3, 6), end=date(2026, 3, 9), actor=personas.leader.user
         )
 
 
@@ -244,7 +242,7 @@ def test_deductions_use_the_window_of_the_cadres_unit_category():
 
 def test_leave_days_are_not_missing_in_the_calendar_or_the_report():
     cadre = CadreFactory(records_from=date(2026, 3, 1))
-    services.leave_mark(cadre=cadre, start=date(2026, 3, 2), end=date(2026, 3, 13), marked_by=None)
+    services.leave_mark(cadre=cadre, start=date(2026, 3, 2), end=date(2026, 3, 13), actor=None)
     report = deduction_report(cadre=cadre, year=2026, quarter=1, as_of=at(date(2026, 5, 1)))
     calendar = WorkCalendar.load(date(2026, 3, 1), date(2026, 3, 31))
     assert report.missing_day_count == len(calendar.workdays(date(2026, 3, 16), date(2026, 3, 31)))

@@ -61,10 +61,11 @@ def calendar_year_enter(
     year: int,
     holidays: list[HolidayRange],
     workdays: list[tuple[date, str]],
-    confirmed_by: User | None = None,
+    actor: User,
+    confirm: bool = False,
 ) -> tuple[int, int]:
-    """A year's 放假安排 at once: its holiday ranges and its 调休 working days, and, when
-    `confirmed_by` is given, that person's confirmation that the year is complete.
+    """A year's 放假安排 at once: its holiday ranges and its 调休 working days, and, with
+    `confirm`, the actor's confirmation that the year is complete.
 
     Everything or nothing: a date outside the year or a 调休 day inside a holiday refuses the lot.
     Returns (holiday days, working days) written.
@@ -101,8 +102,8 @@ def calendar_year_enter(
     )
     for day, note in workdays:
         workday_overrides_set(start=day, end=day, is_workday=True, note=note)
-    if confirmed_by is not None:
-        calendar_year_confirm(year=year, actor=confirmed_by)
+    if confirm:
+        calendar_year_confirm(year=year, actor=actor)
     return written_free, len(workdays)
 
 

@@ -144,7 +144,7 @@ def summary_save(
 
 @transaction.atomic
 def leave_mark(
-    *, cadre: Cadre, start: date, end: date, kind: str = LeaveKind.LEAVE, note: str = "", marked_by: User
+    *, cadre: Cadre, start: date, end: date, kind: str = LeaveKind.LEAVE, note: str = "", actor: User
 ) -> LeavePeriod:
     """Record days a cadre was on leave or seconded; they never count as missing logs."""
     if end < start:
@@ -156,9 +156,7 @@ def leave_mark(
     overlapping = LeavePeriod.objects.filter(cadre=cadre, start__lte=end, end__gte=start).order_by("start").first()
     if overlapping:
         raise LeaveOverlaps(start=overlapping.start, end=overlapping.end)
-    return LeavePeriod.objects.create(
-        cadre=cadre, start=start, end=end, kind=kind, note=note.strip(), marked_by=marked_by
-    )
+    return LeavePeriod.objects.create(cadre=cadre, start=start, end=end, kind=kind, note=note.strip(), marked_by=actor)
 
 
 @transaction.atomic

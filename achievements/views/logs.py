@@ -277,7 +277,7 @@ def leave_list(request: HttpRequest) -> HttpResponse:
                 end=data["end"],
                 kind=data["kind"],
                 note=data["note"],
-                marked_by=request.user,
+                actor=request.user,
             )
         except RecordError as error:
             show_error(error, form=form)

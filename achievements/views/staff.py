@@ -83,7 +83,8 @@ def workdays(request: HttpRequest) -> HttpResponse:
                 year=data["year"],
                 holidays=data["holidays"],
                 workdays=data["workdays"],
-                confirmed_by=request.user if data["confirm"] else None,
+                actor=request.user,
+                confirm=data["confirm"],
             )
         except RecordError as error:
             show_error(error, form=year_form)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypedDict
 
 from django.db import models
 from django.db.models import F, Q
@@ -103,7 +104,12 @@ class ScoreDistribution(models.Model):
 # per-row foreign-key check at commit cost a 50,000-cadre computation as much as computing it, so
 # the database does not check them again (db_constraint=False); Django still cascades and protects.
 # The period needs no index of its own: every index of these tables starts with it.
-RESULT_FK = {"db_constraint": False}
+class _ResultForeignKey(TypedDict):
+    db_constraint: bool
+
+
+# A TypedDict, so that the type checker still knows what `**RESULT_FK` foreign keys point to.
+RESULT_FK: _ResultForeignKey = {"db_constraint": False}
 
 
 class GroupResult(models.Model):

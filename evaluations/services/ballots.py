@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from auditlog.context import disable_auditlog
 from django.db import IntegrityError, connection, transaction
@@ -20,6 +19,7 @@ from ..models import (
     DIMENSIONS,
     PERSON_PROBLEMS,
     TEAM_PROBLEMS,
+    EvaluationSettings,
     Period,
     PeriodState,
     SheetAssignment,
@@ -47,10 +47,10 @@ def validate_sheet(
     """Apply the scoring rules of the period's year and the unit's category; raise SheetRuleBroken."""
     settings = rules.settings_for(period.year, unit.category)
     if not period.is_annual:
-        entries = [rules.Entry(line.ratee_id, line.ratee.name, data.scores.get(line.ratee_id)) for line in lines]
-        scores, problems = rules.check_sheet(entries, settings, complete=complete, label=label)
-        if problems:
-            raise SheetRuleBroken(problems)
+        entries = [rules.Entry(line.ratee_id, _ratee(line).name, data.scores.get(line.ratee_id)) for line in lines]
+        scores, broken = rules.check_sheet(entries, settings, complete=complete, label=label)
+        if broken:
+            raise SheetRuleBroken(broken)
         return ValidSheet(scores=scores)
 
     dimensions: dict[int, dict[str, int]] = {}
@@ -59,7 +59,7 @@ def validate_sheet(
         entries = [
             rules.Entry(
                 line.ratee_id,
-                f"{line.ratee.name}（{dimension.label}）",
+                f"{_ratee(line).name}（{dimension.label}）",
                 data.dimensions.get(line.ratee_id, {}).get(dimension),
             )
             for line in lines
@@ -83,7 +83,13 @@ def validate_sheet(
     )
 
 
-def without_band(settings: Any) -> Any:
+def _ratee(line: SheetLine) -> Cadre:
+    """The ratee of a line from `sheet_lines`, which always loads it."""
+    assert line.ratee is not None, "validate_sheet takes the lines of sheet_lines, with their ratees"
+    return line.ratee
+
+
+def without_band(settings: EvaluationSettings) -> EvaluationSettings:
     """The same settings with no forced band (democratic scores keep only the range)."""
     from copy import copy
 
@@ -102,9 +108,10 @@ def _merge_missing(problems: list[rules.SheetProblem]) -> list[rules.SheetProble
 # --- Rater's actions -------------------------------------------------------------------------
 
 
-def _lock_period_shared(period_id: int) -> None:
+def _lock_period_shared(period_id: int | None) -> None:
     """FOR SHARE on the period: submissions run side by side, but a close or a computation waits
-    for the ones in flight, and they wait for it, so no sheet lands after the period closed."""
+    for the ones in flight, and they wait for it, so no sheet lands after the period closed.
+    None (no such assignment) locks nothing; the assignment's lookup that follows refuses it."""
     if connection.vendor == "postgresql":
         table = Period._meta.db_table
         with connection.cursor() as cursor:

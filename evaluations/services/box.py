@@ -51,6 +51,7 @@ import numpy as np
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from cadres.models import Cadre, Unit
@@ -60,6 +61,7 @@ from ..models import (
     DIMENSIONS,
     BoxOpening,
     DemocraticScore,
+    EvaluationSettings,
     PaperSheet,
     Period,
     ProblemTick,
@@ -74,7 +76,7 @@ from ..models import (
     half_up,
 )
 from ..sealing import receipt_code, seal
-from ..sheet_format import PackedSheet, decode_packed, seal_sheet, unseal_bytes
+from ..sheet_format import PackedSheet, SheetPayload, decode_packed, seal_sheet, unseal_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +99,7 @@ class Shuffle:
     gives the same uniformly random order (two equal keys among n rows: about n²/2⁶⁵).
     """
 
-    def shuffle(self, rows: list) -> None:
+    def shuffle(self, rows: list[Any]) -> None:
         if len(rows) < 2:
             return
         keys = memoryview(os.urandom(8 * len(rows))).cast("Q").tolist()
@@ -127,7 +129,7 @@ def sheet_payload(
     dimensions: Mapping[int, Mapping[str, int]] | None = None,
     problems: Mapping[int, Sequence[str]] | None = None,
     team_problems: Sequence[str] = (),
-) -> dict:
+) -> SheetPayload:
     """A validated sheet as it is sealed: ratee ids, their rater group, the values."""
     return {
         "source": source,
@@ -144,7 +146,7 @@ def sheet_payload(
 # --- Sealing ------------------------------------------------------------------------------------
 
 
-def box_seal(*, period: Period, unit: Unit, payload: dict) -> str:
+def box_seal(*, period: Period, unit: Unit, payload: SheetPayload) -> str:
     """Put a sheet in the box and return its receipt. Must run inside the submitting transaction."""
     token = seal_sheet(payload, context=SealedSheet.context(period.pk, unit.pk))
     sealed_rows_reseal(model=SealedSheet, where={"period_id": period.pk, "unit_id": unit.pk}, token=token)
@@ -154,7 +156,7 @@ def box_seal(*, period: Period, unit: Unit, payload: dict) -> str:
 # --- Any box of sealed rows (also selection's anonymous votes) ---------------------------------
 
 
-def sealed_rows_reseal(*, model: type, where: Mapping[str, int], token: bytes) -> None:
+def sealed_rows_reseal(*, model: type[Model], where: Mapping[str, int], token: bytes) -> None:
     """Add `token` to the box of `model` rows matching `where` (column → id): under a lock on that
     box, one submission at a time so a reshuffle never misses or doubles a row, every row of the
     box is taken out (DELETE … RETURNING) and written back under fresh random keys in a fresh
@@ -175,10 +177,10 @@ def sealed_rows_reseal(*, model: type, where: Mapping[str, int], token: bytes) -
         tokens = [bytes(row[0]) for row in cursor.fetchall()]
     tokens.append(token)
     _shuffler().shuffle(tokens)
-    model.objects.bulk_create(model(**where, sealed=t) for t in tokens)
+    model._default_manager.bulk_create(model(**where, sealed=t) for t in tokens)
 
 
-def draft_seal(*, assignment_id: int, data: dict) -> bytes:
+def draft_seal(*, assignment_id: int, data: dict[str, object]) -> bytes:
     return seal(data, context=SheetDraft.context(assignment_id))
 
 
@@ -271,12 +273,12 @@ class _Counting:
     def __init__(self, rows: _RowBuffer, rng: Shuffle):
         self.rows = rows
         self.rng = rng
-        self.units: list[tuple[int, Any, list[PackedSheet]]] = []
+        self.units: list[tuple[int, EvaluationSettings, list[PackedSheet]]] = []
         self.size = 0
         self.tallies: list[tuple[int, int]] = []
-        self.spreads: list[tuple] = []
+        self.spreads: list[tuple[object, ...]] = []
 
-    def add(self, unit_id: int, settings: Any, sheets: list[PackedSheet]) -> None:
+    def add(self, unit_id: int, settings: EvaluationSettings, sheets: list[PackedSheet]) -> None:
         self.units.append((unit_id, settings, sheets))
         # Scores, and the other rows (annual sheets have none of the former).
         self.size += sum(sheet.count + len(sheet.dimensions) + len(sheet.problems) + 1 for sheet in sheets)
@@ -286,12 +288,12 @@ class _Counting:
     def flush(self) -> None:
         self.rows.clock("unseal")
         units, self.units, self.size = self.units, [], 0
-        democratic: list[list] = []
-        ticks: list[tuple] = []
+        democratic: list[list[int | str]] = []
+        ticks: list[tuple[object, ...]] = []
         for unit_id, _settings, sheets in units:
             self.tallies.append((unit_id, len(sheets)))
-            unit_democratic: list[list] = []
-            unit_ticks: list[Sequence] = []
+            unit_democratic: list[list[int | str]] = []
+            unit_ticks: list[Sequence[object]] = []
             for sheet in sheets:
                 unit_democratic += sheet.dimensions
                 unit_ticks += sheet.problems
@@ -312,8 +314,8 @@ class _Counting:
 @dataclass
 class _Scored:
     scores: list[tuple[int, str, str]]  # (ratee, group, its scores sorted, as the database reads them)
-    quality: list[tuple]  # (unit, mean, deviation, flat, outlier), in random order within each unit
-    spreads: list[tuple]  # SPREAD_COLUMNS
+    quality: list[tuple[object, ...]]  # (unit, mean, deviation, flat, outlier), in random order within each unit
+    spreads: list[tuple[object, ...]]  # SPREAD_COLUMNS
     count: int
 
 
@@ -322,7 +324,9 @@ _by_ratee = itemgetter(0, 1)  # a row's ratee and rater group
 EXACT_BOUND = 2.0**47
 
 
-def _count_scores(units: Sequence[tuple[int, Any, Sequence[PackedSheet]]], rng: Shuffle, brackets: str) -> _Scored:
+def _count_scores(
+    units: Sequence[tuple[int, EvaluationSettings, Sequence[PackedSheet]]], rng: Shuffle, brackets: str
+) -> _Scored:
     """Pool the quarterly scores of a batch of units per (unit, ratee, rater group) into one sorted
     list (no sheet key, no order: the same whoever gave which score), compute each sheet's quality
     and each unit's figures per rater group. `brackets` writes a list ("{}": PostgreSQL's array
@@ -430,7 +434,7 @@ def _score_lists(scores: np.ndarray, starts: np.ndarray, brackets: str) -> list[
 
 
 def _sheet_quality(
-    units: Sequence[tuple[int, Any, Sequence[PackedSheet]]],
+    units: Sequence[tuple[int, EvaluationSettings, Sequence[PackedSheet]]],
     sheet: np.ndarray,
     starts: np.ndarray,
     n: np.ndarray,
@@ -439,7 +443,7 @@ def _sheet_quality(
     count: np.ndarray,
     total: np.ndarray,
     rng: Shuffle,
-) -> list[tuple]:
+) -> list[tuple[object, ...]]:
     """Each scored sheet's quality row (see _count_scores), shuffled within its unit.
 
     A sheet's mean is sum/n and its deviation the fraction p/q = Σ_d n_d/d ÷ terms, as exact
@@ -517,8 +521,8 @@ def _sheet_quality(
             numerators = dict(
                 zip(pair_denominator[begin:end].tolist(), pair_numerator[begin:end].tolist(), strict=True)
             )
-            common = lcm(*numerators)
-            deviation = Decimal(sum(v * (common // d) for d, v in numerators.items())) / Decimal(common * int(terms[s]))
+            shared = lcm(*numerators)
+            deviation = Decimal(sum(v * (shared // d) for d, v in numerators.items())) / Decimal(shared * int(terms[s]))
         u = int(unit_of_sheet[s])
         rows[s] = (
             unit_ids[u],
@@ -528,7 +532,7 @@ def _sheet_quality(
             deviation is not None and deviation >= thresholds[u],
         )
     # In random order within each unit (the sheets of a unit are consecutive).
-    shuffled: list[tuple] = []
+    shuffled: list[tuple[object, ...]] = []
     for _u, group in groupby(rows, key=itemgetter(0)):
         unit_rows = list(group)
         rng.shuffle(unit_rows)
@@ -583,13 +587,13 @@ class _Pools:
 
 
 def _spreads(
-    units: Sequence[tuple[int, Any, Sequence[PackedSheet]]],
+    units: Sequence[tuple[int, EvaluationSettings, Sequence[PackedSheet]]],
     names: list[str],
     sheet: np.ndarray,
     unit_of_sheet: np.ndarray,
     group: np.ndarray,
     pools: _Pools,
-) -> list[tuple]:
+) -> list[tuple[object, ...]]:
     """Each unit's figures per rater group (SPREAD_COLUMNS): sheets with the group, scores, their
     total and sum of squares, lowest and highest (from the pools: one row per ratee and group)."""
     width = len(names)
@@ -636,8 +640,9 @@ def _sealed_by_unit(period: Period) -> Iterable[tuple[int, list[bytes]]]:
     yield from _by_unit(sealed.iterator(chunk_size=2000))
 
 
-def _by_unit(rows: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, list[bytes]]]:
-    current, tokens = None, []
+def _by_unit(rows: Iterable[tuple[int, bytes | memoryview]]) -> Iterator[tuple[int, list[bytes]]]:
+    current = 0  # any start: a unit is only yielded once it holds tokens
+    tokens: list[bytes] = []
     for unit_id, token in rows:
         if unit_id != current and tokens:
             yield current, tokens
@@ -662,12 +667,12 @@ class _RowBuffer:
     def __init__(self, period_id: int, clock: _Clock | None = None):
         self.period_id = period_id
         self.clock = clock or _Clock(None)
-        self.rows: dict[str, list[tuple]] = {attr: [] for _m, _c, attr in self.TABLES}
+        self.rows: dict[str, list[Sequence[object]]] = {attr: [] for _m, _c, attr in self.TABLES}
         self.size = 0
         # A score list as the database reads it: an array literal (COPY text) or JSON (SQLite).
         self.brackets = "{}" if connection.vendor == "postgresql" else "[]"
 
-    def extend(self, **rows: list) -> None:
+    def extend(self, **rows: Sequence[Sequence[object]]) -> None:
         """Rows for the tables, by name (scores, democratic, ticks, quality)."""
         for attr, new in rows.items():
             self.rows[attr] += new
@@ -685,12 +690,12 @@ class _RowBuffer:
 
 
 def insert_rows(
-    model: type,
+    model: type[Model],
     columns: list[str],
-    rows: Iterable[tuple],
+    rows: Iterable[Sequence[object]],
     *,
     random_ids: bool = True,
-    constant: tuple = (),
+    constant: tuple[object, ...] = (),
 ) -> list[str]:
     """Insert rows in the order given (COPY on PostgreSQL), each under a fresh random id unless the
     table numbers its own rows; `constant` values lead every row. Values go in as the database
@@ -727,7 +732,7 @@ _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _copy_value(value: Any) -> str:
+def _copy_value(value: object) -> str:
     """One value in COPY's text format."""
     if value is None:
         return "\\N"
@@ -740,7 +745,7 @@ def _copy_value(value: Any) -> str:
     return str(value)
 
 
-def _copy_column(values: list) -> list[str]:
+def _copy_column(values: list[Any]) -> list[str]:
     """One column of values in COPY's text format, the common kinds of column in one go each."""
     kinds = set(map(type, values))
     if kinds <= {int, Decimal}:
@@ -753,7 +758,7 @@ def _copy_column(values: list) -> list[str]:
     return list(map(_copy_value, values))
 
 
-def _copy_text(ids: list[str], constant: tuple, rows: list[tuple]) -> str | None:
+def _copy_text(ids: list[str], constant: tuple[object, ...], rows: list[Sequence[object]]) -> str | None:
     """COPY's text format written directly, column by column: a million rows in a second
     instead of ten through psycopg's row writer. None when a value is of a kind it does not write."""
     width = len(rows[0])
@@ -840,7 +845,7 @@ def _uuid_text(hex_id: str) -> str:
     return f"{hex_id[:8]}-{hex_id[8:12]}-{hex_id[12:16]}-{hex_id[16:20]}-{hex_id[20:]}"
 
 
-def _take_submissions(period: Period) -> list[tuple]:
+def _take_submissions(period: Period) -> list[tuple[int, date | None, int | None, str, str]]:
     """Delete the period's submission records and return them with what their audit entries say:
     (assignment, day, the rater's user, the rater's name, the unit's name)."""
     fields = ("assignment_id", "submitted_on", "assignment__rater__user_id", "assignment__rater__name")
@@ -859,7 +864,8 @@ def _take_submissions(period: Period) -> list[tuple]:
                 RETURNING s.assignment_id, s.submitted_on, c.user_id, c.name, u.name""",  # noqa: S608
             [period.pk],
         )
-        return cursor.fetchall()
+        returned: list[tuple[int, date | None, int | None, str, str]] = cursor.fetchall()
+        return returned
 
 
 def box_sweep(*, everything: bool = False) -> bool:
@@ -876,7 +882,7 @@ def box_sweep(*, everything: bool = False) -> bool:
     return True
 
 
-def vacuum_tables(models: Sequence[type]) -> bool:
+def vacuum_tables(models: Sequence[type[Model]]) -> bool:
     """VACUUM FULL the tables of `models` (PostgreSQL; nothing to do on SQLite). False when it could
     not run (inside a transaction, a lock) or when an older transaction keeps deleted rows."""
     if connection.vendor == "postgresql":

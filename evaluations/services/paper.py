@@ -28,6 +28,7 @@ from ..models import (
     DIMENSIONS,
     PERSON_PROBLEMS,
     TEAM_PROBLEMS,
+    EvaluationSettings,
     PaperSheet,
     Period,
     PeriodState,
@@ -53,7 +54,7 @@ GROUP_NAMES = {
     "其他": RaterGroup.OTHER,
     "其他参评": RaterGroup.OTHER,
 }
-GROUP_SHORT = {RaterGroup.LEADER: "领导", RaterGroup.PEER: "同级", RaterGroup.OTHER: "其他"}
+GROUP_SHORT: dict[str, str] = {RaterGroup.LEADER: "领导", RaterGroup.PEER: "同级", RaterGroup.OTHER: "其他"}
 
 
 @dataclass(frozen=True)
@@ -239,17 +240,20 @@ def _already_entered(line: int | None, unit: Unit, number: str) -> ImportIssue:
 
 
 Found = list[tuple[int | None, str, str]]  # (line, column, message)
+SheetEntries = list[tuple[PaperRow, int, str]]  # (row, ratee's cadre id, rater group)
 
 
-def _quarterly_sheet(entries: list, settings: Any, label: str, name_of: dict[int, str]) -> tuple[ValidSheet, Found]:
-    line_of = {cadre_id: row.line for row, cadre_id, _g in entries}
+def _quarterly_sheet(
+    entries: SheetEntries, settings: EvaluationSettings, label: str, name_of: dict[int, str]
+) -> tuple[ValidSheet, Found]:
+    line_of: dict[int | None, int | None] = {cadre_id: row.line for row, cadre_id, _g in entries}
     entry_list = [rules.Entry(cadre_id, name_of[cadre_id], row.score) for row, cadre_id, _g in entries]
     scores, problems = rules.check_sheet(entry_list, settings, complete=True, label=label)
     return ValidSheet(scores=scores), [(line_of.get(p.ratee_id), COL_SCORE, p.message) for p in problems]
 
 
-def _items(text_value: str, allowed: tuple, line: int | None, found: Found) -> list[str]:
-    items = []
+def _items(text_value: str, allowed: tuple[ProblemItem, ...], line: int | None, found: Found) -> list[str]:
+    items: list[str] = []
     for name in filter(None, ITEM_SPLIT.split(text_value)):
         value = PROBLEM_NAMES.get(name, name)
         if value in allowed:
@@ -267,11 +271,11 @@ def _items(text_value: str, allowed: tuple, line: int | None, found: Found) -> l
 
 
 def _annual_sheet(
-    entries: list, team: list[PaperRow], settings: Any, label: str, name_of: dict[int, str]
+    entries: SheetEntries, team: list[PaperRow], settings: EvaluationSettings, label: str, name_of: dict[int, str]
 ) -> tuple[ValidSheet, Found]:
     """德能勤绩廉 within the range for every ratee (no forced band), and known 反测评 items."""
     found: Found = []
-    line_of = {cadre_id: row.line for row, cadre_id, _g in entries}
+    line_of: dict[int | None, int | None] = {cadre_id: row.line for row, cadre_id, _g in entries}
     dimensions: dict[int, dict[str, int]] = {}
     for column, dimension in DIMENSION_COLUMNS.items():
         entry_list = [

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Sum
+from django.db.models import Model, Sum
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from ..models import (
     FIRST_YEAR,
     LAST_YEAR,
     BoxOpening,
+    ComputationRun,
     DemocraticSummary,
     EvaluatorScope,
     GroupResult,
@@ -245,7 +246,7 @@ def latest_opening(period: Period) -> PeriodOpening | None:
     return PeriodOpening.objects.filter(period=period).select_related("requested_by").first()
 
 
-def _table(model: type) -> str:
+def _table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
@@ -362,7 +363,7 @@ def _drop_results(period: Period) -> None:
 
 
 @transaction.atomic
-def period_close(*, period: Period, actor: User | None = None):
+def period_close(*, period: Period, actor: User | None = None) -> ComputationRun:
     """Stop accepting sheets, delete unsubmitted drafts and start the computation."""
     from .scoring import computation_request
 
@@ -489,6 +490,7 @@ def deadline_reminders(*, today: date | None = None) -> int:
     sent = 0
     for period in Period.objects.filter(state=PeriodState.OPEN, deadline__gte=today):
         days = rules.settings_for(period.year).reminder_days_before
-        if days and period.deadline <= today + timedelta(days=days):
+        # deadline__gte above leaves no period without a deadline
+        if days and period.deadline is not None and period.deadline <= today + timedelta(days=days):
             sent += period_remind(period=period, today=today)
     return sent

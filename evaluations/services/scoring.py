@@ -16,11 +16,13 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TypeAlias
 
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -50,6 +52,9 @@ from .figures import distribution_store
 from .periods import lock_period
 
 logger = logging.getLogger(__name__)
+
+# A value SQL statements here take as a parameter.
+SqlValue: TypeAlias = bool | int | Decimal | str | date | None
 
 QUARTER_STEPS = (
     gettext_noop("开箱计票"),
@@ -145,7 +150,7 @@ def computation_execute(
 # --- SQL helpers ------------------------------------------------------------------------------
 
 
-def table(model: type) -> str:
+def table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
@@ -154,11 +159,13 @@ def cents(value: Decimal) -> int:
     return int((Decimal(value) * 100).to_integral_value())
 
 
-def config_cte(name: str, columns: Mapping[str, Callable[[EvaluationSettings], object]], year: int) -> tuple[str, list]:
+def config_cte(
+    name: str, columns: Mapping[str, Callable[[EvaluationSettings], SqlValue]], year: int
+) -> tuple[str, list[SqlValue]]:
     """`name(category, …) AS (VALUES …)`: the year's settings per unit category, as a table SQL can join."""
     table_rows = rules.settings_table(year)
     placeholders = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
-    params: list = []
+    params: list[SqlValue] = []
     for category in UnitCategory.values:
         params.append(category)
         params.extend(get(table_rows[category]) for get in columns.values())
@@ -167,7 +174,7 @@ def config_cte(name: str, columns: Mapping[str, Callable[[EvaluationSettings], o
     return f"{name}({header}) AS (VALUES {values})", params
 
 
-def refresh_statistics(*models_: type) -> None:
+def refresh_statistics(*models_: type[Model]) -> None:
     """ANALYZE the tables a step reads. A period's scores arrive in bulk between two runs; on
     tables whose statistics predate them PostgreSQL picked plans a hundred times slower
     (51 s instead of 0.4 s for 5,000 cadres). ANALYZE samples, so it costs milliseconds."""
@@ -178,10 +185,11 @@ def refresh_statistics(*models_: type) -> None:
             cursor.execute(f"ANALYZE {table(model)}")
 
 
-def execute(sql: str, params: list) -> int:
+def execute(sql: str, params: Sequence[SqlValue]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
+        written: int = cursor.rowcount  # DB-API's rowcount, typed Any in the stubs
+        return written
 
 
 # --- The quarter ------------------------------------------------------------------------------
@@ -266,7 +274,15 @@ def _group_results(period: Period) -> None:
     execute(sql, [*params, period.pk, period.snapshot_id, period.pk])
 
 
-def _deduction_inputs(period: Period, now: datetime) -> tuple[str, list, str, list, str, list, list]:
+def quarter_of(period: Period) -> int:
+    """The quarter of a quarterly period (only those reach the quarter's steps)."""
+    assert period.quarter is not None, "an annual period has no quarter"
+    return period.quarter
+
+
+def _deduction_inputs(
+    period: Period, now: datetime
+) -> tuple[str, list[SqlValue], str, list[SqlValue], str, list[SqlValue], list[date]]:
     """The quarter's record rules as small tables SQL can join.
 
     - rr(category, w, log_rate, summary_rate, summary_due, last): per unit category the backfill
@@ -276,7 +292,7 @@ def _deduction_inputs(period: Period, now: datetime) -> tuple[str, list, str, li
     - excluded(w, day): per window the other days from the quarter's start to its last closed day
       (weekends, holidays), so that logs can be counted over a range of days and those taken off.
     The last list is every excluded day, for an index lookup of the logs written on them."""
-    year, quarter = period.year, period.quarter
+    year, quarter = period.year, quarter_of(period)
     start, end = quarter_bounds(year, quarter)
     calendar = WorkCalendar.load(start, end)
     table_rows = rules_table(year)
@@ -287,7 +303,7 @@ def _deduction_inputs(period: Period, now: datetime) -> tuple[str, list, str, li
         for window in sorted({r.backfill_workdays for r in by_category.values()})
     }
     last_by_window = {w: (days[-1] if days else start - timedelta(days=1)) for w, days in closed_by_window.items()}
-    params: list = []
+    params: list[SqlValue] = []
     for category, rule in by_category.items():
         due = calendar.deadline_after(end, rule.backfill_workdays) <= now
         params += [
@@ -301,8 +317,9 @@ def _deduction_inputs(period: Period, now: datetime) -> tuple[str, list, str, li
     rules_cte = "rr(category, w, log_rate, summary_rate, summary_due, last) AS (VALUES {})".format(
         ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(by_category))
     )
-    days: list = []
-    excluded: list = []
+    days: list[SqlValue] = []
+    excluded: list[SqlValue] = []
+    excluded_days: set[date] = set()
     for window, closed in closed_by_window.items():
         closed_set = set(closed)
         day = start
@@ -311,6 +328,7 @@ def _deduction_inputs(period: Period, now: datetime) -> tuple[str, list, str, li
                 days += [window, day]
             else:
                 excluded += [window, day]
+                excluded_days.add(day)
             day += timedelta(days=1)
     return (
         rules_cte,
@@ -319,11 +337,11 @@ def _deduction_inputs(period: Period, now: datetime) -> tuple[str, list, str, li
         days or [0, start],
         _pairs_cte("excluded", excluded),
         excluded or [0, start],
-        sorted(set(excluded[1::2])),
+        sorted(excluded_days),
     )
 
 
-def _pairs_cte(name: str, values: list) -> str:
+def _pairs_cte(name: str, values: Sequence[SqlValue]) -> str:
     """`name(w, day)` from flat (window, day) values; with none, a table with no rows of that shape."""
     if not values:
         return f"{name}(w, day) AS (SELECT %s, %s WHERE 1 = 0)"
@@ -346,7 +364,7 @@ def _quarter_results(period: Period, now: datetime) -> int:
     round_half_up(100·Q) = ⌊(200·N + D) / (2·D)⌋. Ranks are competition ranks (1, 2, 2, 4)
     among the scored cadres of the unit, the rank level and the unit category.
     """
-    start, end = quarter_bounds(period.year, period.quarter)
+    start, end = quarter_bounds(period.year, quarter_of(period))
     cfg_cte, cfg_params = config_cte(
         "cfg",
         {

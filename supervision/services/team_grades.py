@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TypedDict
 
 from django.db import transaction
 from django.db.models import Sum
@@ -17,6 +17,14 @@ from evaluations.models import TEAM_PROBLEMS, AnnualResult, Grade, ProblemCount,
 
 from ..errors import SupervisionError
 from ..models import SupervisionSettings, TeamGrade, TeamGradeChange, TeamGradeValue
+
+
+class _UnitMembers(TypedDict):
+    """A unit's published annual results, as the proposal counts them."""
+
+    weak: int  # members below 称职
+    incompetent: int  # members 不称职
+    period: int | None  # the annual period the results come from
 
 
 def excellent_quota(unit_count: int, settings: SupervisionSettings) -> int:
@@ -44,7 +52,7 @@ def team_grades_propose(*, year: int) -> list[TeamGrade]:
     """
     settings = SupervisionSettings.load()
     results = list(AnnualResult.objects.published().filter(year=year).values("unit_id", "grade", "period_id"))
-    units: dict[int, dict[str, Any]] = {}
+    units: dict[int, _UnitMembers] = {}
     for r in results:
         unit = units.setdefault(r["unit_id"], {"weak": 0, "incompetent": 0, "period": r["period_id"]})
         if r["grade"] in (Grade.BASICALLY_COMPETENT, Grade.INCOMPETENT):
