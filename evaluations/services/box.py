@@ -881,13 +881,13 @@ def _rewrite_submissions_in_database(period: Period) -> None:
                     JOIN taken t ON t.assignment_id = w.assignment_id
                     JOIN {cadre} c ON c.id = t.rater_id
                     JOIN {unit} u ON u.id = t.unit_id
-                    JOIN unnest(%(days)s::date[], %(changes)s::text[], %(stamps)s::timestamptz[])
+                    JOIN unnest(%(days)s::date[], %(changes)s::jsonb[], %(stamps)s::timestamptz[])
                         AS d(day, changes, stamp) ON d.day = coalesce(t.submitted_on, 'infinity'::date)
                     ORDER BY w.id
                 )
                 INSERT INTO {audit} ({columns})
                 SELECT %(content_type)s, a.id::text, a.rater || ' → ' || a.unit || %(title)s, %(action)s, '',
-                       a.changes::jsonb, a.user_id, a.stamp, %(date_only)s::jsonb
+                       a.changes, a.user_id, a.stamp, %(date_only)s::jsonb
                 FROM audited a ORDER BY a.id""",  # noqa: S608
             {
                 "period": period.pk,
