@@ -58,9 +58,11 @@ class RateeScores(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    # The index below serves every lookup by period: no index of its own.
+    # The index below serves every lookup by period: no index of its own. Nothing looks scores up
+    # by ratee alone (only Django's PROTECT, were a cadre ever deleted: a scan then), so the ratee
+    # has none either: a city's box writes 100,000 rows here, and each index is paid per row.
     period = models.ForeignKey(Period, on_delete=models.CASCADE, db_index=False, **OPENED_FK)
-    ratee = models.ForeignKey(Cadre, on_delete=models.PROTECT, **OPENED_FK)
+    ratee = models.ForeignKey(Cadre, on_delete=models.PROTECT, db_index=False, **OPENED_FK)
     rater_group = models.CharField(max_length=10, choices=RaterGroup.choices)
     scores = ScoreListField()
 
@@ -155,12 +157,18 @@ class SheetQuality(models.Model):
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     # Opened rows like the scores: their ids were checked when the sheet was sealed (OPENED_FK).
-    # (The index on period and unit below serves every lookup by period.)
+    # (The index on period and unit below serves every lookup by period; by unit alone only
+    # Django's PROTECT looks, were a unit ever deleted: no index of its own, like RateeScores.ratee.)
     period = models.ForeignKey(
         Period, on_delete=models.CASCADE, related_name="sheet_quality", db_constraint=False, db_index=False
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+", db_constraint=False
+        Unit,
+        verbose_name=_("单位"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     mean_score = models.DecimalField(_("平均分"), max_digits=6, decimal_places=2)
     deviation = models.DecimalField(_("平均偏差"), max_digits=6, decimal_places=2, null=True, blank=True)

@@ -801,24 +801,20 @@ AUDIT_COLUMNS = [
 def _rewrite_submissions(period: Period, rng: Shuffle) -> None:
     """Write the period's submission and paper records again, in random order, and audit the
     submissions by day: after the close nothing orders them."""
-    submissions = _take_submissions(period)
     papers = list(PaperSheet.objects.filter(period=period).values_list("unit_id", "number"))
-    rng.shuffle(submissions)
     rng.shuffle(papers)
     PaperSheet.objects.filter(period=period)._raw_delete(connection.alias)
-    ids = insert_rows(SheetSubmission, ["assignment_id", "submitted_on"], ((a, d) for a, d, *_r in submissions))
     insert_rows(PaperSheet, ["period_id", "unit_id", "number"], ((period.pk, u, n) for u, n in papers))
+    if connection.vendor == "postgresql":
+        _rewrite_submissions_in_database(period)
+        return
+    submissions = _take_submissions(period)
+    rng.shuffle(submissions)
+    ids = insert_rows(SheetSubmission, ["assignment_id", "submitted_on"], ((a, d) for a, d, *_r in submissions))
     content_type = ContentType.objects.get_for_model(SheetSubmission)
-    today = timezone.localdate()
     title = period.title
     date_only = json.dumps({"date_only": True})
-    by_day: dict[date | None, tuple[str, datetime]] = {}
-    for day in {s[1] for s in submissions}:
-        by_day[day] = (
-            json.dumps({"submitted_on": ["None", day.isoformat() if day else "—"]}),
-            # The day of the submission, never its time: the trail must not order submissions.
-            timezone.make_aware(datetime.combine(day or today, time.min)),
-        )
+    by_day = _audit_days({s[1] for s in submissions})
     insert_rows(
         LogEntry,
         AUDIT_COLUMNS,
@@ -840,6 +836,77 @@ def _rewrite_submissions(period: Period, rng: Shuffle) -> None:
     )
 
 
+def _audit_days(days: Iterable[date | None]) -> dict[date | None, tuple[str, datetime]]:
+    """What a submission's audit entry says for each day: its change, and its time (the day's
+    midnight, never the time of the submission: the trail must not order submissions)."""
+    today = timezone.localdate()
+    return {
+        day: (
+            json.dumps({"submitted_on": ["None", day.isoformat() if day else "—"]}),
+            timezone.make_aware(datetime.combine(day or today, time.min)),
+        )
+        for day in days
+    }
+
+
+def _rewrite_submissions_in_database(period: Period) -> None:
+    """PostgreSQL: the period's submission records taken out and written back in random order,
+    with their audit entries in that order, by one statement that never leaves the server.
+
+    The order is that of fresh random ids (gen_random_uuid(): 122 bits from pg_strong_random, the
+    server's cryptographic source), which become the records' keys; rows are written in ascending
+    key order, as insert_rows writes them, and the audit entries (their ids numbered as they are
+    written) follow the same order."""
+    submission, assignment = SheetSubmission._meta.db_table, SheetAssignment._meta.db_table
+    cadre, unit, audit = Cadre._meta.db_table, Unit._meta.db_table, LogEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT s.submitted_on FROM {submission} s JOIN {assignment} a ON a.id = s.assignment_id "  # noqa: S608
+            "WHERE a.period_id = %s",
+            [period.pk],
+        )
+        days = _audit_days(day for (day,) in cursor.fetchall())
+        if not days:
+            return
+        # A day as text ("infinity" for a record without one), to join on.
+        keys = [day.isoformat() if day else "infinity" for day in days]
+        columns = ", ".join(connection.ops.quote_name(c) for c in AUDIT_COLUMNS)
+        cursor.execute(
+            f"""WITH taken AS (
+                    DELETE FROM {submission} s USING {assignment} a
+                    WHERE s.assignment_id = a.id AND a.period_id = %(period)s
+                    RETURNING s.assignment_id, s.submitted_on, a.rater_id, a.unit_id
+                ), written AS (
+                    INSERT INTO {submission} (id, assignment_id, submitted_on)
+                    SELECT gen_random_uuid() AS id, assignment_id, submitted_on FROM taken ORDER BY id
+                    RETURNING id, assignment_id
+                ), audited AS (
+                    SELECT w.id, c.user_id, c.name AS rater, u.name AS unit, d.changes, d.stamp
+                    FROM written w
+                    JOIN taken t ON t.assignment_id = w.assignment_id
+                    JOIN {cadre} c ON c.id = t.rater_id
+                    JOIN {unit} u ON u.id = t.unit_id
+                    JOIN unnest(%(days)s::date[], %(changes)s::jsonb[], %(stamps)s::timestamptz[])
+                        AS d(day, changes, stamp) ON d.day = coalesce(t.submitted_on, 'infinity'::date)
+                    ORDER BY w.id
+                )
+                INSERT INTO {audit} ({columns})
+                SELECT %(content_type)s, a.id::text, a.rater || ' → ' || a.unit || %(title)s, %(action)s, '',
+                       a.changes, a.user_id, a.stamp, %(date_only)s::jsonb
+                FROM audited a ORDER BY a.id""",  # noqa: S608
+            {
+                "period": period.pk,
+                "days": keys,
+                "changes": [changes for changes, _stamp in days.values()],
+                "stamps": [stamp for _changes, stamp in days.values()],
+                "content_type": ContentType.objects.get_for_model(SheetSubmission).pk,
+                "title": f"（{period.title}）",
+                "action": int(LogEntry.Action.CREATE),
+                "date_only": json.dumps({"date_only": True}),
+            },
+        )
+
+
 def _uuid_text(hex_id: str) -> str:
     """A UUID's canonical text from its 32 lower-case hex digits (what str(UUID(hex=…)) gives)."""
     return f"{hex_id[:8]}-{hex_id[8:12]}-{hex_id[12:16]}-{hex_id[16:20]}-{hex_id[20:]}"
@@ -847,25 +914,15 @@ def _uuid_text(hex_id: str) -> str:
 
 def _take_submissions(period: Period) -> list[tuple[int, date | None, int | None, str, str]]:
     """Delete the period's submission records and return them with what their audit entries say:
-    (assignment, day, the rater's user, the rater's name, the unit's name)."""
+    (assignment, day, the rater's user, the rater's name, the unit's name). Not PostgreSQL's way
+    (_rewrite_submissions_in_database)."""
     fields = ("assignment_id", "submitted_on", "assignment__rater__user_id", "assignment__rater__name")
     records = SheetSubmission.objects.filter(assignment__period=period)
-    if connection.vendor != "postgresql":
-        submissions = list(records.values_list(*fields, "assignment__unit__name"))
-        records._raw_delete(connection.alias)
-        return submissions
-    # One statement on PostgreSQL: the rows come back from the DELETE itself.
-    submission, assignment = SheetSubmission._meta.db_table, SheetAssignment._meta.db_table
-    cadre, unit = Cadre._meta.db_table, Unit._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""DELETE FROM {submission} s USING {assignment} a, {cadre} c, {unit} u
-                WHERE s.assignment_id = a.id AND a.period_id = %s AND c.id = a.rater_id AND u.id = a.unit_id
-                RETURNING s.assignment_id, s.submitted_on, c.user_id, c.name, u.name""",  # noqa: S608
-            [period.pk],
-        )
-        returned: list[tuple[int, date | None, int | None, str, str]] = cursor.fetchall()
-        return returned
+    submissions: list[tuple[int, date | None, int | None, str, str]] = list(
+        records.values_list(*fields, "assignment__unit__name")
+    )
+    records._raw_delete(connection.alias)
+    return submissions
 
 
 def box_sweep(*, everything: bool = False) -> bool:
