@@ -43,6 +43,9 @@ class WorkCalendar:
     def __init__(self, overrides: dict[date, bool] | None = None, notes: dict[date, str] | None = None):
         self.overrides = overrides if overrides is not None else {}
         self.notes = notes or {}
+        # Days already answered: deadlines of neighbouring days walk over the same days again
+        # (a page's open days ask some 25,000 times for about 100 days).
+        self._workdays: dict[date, bool] = {}
 
     @classmethod
     def load(cls, start: date | None = None, end: date | None = None) -> WorkCalendar:
@@ -54,6 +57,12 @@ class WorkCalendar:
         return cls({d: w for d, w, _ in triples}, {d: n for d, _, n in triples if n})
 
     def is_workday(self, day: date) -> bool:
+        known = self._workdays.get(day)
+        if known is None:
+            known = self._workdays[day] = self._is_workday(day)
+        return known
+
+    def _is_workday(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
         if package_covers(day.year):

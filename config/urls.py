@@ -19,6 +19,8 @@ admin.site.index_title = _("数据管理")
 urlpatterns = [
     path("", cadre_views.home, name="home"),
     path("", include("ops.urls")),
+    # Early: the public notice index is the busiest page, and every pattern above it is tried first.
+    path("notices/", include("publicity.urls_public")),
     path("accounts/login/", cadre_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/signon/", include("cadres.urls_signon")),
@@ -30,7 +32,6 @@ urlpatterns = [
     path("achievements/", include("achievements.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("publicity/", include("publicity.urls")),
-    path("notices/", include("publicity.urls_public")),
     path("selection/", include("selection.urls")),
     path("supervision/", include("supervision.urls")),
     path("report/", include("supervision.urls_public")),

@@ -169,8 +169,20 @@ CSRF_SLOT = f"csrf{uuid.uuid4().hex}"
 
 def index_page(*, today: date, build: Callable[[], str]) -> str:
     """The whole index page as anyone sees it in the current language (CSRF_SLOT for the token):
-    the page is the same for every visitor, so the layout is rendered once, not per request."""
-    return cache.get_or_set(_key(today, "index-page"), build, TIMEOUT_SECONDS)
+    the page is the same for every visitor, so the layout is rendered once, not per request.
+
+    The busiest public page, so one round trip to the cache: the page is kept under a key without
+    the version, next to the version it was built at, and read together with the current version.
+    An entry of another version is never served: the page is built again and replaces it."""
+    key = ":".join(["publicity:public:index-page", translation.get_language() or "", today.isoformat()])
+    found = cache.get_many([VERSION_KEY, key])
+    version, entry = found.get(VERSION_KEY), found.get(key)
+    if version is not None and entry is not None and entry[0] == version:
+        return entry[1]
+    version = version or _version()
+    page = build()
+    cache.set(key, (version, page), TIMEOUT_SECONDS)
+    return page
 
 
 def archive_fragment(*, today: date, page_number: Any) -> str:

@@ -190,6 +190,45 @@ def test_page_refuses_an_old_day_naming_the_deadline_and_keeps_the_text(client, 
     assert 'id="frozen-note"' in frozen and "24:00" in frozen
 
 
+def test_page_refuses_short_and_future_logs_with_the_numbers_and_saves_nothing(client, personas):
+    """The page leaves the rules' check to daily_log_save (once per save): its refusals still come
+    back on the form, next to the text, with the typed text kept."""
+    client.force_login(personas.cadre.user)
+    short = client.post(reverse("achievements:my_logs"), {"day": today().isoformat(), "text": "太短了"})
+    assert short.status_code == 200
+    page = short.content.decode()
+    assert "内容至少需要 15 个字，现在只有 3 个字。" in page and "太短了" in page
+    future = client.post(
+        reverse("achievements:my_logs"), {"day": (today() + timedelta(days=1)).isoformat(), "text": CHINESE_LOG}
+    )
+    assert future.status_code == 200 and CHINESE_LOG in future.content.decode()
+    assert future.context["form"].errors
+    assert not DailyLog.objects.filter(author=personas.cadre).exists()
+
+
+def test_a_saving_post_reads_the_rules_and_the_calendar_no_more_than_needed(client, personas):
+    client.force_login(personas.cadre.user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("achievements:my_logs"), {"day": today().isoformat(), "text": CHINESE_LOG})
+    assert response.status_code == 302
+    sql = [q["sql"] for q in queries.captured_queries]
+    # The page's composer once, the save's check once (its window and minimum from one row).
+    assert sum('FROM "achievements_recordrules"' in q for q in sql) == 2
+    assert sum('FROM "achievements_workdayoverride"' in q for q in sql) == 2
+
+
+def test_the_calendar_answers_each_day_once_and_the_same_as_without_memory():
+    overrides = {date(2026, 10, 10): False, date(2026, 10, 11): True}
+    calendar, fresh = rules.WorkCalendar(overrides), rules.WorkCalendar(dict(overrides))
+    days = [date(2026, 9, 20) + timedelta(days=n) for n in range(40)]
+    first = [calendar.is_workday(d) for d in days]
+    assert first == [calendar.is_workday(d) for d in days]
+    assert first == [fresh._is_workday(d) for d in days]
+    assert calendar.is_workday(date(2026, 10, 1)) is False and calendar.is_workday(date(2026, 10, 11)) is True
+    assert calendar.is_workday(date(2026, 10, 10)) is False  # an override wins over the package
+    assert set(calendar._workdays) == set(days)
+
+
 def test_page_backfills_an_open_day_from_last_week(client, personas):
     client.force_login(personas.cadre.user)
     day = open_past_day(personas.cadre)

@@ -322,3 +322,26 @@ def test_a_visitor_switches_to_english_and_gets_the_english_page_not_the_cached_
         translation.activate(django_settings.LANGUAGE_CODE)
     assert 'lang="en"' in index and "In publicity" in index and "Past notices" in index
     assert "Online feedback" in detail and "Publicity period" in detail and "公示中" not in detail
+
+
+def test_the_index_is_never_served_from_an_entry_of_another_version(client, notices):
+    """The whole page is kept next to the version it was built at and read with the current one in
+    one round trip: another process's invalidation (a new version) rebuilds it."""
+    assert "正在公示的公示" in client.get(url("index")).content.decode()
+    Notice.objects.filter(pk=notices["open"].pk).update(title="另一进程改过的标题")
+    assert "另一进程改过的标题" not in client.get(url("index")).content.decode()
+    cache.set(public_pages.VERSION_KEY, "elsewhere01", None)  # as invalidate() in another process
+    assert "另一进程改过的标题" in client.get(url("index")).content.decode()
+    # Withdrawn (back to draft) behind the signals, then a new version: gone from the index.
+    Notice.objects.filter(pk=notices["open"].pk).update(state=NoticeState.DRAFT)
+    cache.set(public_pages.VERSION_KEY, "elsewhere02", None)
+    assert "另一进程改过的标题" not in client.get(url("index")).content.decode()
+
+
+def test_with_no_version_in_the_cache_the_index_is_built_and_a_version_made(client, notices):
+    cache.delete(public_pages.VERSION_KEY)
+    assert "正在公示的公示" in client.get(url("index")).content.decode()
+    version = cache.get(public_pages.VERSION_KEY)
+    assert version
+    assert "正在公示的公示" in client.get(url("index")).content.decode()
+    assert cache.get(public_pages.VERSION_KEY) == version

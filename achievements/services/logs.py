@@ -58,11 +58,12 @@ def daily_log_check(*, author: Cadre, day: date, text: str, now: datetime | None
     _require_active(author)
     if day > rules.today_in_shanghai(now):
         raise FutureDay(day=day)
-    deadline = rules.log_deadline(day, unit=author.unit)
+    # The unit's rules once: the window (log_deadline) and the minimum length come from the same row.
+    limits = rules.rules_for_unit(day.year, author.unit)
+    deadline = rules.backfill_deadline(day, rules=limits)
     if now >= deadline:
         raise BackfillClosed(day=day, deadline=deadline)
     text = rules.normalize_text(text)
-    limits = rules.rules_for_unit(day.year, author.unit)
     check_length(text, limits.daily_log_min_chars, LOG_MAX_CHARS)
     return text
 

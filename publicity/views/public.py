@@ -10,11 +10,12 @@ import mimetypes
 import uuid
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
+
+from core.csrf import get_token
 
 from .. import public_pages
 from ..forms import FeedbackForm
