@@ -8,13 +8,28 @@ need fewer parts come first (the publicity test needs the district before select
 
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
-from django.db.models import Count
+from django.core.management import call_command
+from django.db.models import Count, F
 from django.test import override_settings
 from django.urls import reverse
 
+from achievements.deductions import deduction_report
+from achievements.models import (
+    Achievement,
+    AchievementAttachment,
+    AchievementParticipant,
+    AssessmentState,
+    DailyLog,
+    LeavePeriod,
+    SelfAssessment,
+    Summary,
+    VerificationStatus,
+)
+from achievements.rules import SHANGHAI
+from achievements.selectors import open_days
 from cadres.demo import district_apps, seed_district
 from cadres.models import Cadre, Unit, UnitCategory, UnitRole, User
 from core.models import Notification
@@ -377,3 +392,52 @@ def test_the_demo_cadres_appointment_form_is_full(whole_district):
     assert any("荣誉称号" in line for line in form.rewards) and any("黄牌警告" in line for line in form.rewards)
     assert form.annual_results.endswith("。")
     assert all(row.name and row.relation and row.age for row in form.family)
+
+
+# --- 晒实绩, and seed_demo on the whole district ----------------------------------------------------
+
+ACHIEVEMENT_MODELS = (
+    DailyLog,
+    Summary,
+    LeavePeriod,
+    Achievement,
+    AchievementParticipant,
+    AchievementAttachment,
+    SelfAssessment,
+)
+
+
+def achievement_counts():
+    return {model.__name__: model.objects.count() for model in ACHIEVEMENT_MODELS}
+
+
+def test_achievements_demo_is_believable_and_seed_demo_is_idempotent(whole_district, capsys):
+    """The demo of 晒实绩: three months of logs with gaps, summaries, joint achievements, leave, and one
+    self-assessment in each state; `seed_demo` run again on it changes nothing and prints the logins."""
+    first = achievement_counts()
+    call_command("seed_demo", "--date", TODAY.isoformat())
+    assert achievement_counts() == first
+    assert "演示账号" in capsys.readouterr().out
+
+    now = datetime.combine(TODAY, time(12), tzinfo=SHANGHAI)  # the demo district's day, at noon
+    cadres = Cadre.objects.filter(is_active=True).count()
+    assert first["DailyLog"] > cadres * 50  # about three months of working days
+    # Written on the day, mostly; about one in eight backfilled a day later.
+    on_time = DailyLog.objects.filter(created_at__date=F("day")).count()
+    assert first["DailyLog"] * 0.7 < on_time < first["DailyLog"]
+    oldest = DailyLog.objects.order_by("day").first().day
+    assert 85 <= (TODAY - oldest).days <= 95
+    assert set(SelfAssessment.objects.values_list("state", flat=True)) == set(AssessmentState.values)
+    assert AchievementParticipant.objects.values("achievement").distinct().count() >= 5
+    assert set(Achievement.objects.values_list("verification_status", flat=True)) == set(VerificationStatus.values)
+    for achievement in Achievement.objects.prefetch_related("participants"):
+        assert sum(p.share for p in achievement.participants.all()) <= 100
+    assert first["Summary"] < cadres  # some never handed theirs in
+
+    demo_cadre = Cadre.objects.get(code="QSZ008")
+    assert len(open_days(cadre=demo_cadre, now=now)) >= 2
+    gaps = [
+        deduction_report(cadre=c, year=TODAY.year, as_of=now).missing_day_count
+        for c in Cadre.objects.filter(is_active=True)
+    ]
+    assert 0 < sum(1 for g in gaps if g) < len(gaps)  # some cadres have gaps, most do not

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -8,8 +10,16 @@ from cadres import demo
 class Command(BaseCommand):
     help = "Load the demo district (idempotent) and print the demo logins."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--date",
+            type=date.fromisoformat,
+            default=None,
+            help="The day the demo district is seeded as of (YYYY-MM-DD; default today). The tests use a fixed day.",
+        )
+
     def handle(self, *args, **options):
-        logins = demo.seed_district(timezone.localdate())
+        logins = demo.seed_district(options["date"] or timezone.localdate())
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪（青山区）。演示账号，密码均为 {demo.DEMO_PASSWORD}："))
         for login in logins:
             self.stdout.write(f"  {login.role:<16} {login.username:<10} {login.name}  {login.unit}")
