@@ -422,6 +422,9 @@ def seed_district(today: date, *, parts: Sequence[str] | None = None) -> list[De
     for app in district_apps() if parts is None else parts:
         if app == "cadres":
             logins = seed(today)
-        else:
-            _demo_module(app).seed(today)
+            continue
+        module = _demo_module(app)
+        if module is None:
+            raise LookupError(f"{app} has no demo module")
+        module.seed(today)
     return logins
