@@ -1,16 +1,24 @@
 """Demo district (青山区): units, about 80 cadres over every rank and role, and demo logins.
 
 Deterministic and idempotent: running it again updates the same records by 编号 / unit name.
+
+`seed_district` is the one entry point for the whole district (`seed_demo`, the tests): this part
+first, then each installed app after cadres that has a `<app>/demo.py`, in INSTALLED_APPS order
+(achievements, evaluations, publicity, selection, supervision, ...). Each of those seeds only its own
+part and may use the parts before it; naming no app here keeps this floor from importing the ones above.
 """
 
 from __future__ import annotations
 
+import importlib
 import io
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.apps import apps as installed_apps
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -381,3 +389,42 @@ def _demo_logins(password_hash: str) -> list[DemoLogin]:
         login("干部", "QSZ008"),
         login("干部（小单位）", "JGZX002"),
     ]
+
+
+# --- The whole district ---------------------------------------------------------------------------
+
+
+def district_apps(*, after: str | None = None, through: str | None = None) -> list[str]:
+    """The apps that seed a part of the district, in seeding order: cadres, then every installed app
+    after it that has a `demo` module. `after` and `through` (app labels) cut a slice of that list:
+    the tests seed the district a layer at a time."""
+    names = [config.name for config in installed_apps.get_app_configs()]
+    parts = [name for name in names[names.index("cadres") :] if name == "cadres" or _demo_module(name)]
+    start = parts.index(after) + 1 if after else 0
+    end = parts.index(through) + 1 if through else len(parts)
+    return parts[start:end]
+
+
+def _demo_module(app: str):
+    try:
+        return importlib.import_module(f"{app}.demo")
+    except ModuleNotFoundError as error:
+        if error.name != f"{app}.demo":
+            raise
+        return None
+
+
+def seed_district(today: date, *, parts: Sequence[str] | None = None) -> list[DemoLogin]:
+    """Seed the demo district as of `today`: each app of `parts` (default: all of district_apps(),
+    which is what `seed_demo` does) in order. Idempotent. Returns the demo logins when cadres is one
+    of the parts."""
+    logins: list[DemoLogin] = []
+    for app in district_apps() if parts is None else parts:
+        if app == "cadres":
+            logins = seed(today)
+            continue
+        module = _demo_module(app)
+        if module is None:
+            raise LookupError(f"{app} has no demo module")
+        module.seed(today)
+    return logins

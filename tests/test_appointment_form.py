@@ -577,25 +577,3 @@ def test_the_form_stays_chinese_in_the_english_interface(client, personas, tmp_p
     assert f"{year - 1}年度考核优秀。" in text and "给予嘉奖" in text and "男" in text
     root = _xml(client.get(reverse("selection:appointment_form_lrmx", args=[cadre.pk])).content)
     assert root.findtext("XingBie") == "男" and "年度考核" in root.findtext("NianDuKaoHeJieGuo")
-
-
-def test_the_demo_cadres_form_is_full(client):
-    from achievements import demo as achievements_demo
-    from cadres import demo as cadres_demo
-    from evaluations import demo as evaluations_demo
-    from publicity import demo as publicity_demo
-    from selection import demo as selection_demo
-    from supervision import demo as supervision_demo
-
-    day = date(2026, 11, 20)
-    for module in (cadres_demo, achievements_demo, evaluations_demo, publicity_demo, selection_demo, supervision_demo):
-        module.seed(day)
-    cadres_demo.seed(day)  # idempotent: nothing added twice
-    cadre = Cadre.objects.get(code="QSZ008")
-    assert cadre.family_members.count() == 3 and cadre.education_entries.exists() and cadre.photo
-    form = appointment_form.build_form(cadre, as_of=day)
-    assert form.birthplace and form.health and form.specialty and form.full_time.level and form.full_time.level_school
-    assert form.resume_lines and form.photo and form.reporting_unit
-    assert any("荣誉称号" in line for line in form.rewards) and any("黄牌警告" in line for line in form.rewards)
-    assert form.annual_results.endswith("。")
-    assert all(row.name and row.relation and row.age for row in form.family)

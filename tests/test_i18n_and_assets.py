@@ -1,11 +1,14 @@
 """Chinese by default, English available; every asset served locally."""
 
+import gzip
+import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import brotli
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -60,7 +63,9 @@ def test_csp_forbids_inline_scripts_and_foreign_hosts(client, db):
     assert "script-src 'self'" in policy and "default-src 'self'" in policy and "unsafe-inline" not in policy
 
 
-def test_production_static_build_collects_and_hashes_assets(tmp_path):
+def test_production_static_build_collects_and_hashes_assets(tmp_path, request):
+    """collectstatic with the production settings and storage (tests/static_build.py: brotli output
+    is reused for content compressed before)."""
     env = {
         **os.environ,
         "DEBUG": "false",
@@ -71,7 +76,15 @@ def test_production_static_build_collects_and_hashes_assets(tmp_path):
     }
     env.pop("PYTEST_CURRENT_TEST", None)
     result = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        [
+            sys.executable,
+            "tests/static_build.py",
+            str(request.config.cache.mkdir("static-build-brotli")),
+            "collectstatic",
+            "--no-input",
+            "-v",
+            "0",
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -82,3 +95,11 @@ def test_production_static_build_collects_and_hashes_assets(tmp_path):
     manifest = (tmp_path / "staticfiles.json").read_text()
     assert "vendor/bootstrap/bootstrap.min.css" in manifest and "vendor/chartjs/chart.umd.min.js" in manifest
     assert list(tmp_path.glob("vendor/bootstrap-icons/fonts/bootstrap-icons.*.woff2"))
+    # Compressed next to each file, under both names, and each .br and .gz gives back its file's bytes.
+    hashed = json.loads(manifest)["paths"]["vendor/bootstrap/bootstrap.min.css"]
+    assert (tmp_path / f"{hashed}.br").exists() and (tmp_path / "vendor/bootstrap/bootstrap.min.css.br").exists()
+    compressed = [*tmp_path.rglob("*.br"), *tmp_path.rglob("*.gz")]
+    assert len(compressed) > 100
+    for path in compressed:
+        unpack = brotli.decompress if path.suffix == ".br" else gzip.decompress
+        assert unpack(path.read_bytes()) == path.with_suffix("").read_bytes(), path

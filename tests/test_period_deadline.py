@@ -7,9 +7,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from cadres import demo as cadres_demo
 from core.models import Notification
-from evaluations import demo
 from evaluations.models import Period, PeriodState
 
 from .factories import make_team, open_period
@@ -19,24 +17,6 @@ pytestmark = pytest.mark.django_db
 
 def opening_notices(period: Period):
     return Notification.objects.filter(dedupe_key=f"evaluations:open:{period.pk}")
-
-
-def test_demo_open_period_notice_gives_the_deadline_the_period_page_shows(client):
-    cadres_demo.seed(date(2026, 12, 4))
-    demo.seed(date(2026, 12, 4))
-    period = Period.objects.get(year=2026, quarter=3)
-    assert period.state == PeriodState.OPEN and period.deadline == date(2026, 12, 12)
-    bodies = set(opening_notices(period).values_list("body", flat=True))
-    assert bodies == {"请在 2026-12-12 前完成您的测评表。"}
-    client.force_login(_staff())
-    page = client.get(reverse("evaluations:period_detail", args=[period.pk])).content.decode()
-    assert '<dd id="period-deadline">2026-12-12</dd>' in page
-
-
-def _staff():
-    from cadres.models import User
-
-    return User.objects.get(username="ZZB004")
 
 
 def test_changing_the_deadline_rewrites_the_notice_and_tells_pending_raters(client, personas):

@@ -9,9 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from achievements.models import Achievement, VerificationStatus
-from cadres import demo as cadres_demo
-from evaluations import demo as evaluations_demo
-from publicity import demo as publicity_demo
 from publicity import rules
 from publicity.models import Notice, NoticeState, PublicitySettings
 from publicity.services import notices as services
@@ -76,22 +73,6 @@ def test_published_notice_carries_the_issuer_and_date_on_the_page_and_in_the_pdf
     text = pdf_text(pdf.content, tmp_path)
     tail = text[text.index("0472-12380") :]
     assert "中共青山区委组织部" in tail and day in tail
-
-
-def test_demo_has_real_channels_and_a_signed_notice(client):
-    today = date(2026, 12, 4)
-    cadres_demo.seed(today)
-    evaluations_demo.seed(today)
-    publicity_demo.seed(today)
-    assert rules.placeholder_settings() == []
-    published = Notice.objects.filter(state__in=[NoticeState.PUBLISHED, NoticeState.DECIDED])
-    assert published.count() == 2
-    for notice in published:
-        assert not rules.has_placeholder(notice.feedback_channels) and notice.issued_by == "中共青山区委组织部"
-    live = published.get(state=NoticeState.PUBLISHED)
-    page = client.get(reverse("public:notice_detail", args=[live.public_id])).content.decode()
-    assert "××" not in page and "0000-12380" not in page and "0472-12380" in page
-    assert 'id="notice-signature">中共青山区委组织部' in page
 
 
 # --- 近三年: the heading says what the section lists ----------------------------------------------
