@@ -179,3 +179,17 @@ def test_logging_out_ends_the_cached_session(personas):
     replay = Client()
     replay.cookies[settings.SESSION_COOKIE_NAME] = cookie
     assert replay.get(reverse("home")).status_code == 302
+
+
+def test_a_cached_piece_renders_as_the_template_alone_would_without_a_request(rf):
+    from django.middleware.csrf import get_token
+    from django.template import Context, RequestContext, Template
+
+    piece = Template('{% load layout %}{% layoutcache "test-form" %}<form>{% csrf_token %}</form>{% endlayoutcache %}')
+    assert piece.render(Context({})) == "<form></form>"
+    request = rf.get("/")
+    html = piece.render(RequestContext(request, {}))
+    token = re.search(r'value="(\w+)"', html)
+    assert token and html.startswith('<form><input type="hidden" name="csrfmiddlewaretoken"')
+    assert len(token.group(1)) == len(get_token(request))
+    assert piece.render(Context({})) == "<form></form>"  # the stored piece is never served without a token
