@@ -56,7 +56,12 @@ def cadre_of(actor: Actor) -> Cadre | None:
     if user is None:
         return None
     if not hasattr(user, "_cadre_cache"):
-        cadre = Cadre.objects.select_related("unit", "rank").filter(user_id=user.pk, is_active=True).first()
+        loaded = User.cadre.related  # the reverse one-to-one, loaded with the user by cadres.signon.LocalBackend
+        if isinstance(user, User) and loaded.is_cached(user):
+            cadre = loaded.get_cached_value(user)
+            cadre = cadre if cadre is not None and cadre.is_active else None
+        else:
+            cadre = Cadre.objects.select_related("unit", "rank").filter(user_id=user.pk, is_active=True).first()
         user._cadre_cache = cadre
     return user._cadre_cache
 

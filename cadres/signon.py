@@ -47,6 +47,16 @@ class LocalBackend(ModelBackend):
             return False
         return settings.SIGNON_LOCAL_LOGIN == "all" or bool(user.is_superuser)
 
+    def get_user(self, user_id: Any) -> User | None:
+        """The signed-in user of a request, with their cadre record (unit and rank) in the same
+        query: every signed-in page needs it (roles, the menu, the name in the header), and
+        cadres.access.cadre_of reads it from here instead of asking again."""
+        try:
+            user = User._default_manager.select_related("cadre__unit", "cadre__rank").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
 
 class DirectoryBackend(LDAPBackend):  # type: ignore[misc]  # the library has no types
     """LDAP/AD login with the directory password, typed into the ordinary login form."""

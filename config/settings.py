@@ -365,7 +365,10 @@ SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", def
 if not timedelta(0) < SESSION_IDLE_TIMEOUT <= SESSION_ABSOLUTE_TIMEOUT:
     raise ImproperlyConfigured("SESSION_IDLE_MINUTES must be positive and at most SESSION_ABSOLUTE_HOURS.")
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=int(SESSION_ABSOLUTE_TIMEOUT.total_seconds()))
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions are kept in the database (the record) and read through the cache: a signed-in request reads
+# its session from Redis, not PostgreSQL. Logging out deletes both; with Redis down, reads fall back
+# to the database (ops/cache.py turns the cache's faults into misses).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Lock by username + IP after a few failures, so one office behind a shared address is not locked
 # out as a whole by one person's typos; and by IP alone after many failures over any accounts, so one

@@ -7,3 +7,7 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("公共基础")
+
+    def ready(self) -> None:
+        # The header's unread count follows every saved or deleted notice (core.notifications).
+        from . import notifications  # noqa: F401

@@ -9,11 +9,15 @@ after commit. A fault in that hook is logged and never undoes the action that se
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from .models import Notification, NotificationKind
@@ -56,6 +60,8 @@ def notify(
     ]
     # ignore_conflicts still guards against a concurrent run sending the same key.
     Notification.objects.bulk_create(notices, ignore_conflicts=bool(dedupe_key), batch_size=1000)
+    if notices:
+        unread_changed(user_ids=ids)
     if notices and _delivery_hooks:
         _run_delivery_hooks(notices, dedupe_key=dedupe_key)
     return len(notices)
@@ -79,8 +85,63 @@ def _run_delivery_hooks_on(notices: list[Notification]) -> None:
             logger.exception("notification delivery hook %r failed; the in-app notices stand", hook)
 
 
+# --- The unread count in the header ---------------------------------------------------------------
+#
+# Every signed-in page shows it, so it is kept in the shared cache under two version stamps: one for
+# everyone (bumped by set-based writes: notify_all, bulk updates) and one per person (bumped when their
+# own notices change). A count is stored with the stamps read *before* it was counted, and used only
+# while both are unchanged; a writer bumps them when its transaction commits (and at once, for reads
+# on its own connection), so a count taken before a commit is never used after it.
+
+UNREAD_TIMEOUT_SECONDS = 10 * 60
+_ALL_VERSION_KEY = "notifications:unread:all"
+
+
+def _user_version_key(user_id: int) -> str:
+    return f"notifications:unread:v:{user_id}"
+
+
+def _user_count_key(user_id: int) -> str:
+    return f"notifications:unread:n:{user_id}"
+
+
+def _bump(keys: list[str]) -> None:
+    stamp = uuid.uuid4().hex[:12]
+    cache.set_many(dict.fromkeys(keys, stamp), None)
+
+
+def unread_changed(*, user_ids: Iterable[int] | None = None) -> None:
+    """The unread counts of these people (None: of everyone) may have changed."""
+    keys = [_ALL_VERSION_KEY] if user_ids is None else [_user_version_key(pk) for pk in user_ids]
+    if not keys:
+        return
+    _bump(keys)
+    transaction.on_commit(lambda: _bump(keys))
+
+
 def unread_count(user: AbstractBaseUser) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    pk = int(user.pk)
+    version_key, count_key = _user_version_key(pk), _user_count_key(pk)
+    found = cache.get_many([_ALL_VERSION_KEY, version_key, count_key])
+    stamps = (found.get(_ALL_VERSION_KEY), found.get(version_key))
+    stored = found.get(count_key)
+    if stamps[0] is not None and stored is not None and tuple(stored[:2]) == stamps:
+        return int(stored[2])
+    if stamps[0] is None:  # first use (or the cache was emptied): start the stamp for everyone
+        cache.add(_ALL_VERSION_KEY, uuid.uuid4().hex[:12], None)
+        stamps = (cache.get(_ALL_VERSION_KEY), stamps[1])
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    if stamps[0] is not None:
+        cache.set(count_key, (*stamps, count), UNREAD_TIMEOUT_SECONDS)
+    return count
+
+
+def _notice_changed(sender: Any, instance: Notification, **_kwargs: Any) -> None:
+    unread_changed(user_ids=[instance.recipient_id])
+
+
+post_save.connect(_notice_changed, sender=Notification, dispatch_uid="notifications-unread-save")
+post_delete.connect(_notice_changed, sender=Notification, dispatch_uid="notifications-unread-delete")
 
 
 def notifications_for(user: AbstractBaseUser) -> QuerySet[Notification]:
@@ -91,7 +152,8 @@ def mark_read(*, actor: AbstractBaseUser, notification_id: int | None = None) ->
     notices = Notification.objects.filter(recipient=actor, read_at__isnull=True)
     if notification_id is not None:
         notices = notices.filter(pk=notification_id)
-    notices.update(read_at=timezone.now())
+    if notices.update(read_at=timezone.now()):
+        unread_changed(user_ids=[actor.pk])
 
 
 def notify_all(
@@ -127,6 +189,8 @@ def notify_all(
             [kind, title, body, url, dedupe_key, now, *params, dedupe_key],
         )
         created = cursor.rowcount
+    if created:
+        unread_changed()
     if created and _delivery_hooks:
         _run_delivery_hooks_on(list(Notification.objects.filter(dedupe_key=dedupe_key, created_at=now)))
     return created

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from achievements.rules import quarter_bounds
 from cadres.models import Cadre, Unit, UnitRole, User
+from core import notifications
 from core.models import Notification
 
 from . import rules
@@ -72,6 +73,7 @@ def seed(today: date) -> None:
     Notification.objects.filter(dedupe_key__startswith="evaluations:").exclude(dedupe_key__in=open_keys).update(
         read_at=timezone.now()
     )
+    notifications.unread_changed()
 
 
 def _scopes() -> None:

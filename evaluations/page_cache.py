@@ -39,11 +39,23 @@ def results_body_key(period: Any, query: str) -> str:
     digest = hashlib.sha256(query.encode()).hexdigest()[:24]
     computed = period.computed_at.isoformat() if period.computed_at else ""
     language = translation.get_language() or ""
-    return f"evaluations:results-page:{_version()}:{period.pk}:{period.state}:{computed}:{language}:{digest}"
+    return f"evaluations:results-page:{period.pk}:{period.state}:{computed}:{language}:{digest}"
 
 
 def results_body(period: Any, query: str, build: Any) -> str:
-    return cache.get_or_set(results_body_key(period, query), build, TIMEOUT_SECONDS)
+    """The body from the cache, stored with the version it was built under: the version and the body
+    are read in one round trip, and a body is used only while its version is the current one (the
+    version is read before the build, so a change committed during a build is never hidden)."""
+    key = results_body_key(period, query)
+    found = cache.get_many([VERSION_KEY, key])
+    version, stored = found.get(VERSION_KEY), found.get(key)
+    if version is not None and stored is not None and stored[0] == version:
+        return str(stored[1])
+    if version is None:
+        version = _version()
+    body = build()
+    cache.set(key, (version, body), TIMEOUT_SECONDS)
+    return body
 
 
 def connect() -> None:

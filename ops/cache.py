@@ -32,34 +32,27 @@ def _warn(operation: str, error: Exception) -> None:
         logger.warning("cache unavailable (%s): %s; serving without it", operation, error)
 
 
-class ReusedClientRedisCacheClient(RedisCacheClient):
-    """Django's client builds a new `redis.Redis` for every operation (over the same connection
-    pool); with redis-py 5+ that alone costs about 0.1 ms of CPU (it fills a table of some 170
-    response callbacks). One `redis.Redis` per pool does the same: it holds no connection of its own
-    (each command takes one from the pool) and Django's cache handler gives each thread its own
-    backend anyway."""
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new redis.Redis (its ~200 response callbacks included) for every
+    cache call; this one keeps one per connection pool (a Redis client is thread-safe and takes
+    its connections from the pool as before)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
         if client is None:
-            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool_for(index))
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
-
-    def _get_connection_pool_for(self, index: int) -> Any:
-        if index not in self._pools:
-            self._pools[index] = self._pool_class.from_url(self._servers[index], **self._pool_options)
-        return self._pools[index]
 
 
 class ResilientRedisCache(RedisCache):
     def __init__(self, server: Any, params: dict) -> None:
         super().__init__(server, params)
-        self._class = ReusedClientRedisCacheClient
+        self._class = ReusingRedisCacheClient
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
         try:
