@@ -59,7 +59,7 @@ def row_head(cadre_id: int, name: str, subtitle: str) -> str:
     )
 
 
-def _build_roster(snapshot_id: int, unit_id: int) -> list[RosterRow]:
+def _build_roster(snapshot_id: int | None, unit_id: int) -> list[RosterRow]:
     rows = SnapshotMember.objects.filter(snapshot_id=snapshot_id, unit_id=unit_id).values_list(
         "cadre_id", "role", "cadre__code", "cadre__name", "cadre__post_title", "cadre__role"
     )
@@ -69,7 +69,9 @@ def _build_roster(snapshot_id: int, unit_id: int) -> list[RosterRow]:
     return [(m.cadre_id, m.role, row_head(m.cadre_id, *shown[m.cadre_id])) for m in ordered]
 
 
-def sheet_frame(*, snapshot_id: int, unit_id: int, year: int, unit_category: str) -> tuple[EvaluationSettings, list[RosterRow]]:
+def sheet_frame(
+    *, snapshot_id: int | None, unit_id: int, year: int, unit_category: str
+) -> tuple[EvaluationSettings, list[RosterRow]]:
     """The settings a unit's sheets show and its members in sheet order with the start of their
     rows: one cache read (two queries when not cached)."""
     language = translation.get_language() or ""

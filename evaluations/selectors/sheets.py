@@ -58,7 +58,8 @@ def _sheet_state(assignment: SheetAssignment) -> tuple[bool, SheetDraft | None]:
     """Whether the sheet was submitted, and its draft: read with the sheet where it was looked up
     for its rater (`access.get_assignment_for_rater`), else one query."""
     if hasattr(assignment, "is_submitted"):
-        submitted, sealed, saved_at = assignment.is_submitted, assignment.draft_sealed, assignment.draft_saved_at
+        submitted = assignment.is_submitted
+        sealed, saved_at = getattr(assignment, "draft_sealed", None), getattr(assignment, "draft_saved_at", None)
     else:
         submitted, sealed, saved_at = (
             SheetAssignment.objects.filter(pk=assignment.pk)
@@ -66,8 +67,9 @@ def _sheet_state(assignment: SheetAssignment) -> tuple[bool, SheetDraft | None]:
             .values_list("submitted", "draft__sealed", "draft__saved_at")
             .get()
         )
-    draft = None if sealed is None else SheetDraft(assignment_id=assignment.pk, sealed=bytes(sealed), saved_at=saved_at)
-    return submitted, draft
+    if sealed is None or saved_at is None:  # a draft always has both
+        return submitted, None
+    return submitted, SheetDraft(assignment_id=assignment.pk, sealed=bytes(sealed), saved_at=saved_at)
 
 
 def sheet_page(assignment: SheetAssignment, data: SheetInput | None = None) -> SheetPage:

@@ -51,12 +51,12 @@ def sheet_rows(sheet: Any, problem_ratees: Any, editable: bool) -> SafeString:
         invalid = ratee in problem_ratees
         value = value_of(ratee)
         group = groups[line.rater_group] if line.rater_group in groups else conditional_escape(line.rater_group)
+        shown = "" if value is None else conditional_escape(value)
         rows.append(
-            f'<div class="list-group-item d-flex align-items-center gap-3 ratee-row{" is-invalid-row" if invalid else ""}">'
-            f"{heads[ratee]}{group}</div></div>"
+            '<div class="list-group-item d-flex align-items-center gap-3 ratee-row'
+            f'{" is-invalid-row" if invalid else ""}">{heads[ratee]}{group}</div></div>'
             '<input type="number" inputmode="numeric" pattern="[0-9]*" class="form-control score-input text-center'
             f'{" is-invalid" if invalid else ""}" id="score-{ratee}" name="score-{ratee}" min="{low}" max="{high}" '
-            f'step="1" value="{"" if value is None else conditional_escape(value)}" aria-describedby="band-help"{disabled}>'
-            "</div>"
+            f'step="1" value="{shown}" aria-describedby="band-help"{disabled}></div>'
         )
     return mark_safe("\n".join(rows))  # noqa: S308  (every part escaped above or in row_head)
