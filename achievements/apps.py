@@ -8,3 +8,6 @@ class AchievementsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit  # noqa: F401  (registers models with the audit trail)
+        from .page_cache import connect
+
+        connect()

@@ -218,8 +218,11 @@ def unit_feed(
 
 def feed_authors(*, unit_id: int) -> QuerySet[Cadre]:
     """People with logs in the unit (incl. those who have since moved), for the person filter."""
-    wrote_here = DailyLog.objects.filter(unit_id=unit_id).values("author_id")
-    return Cadre.objects.filter(Q(unit_id=unit_id, is_active=True) | Q(pk__in=wrote_here)).order_by("role", "code")
+    # Two index lookups rather than one `OR`, which read the whole cadre table: the unit's members,
+    # and the authors of its logs (through the (unit, day) index).
+    members = set(Cadre.objects.filter(unit_id=unit_id, is_active=True).values_list("pk", flat=True))
+    wrote_here = set(DailyLog.objects.filter(unit_id=unit_id).order_by().values_list("author_id", flat=True).distinct())
+    return Cadre.objects.filter(pk__in=sorted(members | wrote_here)).order_by("role", "code")
 
 
 # --- Summaries -------------------------------------------------------------------------------------

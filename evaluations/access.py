@@ -9,12 +9,13 @@ Outside scope answers 404, like something that does not exist.
 
 from __future__ import annotations
 
+from django.db.models import Exists, F, OuterRef
 from django.http import Http404
 
 from cadres.access import cadre_of, get_object_or_404_in, is_org_staff
 from cadres.types import Actor
 
-from .models import AnnualResult, Period, PeriodState, QuarterlyResult, SheetAssignment
+from .models import AnnualResult, Period, PeriodState, QuarterlyResult, SheetAssignment, SheetSubmission
 
 
 def get_period(pk: int | str) -> Period:
@@ -37,8 +38,15 @@ def get_assignment_for_rater(actor: Actor, pk: int | str) -> SheetAssignment:
     cadre = cadre_of(actor)
     if cadre is None:
         raise Http404
+    # With whether it was submitted and its sealed draft, which the sheet page reads next: one query.
     found: SheetAssignment = get_object_or_404_in(
-        SheetAssignment.objects.select_related("period", "unit", "rater"), pk=pk, rater=cadre
+        SheetAssignment.objects.select_related("period", "unit").annotate(
+            is_submitted=Exists(SheetSubmission.objects.filter(assignment=OuterRef("pk"))),
+            draft_sealed=F("draft__sealed"),
+            draft_saved_at=F("draft__saved_at"),
+        ),
+        pk=pk,
+        rater=cadre,
     )
     return found
 

@@ -14,6 +14,7 @@ class EvaluationsConfig(AppConfig):
 
         register_provider(PublishedResults())
 
-        from .page_cache import connect
+        from . import page_cache, sheet_cache
 
-        connect()
+        page_cache.connect()
+        sheet_cache.connect()

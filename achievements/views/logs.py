@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +21,7 @@ from core.dates import format_day
 from core.errors import show_error
 from core.paging import page_of
 
-from .. import access, rules, selectors, services
+from .. import access, page_cache, rules, selectors, services
 from ..deductions import deduction_report
 from ..errors import LogChanged, RecordError
 from ..forms import DailyLogForm, FeedFilterForm, LeaveForm, SummaryForm
@@ -98,7 +100,22 @@ def unit_feed(request: HttpRequest) -> HttpResponse:
     cadre = cadre_of(request.user)
     today = rules.today_in_shanghai()
     unit_id = parse_int(request.GET.get("unit"), cadre.unit_id)
-    access.require_unit_read(request.user, unit_id)  # 404 outside scope, like a unit that does not exist
+    readable = access.readable_unit_ids(request.user)
+    if unit_id not in readable:
+        raise Http404  # outside scope, like a unit that does not exist
+
+    def build() -> str:
+        return render_to_string("achievements/_feed_body.html", _feed_context(request, unit_id, today), request=request)
+
+    # The same for every reader of the unit with the same units to pick from: rendered once per
+    # unit, filters, day and language, built again after a log of the unit is written (page_cache).
+    body = page_cache.feed_body(
+        unit_id=unit_id, readable=readable, today=today, query=request.GET.urlencode(), build=build
+    )
+    return render(request, "achievements/feed.html", {"body": mark_safe(body)})  # noqa: S308
+
+
+def _feed_context(request: HttpRequest, unit_id: int, today: date) -> dict:
     authors = selectors.feed_authors(unit_id=unit_id)
     author_id = parse_int(request.GET.get("author"))
     data = {
@@ -121,18 +138,14 @@ def unit_feed(request: HttpRequest) -> HttpResponse:
     logs = selectors.unit_feed(
         actor=request.user, unit_id=unit_id, start=start, end=end, author_id=author.pk if author else None
     )
-    return render(
-        request,
-        "achievements/feed.html",
-        {
-            "form": form,
-            "page": page_of(request, logs),
-            "unit": form.fields["unit"].queryset.filter(pk=unit_id).first(),
-            "start": start,
-            "end": end,
-            "posted": selectors.posted_in_unit(unit_id=unit_id),
-        },
-    )
+    return {
+        "form": form,
+        "page": page_of(request, logs),
+        "unit": form.fields["unit"].queryset.filter(pk=unit_id).first(),
+        "start": start,
+        "end": end,
+        "posted": selectors.posted_in_unit(unit_id=unit_id),
+    }
 
 
 # --- Summaries ---------------------------------------------------------------------------------------

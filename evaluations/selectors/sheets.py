@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Exists, F, OuterRef, QuerySet
 
 from cadres.models import Cadre
 
-from .. import rules
+from .. import rules, sheet_cache
 from ..inputs import SheetInput
 from ..lines import SheetLine, sheet_lines
 from ..models import (
@@ -50,20 +50,62 @@ class SheetPage:
     band_limit: int
     submitted: bool
     saved_at: datetime | None = None
+    # Quarterly sheets: the start of each ratee's row (escaped), by ratee id, from the cache.
+    heads: dict[int, str] = field(default_factory=dict)
+
+
+def _sheet_state(assignment: SheetAssignment) -> tuple[bool, SheetDraft | None]:
+    """Whether the sheet was submitted, and its draft: read with the sheet where it was looked up
+    for its rater (`access.get_assignment_for_rater`), else one query."""
+    if hasattr(assignment, "is_submitted"):
+        submitted = assignment.is_submitted
+        sealed, saved_at = getattr(assignment, "draft_sealed", None), getattr(assignment, "draft_saved_at", None)
+    else:
+        submitted, sealed, saved_at = (
+            SheetAssignment.objects.filter(pk=assignment.pk)
+            .annotate(submitted=Exists(SheetSubmission.objects.filter(assignment=OuterRef("pk"))))
+            .values_list("submitted", "draft__sealed", "draft__saved_at")
+            .get()
+        )
+    if sealed is None or saved_at is None:  # a draft always has both
+        return submitted, None
+    return submitted, SheetDraft(assignment_id=assignment.pk, sealed=bytes(sealed), saved_at=saved_at)
 
 
 def sheet_page(assignment: SheetAssignment, data: SheetInput | None = None) -> SheetPage:
-    lines = sheet_lines(assignment)
-    draft = SheetDraft.objects.filter(assignment=assignment).first()
+    """A rater's sheet as the page shows it. Quarterly sheets read their ratees' rows and settings
+    from the cache (`sheet_cache`) and work out their lines from them; the rater's values come from
+    `data` (what was just typed) or the sealed draft, never from a cache."""
+    period = assignment.period
+    heads: dict[int, str] = {}
+    if period.is_annual:
+        lines = sheet_lines(assignment)
+        settings = rules.settings_for(period.year, assignment.unit.category)
+    else:
+        settings, roster = sheet_cache.sheet_frame(
+            snapshot_id=period.snapshot_id,
+            unit_id=assignment.unit_id,
+            year=period.year,
+            unit_category=assignment.unit.category,
+        )
+        members = [rules.Member(pk, role) for pk, role, _head in roster]
+        lines = [
+            SheetLine(ratee_id, group, position)
+            for ratee_id, group, position in rules.sheet_lines(
+                members, assignment.rater_id, superior=assignment.superior, external=assignment.external
+            )
+        ]
+        heads = {pk: head for pk, _role, head in roster}
+    submitted, draft = _sheet_state(assignment)
     if data is None:
         data = SheetInput.from_draft(draft.data) if draft else SheetInput()
-    settings = rules.settings_for(assignment.period.year, assignment.unit.category)
     return SheetPage(
         assignment=assignment,
         lines=lines,
         data=data,
         settings=settings,
         band_limit=rules.band_limit(len(lines), settings),
-        submitted=SheetSubmission.objects.filter(assignment=assignment).exists(),
+        submitted=submitted,
         saved_at=draft.saved_at if draft else None,
+        heads=heads,
     )
