@@ -23,6 +23,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
+from core.release import release
+
 ALL_KEY = "achievements:feed:version"
 TIMEOUT_SECONDS = 10 * 60
 
@@ -69,7 +71,7 @@ def feed_body_key(*, unit_id: int, readable: Iterable[int], today: date, query: 
     units = hashlib.sha256(",".join(map(str, sorted(readable))).encode()).hexdigest()[:16]
     digest = hashlib.sha256(query.encode()).hexdigest()[:24]
     language = translation.get_language() or ""
-    return f"achievements:feed:{every}:{unit}:{unit_id}:{units}:{today.isoformat()}:{language}:{digest}"
+    return f"achievements:feed:{release()}:{every}:{unit}:{unit_id}:{units}:{today.isoformat()}:{language}:{digest}"
 
 
 def feed_body(*, unit_id: int, readable: Iterable[int], today: date, query: str, build: Callable[[], str]) -> str:

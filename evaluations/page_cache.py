@@ -18,6 +18,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
+from core.release import release
+
 VERSION_KEY = "evaluations:results-page:version"
 TIMEOUT_SECONDS = 10 * 60
 
@@ -39,7 +41,7 @@ def results_body_key(period: Any, query: str) -> str:
     digest = hashlib.sha256(query.encode()).hexdigest()[:24]
     computed = period.computed_at.isoformat() if period.computed_at else ""
     language = translation.get_language() or ""
-    return f"evaluations:results-page:{period.pk}:{period.state}:{computed}:{language}:{digest}"
+    return f"evaluations:results-page:{release()}:{period.pk}:{period.state}:{computed}:{language}:{digest}"
 
 
 def results_body(period: Any, query: str, build: Any) -> str:

@@ -24,6 +24,7 @@ from django.utils import translation
 from django.utils.html import format_html
 
 from cadres.models import SnapshotMember, UnitRole
+from core.release import release
 
 from . import rules
 from .models import EvaluationSettings
@@ -75,7 +76,7 @@ def sheet_frame(
     """The settings a unit's sheets show and its members in sheet order with the start of their
     rows: one cache read (two queries when not cached)."""
     language = translation.get_language() or ""
-    key = f"evaluations:sheet-rows:{_version()}:{snapshot_id}:{unit_id}:{year}:{unit_category}:{language}"
+    key = f"evaluations:sheet-rows:{release()}:{_version()}:{snapshot_id}:{unit_id}:{year}:{unit_category}:{language}"
 
     def build() -> tuple[EvaluationSettings, list[RosterRow]]:
         return rules.settings_for(year, unit_category), _build_roster(snapshot_id, unit_id)

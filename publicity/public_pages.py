@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 
 from cadres.models import Cadre
 from core.pdf import render_pdf
+from core.release import release
 
 from .models import Feedback, Notice, NoticeState, PublicitySettings
 from .privacy import mask_private_data
@@ -59,7 +60,14 @@ def invalidate(**_kwargs: Any) -> None:
 
 def _key(today: date, *parts: Any) -> str:
     return ":".join(
-        ["publicity:public", _version(), translation.get_language() or "", today.isoformat(), *map(str, parts)]
+        [
+            "publicity:public",
+            release(),
+            _version(),
+            translation.get_language() or "",
+            today.isoformat(),
+            *map(str, parts),
+        ]
     )
 
 
@@ -174,7 +182,7 @@ def index_page(*, today: date, build: Callable[[], str]) -> str:
     The busiest public page, so one round trip to the cache: the page is kept under a key without
     the version, next to the version it was built at, and read together with the current version.
     An entry of another version is never served: the page is built again and replaces it."""
-    key = ":".join(["publicity:public:index-page", translation.get_language() or "", today.isoformat()])
+    key = ":".join(["publicity:public:index-page", release(), translation.get_language() or "", today.isoformat()])
     found = cache.get_many([VERSION_KEY, key])
     version, entry = found.get(VERSION_KEY), found.get(key)
     if version is not None and entry is not None and entry[0] == version:
