@@ -13,16 +13,15 @@ bulk write without signals) could leave stale.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
+from core.cache_versions import current_versions, replace_version
 from core.release import release
 
 ALL_KEY = "achievements:feed:version"
@@ -33,24 +32,12 @@ def _unit_key(unit_id: int) -> str:
     return f"achievements:feed:unit:{unit_id}"
 
 
-def _new() -> str:
-    return uuid.uuid4().hex[:12]
-
-
 def _versions(unit_id: int) -> list[str]:
-    keys = [ALL_KEY, _unit_key(unit_id)]
-    found = cache.get_many(keys)
-    missing = [k for k in keys if k not in found]
-    if missing:
-        for key in missing:
-            cache.add(key, _new(), None)
-        found |= cache.get_many(missing)
-    # Without the cache there are no versions: fresh ones per call mean nothing stale is served.
-    return [found.get(k) or _new() for k in keys]
+    return current_versions([ALL_KEY, _unit_key(unit_id)])
 
 
 def _replace(key: str) -> None:
-    transaction.on_commit(lambda: cache.set(key, _new(), None))
+    replace_version(key)
 
 
 def invalidate_unit(unit_id: int) -> None:

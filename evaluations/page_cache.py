@@ -10,31 +10,20 @@ what anything else could leave stale.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
+from core.cache_versions import body_of_version, replace_version
 from core.release import release
 
 VERSION_KEY = "evaluations:results-page:version"
 TIMEOUT_SECONDS = 10 * 60
 
 
-def _version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex[:12], None)
-        version = cache.get(VERSION_KEY)
-    # Without the cache there is no version: a fresh one per call means nothing stale is served.
-    return version or uuid.uuid4().hex[:12]
-
-
 def invalidate(**_kwargs: Any) -> None:
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex[:12], None))
+    replace_version(VERSION_KEY)
 
 
 def results_body_key(period: Any, query: str) -> str:
@@ -48,16 +37,11 @@ def results_body(period: Any, query: str, build: Any) -> str:
     """The body from the cache, stored with the version it was built under: the version and the body
     are read in one round trip, and a body is used only while its version is the current one (the
     version is read before the build, so a change committed during a build is never hidden)."""
-    key = results_body_key(period, query)
-    found = cache.get_many([VERSION_KEY, key])
-    version, stored = found.get(VERSION_KEY), found.get(key)
-    if version is not None and stored is not None and stored[0] == version:
-        return str(stored[1])
-    if version is None:
-        version = _version()
-    body = build()
-    cache.set(key, (version, body), TIMEOUT_SECONDS)
-    return body
+    return str(
+        body_of_version(
+            version_key=VERSION_KEY, key=results_body_key(period, query), build=build, timeout=TIMEOUT_SECONDS
+        )
+    )
 
 
 def connect() -> None:

@@ -14,16 +14,15 @@ commit (no request caches the old rows in between); a timeout bounds anything el
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 from django.utils.html import format_html
 
 from cadres.models import SnapshotMember, UnitRole
+from core.cache_versions import current_version, replace_version
 from core.release import release
 
 from . import rules
@@ -36,17 +35,8 @@ TIMEOUT_SECONDS = 30 * 60
 RosterRow = tuple[int, str, str]
 
 
-def _version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex[:12], None)
-        version = cache.get(VERSION_KEY)
-    # Without the cache there is no version: a fresh one per call means nothing stale is served.
-    return version or uuid.uuid4().hex[:12]
-
-
 def invalidate(**_kwargs: Any) -> None:
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex[:12], None))
+    replace_version(VERSION_KEY)
 
 
 def row_head(cadre_id: int, name: str, subtitle: str) -> str:
@@ -76,7 +66,8 @@ def sheet_frame(
     """The settings a unit's sheets show and its members in sheet order with the start of their
     rows: one cache read (two queries when not cached)."""
     language = translation.get_language() or ""
-    key = f"evaluations:sheet-rows:{release()}:{_version()}:{snapshot_id}:{unit_id}:{year}:{unit_category}:{language}"
+    version = current_version(VERSION_KEY)
+    key = f"evaluations:sheet-rows:{release()}:{version}:{snapshot_id}:{unit_id}:{year}:{unit_category}:{language}"
 
     def build() -> tuple[EvaluationSettings, list[RosterRow]]:
         return rules.settings_for(year, unit_category), _build_roster(snapshot_id, unit_id)

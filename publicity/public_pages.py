@@ -17,7 +17,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -26,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from cadres.models import Cadre
+from core.cache_versions import body_of_version, current_version, replace_version
 from core.pdf import render_pdf
 from core.release import release
 
@@ -33,6 +35,8 @@ from .models import Feedback, Notice, NoticeState, PublicitySettings
 from .privacy import mask_private_data
 from .record import section_labels
 from .rules import has_placeholder
+
+T = TypeVar("T")
 
 VERSION_KEY = "publicity:public:version"
 # The date in the key already retires entries at midnight; this only bounds memory.
@@ -44,18 +48,8 @@ MAX_CACHED_ARCHIVE_PAGES = 50
 SECTIONS = ("basic_info", "resume", "study_credits", "achievements", "evaluation_results")
 
 
-def _version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex[:12], None)
-        version = cache.get(VERSION_KEY)
-    # With the cache unreachable there is no version: a fresh one per call means nothing is ever
-    # served from a stale entry, and the page is built from the database.
-    return version or uuid.uuid4().hex[:12]
-
-
 def invalidate(**_kwargs: Any) -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex[:12], None)
+    replace_version(VERSION_KEY, after_commit=False)
 
 
 def _key(today: date, *parts: Any) -> str:
@@ -63,7 +57,7 @@ def _key(today: date, *parts: Any) -> str:
         [
             "publicity:public",
             release(),
-            _version(),
+            current_version(VERSION_KEY),
             translation.get_language() or "",
             today.isoformat(),
             *map(str, parts),
@@ -183,14 +177,7 @@ def index_page(*, today: date, build: Callable[[], str]) -> str:
     the version, next to the version it was built at, and read together with the current version.
     An entry of another version is never served: the page is built again and replaces it."""
     key = ":".join(["publicity:public:index-page", release(), translation.get_language() or "", today.isoformat()])
-    found = cache.get_many([VERSION_KEY, key])
-    version, entry = found.get(VERSION_KEY), found.get(key)
-    if version is not None and entry is not None and entry[0] == version:
-        return entry[1]
-    version = version or _version()
-    page = build()
-    cache.set(key, (version, page), TIMEOUT_SECONDS)
-    return page
+    return body_of_version(version_key=VERSION_KEY, key=key, build=build, timeout=TIMEOUT_SECONDS)
 
 
 def archive_fragment(*, today: date, page_number: Any) -> str:
@@ -222,18 +209,29 @@ class NoticeEntry:
     feedback_max_chars: int
 
 
-def notice_entry(*, public_id: uuid.UUID, today: date) -> NoticeEntry | None:
-    key = _key(today, "notice", public_id)
+def _cached_per_notice(kind: str, *, public_id: uuid.UUID, today: date, make: Callable[[Notice], T]) -> T | None:
+    """What `make` gives for a public notice, cached per day; None where the public gets 404.
+    Misses are not cached, so made-up ids cannot fill the cache; the lookup is one indexed query."""
+    key = _key(today, kind, public_id)
     cached = cache.get(key)
     if cached is not None:
         return cached
-    # Misses are not cached, so made-up ids cannot fill the cache; the lookup is one indexed query.
     notice = find_public_notice(public_id, today=today)
     if notice is None:
         return None
+    made = make(notice)
+    cache.set(key, made, TIMEOUT_SECONDS)
+    return made
+
+
+def notice_entry(*, public_id: uuid.UUID, today: date) -> NoticeEntry | None:
+    return _cached_per_notice("notice", public_id=public_id, today=today, make=partial(_entry, today=today))
+
+
+def _entry(notice: Notice, *, today: date) -> NoticeEntry:
     publicity_settings = PublicitySettings.load()
     shown = public_notice(notice, today=today, show_outcome=publicity_settings.show_outcome_publicly)
-    entry = NoticeEntry(
+    return NoticeEntry(
         pk=notice.pk,
         title=shown.title,
         html=render_to_string("publicity/public/_notice_body.html", {"n": shown, "today": today}),
@@ -241,8 +239,6 @@ def notice_entry(*, public_id: uuid.UUID, today: date) -> NoticeEntry | None:
         ended=shown.ended,
         feedback_max_chars=publicity_settings.feedback_max_chars,
     )
-    cache.set(key, entry, TIMEOUT_SECONDS)
-    return entry
 
 
 def _photo_file(cadre: Cadre) -> tuple[bytes, str] | None:
@@ -254,19 +250,14 @@ def _photo_file(cadre: Cadre) -> tuple[bytes, str] | None:
 
 def notice_pdf(*, public_id: uuid.UUID, today: date) -> tuple[bytes, str] | None:
     """The printable notice (PDF bytes and a file name), or None where the public gets 404."""
-    key = _key(today, "pdf", public_id)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    notice = find_public_notice(public_id, today=today)
-    if notice is None:
-        return None
+    return _cached_per_notice("pdf", public_id=public_id, today=today, make=partial(_pdf, today=today))
+
+
+def _pdf(notice: Notice, *, today: date) -> tuple[bytes, str]:
     shown = public_notice(notice, today=today, show_outcome=PublicitySettings.load().show_outcome_publicly)
     photo = _photo_file(notice.cadre)
     html = render_to_string(
         "publicity/public/notice_pdf.html", {"n": shown, "today": today, "has_photo": photo is not None}
     )
     content = render_pdf(html, extra_files={"photo": photo} if photo else None)
-    result = (content, f"notice-{notice.public_id}.pdf")
-    cache.set(key, result, TIMEOUT_SECONDS)
-    return result
+    return content, f"notice-{notice.public_id}.pdf"
