@@ -8,8 +8,8 @@ worked out from it per request (`rules.sheet_lines`, no query), and the rater's 
 in per request: nothing cached here ties a rater to a sheet, let alone to a score. The settings
 a sheet shows (score range, high band) are kept per year and unit category.
 
-A change of any cadre, unit or evaluation settings replaces the version in the keys after its
-commit (no request caches the old rows in between); a timeout bounds anything else.
+A change of any cadre, unit or evaluation settings replaces the version the entries are stored
+with after its commit (no request caches the old rows in between); a timeout bounds anything else.
 """
 
 from __future__ import annotations
@@ -74,14 +74,19 @@ def sheet_frame(
     *, snapshot_id: int | None, unit_id: int, year: int, unit_category: str
 ) -> tuple[EvaluationSettings, list[RosterRow]]:
     """The settings a unit's sheets show and its members in sheet order with the start of their
-    rows: one cache read (two queries when not cached)."""
+    rows: one cache round trip (the version and the entry, which is stored with the version it was
+    built under and used only while that is the current one; two queries when not cached)."""
     language = translation.get_language() or ""
-    key = f"evaluations:sheet-rows:{release()}:{_version()}:{snapshot_id}:{unit_id}:{year}:{unit_category}:{language}"
-
-    def build() -> tuple[EvaluationSettings, list[RosterRow]]:
-        return rules.settings_for(year, unit_category), _build_roster(snapshot_id, unit_id)
-
-    frame: tuple[EvaluationSettings, list[RosterRow]] = cache.get_or_set(key, build, TIMEOUT_SECONDS)
+    key = f"evaluations:sheet-rows:{release()}:{snapshot_id}:{unit_id}:{year}:{unit_category}:{language}"
+    found = cache.get_many([VERSION_KEY, key])
+    version, stored = found.get(VERSION_KEY), found.get(key)
+    if version is not None and stored is not None and stored[0] == version:
+        frame: tuple[EvaluationSettings, list[RosterRow]] = stored[1]
+        return frame
+    if version is None:
+        version = _version()  # read before the build: a change committed during it is not hidden
+    frame = (rules.settings_for(year, unit_category), _build_roster(snapshot_id, unit_id))
+    cache.set(key, (version, frame), TIMEOUT_SECONDS)
     return frame
 
 
