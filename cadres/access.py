@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
@@ -58,7 +58,7 @@ def cadre_of(actor: Actor) -> Cadre | None:
     if not hasattr(user, "_cadre_cache"):
         loaded = User.cadre.related  # the reverse one-to-one, loaded with the user by cadres.signon.LocalBackend
         if isinstance(user, User) and loaded.is_cached(user):
-            cadre = loaded.get_cached_value(user)
+            cadre = cast(Cadre | None, loaded.get_cached_value(user))  # the stubs type it as Model
             cadre = cadre if cadre is not None and cadre.is_active else None
         else:
             cadre = Cadre.objects.select_related("unit", "rank").filter(user_id=user.pk, is_active=True).first()
