@@ -3,7 +3,8 @@
 The body (filter form, posted self-assessments, the logs and their pages) is the same for every
 reader of a unit who may read the same units (the unit picker lists them), so it is keyed on the
 unit, the query string, a digest of the reader's readable units, today (the default range ends
-today) and the language. Two versions are in the key: the unit's, which a log written, edited or
+today) and the language. Two versions are stored with the body (read with it in one round trip,
+the body used only while both are current): the unit's, which a log written, edited or
 deleted in the unit and a self-assessment of the unit change, and one for all feeds, which a
 change of any cadre (names, posts, roles, moves) or unit changes. Both are replaced after the
 commit, so no request caches the old rows in between; a timeout bounds what anything else (a
@@ -17,11 +18,10 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
-from core.cache_versions import current_versions, replace_version
+from core.cache_versions import body_of_version, replace_version
 from core.release import release
 
 ALL_KEY = "achievements:feed:version"
@@ -30,10 +30,6 @@ TIMEOUT_SECONDS = 10 * 60
 
 def _unit_key(unit_id: int) -> str:
     return f"achievements:feed:unit:{unit_id}"
-
-
-def _versions(unit_id: int) -> list[str]:
-    return current_versions([ALL_KEY, _unit_key(unit_id)])
 
 
 def _replace(key: str) -> None:
@@ -54,17 +50,19 @@ def _unit_changed(instance: Any, **_kwargs: Any) -> None:
 
 
 def feed_body_key(*, unit_id: int, readable: Iterable[int], today: date, query: str) -> str:
-    every, unit = _versions(unit_id)
+    """The body's key; the versions it was built under are stored with it (feed_body)."""
     units = hashlib.sha256(",".join(map(str, sorted(readable))).encode()).hexdigest()[:16]
     digest = hashlib.sha256(query.encode()).hexdigest()[:24]
     language = translation.get_language() or ""
-    return f"achievements:feed:{release()}:{every}:{unit}:{unit_id}:{units}:{today.isoformat()}:{language}:{digest}"
+    return f"achievements:feed:{release()}:{unit_id}:{units}:{today.isoformat()}:{language}:{digest}"
 
 
 def feed_body(*, unit_id: int, readable: Iterable[int], today: date, query: str, build: Callable[[], str]) -> str:
-    return cache.get_or_set(
-        feed_body_key(unit_id=unit_id, readable=readable, today=today, query=query), build, TIMEOUT_SECONDS
-    )
+    """The body from the cache, stored with the two versions it was built under: versions and body
+    are read in one round trip, and a body is used only while both are the current ones (they are
+    read before the build, so a change committed during a build is never hidden)."""
+    key = feed_body_key(unit_id=unit_id, readable=readable, today=today, query=query)
+    return body_of_version(version_keys=[ALL_KEY, _unit_key(unit_id)], key=key, build=build, timeout=TIMEOUT_SECONDS)
 
 
 def connect() -> None:

@@ -23,6 +23,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from . import services
 from .models import Cadre, SignOn, User, normalize_cadre_code
+from .user_row import user_with_cadre
 
 
 def cadre_for_code(value: Any) -> Cadre | None:
@@ -51,9 +52,8 @@ class LocalBackend(ModelBackend):
         """The signed-in user of a request, with their cadre record (unit and rank) in the same
         query: every signed-in page needs it (roles, the menu, the name in the header), and
         cadres.access.cadre_of reads it from here instead of asking again."""
-        try:
-            user = User._default_manager.select_related("cadre__unit", "cadre__rank").get(pk=user_id)
-        except User.DoesNotExist:
+        user = user_with_cadre(user_id)  # select_related("cadre__unit", "cadre__rank"), built once
+        if user is None:
             return None
         return user if self.user_can_authenticate(user) else None
 

@@ -46,15 +46,17 @@ def replace_version(key: str, *, after_commit: bool = True) -> None:
         cache.set(key, new_version(), None)
 
 
-def body_of_version(*, version_key: str, key: str, build: Callable[[], T], timeout: int) -> T:
-    """The body under `key` if it was built under the current version, else built and stored: the
-    version and the body are read in one round trip, and the version is read before the build, so
-    a change committed during a build is never hidden."""
-    found = cache.get_many([version_key, key])
-    version, stored = found.get(version_key), found.get(key)
-    if version is not None and stored is not None and stored[0] == version:
+def body_of_version(*, version_keys: Sequence[str], key: str, build: Callable[[], T], timeout: int) -> T:
+    """The body under `key` if it was built under the current versions, else built and stored with
+    them: the versions and the body are read in one round trip, and the versions are read before
+    the build, so a change committed during a build is never hidden."""
+    found = cache.get_many([*version_keys, key])
+    versions = [found.get(version_key) for version_key in version_keys]
+    stored = found.get(key)
+    if None not in versions and stored is not None and list(stored[0]) == versions:
         return stored[1]
-    version = version or current_version(version_key)
+    if None in versions:
+        versions = current_versions(version_keys)
     body = build()
-    cache.set(key, (version, body), timeout)
+    cache.set(key, (versions, body), timeout)
     return body

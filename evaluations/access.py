@@ -9,18 +9,24 @@ Outside scope answers 404, like something that does not exist.
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, F, OuterRef
 from django.http import Http404
 
 from cadres.access import cadre_of, get_object_or_404_in, is_org_staff
 from cadres.types import Actor
+from core.prepared import PreparedGet
 
 from .models import AnnualResult, Period, PeriodState, QuarterlyResult, SheetAssignment, SheetSubmission
 
+_PERIOD = PreparedGet(lambda pk: Period.objects.select_related("snapshot").filter(pk=pk), arity=1)
+
 
 def get_period(pk: int | str) -> Period:
-    found: Period = get_object_or_404_in(Period.objects.select_related("snapshot"), pk=pk)
-    return found
+    try:
+        return _PERIOD.get(pk)
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
 
 
 def get_period_for_receipts(actor: Actor, pk: int | str) -> Period:
@@ -33,22 +39,31 @@ def get_period_for_receipts(actor: Actor, pk: int | str) -> Period:
     return period
 
 
+# With whether it was submitted and its sealed draft, which the sheet page reads next: one query,
+# compiled once per process (core/prepared.py).
+_RATERS_SHEET = PreparedGet(
+    lambda pk, rater: (
+        SheetAssignment.objects.select_related("period", "unit")
+        .annotate(
+            is_submitted=Exists(SheetSubmission.objects.filter(assignment=OuterRef("pk"))),
+            draft_sealed=F("draft__sealed"),
+            draft_saved_at=F("draft__saved_at"),
+        )
+        .filter(pk=pk, rater_id=rater)
+    ),
+    arity=2,
+)
+
+
 def get_assignment_for_rater(actor: Actor, pk: int | str) -> SheetAssignment:
     """A sheet the user was assigned as a rater; anybody else's sheet is 404, staff included."""
     cadre = cadre_of(actor)
     if cadre is None:
         raise Http404
-    # With whether it was submitted and its sealed draft, which the sheet page reads next: one query.
-    found: SheetAssignment = get_object_or_404_in(
-        SheetAssignment.objects.select_related("period", "unit").annotate(
-            is_submitted=Exists(SheetSubmission.objects.filter(assignment=OuterRef("pk"))),
-            draft_sealed=F("draft__sealed"),
-            draft_saved_at=F("draft__saved_at"),
-        ),
-        pk=pk,
-        rater=cadre,
-    )
-    return found
+    try:
+        return _RATERS_SHEET.get(pk, cadre.pk)
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
 
 
 def get_own_quarterly_result(actor: Actor, period_pk: int | str) -> QuarterlyResult:

@@ -10,16 +10,21 @@ what anything else could leave stale.
 from __future__ import annotations
 
 import hashlib
+import time
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
-from core.cache_versions import body_of_version, replace_version
+from core.cache_versions import new_version, replace_version
 from core.release import release
 
 VERSION_KEY = "evaluations:results-page:version"
 TIMEOUT_SECONDS = 10 * 60
+BUILD_LOCK_SECONDS = 120  # a builder that died frees the lock after this
+BUILD_WAIT_SECONDS = 60.0
+BUILD_POLL_SECONDS = 0.05
 
 
 def invalidate(**_kwargs: Any) -> None:
@@ -33,15 +38,48 @@ def results_body_key(period: Any, query: str) -> str:
     return f"evaluations:results-page:{release()}:{period.pk}:{period.state}:{computed}:{language}:{digest}"
 
 
+def _stored(key: str) -> tuple[Any, Any]:
+    """The current version and the stored (version, body) of `key`, in one round trip."""
+    found = cache.get_many([VERSION_KEY, key])
+    return found.get(VERSION_KEY), found.get(key)
+
+
 def results_body(period: Any, query: str, build: Any) -> str:
     """The body from the cache, stored with the version it was built under: the version and the body
     are read in one round trip, and a body is used only while its version is the current one (the
-    version is read before the build, so a change committed during a build is never hidden)."""
-    return str(
-        body_of_version(
-            version_key=VERSION_KEY, key=results_body_key(period, query), build=build, timeout=TIMEOUT_SECONDS
-        )
-    )
+    version is read before the build, so a change committed during a build is never hidden).
+
+    A missing body is built by one request at a time (a lock in the cache, BUILD_LOCK_SECONDS at
+    most): the others that ask for the same body meanwhile wait for it rather than all building it
+    at once — the first look at a period's results at city scale takes seconds of CPU and a
+    database's worth of rows. A wait longer than BUILD_WAIT_SECONDS builds without the lock, and
+    without the cache every request builds its own, as before."""
+    key = results_body_key(period, query)
+    version, stored = _stored(key)
+    if version is not None and stored is not None and stored[0] == version:
+        return str(stored[1])
+    if version is None:
+        cache.add(VERSION_KEY, new_version(), None)
+        version = cache.get(VERSION_KEY)
+        if version is None:  # no cache: nothing to share or to lock
+            return str(build())
+    lock = f"{key}:building"
+    locked = cache.add(lock, 1, BUILD_LOCK_SECONDS)
+    deadline = time.monotonic() + BUILD_WAIT_SECONDS
+    while not locked and time.monotonic() < deadline:
+        time.sleep(BUILD_POLL_SECONDS)
+        current, stored = _stored(key)
+        if current is not None and stored is not None and stored[0] == current:
+            return str(stored[1])
+        version = current or version  # read before any build of ours, as above
+        locked = cache.add(lock, 1, BUILD_LOCK_SECONDS)
+    try:
+        body = build()
+        cache.set(key, (version, body), TIMEOUT_SECONDS)
+    finally:
+        if locked:
+            cache.delete(lock)
+    return str(body)
 
 
 def connect() -> None:

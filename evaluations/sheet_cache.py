@@ -8,21 +8,20 @@ worked out from it per request (`rules.sheet_lines`, no query), and the rater's 
 in per request: nothing cached here ties a rater to a sheet, let alone to a score. The settings
 a sheet shows (score range, high band) are kept per year and unit category.
 
-A change of any cadre, unit or evaluation settings replaces the version in the keys after its
-commit (no request caches the old rows in between); a timeout bounds anything else.
+A change of any cadre, unit or evaluation settings replaces the version the entries are stored
+with after its commit (no request caches the old rows in between); a timeout bounds anything else.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 from django.utils.html import format_html
 
 from cadres.models import SnapshotMember, UnitRole
-from core.cache_versions import current_version, replace_version
+from core.cache_versions import body_of_version, replace_version
 from core.release import release
 
 from . import rules
@@ -64,15 +63,15 @@ def sheet_frame(
     *, snapshot_id: int | None, unit_id: int, year: int, unit_category: str
 ) -> tuple[EvaluationSettings, list[RosterRow]]:
     """The settings a unit's sheets show and its members in sheet order with the start of their
-    rows: one cache read (two queries when not cached)."""
+    rows: one cache round trip (the version and the entry, which is stored with the version it was
+    built under and used only while that is the current one; two queries when not cached)."""
     language = translation.get_language() or ""
-    version = current_version(VERSION_KEY)
-    key = f"evaluations:sheet-rows:{release()}:{version}:{snapshot_id}:{unit_id}:{year}:{unit_category}:{language}"
+    key = f"evaluations:sheet-rows:{release()}:{snapshot_id}:{unit_id}:{year}:{unit_category}:{language}"
 
     def build() -> tuple[EvaluationSettings, list[RosterRow]]:
         return rules.settings_for(year, unit_category), _build_roster(snapshot_id, unit_id)
 
-    frame: tuple[EvaluationSettings, list[RosterRow]] = cache.get_or_set(key, build, TIMEOUT_SECONDS)
+    frame = body_of_version(version_keys=[VERSION_KEY], key=key, build=build, timeout=TIMEOUT_SECONDS)
     return frame
 
 

@@ -177,7 +177,7 @@ def index_page(*, today: date, build: Callable[[], str]) -> str:
     the version, next to the version it was built at, and read together with the current version.
     An entry of another version is never served: the page is built again and replaces it."""
     key = ":".join(["publicity:public:index-page", release(), translation.get_language() or "", today.isoformat()])
-    return body_of_version(version_key=VERSION_KEY, key=key, build=build, timeout=TIMEOUT_SECONDS)
+    return body_of_version(version_keys=[VERSION_KEY], key=key, build=build, timeout=TIMEOUT_SECONDS)
 
 
 def archive_fragment(*, today: date, page_number: Any) -> str:
