@@ -17,7 +17,18 @@ from pathlib import Path
 from django.conf import settings
 
 _SOURCES = ("*.py", "*.html")
-_SKIPPED = {".venv", "node_modules", "static", "staticfiles", "tests", "var", "media", ".git", "locale"}
+_SKIPPED = {
+    ".venv",
+    "node_modules",
+    "static",
+    "staticfiles",
+    "tests",
+    "var",
+    "test-artifacts",
+    "media",
+    ".git",
+    "locale",
+}
 
 
 @cache
