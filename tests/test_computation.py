@@ -159,7 +159,26 @@ def test_the_computation_is_a_constant_number_of_queries(db):
         Period.objects.filter(pk=period.pk).delete()
         return len(queries)
 
+    queries_for(2, "试庚镇")  # the first run also fills per-process caches (content types)
     assert queries_for(3, "小庚镇") == queries_for(12, "大庚镇")
+
+
+def test_a_recompute_deletes_the_previous_results_in_one_statement_each(db):
+    # A delete signal on a result model makes Django load the old rows and delete them in batches,
+    # one object at a time in Python: seconds at city scale (BENCHMARKS.md).
+    make_team("辛镇", staff=6)
+    period = open_period()
+    submit_all(period, lambda rater, ratee: 80)
+    close_and_compute(period)
+    with CaptureQueriesContext(connection) as queries:
+        run = recompute(period)
+    assert run.status == JobStatus.SUCCEEDED
+    for table in ("evaluations_quarterlyresult", "evaluations_groupresult"):
+        touching = [q["sql"] for q in queries if f'"{table}"' in q["sql"]]
+        deletes = [sql for sql in touching if sql.startswith("DELETE")]
+        assert len(deletes) == 1 and f'"{table}"."period_id" = ' in deletes[0], deletes
+        row_by_row = [sql for sql in touching if sql.startswith("SELECT") and '"id" IN' in sql]
+        assert not row_by_row
 
 
 def close_period_only(period: Period) -> Period:
