@@ -21,7 +21,7 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
-from core.cache_versions import body_of_version, replace_version
+from core.cache_versions import LocalCopies, replace_version
 from core.release import release
 
 ALL_KEY = "achievements:feed:version"
@@ -58,11 +58,15 @@ def feed_body_key(*, unit_id: int, readable: Iterable[int], today: date, query: 
 
 
 def feed_body(*, unit_id: int, readable: Iterable[int], today: date, query: str, build: Callable[[], str]) -> str:
-    """The body from the cache, stored with the two versions it was built under: versions and body
-    are read in one round trip, and a body is used only while both are the current ones (they are
-    read before the build, so a change committed during a build is never hidden)."""
+    """The body from the cache, stored with the two versions it was built under, and used only while
+    both are the current ones (they are read before the build, so a change committed during a build
+    is never hidden). This process's copy is used while current: then only the versions are read."""
     key = feed_body_key(unit_id=unit_id, readable=readable, today=today, query=query)
-    return body_of_version(version_keys=[ALL_KEY, _unit_key(unit_id)], key=key, build=build, timeout=TIMEOUT_SECONDS)
+    return _LOCAL.body(version_keys=[ALL_KEY, _unit_key(unit_id)], key=key, build=build, timeout=TIMEOUT_SECONDS)
+
+
+# Bodies also kept in each process while current: a feed opened again reads only the two versions.
+_LOCAL = LocalCopies[str](max_entries=128)
 
 
 def connect() -> None:

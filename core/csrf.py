@@ -12,9 +12,12 @@ the secret is handed to the middleware exactly as `get_token` does (it sets the 
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.http import HttpRequest
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+from django.utils.crypto import salted_hmac
+from django.utils.functional import SimpleLazyObject
 
 _BASE = len(CSRF_ALLOWED_CHARS)
 _LIMIT = 256 - 256 % _BASE
@@ -43,3 +46,17 @@ def get_token(request: HttpRequest) -> str:
     return mask + "".join(
         CSRF_ALLOWED_CHARS[(_INDEX[s] + _INDEX[m]) % _BASE] for s, m in zip(secret, mask, strict=False)
     )
+
+
+def context_processor(request: HttpRequest) -> dict[str, Any]:
+    """Every template's `csrf_token` from `get_token` above (TEMPLATES lists this after Django's
+    built-in csrf processor, whose value it replaces); still drawn only when a page shows it."""
+    return {"csrf_token": SimpleLazyObject(lambda: get_token(request))}
+
+
+def shared_slot(purpose: str) -> str:
+    """A stand-in for the visitor's CSRF token in HTML kept in the shared cache, which any process
+    may read and fill in: the same in every process of an installation (derived from SECRET_KEY,
+    so no text a user writes can contain it). A random slot per process would reach visitors of
+    the other processes unfilled, and their forms would fail the CSRF check."""
+    return "csrf" + salted_hmac("core.csrf.shared_slot", purpose).hexdigest()[:32]

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
-from core.cache_versions import new_version, replace_version
+from core.cache_versions import LocalCopies, new_version, replace_version
 from core.release import release
 
 VERSION_KEY = "evaluations:results-page:version"
@@ -53,8 +53,18 @@ def results_body(period: Any, query: str, build: Any) -> str:
     most): the others that ask for the same body meanwhile wait for it rather than all building it
     at once — the first look at a period's results at city scale takes seconds of CPU and a
     database's worth of rows. A wait longer than BUILD_WAIT_SECONDS builds without the lock, and
-    without the cache every request builds its own, as before."""
+    without the cache every request builds its own, as before. Each process also keeps the bodies
+    it read while their version is current (`LocalCopies`): a hit reads only the version."""
     key = results_body_key(period, query)
+    return _LOCAL.body_via(
+        version_keys=[VERSION_KEY], key=key, timeout=TIMEOUT_SECONDS, fetch=lambda: _shared_body(key, build)
+    )
+
+
+_LOCAL = LocalCopies[str](max_entries=64)
+
+
+def _shared_body(key: str, build: Any) -> str:
     version, stored = _stored(key)
     if version is not None and stored is not None and stored[0] == version:
         return str(stored[1])

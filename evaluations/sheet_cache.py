@@ -10,10 +10,13 @@ a sheet shows (score range, high band) are kept per year and unit category.
 
 A change of any cadre, unit or evaluation settings replaces the version the entries are stored
 with after its commit (no request caches the old rows in between); a timeout bounds anything else.
+Each process also keeps the frames it read while their version is current (`LocalCopies`), so a
+sheet opened again costs one small round trip for the version, not the rows.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
@@ -21,7 +24,7 @@ from django.utils import translation
 from django.utils.html import format_html
 
 from cadres.models import SnapshotMember, UnitRole
-from core.cache_versions import body_of_version, replace_version
+from core.cache_versions import LocalCopies, replace_version
 from core.release import release
 
 from . import rules
@@ -59,20 +62,36 @@ def _build_roster(snapshot_id: int | None, unit_id: int) -> list[RosterRow]:
     return [(m.cadre_id, m.role, row_head(m.cadre_id, *shown[m.cadre_id])) for m in ordered]
 
 
-def sheet_frame(
-    *, snapshot_id: int | None, unit_id: int, year: int, unit_category: str
-) -> tuple[EvaluationSettings, list[RosterRow]]:
-    """The settings a unit's sheets show and its members in sheet order with the start of their
-    rows: one cache round trip (the version and the entry, which is stored with the version it was
-    built under and used only while that is the current one; two queries when not cached)."""
+@dataclass(frozen=True)
+class SheetFrame:
+    """What every quarterly sheet of a unit shares: its settings, its members in sheet order and
+    the escaped start of each member's row (plain `str`, by cadre id)."""
+
+    settings: EvaluationSettings
+    members: list[rules.Member]
+    heads: dict[int, str]
+
+
+# Also kept in each process while current: a sheet opened again reads only the version stamp.
+_LOCAL = LocalCopies[SheetFrame](max_entries=512)
+
+
+def sheet_frame(*, snapshot_id: int | None, unit_id: int, year: int, unit_category: str) -> SheetFrame:
+    """The frame of a unit's sheets: one small cache round trip when this process has it, else one
+    round trip for the shared entry (stored with the version it was built under and used only
+    while that is the current one; two queries when not cached)."""
     language = translation.get_language() or ""
     key = f"evaluations:sheet-rows:{release()}:{snapshot_id}:{unit_id}:{year}:{unit_category}:{language}"
 
-    def build() -> tuple[EvaluationSettings, list[RosterRow]]:
-        return rules.settings_for(year, unit_category), _build_roster(snapshot_id, unit_id)
+    def build() -> SheetFrame:
+        roster = _build_roster(snapshot_id, unit_id)
+        return SheetFrame(
+            settings=rules.settings_for(year, unit_category),
+            members=[rules.Member(pk, role) for pk, role, _head in roster],
+            heads={pk: str.__str__(head) for pk, _role, head in roster},
+        )
 
-    frame = body_of_version(version_keys=[VERSION_KEY], key=key, build=build, timeout=TIMEOUT_SECONDS)
-    return frame
+    return _LOCAL.body(version_keys=[VERSION_KEY], key=key, build=build, timeout=TIMEOUT_SECONDS)
 
 
 def connect() -> None:

@@ -25,7 +25,11 @@ def readable(actor: Actor) -> list[RoleManual]:
 
 def own_manuals(actor: Actor) -> list[RoleManual]:
     """The parts for the roles a person holds, most specific first (the public's for anyone else)."""
-    roles = roles_of(actor) if getattr(actor, "is_authenticated", False) else frozenset()
+    return manuals_for(roles_of(actor) if getattr(actor, "is_authenticated", False) else frozenset())
+
+
+def manuals_for(roles: frozenset[Role]) -> list[RoleManual]:
+    """The parts for these roles, most specific first (the public's when none applies)."""
     by_role = {manual.role: manual for manual in MANUALS}
     mine = [by_role[role] for role in PRIORITY if role in roles]
     return mine or [by_role[None]]

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
+from functools import lru_cache
 
+from django.urls import get_script_prefix, reverse
+
+from cadres.access import Role, roles_of
 from cadres.types import Actor
 
-from .access import own_manuals
+from .access import manuals_for
 
 
 def help_link(actor: Actor, url_name: str | None) -> tuple[str, bool]:
     """(address, explains_this_page): the section about this page, else the reader's manual."""
-    manuals = own_manuals(actor)
+    return help_link_for(roles_of(actor) if getattr(actor, "is_authenticated", False) else frozenset(), url_name)
+
+
+def help_link_for(roles: frozenset[Role], url_name: str | None) -> tuple[str, bool]:
+    """`help_link` for someone holding these roles."""
+    return _help_link(roles, url_name, get_script_prefix())
+
+
+# Every page's header asks: answered once per process for each roles, page and URL prefix (the
+# manuals are code, not data).
+@lru_cache(maxsize=4096)
+def _help_link(roles: frozenset[Role], url_name: str | None, _script_prefix: str) -> tuple[str, bool]:
+    manuals = manuals_for(roles)
     for manual in manuals:
         for section in manual.sections:
             if url_name and url_name in section.pages:

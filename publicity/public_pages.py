@@ -27,7 +27,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from cadres.models import Cadre
-from core.cache_versions import body_of_version, current_version, replace_version
+from core.cache_versions import LocalCopies, current_version, replace_version
+from core.csrf import shared_slot
 from core.pdf import render_pdf
 from core.release import release
 
@@ -164,9 +165,12 @@ def index_fragment(*, today: date) -> str:
 
 
 # Stands in for the visitor's CSRF token in a cached whole page (the language form in the footer
-# carries one); the view puts each visitor's own token in its place. Random per process, so no
-# notice text can contain it.
-CSRF_SLOT = f"csrf{uuid.uuid4().hex}"
+# carries one); the view puts each visitor's own token in its place. The same in every process:
+# the page is shared through the cache.
+CSRF_SLOT = shared_slot("publicity.index")
+
+# The index page also kept in each process while current (one small round trip a visit).
+_INDEX_COPIES = LocalCopies[str](max_entries=8)
 
 
 def index_page(*, today: date, build: Callable[[], str]) -> str:
@@ -177,7 +181,7 @@ def index_page(*, today: date, build: Callable[[], str]) -> str:
     the version, next to the version it was built at, and read together with the current version.
     An entry of another version is never served: the page is built again and replaces it."""
     key = ":".join(["publicity:public:index-page", release(), translation.get_language() or "", today.isoformat()])
-    return body_of_version(version_keys=[VERSION_KEY], key=key, build=build, timeout=TIMEOUT_SECONDS)
+    return _INDEX_COPIES.body(version_keys=[VERSION_KEY], key=key, build=build, timeout=TIMEOUT_SECONDS)
 
 
 def archive_fragment(*, today: date, page_number: Any) -> str:

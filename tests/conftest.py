@@ -77,8 +77,10 @@ def _clean_cache_and_eager_celery(request: pytest.FixtureRequest) -> None:
     from django.core.cache import cache
 
     from config.celery import app
+    from core.cache_versions import clear_local_copies
 
     _clear_own_cache_keys(cache)
+    clear_local_copies()
     app.conf.task_always_eager = "worker" not in request.keywords
     yield
     app.conf.task_always_eager = False

@@ -193,3 +193,43 @@ def test_a_cached_piece_renders_as_the_template_alone_would_without_a_request(rf
     assert token and html.startswith('<form><input type="hidden" name="csrfmiddlewaretoken"')
     assert len(token.group(1)) == len(get_token(request))
     assert piece.render(Context({})) == "<form></form>"  # the stored piece is never served without a token
+
+
+def test_no_override_of_a_block_inside_a_cached_piece_uses_block_super():
+    # `{% extends %}` does not look for blocks inside a piece (LayoutCacheNode.child_nodelists), so
+    # {{ block.super }} in an override of such a block would render nothing.
+    from pathlib import Path
+
+    from django.template import TemplateSyntaxError, engines
+    from django.template.base import VariableNode
+    from django.template.loader_tags import BlockNode
+
+    from core.templatetags.layout import LayoutCacheNode
+
+    def walk(nodelist, inside=False):
+        for node in nodelist:
+            yield node, inside
+            piece = isinstance(node, LayoutCacheNode)
+            for attr in ("nodelist",) if piece else node.child_nodelists:
+                yield from walk(getattr(node, attr, None) or [], inside or piece)
+
+    engine = engines["django"].engine
+    roots = [Path(settings.BASE_DIR) / "templates", *Path(settings.BASE_DIR).glob("*/templates")]
+    templates = []
+    for root in roots:
+        for path in root.rglob("*.html"):
+            try:
+                templates.append(engine.get_template(str(path.relative_to(root))).nodelist)
+            except TemplateSyntaxError:
+                continue
+    in_pieces = {n.name for t in templates for n, inside in walk(t) if inside and isinstance(n, BlockNode)}
+    assert {"rules", "heading", "submitted_note", "form_data"} <= in_pieces  # the sheet's: the walk finds them
+    supers = [
+        block.name
+        for t in templates
+        for block, _inside in walk(t)
+        if isinstance(block, BlockNode) and block.name in in_pieces
+        for node, _ in walk(block.nodelist)
+        if isinstance(node, VariableNode) and node.filter_expression.token.startswith("block.super")
+    ]
+    assert len(templates) > 100 and not supers

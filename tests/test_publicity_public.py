@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -260,6 +263,17 @@ def test_cached_notice_never_holds_a_csrf_token_or_form_token(client, notices):
     other = client.__class__()
     second = other.get(url("notice_detail", notice))
     assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+
+
+def test_every_process_fills_in_the_same_csrf_slot_of_the_shared_index_page():
+    # The index page is built by one web process and read from the cache by the others: each must
+    # find the stand-in for the token, or its visitors get a form that fails the CSRF check.
+    code = "import django; django.setup(); from publicity import public_pages; print(public_pages.CSRF_SLOT)"
+    env = os.environ | {"SECRET_KEY": django_settings.SECRET_KEY, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env["DEBUG"] = "1"  # settings without production's required keys; the slot depends on SECRET_KEY only
+    other = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+    assert other.returncode == 0, other.stderr
+    assert other.stdout.strip().splitlines()[-1] == public_pages.CSRF_SLOT
 
 
 def test_the_index_is_cached_whole_and_each_visitor_gets_a_working_csrf_token(notices):

@@ -20,6 +20,11 @@ register = template.Library()
 
 
 class LayoutCacheNode(template.Node):
+    # `{% extends %}` walks the parent's nodes for its blocks on every render: not into the pieces,
+    # whose nodes mostly never run. A block inside a piece can still be overridden, but its
+    # override cannot use {{ block.super }} (tests/test_layout_cache.py checks the templates).
+    child_nodelists = ()
+
     def __init__(self, name: str, values: list[template.base.FilterExpression], nodelist: template.NodeList):
         self.name, self.values, self.nodelist = name, values, nodelist
 

@@ -82,20 +82,19 @@ def sheet_page(assignment: SheetAssignment, data: SheetInput | None = None) -> S
         lines = sheet_lines(assignment)
         settings = rules.settings_for(period.year, assignment.unit.category)
     else:
-        settings, roster = sheet_cache.sheet_frame(
+        frame = sheet_cache.sheet_frame(
             snapshot_id=period.snapshot_id,
             unit_id=assignment.unit_id,
             year=period.year,
             unit_category=assignment.unit.category,
         )
-        members = [rules.Member(pk, role) for pk, role, _head in roster]
+        settings, heads = frame.settings, frame.heads
         lines = [
             SheetLine(ratee_id, group, position)
             for ratee_id, group, position in rules.sheet_lines(
-                members, assignment.rater_id, superior=assignment.superior, external=assignment.external
+                frame.members, assignment.rater_id, superior=assignment.superior, external=assignment.external
             )
         ]
-        heads = {pk: head for pk, _role, head in roster}
     submitted, draft = _sheet_state(assignment)
     if data is None:
         data = SheetInput.from_draft(draft.data) if draft else SheetInput()
