@@ -19,6 +19,8 @@ from typing import Any
 from django.db import connections
 from django.db.models import Model
 
+from core.prepared import planned_once_cursor
+
 from .models import Cadre, User
 
 Converter = Callable[[Any, Any, Any], Any]
@@ -88,7 +90,7 @@ def user_with_cadre(user_id: Any) -> User | None:
     db = User._default_manager.db
     sql, parts = _plan(db)
     connection = connections[db]
-    with connection.cursor() as cursor:
+    with planned_once_cursor(db) as cursor:
         cursor.execute(sql, [User._meta.pk.get_db_prep_value(User._meta.pk.to_python(user_id), connection)])
         row = cursor.fetchone()
     if row is None:

@@ -144,6 +144,14 @@ if TESTING:
     # One test database per checkout, so test runs in two checkouts on one machine don't collide.
     _checkout = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]  # noqa: S324  (a name, not security)
     DATABASES["default"]["TEST"] = {"NAME": f"test_cadreperf_{_checkout}"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DATABASE_PREPARED_STATEMENTS", default=True
+):
+    # Lets core.prepared.planned_once_cursor keep the few statements every page runs prepared per
+    # connection (Django turns psycopg's prepared statements off; its ordinary cursors bind on the
+    # client and are never prepared, whatever this number). Set DATABASE_PREPARED_STATEMENTS=false
+    # behind a PgBouncer older than 1.21 (transaction mode without max_prepared_statements).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 1_000_000
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Deleted rows are overwritten with zeros: sealed ballots and drafts leave nothing in the file.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA secure_delete = ON;"

@@ -13,10 +13,12 @@ goes to the ORM unchanged, so odd input fails exactly as before.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
 from django.db import connections
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 
@@ -75,7 +77,7 @@ class PreparedGet(Generic[M]):
         params = list(params)
         for position, value in zip(positions, values, strict=True):
             params[position] = value
-        with connections[db].cursor() as cursor:
+        with planned_once_cursor(db) as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchmany(2)
         if not rows:
@@ -89,3 +91,51 @@ class PreparedGet(Generic[M]):
         for name, position in (compiler.annotation_col_map or {}).items():
             setattr(obj, name, row[position])
         return obj  # type: ignore[no-any-return]
+
+
+@contextmanager
+def planned_once_cursor(using: str) -> Iterator[Any]:
+    """A cursor whose statements PostgreSQL plans once per connection (psycopg's `prepare=True`:
+    a named prepared statement, bound server-side), wrapped as Django wraps its own (query logging,
+    execute wrappers, database errors). For the few statements of a fixed shape that every page
+    runs: planning the signed-in user's row cost the server 0.4 ms and a sheet's 0.9 ms, running
+    them 0.1–0.2 ms. psycopg forgets the statements on a rollback and prepares them again.
+    Other databases get an ordinary cursor."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw = _planned_once_class()(connection.connection)
+    connection.validate_thread_sharing()
+    cursor = _LoggedPlannedOnce(raw, connection) if connection.queries_logged else connection.make_cursor(raw)
+    with cursor:
+        yield cursor
+
+
+class _LoggedPlannedOnce(CursorDebugWrapper):
+    """Django's query log for these statements: a prepared statement leaves psycopg no query text
+    to report, so the log shows the statement with its placeholders (the parameters beside it)."""
+
+    def execute(self, sql: Any, params: Any = None) -> Any:
+        with self.debug_sql(sql, params, use_last_executed_query=False):
+            return CursorWrapper.execute(self, sql, params)
+
+
+_PLANNED_ONCE: type | None = None
+
+
+def _planned_once_class() -> type:
+    global _PLANNED_ONCE  # made on first use: the backend imports psycopg
+    if _PLANNED_ONCE is None:
+        from django.db.backends.postgresql.base import ServerBindingCursor
+
+        class PlannedOnceCursor(ServerBindingCursor):  # type: ignore[misc, valid-type]
+            def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+                return super().execute(query, params, prepare=True)
+
+        _PLANNED_ONCE = PlannedOnceCursor
+    return _PLANNED_ONCE

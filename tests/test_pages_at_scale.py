@@ -180,6 +180,28 @@ def test_ballot_sheet_costs_the_same_queries_for_a_short_and_a_long_sheet(
         client.get(reverse("evaluations:sheet_fill", args=[sheets[1].pk]))
 
 
+def test_the_signed_in_user_and_a_sheet_are_planned_once_per_connection(client):
+    # Planning these two cost the server several times what running them does, on every request.
+    team = make_team("备表镇", staff=3, accounts=True)
+    period = open_period()
+    sheet = SheetAssignment.objects.get(period=period, rater=team["S1"], unit=team.unit)
+    client.force_login(team["S1"].user)
+    url = reverse("evaluations:sheet_fill", args=[sheet.pk])
+    assert client.get(url).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "cadres_user" u' in sql for sql in prepared), prepared
+    assert any('FROM "evaluations_sheetassignment"' in sql for sql in prepared), prepared
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(url).status_code == 200
+    # Still in Django's query log (the counts pinned above), and not prepared again.
+    assert any('FROM "cadres_user" u' in query["sql"] for query in again.captured_queries)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] == len(prepared)
+
+
 def test_unit_feed_costs_the_same_queries_for_few_and_many_logs(
     client, personas, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
