@@ -1,7 +1,7 @@
 """`make bench`: every benchmark on PostgreSQL, written to BENCHMARKS.md.
 
-    python -m bench [--sizes 5000 50000] [--runs 5] [--groups computation commands explain]
-                    [--sample 1000] [--output BENCHMARKS.md]
+    python -m bench [--sizes 5000 50000] [--runs 5] [--groups computation commands explain keep web]
+                    [--sample 50] [--output BENCHMARKS.md]
 
 Databases (PostgreSQL at 127.0.0.1:5432, user postgres, or PGHOST/PGUSER): for each size a
 template `bench_scale_N` (generate_scale_data: the organization, a quarter of logs, an open period
@@ -213,7 +213,7 @@ def group_commands(size: int, runs: int, args) -> str:
         "",
         "| command | wall time | peak memory of the process |",
         "|---|---|---|",
-        f"| `manage.py open_period {NEXT}` (snapshot, every sheet and line) "
+        f"| `manage.py open_period {NEXT}` (snapshot and every sheet; lines are derived) "
         f"| {summary([s for s, _m in rows['open']])} | {summary([m for _s, m in rows['open']], 'MiB', 0)} |",
         f"| `manage.py fill_ballots {NEXT}` (95% of the sheets sealed into the box) "
         f"| {summary([s for s, _m in rows['fill']])} | {summary([m for _s, m in rows['fill']], 'MiB', 0)} |",
@@ -231,17 +231,60 @@ def group_explain(size: int, runs: int, args) -> str:
     return f"#### {size:,} cadres — query plans\n\n" + out.stdout
 
 
+def group_keep(size: int, runs: int, args) -> str:
+    _base, computed = templates(size)
+    db = fresh_copy(computed, f"bench_scale_{size}_run")
+    out = subprocess.run(  # its rounds go to stderr as they finish
+        [PYTHON, "-m", "bench.keep", str(runs)],
+        cwd=ROOT,
+        env=env_for(db),
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    rounds = data["rounds"]
+    col = {k: [r[k] for r in rounds] for k in ("dossier", "weasyprint", "import", "bulk_create")}
+    lines = [
+        f"#### {size:,} cadres in the database — kept figures ({runs} rounds, everything rolled back)",
+        "",
+        "| figure | median (min–max) |",
+        "|---|---|",
+        "| dossier export (`dossier_render`: a synthetic cadre, 3 years of records, "
+        f"{data['html_bytes'] / 1024:.0f} KiB of HTML) | {summary(col['dossier'])} |",
+        f"| WeasyPrint alone on the same HTML (`core.pdf.render_pdf`) | {summary(col['weasyprint'])} |",
+        f"| `roster_import` of 10,000 rows (CSV, 100 new units) | {summary(col['import'])} |",
+        f"| bare `bulk_create` of the same units and cadres | {summary(col['bulk_create'])} |",
+        "",
+        "| ratio, within each round | median (min–max) | target |",
+        "|---|---|---|",
+        f"| dossier export / WeasyPrint alone | {summary([r['dossier'] / r['weasyprint'] for r in rounds], '×', 2)} "
+        "| ≤ 1.3× |",
+        f"| `roster_import` / bare `bulk_create` | {summary([r['import'] / r['bulk_create'] for r in rounds], '×', 1)} "
+        "| ≤ 10× |",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def group_web(size: int, runs: int, args) -> str:
     from bench import web
 
     return web.run(size, runs, args)
 
 
-GROUPS = {"computation": group_computation, "commands": group_commands, "explain": group_explain, "web": group_web}
+GROUPS = {
+    "computation": group_computation,
+    "commands": group_commands,
+    "explain": group_explain,
+    "keep": group_keep,
+    "web": group_web,
+}
 TITLES = {
     "computation": "Computation of a quarter",
     "commands": "Opening a period and submitting its sheets",
     "explain": "Query plans (EXPLAIN (ANALYZE, BUFFERS))",
+    "keep": "Dossier export and roster import (the figures to keep)",
     "web": "Web pages under load (gunicorn as docker-compose runs it, locust from loopback)",
 }
 

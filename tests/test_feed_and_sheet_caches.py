@@ -208,3 +208,33 @@ def test_values_that_break_a_rule_come_back_marked_and_escaped(client, sheets):
     assert all(" is-invalid" not in row for pk, row in rows.items() if pk != ratee)
     assert 'value="&quot;&gt;&lt;script&gt;"' in page and '"><script>' not in page
     assert not SheetDraft.objects.filter(assignment=sheet).exists()
+
+
+def test_a_process_copy_serves_only_while_its_version_is_current_and_within_the_timeout(monkeypatch):
+    from django.core.cache import cache
+
+    from core import cache_versions
+
+    copies = cache_versions.LocalCopies[str](max_entries=2)
+    built: list[str] = []
+
+    def build() -> str:
+        built.append(f"body {len(built) + 1}")
+        return built[-1]
+
+    def body() -> str:
+        return copies.body(version_keys=["copies:version"], key="copies:body", build=build, timeout=60)
+
+    cache_versions.current_version("copies:version")  # made by the first request that needs it
+    assert body() == "body 1"
+    cache.delete("copies:body")  # the shared entry gone: this process's copy is still current
+    assert body() == "body 1" and len(built) == 1
+    cache_versions.replace_version("copies:version", after_commit=False)  # a change, in any process
+    assert body() == "body 2"
+    later = cache_versions.time.monotonic() + 61
+    monkeypatch.setattr(cache_versions.time, "monotonic", lambda: later)
+    cache.delete("copies:body")
+    assert body() == "body 3"  # past the timeout the copy is not used, even under the same version
+    monkeypatch.setattr(cache, "get_many", lambda keys, version=None: {})  # the cache unreachable
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
+    assert body() == "body 4" and body() == "body 5"  # no versions: never a copy, always built
