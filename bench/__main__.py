@@ -128,18 +128,17 @@ def say(text: str) -> None:
 # --- Groups ---------------------------------------------------------------------------------------
 
 
+def in_django(module: str, db: str, *args: object) -> dict:
+    """`python -m module args…` inside Django on `db`: its rounds go to stderr as they finish, its
+    result is the JSON object on the last line of its output."""
+    command = [PYTHON, "-m", module, *map(str, args)]
+    out = subprocess.run(command, cwd=ROOT, env=env_for(db), check=True, stdout=subprocess.PIPE, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def group_computation(size: int, runs: int, args) -> str:
     _base, computed = templates(size)
-    db = fresh_copy(computed, f"bench_scale_{size}_run")
-    out = subprocess.run(  # its rounds go to stderr as they finish
-        [PYTHON, "-m", "bench.computation", str(runs), str(args.sample)],
-        cwd=ROOT,
-        env=env_for(db),
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    data = json.loads(out.stdout.strip().splitlines()[-1])
+    data = in_django("bench.computation", fresh_copy(computed, f"bench_scale_{size}_run"), runs, args.sample)
     rounds = data["rounds"]
     col = {k: [r[k] for r in rounds] for k in ("floor", "full", "computation", "naive")}
     ratio = {
@@ -233,16 +232,7 @@ def group_explain(size: int, runs: int, args) -> str:
 
 def group_keep(size: int, runs: int, args) -> str:
     _base, computed = templates(size)
-    db = fresh_copy(computed, f"bench_scale_{size}_run")
-    out = subprocess.run(  # its rounds go to stderr as they finish
-        [PYTHON, "-m", "bench.keep", str(runs)],
-        cwd=ROOT,
-        env=env_for(db),
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    data = json.loads(out.stdout.strip().splitlines()[-1])
+    data = in_django("bench.keep", fresh_copy(computed, f"bench_scale_{size}_run"), runs)
     rounds = data["rounds"]
     col = {k: [r[k] for r in rounds] for k in ("dossier", "weasyprint", "import", "bulk_create")}
     lines = [
