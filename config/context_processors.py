@@ -6,7 +6,7 @@ from django.urls import get_script_prefix, reverse
 
 from cadres.access import Role, cadre_of, roles_of, user_display_name
 from core.notifications import unread_count
-from manual.selectors import help_link_for
+from manual.selectors import help_link
 
 from .navigation import MENU, NavItem
 
@@ -37,10 +37,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     match = getattr(request, "resolver_match", None)
     view_name = match.view_name if match else None
     if user is None or not user.is_authenticated:
-        help_url, help_here = help_link_for(frozenset(), view_name)
+        help_url, help_here = help_link(frozenset(), view_name)
         return {"nav_sections": [], "roles": frozenset(), "help_url": help_url, "help_here": help_here, "nav_key": ""}
     roles = roles_of(user)
-    help_url, help_here = help_link_for(roles, view_name)
+    help_url, help_here = help_link(roles, view_name)
     shown, nav_key = _menu(roles, request.path)
 
     def nav_sections() -> list[dict[str, Any]]:

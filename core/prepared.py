@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
 from django.db import connections
+from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
@@ -109,7 +110,7 @@ def planned_once_cursor(using: str) -> Iterator[Any]:
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        raw = _planned_once_class()(connection.connection)
+        raw = _PlannedOnceCursor(connection.connection)
     connection.validate_thread_sharing()
     cursor = _LoggedPlannedOnce(raw, connection) if connection.queries_logged else connection.make_cursor(raw)
     with cursor:
@@ -125,17 +126,6 @@ class _LoggedPlannedOnce(CursorDebugWrapper):
             return CursorWrapper.execute(self, sql, params)
 
 
-_PLANNED_ONCE: type | None = None
-
-
-def _planned_once_class() -> type:
-    global _PLANNED_ONCE  # made on first use: the backend imports psycopg
-    if _PLANNED_ONCE is None:
-        from django.db.backends.postgresql.base import ServerBindingCursor
-
-        class PlannedOnceCursor(ServerBindingCursor):  # type: ignore[misc, valid-type]
-            def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-                return super().execute(query, params, prepare=True)
-
-        _PLANNED_ONCE = PlannedOnceCursor
-    return _PLANNED_ONCE
+class _PlannedOnceCursor(ServerBindingCursor):  # type: ignore[misc, valid-type]
+    def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+        return super().execute(query, params, prepare=True)

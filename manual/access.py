@@ -23,11 +23,6 @@ def readable(actor: Actor) -> list[RoleManual]:
     return [manual for manual in MANUALS if may_read(actor, manual)]
 
 
-def own_manuals(actor: Actor) -> list[RoleManual]:
-    """The parts for the roles a person holds, most specific first (the public's for anyone else)."""
-    return manuals_for(roles_of(actor) if getattr(actor, "is_authenticated", False) else frozenset())
-
-
 def manuals_for(roles: frozenset[Role]) -> list[RoleManual]:
     """The parts for these roles, most specific first (the public's when none applies)."""
     by_role = {manual.role: manual for manual in MANUALS}

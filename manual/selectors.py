@@ -6,19 +6,14 @@ from functools import lru_cache
 
 from django.urls import get_script_prefix, reverse
 
-from cadres.access import Role, roles_of
-from cadres.types import Actor
+from cadres.access import Role
 
 from .access import manuals_for
 
 
-def help_link(actor: Actor, url_name: str | None) -> tuple[str, bool]:
-    """(address, explains_this_page): the section about this page, else the reader's manual."""
-    return help_link_for(roles_of(actor) if getattr(actor, "is_authenticated", False) else frozenset(), url_name)
-
-
-def help_link_for(roles: frozenset[Role], url_name: str | None) -> tuple[str, bool]:
-    """`help_link` for someone holding these roles."""
+def help_link(roles: frozenset[Role], url_name: str | None) -> tuple[str, bool]:
+    """(address, explains_this_page) for someone holding `roles` (none: the public): the section
+    about this page, else their manual."""
     return _help_link(roles, url_name, get_script_prefix())
 
 

@@ -73,7 +73,7 @@ def sheet_rows(sheet: Any, problem_ratees: Any, editable: bool) -> SafeString:
         shown = "" if value is None else _plain(value)
         rows.append(
             '<div class="list-group-item d-flex align-items-center gap-3 ratee-row'
-            f'{" is-invalid-row" if invalid else ""}">{str.__str__(heads[ratee])}{group}</div></div>'
+            f'{" is-invalid-row" if invalid else ""}">{heads[ratee]}{group}</div></div>'
             '<input type="number" inputmode="numeric" pattern="[0-9]*" class="form-control score-input text-center'
             f'{" is-invalid" if invalid else ""}" id="score-{ratee}" name="score-{ratee}" min="{low}" max="{high}" '
             f'step="1" value="{shown}" aria-describedby="band-help"{disabled}></div>'
